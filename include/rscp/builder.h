@@ -1,0 +1,103 @@
+/* librscp: writing data blocks and frames straight into a caller's buffer.
+ * Pure; no heap, no clock (the caller passes the frame's timestamp; see
+ * rscp_timestamp_now() in clock.h for the current time).
+ *
+ *     uint8_t buf[512];
+ *     struct rscp_builder b;
+ *     rscp_builder_begin_frame(&b, buf, sizeof buf, &now, true);
+ *     rscp_put_none(&b, 0x01000001);            // EMS.REQ_POWER_PV
+ *     rscp_put_container_open(&b, 0x03040000);  // BAT.REQ_DATA
+ *     rscp_put_uint16(&b, 0x03040001, 0);       //   BAT.INDEX
+ *     rscp_put_none(&b, 0x03000001);            //   BAT.REQ_RSOC
+ *     rscp_put_container_close(&b);
+ *     size_t n;
+ *     if (rscp_builder_finish(&b, &n) == 0) send(buf, n);
+ *
+ * Errors are sticky: after the first failure every later call returns the
+ * same error and writes nothing, so a sequence of puts can be checked once
+ * at rscp_builder_finish(). Running out of buffer is RSCP_ERR_NOSPACE, never
+ * an overflow. */
+#ifndef RSCP_BUILDER_H
+#define RSCP_BUILDER_H
+
+#include "rscp/common.h"
+#include "rscp/types.h"
+#include "rscp/value.h"
+
+#define RSCP_BUILDER_MAX_DEPTH 16u  /* open containers at once */
+
+/* Transparent so it can live on the stack; use only through the calls below. */
+struct rscp_builder {
+    uint8_t *buf;
+    size_t cap;
+    size_t pos;              /* bytes written so far                       */
+    size_t data_start;       /* first data byte (18 in frame mode, else 0) */
+    int err;                 /* sticky error                               */
+    bool frame;              /* frame mode: header + data + optional CRC   */
+    bool crc;
+    unsigned depth;
+    size_t open[RSCP_BUILDER_MAX_DEPTH]; /* offsets of open container headers */
+};
+
+RSCP_BEGIN_DECLS
+
+/* Start writing bare data blocks (no frame header) into buf[0..cap).
+ * The builder borrows buf until rscp_builder_finish(). */
+RSCP_API void rscp_builder_init(struct rscp_builder *b, void *buf, size_t cap);
+
+/* Start a frame: writes the 18-byte header (magic, control word version 1
+ * with the CRC flag when crc is true, the timestamp) and reserves the data.
+ * Returns 0, RSCP_ERR_NOSPACE (cap < header), or RSCP_ERR_ARG
+ * (ts->nanoseconds >= 1e9). The error is also kept in the builder. */
+RSCP_API int rscp_builder_begin_frame(struct rscp_builder *b, void *buf, size_t cap,
+                                      const struct rscp_timestamp *ts, bool crc);
+
+/* Finish: in frame mode fix the data length and append the CRC-32.
+ * *out_len (may be NULL) gets the total bytes written.
+ * Returns 0 or the sticky error; RSCP_ERR_STATE when a container is still
+ * open; RSCP_ERR_VALUE_TOO_LONG when the frame data exceeds 65,535 bytes. */
+RSCP_API int rscp_builder_finish(struct rscp_builder *b, size_t *out_len);
+
+/* The sticky error (0 if none). */
+RSCP_API int rscp_builder_error(const struct rscp_builder *b);
+
+/* Scalar blocks. Each returns 0 or the (sticky) error: RSCP_ERR_NOSPACE. */
+RSCP_API int rscp_put_none(struct rscp_builder *b, uint32_t tag);
+RSCP_API int rscp_put_bool(struct rscp_builder *b, uint32_t tag, bool v);
+RSCP_API int rscp_put_char8(struct rscp_builder *b, uint32_t tag, int8_t v);
+RSCP_API int rscp_put_uchar8(struct rscp_builder *b, uint32_t tag, uint8_t v);
+RSCP_API int rscp_put_int16(struct rscp_builder *b, uint32_t tag, int16_t v);
+RSCP_API int rscp_put_uint16(struct rscp_builder *b, uint32_t tag, uint16_t v);
+RSCP_API int rscp_put_int32(struct rscp_builder *b, uint32_t tag, int32_t v);
+RSCP_API int rscp_put_uint32(struct rscp_builder *b, uint32_t tag, uint32_t v);
+RSCP_API int rscp_put_int64(struct rscp_builder *b, uint32_t tag, int64_t v);
+RSCP_API int rscp_put_uint64(struct rscp_builder *b, uint32_t tag, uint64_t v);
+RSCP_API int rscp_put_float32(struct rscp_builder *b, uint32_t tag, float v);
+RSCP_API int rscp_put_double64(struct rscp_builder *b, uint32_t tag, double v);
+/* TIMESTAMP; RSCP_ERR_ARG when nanoseconds >= 1e9. */
+RSCP_API int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, uint32_t nanoseconds);
+/* ERROR block with a device error code. */
+RSCP_API int rscp_put_error(struct rscp_builder *b, uint32_t tag, uint32_t code);
+
+/* Variable-length values; s/p may be NULL when len is 0.
+ * RSCP_ERR_VALUE_TOO_LONG when len > RSCP_MAX_VALUE_LEN. */
+RSCP_API int rscp_put_string(struct rscp_builder *b, uint32_t tag, const char *s, size_t len);
+RSCP_API int rscp_put_cstr(struct rscp_builder *b, uint32_t tag, const char *s); /* NUL-terminated s */
+RSCP_API int rscp_put_bytes(struct rscp_builder *b, uint32_t tag, const void *p, size_t len);    /* BYTEARRAY */
+RSCP_API int rscp_put_bitfield(struct rscp_builder *b, uint32_t tag, const void *p, size_t len); /* BITFIELD */
+/* Any type code with raw value bytes, e.g. to re-emit an unknown type. No
+ * check that len fits the type. */
+RSCP_API int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void *p, size_t len);
+/* Re-emit a parsed block as it was (containers copied whole). */
+RSCP_API int rscp_put_block(struct rscp_builder *b, const struct rscp_block *blk);
+
+/* Open a CONTAINER block; its children follow until the matching close,
+ * which fixes up its length. RSCP_ERR_DEPTH when RSCP_BUILDER_MAX_DEPTH
+ * containers are already open; RSCP_ERR_STATE for a close without open;
+ * RSCP_ERR_VALUE_TOO_LONG when the children exceed RSCP_MAX_VALUE_LEN. */
+RSCP_API int rscp_put_container_open(struct rscp_builder *b, uint32_t tag);
+RSCP_API int rscp_put_container_close(struct rscp_builder *b);
+
+RSCP_END_DECLS
+
+#endif

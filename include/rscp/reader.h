@@ -1,0 +1,84 @@
+/* librscp: streaming frame reader. Pure (no sockets, no clock).
+ *
+ * Feed it the bytes as they arrive, in chunks of any size; take out zero or
+ * more complete, verified frames. With a cipher attached it decrypts the
+ * stream block by block, continuing the receive IV chain, finds each frame's
+ * end from its header, verifies its CRC and that the padding after it is
+ * zero (PROTOCOL.md §6).
+ *
+ *     rscp_reader *r; rscp_reader_new(&r);
+ *     rscp_reader_set_cipher(r, cipher);          // optional
+ *     for (;;) {
+ *         n = recv(fd, tmp, sizeof tmp, 0);
+ *         for (size_t off = 0; off < n; ) {
+ *             int k = rscp_reader_feed(r, tmp + off, n - off);
+ *             if (k < 0) fail(k);
+ *             off += (size_t)k;
+ *             while ((rc = rscp_reader_next(r, &frame)) == 1) use(&frame);
+ *             if (rc < 0) fail(rc);
+ *         }
+ *     }
+ *
+ * Memory: one buffer of RSCP_MAX_WIRE_SIZE + 32 bytes, allocated by
+ * rscp_reader_new(); nothing is allocated per frame.
+ *
+ * Errors are sticky: after a framing, CRC, padding or limit error every call
+ * returns it until rscp_reader_reset() (for an encrypted stream the IV chain
+ * is broken: rebuild the connection). Not thread-safe. */
+#ifndef RSCP_READER_H
+#define RSCP_READER_H
+
+#include "rscp/cipher.h"
+#include "rscp/common.h"
+#include "rscp/frame.h"
+#include "rscp/value.h"
+
+typedef struct rscp_reader rscp_reader;
+
+RSCP_BEGIN_DECLS
+
+/* Create a plaintext reader with the default limits. Returns 0 and *out, or
+ * RSCP_ERR_NOMEM. */
+RSCP_API int rscp_reader_new(rscp_reader **out);
+
+/* Free; NULL accepted. */
+RSCP_API void rscp_reader_free(rscp_reader *r);
+
+/* Decrypt incoming bytes with c's receive IV chain (NULL: plaintext). The
+ * reader borrows c; it must outlive the reader or be detached. Set it before
+ * feeding the first byte of the stream. */
+RSCP_API void rscp_reader_set_cipher(rscp_reader *r, rscp_cipher *c);
+
+/* Replace the limits (frame data length, depth, blocks, flags).
+ * RSCP_ERR_ARG if max_data_len > 65,535 or a limit is 0. */
+RSCP_API int rscp_reader_set_limits(rscp_reader *r, const struct rscp_limits *limits);
+
+/* Append received bytes. Returns the number of bytes taken (0..len; fewer
+ * than len only when the buffer holds a whole frame not yet taken out with
+ * rscp_reader_next()), or the sticky error. */
+RSCP_API int rscp_reader_feed(rscp_reader *r, const void *data, size_t len);
+
+/* Take out the next complete frame. Returns 1 and fills *out (a view into
+ * the reader's buffer, valid until the next call on r), 0 when more bytes
+ * are needed, or a negative error (sticky when fatal: RSCP_ERR_MAGIC,
+ * _VERSION, _CTRL, _TIME, _FRAME_TOO_LONG, _CRC, _PADDING, _BLOCK_OVERRUN,
+ * _TRUNCATED, _DEPTH, _TOO_MANY_BLOCKS). */
+RSCP_API int rscp_reader_next(rscp_reader *r, struct rscp_frame *out);
+
+/* The sticky error, or 0. */
+RSCP_API int rscp_reader_error(const rscp_reader *r);
+
+/* Byte offset in the stream (counted from the first byte fed since the
+ * last reset) of the frame where the sticky error was found. */
+RSCP_API uint64_t rscp_reader_error_offset(const rscp_reader *r);
+
+/* Bytes fed but not yet returned as part of a frame. */
+RSCP_API size_t rscp_reader_pending(const rscp_reader *r);
+
+/* Drop buffered bytes and the sticky error. Does not touch the cipher's
+ * IVs: call rscp_cipher_reset() too when starting a new connection. */
+RSCP_API void rscp_reader_reset(rscp_reader *r);
+
+RSCP_END_DECLS
+
+#endif

@@ -1,0 +1,27 @@
+/* librscp: E3/DC RSCP protocol library -- include everything.
+ *
+ * Layers, from the bottom:
+ *   types.h, value.h, builder.h, frame.h  -- the pure codec
+ *   cipher.h                              -- Rijndael-256-CBC
+ *   reader.h                              -- streaming frame reader
+ *   tags.h, dump.h                        -- dictionary and dumps
+ *   clock.h                               -- timestamps for headers
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * enum rscp_error on failure (error.h). */
+#ifndef RSCP_RSCP_H
+#define RSCP_RSCP_H
+
+#include "rscp/builder.h"
+#include "rscp/cipher.h"
+#include "rscp/clock.h"
+#include "rscp/common.h"
+#include "rscp/dump.h"
+#include "rscp/error.h"
+#include "rscp/frame.h"
+#include "rscp/reader.h"
+#include "rscp/tags.h"
+#include "rscp/types.h"
+#include "rscp/value.h"
+#include "rscp/version.h"
+
+#endif

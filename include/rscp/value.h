@@ -1,0 +1,137 @@
+/* librscp: read-only views of data blocks (the TLV layer). Pure; no heap.
+ *
+ * A struct rscp_block points into the caller's buffer: it stays valid as
+ * long as that buffer does and is never copied. Iterators walk one level of
+ * blocks; containers are entered with rscp_block_children().
+ *
+ * Bounds are checked on every step: a block whose header or value runs past
+ * the end of its frame or container stops the iteration with
+ * RSCP_ERR_TRUNCATED or RSCP_ERR_BLOCK_OVERRUN (sticky for that iterator).
+ * Unknown tags and unknown type codes are returned like any other block.
+ * A known fixed-size type with a wrong length is returned too: its getters
+ * answer RSCP_ERR_LENGTH for that block only. */
+#ifndef RSCP_VALUE_H
+#define RSCP_VALUE_H
+
+#include "rscp/common.h"
+#include "rscp/types.h"
+
+/* One data block: a view into the buffer it was parsed from. */
+struct rscp_block {
+    uint32_t tag;
+    uint8_t type;          /* raw code; may be unknown (see rscp_type_is_known) */
+    uint16_t length;       /* bytes at value */
+    const uint8_t *value;  /* never NULL when length > 0 */
+};
+
+/* Iterator over a sequence of blocks. Transparent so it can live on the
+ * stack; initialise with rscp_iter_init() or rscp_block_children() only. */
+struct rscp_iter {
+    const uint8_t *pos;
+    const uint8_t *end;
+    const uint8_t *base;   /* start of the sequence, for error offsets */
+    int err;               /* sticky error of this iterator, 0 if none */
+};
+
+/* Limits applied by rscp_validate(), the frame decoder and the reader.
+ * Fill with rscp_limits_default() and change what you need. */
+#define RSCP_DEFAULT_MAX_DEPTH 16u      /* nested containers          */
+#define RSCP_DEFAULT_MAX_BLOCKS 10000u  /* blocks per frame, all levels (a full frame holds at most 9,362) */
+#define RSCP_DEFAULT_MAX_DATA_LEN RSCP_MAX_DATA_LEN
+
+/* Flags in struct rscp_limits. */
+#define RSCP_LENIENT_CTRL 0x1u  /* accept the "00 10" control word (version 0, CRC flag set,
+                                   no CRC bytes) written by some libraries; off by default */
+
+struct rscp_limits {
+    uint32_t max_depth;     /* containers inside containers; 1 = no nesting inside the top level */
+    uint32_t max_blocks;    /* total blocks in one frame                                         */
+    uint32_t max_data_len;  /* largest accepted data length field (<= 65,535)                    */
+    uint32_t flags;         /* RSCP_LENIENT_CTRL                                                 */
+};
+
+RSCP_BEGIN_DECLS
+
+/* The default limits (RSCP_DEFAULT_*, no flags). */
+RSCP_API struct rscp_limits rscp_limits_default(void);
+
+/* Start iterating over the blocks in data[0..len). data may be NULL when len
+ * is 0. The iterator borrows data. */
+RSCP_API void rscp_iter_init(struct rscp_iter *it, const void *data, size_t len);
+
+/* Take the next block into *out.
+ * Returns 1 with *out set, 0 at the clean end of the sequence, or
+ * RSCP_ERR_TRUNCATED (a block header is cut off) / RSCP_ERR_BLOCK_OVERRUN
+ * (a value runs past the end); errors are sticky. */
+RSCP_API int rscp_iter_next(struct rscp_iter *it, struct rscp_block *out);
+
+/* Offset (from the start of the sequence) where the iterator stands: after an
+ * error, the offset of the offending block. */
+RSCP_API size_t rscp_iter_offset(const struct rscp_iter *it);
+
+/* Iterate the children of a CONTAINER block.
+ * Returns 0, or RSCP_ERR_TYPE when b is not a container. */
+RSCP_API int rscp_block_children(const struct rscp_block *b, struct rscp_iter *it);
+
+/* Check a whole block sequence recursively against limits (NULL: defaults):
+ * structure, depth, block count. Values of wrong length are NOT errors here.
+ * Returns 0, or RSCP_ERR_TRUNCATED, RSCP_ERR_BLOCK_OVERRUN, RSCP_ERR_DEPTH,
+ * RSCP_ERR_TOO_MANY_BLOCKS; *err_offset (may be NULL) gets the offset of the
+ * offending block from the start of data. */
+RSCP_API int rscp_validate(const void *data, size_t len, const struct rscp_limits *limits,
+                           size_t *err_offset);
+
+/* 0 when b is well-formed: an unknown type, a variable-size type, or a fixed
+ * type with exactly its size; RSCP_ERR_LENGTH otherwise. */
+RSCP_API int rscp_block_check(const struct rscp_block *b);
+
+/* Strict typed getters. Each returns 0 and sets *out, RSCP_ERR_TYPE when the
+ * block has another type, or RSCP_ERR_LENGTH when its length is wrong for
+ * the type. *out is untouched on error. */
+RSCP_API int rscp_block_get_bool(const struct rscp_block *b, bool *out);       /* any non-zero byte is true */
+RSCP_API int rscp_block_get_char8(const struct rscp_block *b, int8_t *out);
+RSCP_API int rscp_block_get_uchar8(const struct rscp_block *b, uint8_t *out);
+RSCP_API int rscp_block_get_int16(const struct rscp_block *b, int16_t *out);
+RSCP_API int rscp_block_get_uint16(const struct rscp_block *b, uint16_t *out);
+RSCP_API int rscp_block_get_int32(const struct rscp_block *b, int32_t *out);
+RSCP_API int rscp_block_get_uint32(const struct rscp_block *b, uint32_t *out);
+RSCP_API int rscp_block_get_int64(const struct rscp_block *b, int64_t *out);
+RSCP_API int rscp_block_get_uint64(const struct rscp_block *b, uint64_t *out);
+RSCP_API int rscp_block_get_float32(const struct rscp_block *b, float *out);
+RSCP_API int rscp_block_get_double64(const struct rscp_block *b, double *out);
+RSCP_API int rscp_block_get_timestamp(const struct rscp_block *b, struct rscp_timestamp *out);
+/* ERROR block: the device's error code (see rscp_device_error_name()). */
+RSCP_API int rscp_block_get_error(const struct rscp_block *b, uint32_t *code);
+/* CSTRING: *s points into the buffer, NOT NUL-terminated, *len bytes (may
+ * contain NUL bytes). */
+RSCP_API int rscp_block_get_string(const struct rscp_block *b, const char **s, size_t *len);
+/* BITFIELD or BYTEARRAY: raw bytes. */
+RSCP_API int rscp_block_get_bytes(const struct rscp_block *b, const uint8_t **p, size_t *len);
+
+/* Lenient getters for values whose exact type varies between devices.
+ * rscp_block_get_int: any of BOOL, CHAR8, UCHAR8, INT16..UINT64;
+ *   RSCP_ERR_RANGE for a UINT64 above INT64_MAX.
+ * rscp_block_get_uint: the same types; RSCP_ERR_RANGE for negative values.
+ * rscp_block_get_number: any integer type, FLOAT32 or DOUBLE64, as double
+ *   (64-bit integers beyond 2^53 are rounded).
+ * Errors: RSCP_ERR_TYPE, RSCP_ERR_LENGTH, RSCP_ERR_RANGE. */
+RSCP_API int rscp_block_get_int(const struct rscp_block *b, int64_t *out);
+RSCP_API int rscp_block_get_uint(const struct rscp_block *b, uint64_t *out);
+RSCP_API int rscp_block_get_number(const struct rscp_block *b, double *out);
+
+/* Find the first block with the given tag among the children of a
+ * container (not recursive). Returns 0 with *out set, RSCP_ERR_NOT_FOUND,
+ * RSCP_ERR_TYPE (not a container) or an iteration error. */
+RSCP_API int rscp_block_find(const struct rscp_block *container, uint32_t tag, struct rscp_block *out);
+
+/* Same over a top-level block sequence, e.g. a frame's data. */
+RSCP_API int rscp_find(const void *data, size_t len, uint32_t tag, struct rscp_block *out);
+
+/* Follow a path of tags: path[0] at the top level of data, path[1] among the
+ * children of that block, and so on. n >= 1. Same returns as rscp_find. */
+RSCP_API int rscp_find_path(const void *data, size_t len, const uint32_t *path, size_t n,
+                            struct rscp_block *out);
+
+RSCP_END_DECLS
+
+#endif
