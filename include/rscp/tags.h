@@ -1,4 +1,4 @@
-/* librscp: the tag dictionary, generated from data/*.tsv by tools/gen_dict.py.
+/* librscp: the tag dictionary, generated from the TSV files in data/ by tools/gen_dict.py.
  *
  * Names are "NAMESPACE.NAME" as in tags.tsv ("EMS.POWER_PV"). All lookups
  * are table lookups (binary search or hash), never a linear scan. Static
