@@ -1,0 +1,254 @@
+/* Writing blocks and frames into a caller's buffer. No heap; the first
+ * error sticks and later calls write nothing. */
+#include "rscp/builder.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "codec/internal.h"
+#include "rscp/error.h"
+#include "rscp/frame.h"
+#include "util/bytes.h"
+
+/* Record the first error and return the sticky one. */
+static int fail(struct rscp_builder *b, int err)
+{
+    if (!b->err)
+        b->err = err;
+    return b->err;
+}
+
+void rscp_builder_init(struct rscp_builder *b, void *buf, size_t cap)
+{
+    assert(b);
+    memset(b, 0, sizeof *b);
+    b->buf = buf;
+    b->cap = buf ? cap : 0;
+}
+
+int rscp_builder_begin_frame(struct rscp_builder *b, void *buf, size_t cap, const struct rscp_timestamp *ts,
+                             bool crc)
+{
+    rscp_builder_init(b, buf, cap);
+    b->frame = true;
+    b->crc = crc;
+    if (!ts || ts->nanoseconds >= RSCP__NANOS_PER_SEC)
+        return fail(b, RSCP_ERR_ARG);
+    if (b->cap < RSCP_HEADER_SIZE)
+        return fail(b, RSCP_ERR_NOSPACE);
+    uint8_t *h = b->buf;
+    h[0] = RSCP__MAGIC0;
+    h[1] = RSCP__MAGIC1;
+    rscp_store16_le(h + 2, (uint16_t)(RSCP__CTRL_VERSION_1 | (crc ? RSCP__CTRL_CRC_FLAG : 0u)));
+    rscp_store64_le(h + 4, (uint64_t)ts->seconds);
+    rscp_store32_le(h + 12, ts->nanoseconds);
+    rscp_store16_le(h + 16, 0); /* data length: fixed up by rscp_builder_finish() */
+    b->pos = RSCP_HEADER_SIZE;
+    b->data_start = RSCP_HEADER_SIZE;
+    return 0;
+}
+
+int rscp_builder_error(const struct rscp_builder *b)
+{
+    return b->err;
+}
+
+int rscp_builder_finish(struct rscp_builder *b, size_t *out_len)
+{
+    if (b->err)
+        return b->err;
+    if (b->depth)
+        return RSCP_ERR_STATE;
+    if (b->frame) {
+        size_t n = b->pos - b->data_start;
+        if (n > RSCP_MAX_DATA_LEN)
+            return fail(b, RSCP_ERR_VALUE_TOO_LONG);
+        rscp_store16_le(b->buf + 16, (uint16_t)n);
+        if (b->crc) {
+            if (b->cap - b->pos < RSCP_CRC_SIZE)
+                return fail(b, RSCP_ERR_NOSPACE);
+            rscp_store32_le(b->buf + b->pos, rscp_crc32(0, b->buf, b->pos));
+            b->pos += RSCP_CRC_SIZE;
+        }
+        b->frame = false; /* a second finish does not append another CRC */
+    }
+    if (out_len)
+        *out_len = b->pos;
+    return 0;
+}
+
+/* Reserve a block with `len` value bytes and write its header; returns a
+ * pointer to the value, or NULL with the sticky error set. */
+static uint8_t *begin_block(struct rscp_builder *b, uint32_t tag, uint8_t type, size_t len)
+{
+    if (b->err)
+        return NULL;
+    if (len > RSCP_MAX_VALUE_LEN) {
+        fail(b, RSCP_ERR_VALUE_TOO_LONG);
+        return NULL;
+    }
+    if (b->cap - b->pos < RSCP_BLOCK_HEADER_SIZE + len) {
+        fail(b, RSCP_ERR_NOSPACE);
+        return NULL;
+    }
+    uint8_t *p = b->buf + b->pos;
+    rscp_store32_le(p, tag);
+    p[4] = type;
+    rscp_store16_le(p + 5, (uint16_t)len);
+    b->pos += RSCP_BLOCK_HEADER_SIZE + len;
+    return p + RSCP_BLOCK_HEADER_SIZE;
+}
+
+int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void *p, size_t len)
+{
+    if (!b->err && !p && len)
+        return fail(b, RSCP_ERR_ARG);
+    uint8_t *v = begin_block(b, tag, type, len);
+    if (!v)
+        return b->err;
+    if (len)
+        memcpy(v, p, len);
+    return 0;
+}
+
+/* Fixed-size scalars: the value is stored little-endian into a small
+ * scratch buffer first, then written as raw bytes. */
+static int put_u64(struct rscp_builder *b, uint32_t tag, uint8_t type, uint64_t v, size_t size)
+{
+    uint8_t tmp[8];
+    rscp_store64_le(tmp, v);
+    return rscp_put_raw(b, tag, type, tmp, size);
+}
+
+int rscp_put_none(struct rscp_builder *b, uint32_t tag)
+{
+    return rscp_put_raw(b, tag, RSCP_TYPE_NONE, NULL, 0);
+}
+
+int rscp_put_bool(struct rscp_builder *b, uint32_t tag, bool v)
+{
+    return put_u64(b, tag, RSCP_TYPE_BOOL, v ? 1u : 0u, 1);
+}
+
+int rscp_put_char8(struct rscp_builder *b, uint32_t tag, int8_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_CHAR8, (uint8_t)v, 1);
+}
+
+int rscp_put_uchar8(struct rscp_builder *b, uint32_t tag, uint8_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_UCHAR8, v, 1);
+}
+
+int rscp_put_int16(struct rscp_builder *b, uint32_t tag, int16_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_INT16, (uint16_t)v, 2);
+}
+
+int rscp_put_uint16(struct rscp_builder *b, uint32_t tag, uint16_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_UINT16, v, 2);
+}
+
+int rscp_put_int32(struct rscp_builder *b, uint32_t tag, int32_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_INT32, (uint32_t)v, 4);
+}
+
+int rscp_put_uint32(struct rscp_builder *b, uint32_t tag, uint32_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_UINT32, v, 4);
+}
+
+int rscp_put_int64(struct rscp_builder *b, uint32_t tag, int64_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_INT64, (uint64_t)v, 8);
+}
+
+int rscp_put_uint64(struct rscp_builder *b, uint32_t tag, uint64_t v)
+{
+    return put_u64(b, tag, RSCP_TYPE_UINT64, v, 8);
+}
+
+int rscp_put_float32(struct rscp_builder *b, uint32_t tag, float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return put_u64(b, tag, RSCP_TYPE_FLOAT32, bits, 4);
+}
+
+int rscp_put_double64(struct rscp_builder *b, uint32_t tag, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return put_u64(b, tag, RSCP_TYPE_DOUBLE64, bits, 8);
+}
+
+int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, uint32_t nanoseconds)
+{
+    if (!b->err && nanoseconds >= RSCP__NANOS_PER_SEC)
+        return fail(b, RSCP_ERR_ARG);
+    uint8_t tmp[RSCP_TIMESTAMP_SIZE];
+    rscp_store64_le(tmp, (uint64_t)seconds);
+    rscp_store32_le(tmp + 8, nanoseconds);
+    return rscp_put_raw(b, tag, RSCP_TYPE_TIMESTAMP, tmp, sizeof tmp);
+}
+
+int rscp_put_error(struct rscp_builder *b, uint32_t tag, uint32_t code)
+{
+    return put_u64(b, tag, RSCP_TYPE_ERROR, code, 4);
+}
+
+int rscp_put_string(struct rscp_builder *b, uint32_t tag, const char *s, size_t len)
+{
+    return rscp_put_raw(b, tag, RSCP_TYPE_CSTRING, s, len);
+}
+
+int rscp_put_cstr(struct rscp_builder *b, uint32_t tag, const char *s)
+{
+    if (!s)
+        return b->err ? b->err : fail(b, RSCP_ERR_ARG);
+    return rscp_put_raw(b, tag, RSCP_TYPE_CSTRING, s, strlen(s));
+}
+
+int rscp_put_bytes(struct rscp_builder *b, uint32_t tag, const void *p, size_t len)
+{
+    return rscp_put_raw(b, tag, RSCP_TYPE_BYTEARRAY, p, len);
+}
+
+int rscp_put_bitfield(struct rscp_builder *b, uint32_t tag, const void *p, size_t len)
+{
+    return rscp_put_raw(b, tag, RSCP_TYPE_BITFIELD, p, len);
+}
+
+int rscp_put_block(struct rscp_builder *b, const struct rscp_block *blk)
+{
+    return rscp_put_raw(b, blk->tag, blk->type, blk->value, blk->length);
+}
+
+int rscp_put_container_open(struct rscp_builder *b, uint32_t tag)
+{
+    if (b->err)
+        return b->err;
+    if (b->depth >= RSCP_BUILDER_MAX_DEPTH)
+        return fail(b, RSCP_ERR_DEPTH);
+    size_t at = b->pos;
+    if (!begin_block(b, tag, RSCP_TYPE_CONTAINER, 0))
+        return b->err;
+    b->open[b->depth++] = at;
+    return 0;
+}
+
+int rscp_put_container_close(struct rscp_builder *b)
+{
+    if (b->err)
+        return b->err;
+    if (b->depth == 0)
+        return fail(b, RSCP_ERR_STATE);
+    size_t at = b->open[--b->depth];
+    size_t len = b->pos - at - RSCP_BLOCK_HEADER_SIZE;
+    if (len > RSCP_MAX_VALUE_LEN)
+        return fail(b, RSCP_ERR_VALUE_TOO_LONG);
+    rscp_store16_le(b->buf + at + 5, (uint16_t)len);
+    return 0;
+}
