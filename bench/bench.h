@@ -1,0 +1,109 @@
+/* rscp_bench: shared declarations of the benchmark program.
+ *
+ * The program runs the five standard workloads of the shared benchmark
+ * description (build_request, parse_response_1k, encrypt_64k, decrypt_64k,
+ * e2e_1k) plus a stream-reader workload, and prints one `name value unit`
+ * line per metric; lines starting with '#' are comments. */
+#ifndef RSCP_BENCH_H
+#define RSCP_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rscp/rscp.h"
+
+/* ---- allocation counting (alloc_count.c) -------------------------------- */
+
+/* true when malloc/calloc/realloc/aligned_alloc/posix_memalign calls are
+ * counted in this build (glibc, no sanitizer). */
+int bench_alloc_counting(void);
+
+/* Calls to the allocation functions since program start. */
+uint64_t bench_alloc_calls(void);
+
+/* ---- timing (timing.c) --------------------------------------------------- */
+
+/* One timed operation repeated iters times; returns 0 or a negative error. */
+typedef int (*bench_fn)(void *ctx, uint64_t iters);
+
+struct bench_result {
+    double ns_per_op;       /* median over the runs                    */
+    double allocs_per_op;   /* allocation calls during the timed runs  */
+    uint64_t iters;         /* iterations per timed run                */
+    int err;                /* first error returned by the operation   */
+};
+
+#define BENCH_RUNS 7            /* timed runs; the median is reported */
+#define BENCH_MIN_RUN_NS 50e6   /* each run lasts at least 50 ms      */
+
+/* Monotonic time in nanoseconds (CLOCK_MONOTONIC). */
+double bench_now_ns(void);
+
+/* Warm up and calibrate (double the iteration count until one run takes
+ * BENCH_MIN_RUN_NS), then time BENCH_RUNS runs and take the median. */
+struct bench_result bench_measure(bench_fn fn, void *ctx);
+
+/* Print "name value unit" with a sensible number of digits. */
+void bench_print(const char *name, double value, const char *unit);
+
+/* ---- shared input files (data.c) ------------------------------------------ */
+
+struct bench_file {
+    uint8_t *data;
+    size_t len;
+};
+
+/* Find the directory holding request.bin etc.: argv override, environment
+ * variable RSCP_BENCH_DATA, then paths relative to the source tree.
+ * Returns a static string or NULL. */
+const char *bench_data_dir(const char *override_dir);
+
+/* Read dir/name whole; 0 or -1 (message on stderr). Free data with free(). */
+int bench_read_file(const char *dir, const char *name, struct bench_file *out);
+
+/* One line of a decoded listing (request.txt / response_1k.txt):
+ * "depth tag TYPE NAME [value]". The value is pre-converted so that building
+ * from it costs no text parsing. */
+struct bench_op {
+    unsigned depth;
+    uint32_t tag;
+    int type;
+    int64_t i;          /* signed integer types, BOOL            */
+    uint64_t u;         /* unsigned integer types                 */
+    double d;           /* FLOAT32, DOUBLE64                      */
+    char text[64];      /* CSTRING value; also the value as text  */
+    size_t text_len;
+};
+
+#define BENCH_MAX_OPS 256u
+
+struct bench_ops {
+    struct bench_op op[BENCH_MAX_OPS];
+    size_t n;
+};
+
+/* Parse a listing; 0 or -1 (message on stderr). */
+int bench_parse_listing(const struct bench_file *f, struct bench_ops *out);
+
+/* Build the frame described by ops into buf with the library's builder. */
+int bench_build_frame(const struct bench_ops *ops, const struct rscp_timestamp *ts, uint8_t *buf,
+                      size_t cap, size_t *out_len);
+
+/* Walk every block below it recursively, converting each value to its
+ * native C type, folding all values into *acc (so the work is not
+ * optimised away). *leaves and *max_depth (may be NULL) count leaf values and
+ * the deepest level (1 = top level). Returns 0 or a negative error. */
+int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leaves, unsigned *max_depth);
+
+/* Compare the frame's blocks with the listing, value by value; 0 or -1
+ * (first difference on stderr). */
+int bench_check_against_listing(const struct rscp_frame *f, const struct bench_ops *ops);
+
+/* ---- OpenSSL reference (openssl_ref.c) ------------------------------------ */
+
+/* Run `openssl speed -evp aes-256-cbc -bytes 65536 -seconds 1` (with
+ * -decrypt when decrypt is non-zero) and return its throughput in MB/s
+ * (10^6 bytes/s), or a negative value when openssl is unavailable. */
+double bench_openssl_aes256cbc_mbps(int decrypt);
+
+#endif

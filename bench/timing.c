@@ -1,0 +1,79 @@
+/* Timing for the benchmark: CLOCK_MONOTONIC, a calibration phase that also
+ * serves as warm-up, then BENCH_RUNS timed runs of equal length and their
+ * median. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bench.h"
+
+double bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct bench_result bench_measure(bench_fn fn, void *ctx)
+{
+    struct bench_result r = {0};
+
+    /* Calibrate: double the count until one run is long enough. The first
+     * rounds warm the caches, the branch predictors and the CPU clock. */
+    uint64_t iters = 1;
+    for (;;) {
+        double t0 = bench_now_ns();
+        int rc = fn(ctx, iters);
+        double dt = bench_now_ns() - t0;
+        if (rc < 0) {
+            r.err = rc;
+            return r;
+        }
+        if (dt >= BENCH_MIN_RUN_NS)
+            break;
+        /* Jump close to the target once a run is measurable. */
+        if (dt > 1e6)
+            iters = (uint64_t)((double)iters * BENCH_MIN_RUN_NS * 1.1 / dt) + 1u;
+        else
+            iters *= 2u;
+    }
+
+    double per_op[BENCH_RUNS];
+    uint64_t allocs_before = bench_alloc_calls();
+    for (int run = 0; run < BENCH_RUNS; run++) {
+        double t0 = bench_now_ns();
+        int rc = fn(ctx, iters);
+        double dt = bench_now_ns() - t0;
+        if (rc < 0) {
+            r.err = rc;
+            return r;
+        }
+        per_op[run] = dt / (double)iters;
+    }
+    uint64_t allocs = bench_alloc_calls() - allocs_before;
+
+    qsort(per_op, BENCH_RUNS, sizeof per_op[0], cmp_double);
+    r.ns_per_op = per_op[BENCH_RUNS / 2];
+    r.allocs_per_op = (double)allocs / ((double)iters * BENCH_RUNS);
+    r.iters = iters;
+    return r;
+}
+
+void bench_print(const char *name, double value, const char *unit)
+{
+    double a = value < 0 ? -value : value;
+    int prec = 3;
+    if (a == 0.0 || a >= 100.0)
+        prec = 0;
+    else if (a >= 10.0)
+        prec = 1;
+    else if (a >= 1.0)
+        prec = 2;
+    printf("%s %.*f %s\n", name, prec, value, unit);
+}
