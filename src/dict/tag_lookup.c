@@ -2,7 +2,8 @@
  *
  * Names: "EMS.POWER_PV", "EMS_POWER_PV" and "TAG_EMS_POWER_PV", any case.
  * All three are folded to the upper-case underscore form and looked up in
- * the generated hash table (FNV-1a, linear probing; see tools/gen_dict.py).
+ * the generated hash table (FNV-1a, linear probing, 16-bit hash filter per
+ * slot; see tools/gen_dict.py).
  * The dotted form must also have its dot at the namespace boundary of the
  * entry, so "DB.SERVICE_X" and "DB_SERVICE.X" stay distinct even if their
  * underscore forms clashed; for a clash the generator inserts the tag with
@@ -62,10 +63,11 @@ static const struct rscp_tag_info *find_name(const char *s, size_t len)
     }
     /* The table is at most half full: a probe always reaches an empty slot. */
     for (uint32_t slot = h & (RSCP__TAG_HASH_SIZE - 1);; slot = (slot + 1) & (RSCP__TAG_HASH_SIZE - 1)) {
-        uint16_t index = rscp__tag_hash[slot];
-        if (index == RSCP__TAG_HASH_EMPTY)
+        uint32_t entry = rscp__tag_hash[slot];
+        if (entry == RSCP__TAG_HASH_EMPTY)
             return NULL;
-        if (matches(rscp__tags[index].name, key, len, dot))
+        size_t index = entry & 0xFFFFu;
+        if ((entry ^ h) >> 16 == 0 && matches(rscp__tags[index].name, key, len, dot))
             return &rscp__tags[index];
     }
 }

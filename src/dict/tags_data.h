@@ -12,10 +12,11 @@
 /* Longest full name ("NAMESPACE.NAME") in characters. */
 #define RSCP__TAG_NAME_MAX 70u
 /* Name hash: FNV-1a 32 over the upper-case "NAMESPACE_NAME" form, masked
- * with RSCP__TAG_HASH_SIZE - 1, linear probing; slots hold indexes into
- * rscp__tags or RSCP__TAG_HASH_EMPTY. */
+ * with RSCP__TAG_HASH_SIZE - 1, linear probing. A slot holds the top 16
+ * bits of the hash (a filter that spares most string compares) above the
+ * index into rscp__tags, or RSCP__TAG_HASH_EMPTY. */
 #define RSCP__TAG_HASH_SIZE 8192u
-#define RSCP__TAG_HASH_EMPTY 0xFFFFu
+#define RSCP__TAG_HASH_EMPTY 0xFFFFFFFFu
 #define RSCP__FNV_OFFSET 2166136261u
 #define RSCP__FNV_PRIME 16777619u
 #define RSCP__NAMESPACE_COUNT 60u
@@ -41,7 +42,7 @@ struct rscp__auth_level {
 /* All tags in ascending id order; rscp__tag_ids[i] == rscp__tags[i].id. */
 extern const struct rscp_tag_info rscp__tags[RSCP__TAG_COUNT];
 extern const uint32_t rscp__tag_ids[RSCP__TAG_COUNT];
-extern const uint16_t rscp__tag_hash[RSCP__TAG_HASH_SIZE];
+extern const uint32_t rscp__tag_hash[RSCP__TAG_HASH_SIZE];
 /* Namespace byte -> name (NULL when no tag uses the byte). */
 extern const char *const rscp__namespace_names[256];
 /* Namespaces sorted by name for binary search. */
