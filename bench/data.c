@@ -5,6 +5,9 @@
  * The listings are independent of this library (produced elsewhere), so
  * comparing against them checks the builder and the parser before anything
  * is timed. */
+/* realpath() is an XSI interface. */
+#define _XOPEN_SOURCE 700
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +25,21 @@ static int is_data_dir(const char *dir)
     return n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0;
 }
 
+static const char *canonical(const char *dir)
+{
+    static char real[4096];
+    return realpath(dir, real) != NULL ? real : dir;
+}
+
 const char *bench_data_dir(const char *override_dir)
 {
     static char found[1024];
 
     if (override_dir != NULL)
-        return is_data_dir(override_dir) ? override_dir : NULL;
+        return is_data_dir(override_dir) ? canonical(override_dir) : NULL;
     const char *env = getenv("RSCP_BENCH_DATA");
     if (env != NULL && *env != '\0')
-        return is_data_dir(env) ? env : NULL;
+        return is_data_dir(env) ? canonical(env) : NULL;
 
     /* __FILE__ is this file's path as the build passed it (absolute with
      * CMake): <source>/bench/data.c. The shared benchmark files sit beside
@@ -45,14 +54,14 @@ const char *bench_data_dir(const char *override_dir)
         for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
             int n = snprintf(found, sizeof found, "%s%s", src, rel[i]);
             if (n > 0 && (size_t)n < sizeof found && is_data_dir(found))
-                return found;
+                return canonical(found);
         }
     }
     /* Relative to the working directory (make bench runs from the source). */
     static const char *const cwd_rel[] = {"bench/data", "../shared/bench", "../../shared/bench"};
     for (size_t i = 0; i < sizeof cwd_rel / sizeof cwd_rel[0]; i++)
         if (is_data_dir(cwd_rel[i]))
-            return cwd_rel[i];
+            return canonical(cwd_rel[i]);
     return NULL;
 }
 
