@@ -8,7 +8,11 @@
  * entry, so "DB.SERVICE_X" and "DB_SERVICE.X" stay distinct even if their
  * underscore forms clashed; for a clash the generator inserts the tag with
  * the longer namespace first, which the underscore form then names.
- * "TAG_" is stripped only when the name as given is unknown. */
+ * "TAG_" is stripped only when the name as given is unknown.
+ *
+ * Numbers: "0x" + 1 or more hex digits, or decimal digits, the whole string,
+ * at most 0xFFFFFFFF. Any such id is accepted, known to the dictionary or
+ * not: devices speak tags that no public list has. */
 #include "rscp/tags.h"
 
 #include "dict/tags_data.h"
