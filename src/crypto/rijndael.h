@@ -1,0 +1,69 @@
+/* Rijndael with a 256-bit block and a 256-bit key (Nb = Nk = 8, 14 rounds):
+ * key schedule and the two block/CBC implementations behind rscp/cipher.h.
+ * Internal header.
+ *
+ * State layout (both implementations): byte 4*c + r of a block is row r of
+ * column c, c = 0..7. Round keys are 32 bytes in the same layout. */
+#ifndef RSCP_CRYPTO_RIJNDAEL_H
+#define RSCP_CRYPTO_RIJNDAEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RSCP_RIJNDAEL_ROUNDS 14
+#define RSCP_RIJNDAEL_BLOCK 32
+/* Nb * (Nr + 1) = 8 * 15 words of 32 bits. */
+#define RSCP_RIJNDAEL_WORDS 120
+
+struct rscp_rijndael_key {
+    /* Encryption round keys, word i = column (i % 8) of round (i / 8),
+     * little-endian: row 0 in the low byte. */
+    uint32_t ek[RSCP_RIJNDAEL_WORDS];
+    /* Equivalent inverse cipher: dk round r = InvMixColumns(ek round
+     * 14 - r) for r = 1..13, plain ek round 14 - r for r = 0 and 14. */
+    uint32_t dk[RSCP_RIJNDAEL_WORDS];
+};
+
+/* Expand a 32-byte key into ek and dk. */
+void rscp_crypto_expand_key(struct rscp_rijndael_key *k, const uint8_t key[32]);
+
+/* Lookup tables (rijndael_tables.c). te[i][x]: SubBytes then the MixColumns
+ * column of a byte x in row i; td[i][x]: InvSubBytes then InvMixColumns. */
+extern const uint32_t rscp_crypto_te[4][256];
+extern const uint32_t rscp_crypto_td[4][256];
+extern const uint8_t rscp_crypto_sbox[256];
+extern const uint8_t rscp_crypto_inv_sbox[256];
+
+/* Portable C (rijndael_portable.c). in and out may be the same buffer.
+ * The CBC functions work in place on n blocks and update iv to the last
+ * ciphertext block. */
+void rscp_crypto_portable_encrypt_block(const struct rscp_rijndael_key *k, const uint8_t in[32],
+                                        uint8_t out[32]);
+void rscp_crypto_portable_decrypt_block(const struct rscp_rijndael_key *k, const uint8_t in[32],
+                                        uint8_t out[32]);
+void rscp_crypto_portable_cbc_encrypt(const struct rscp_rijndael_key *k, uint8_t iv[32], uint8_t *buf,
+                                      size_t nblocks);
+void rscp_crypto_portable_cbc_decrypt(const struct rscp_rijndael_key *k, uint8_t iv[32], uint8_t *buf,
+                                      size_t nblocks);
+
+/* x86-64 AES-NI (rijndael_aesni.c). Round keys as bytes in the order the
+ * instructions use them: enc[r] = ek round r, dec[r] = dk round r. */
+struct rscp_aesni_key {
+    uint8_t enc[RSCP_RIJNDAEL_ROUNDS + 1][32];
+    uint8_t dec[RSCP_RIJNDAEL_ROUNDS + 1][32];
+    bool vaes; /* 256-bit VAES + AVX2 usable for parallel decryption */
+};
+
+/* true when the CPU (and this build) can run the AES-NI code. */
+bool rscp_crypto_aesni_available(void);
+/* Round keys from an expanded key. Only call when available. */
+void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const struct rscp_rijndael_key *k);
+void rscp_crypto_aesni_encrypt_block(const struct rscp_aesni_key *nk, const uint8_t in[32], uint8_t out[32]);
+void rscp_crypto_aesni_decrypt_block(const struct rscp_aesni_key *nk, const uint8_t in[32], uint8_t out[32]);
+void rscp_crypto_aesni_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
+                                   size_t nblocks);
+void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
+                                   size_t nblocks);
+
+#endif
