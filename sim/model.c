@@ -1,0 +1,529 @@
+/* The device model: sun, clouds, house load, car, battery and grid. */
+#include "model.h"
+
+#include "noise.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PI 3.14159265358979323846
+#define DEG (PI / 180.0)
+
+/* Noise streams: one per independent quantity. */
+enum {
+    STREAM_DAY_KIND = 10,
+    STREAM_CLOUD_SLOW,
+    STREAM_CLOUD_FAST,
+    STREAM_LOAD_NOISE = 20,
+    STREAM_FRIDGE,
+    STREAM_EVENT = 30,
+    STREAM_EVENT_KIND,
+    STREAM_EVENT_OFFSET,
+    STREAM_CAR_LEAVE = 40,
+    STREAM_CAR_BACK,
+    STREAM_CAR_NEED,
+    STREAM_CAR_WEEKEND,
+    STREAM_SOC_ANCHOR = 50,
+    STREAM_CYCLES
+};
+
+void sim_config_default(struct sim_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->seed = 1;
+    c->latitude_deg = 50.0;
+    c->longitude_deg = 10.0;
+    c->tz.name = "Europe/Berlin";
+    c->tz.std_offset_s = 3600;
+    c->tz.eu_dst = true;
+    c->pv_peak_w = 9800.0;
+    c->trackers = 2;
+    c->add_peak_w = 1800.0;
+    c->batteries = 1;
+    c->dcbs = 6;
+    c->bat_capacity_wh = 13800.0;
+    c->bat_max_charge_w = 6000.0;
+    c->bat_max_discharge_w = 6000.0;
+    c->bat_efficiency = 0.95;
+    c->home_base_w = 180.0;
+    c->wallbox = true;
+    c->wb_min_w = 1380.0;
+    c->wb_max_w = 11000.0;
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int64_t local_day(const struct sim_config *c, double t)
+{
+    return sim_local_day(&c->tz, (int64_t)floor(t));
+}
+
+/* Seconds since local midnight. */
+static double local_seconds(const struct sim_config *c, double t, int64_t *day)
+{
+    int64_t ti = (int64_t)floor(t);
+    int64_t d = sim_local_day(&c->tz, ti);
+    if (day)
+        *day = d;
+    return (double)(ti + sim_tz_offset(&c->tz, ti) - d * 86400) + (t - floor(t));
+}
+
+/* ---- sun ------------------------------------------------------------------ */
+
+struct sun {
+    double elevation; /* rad */
+    double azimuth;   /* rad, from north, clockwise */
+};
+
+static struct sun sun_position(const struct sim_config *c, double t)
+{
+    int64_t days = (int64_t)floor(t / 86400.0);
+    double utc_h = (t - (double)days * 86400.0) / 3600.0;
+    double doy = (double)sim_day_of_year(days);
+    double decl = 23.45 * DEG * sin(2.0 * PI * (284.0 + doy) / 365.0);
+    double b = 2.0 * PI * (doy - 81.0) / 364.0;
+    double eot_min = 9.87 * sin(2.0 * b) - 7.53 * cos(b) - 1.5 * sin(b);
+    double solar_h = utc_h + c->longitude_deg / 15.0 + eot_min / 60.0;
+    double h = 15.0 * DEG * (solar_h - 12.0);
+    double lat = c->latitude_deg * DEG;
+    double sin_el = sin(lat) * sin(decl) + cos(lat) * cos(decl) * cos(h);
+    struct sun s;
+    s.elevation = asin(clampd(sin_el, -1.0, 1.0));
+    s.azimuth = atan2(-sin(h) * cos(decl), (sin(decl) - sin_el * sin(lat)) / cos(lat));
+    if (s.azimuth < 0)
+        s.azimuth += 2.0 * PI;
+    return s;
+}
+
+double sim_sun_elevation(const struct sim_config *c, double t)
+{
+    return sun_position(c, t).elevation / DEG;
+}
+
+/* Panel orientation of tracker k: tilted 30 degrees, spread around south. */
+static double tracker_azimuth(const struct sim_config *c, unsigned k)
+{
+    double mid = ((double)c->trackers - 1.0) / 2.0;
+    return (180.0 + ((double)k - mid) * 50.0) * DEG;
+}
+
+double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
+{
+    if (c->trackers == 0 || k >= c->trackers)
+        return 0.0;
+    struct sun s = sun_position(c, t);
+    if (s.elevation <= 0.0)
+        return 0.0;
+    double el_deg = s.elevation / DEG;
+    double sin_el = sin(s.elevation);
+    double air_mass = 1.0 / (sin_el + 0.50572 * pow(el_deg + 6.07995, -1.6364));
+    double dni = 1353.0 * pow(0.7, pow(air_mass, 0.678));
+    double dhi = 0.11 * dni;
+    double tilt = 30.0 * DEG;
+    double cos_inc = sin_el * cos(tilt) + cos(s.elevation) * sin(tilt) * cos(s.azimuth - tracker_azimuth(c, k));
+    double poa = dni * (cos_inc > 0.0 ? cos_inc : 0.0) + dhi * (1.0 + cos(tilt)) / 2.0;
+    double peak = c->pv_peak_w / (double)c->trackers;
+    return clampd(peak * poa / 1000.0 * 0.88, 0.0, peak);
+}
+
+double sim_cloud_factor(const struct sim_config *c, double t)
+{
+    double kind = sim_hash_unit(c->seed, STREAM_DAY_KIND, local_day(c, t));
+    double base, amp;
+    if (kind < 0.35) {        /* clear */
+        base = 0.05;
+        amp = 0.15;
+    } else if (kind < 0.75) { /* mixed, passing clouds */
+        base = 0.45;
+        amp = 1.1;
+    } else {                  /* overcast */
+        base = 0.85;
+        amp = 0.3;
+    }
+    double slow = sim_smooth_noise(c->seed, STREAM_CLOUD_SLOW, t, 1200.0) - 0.5;
+    double fast = sim_smooth_noise(c->seed, STREAM_CLOUD_FAST, t, 240.0) - 0.5;
+    double cover = clampd(base + amp * slow + 0.6 * amp * fast, 0.0, 1.0);
+    return 1.0 - 0.85 * pow(cover, 1.5);
+}
+
+double sim_pv_tracker_power(const struct sim_config *c, unsigned k, double t)
+{
+    return sim_pv_clear_sky(c, k, t) * sim_cloud_factor(c, t);
+}
+
+double sim_pv_power(const struct sim_config *c, double t)
+{
+    double cloud = sim_cloud_factor(c, t);
+    double sum = 0.0;
+    for (unsigned k = 0; k < c->trackers; k++)
+        sum += sim_pv_clear_sky(c, k, t);
+    return sum * cloud;
+}
+
+double sim_add_power(const struct sim_config *c, double t)
+{
+    if (c->add_peak_w <= 0.0)
+        return 0.0;
+    /* A small east-facing AC-coupled array: the main curve an hour early. */
+    struct sim_config east = *c;
+    east.trackers = 1;
+    east.pv_peak_w = c->add_peak_w;
+    return sim_pv_clear_sky(&east, 0, t + 3600.0) * sim_cloud_factor(c, t);
+}
+
+/* ---- house ---------------------------------------------------------------- */
+
+static double bump(double h, double centre, double width)
+{
+    double x = (h - centre) / width;
+    return exp(-0.5 * x * x);
+}
+
+struct appliance {
+    double watts, seconds;
+};
+
+static const struct appliance appliances[] = {
+    {2000.0, 180.0},  /* kettle        */
+    {900.0, 300.0},   /* microwave     */
+    {2400.0, 2700.0}, /* oven          */
+    {1900.0, 2400.0}, /* dishwasher    */
+    {2100.0, 1500.0}, /* washer        */
+    {1300.0, 900.0},  /* vacuum        */
+    {1700.0, 480.0},  /* hair dryer    */
+};
+#define N_APPLIANCES (sizeof appliances / sizeof appliances[0])
+#define EVENT_SLOT 900.0
+
+static double event_probability(double hour)
+{
+    if (hour < 6.0)
+        return 0.01;
+    if (hour < 9.0)
+        return 0.10;
+    if (hour < 17.0)
+        return 0.05;
+    if (hour < 22.0)
+        return 0.12;
+    return 0.03;
+}
+
+static double appliance_load(const struct sim_config *c, double t)
+{
+    int64_t slot = (int64_t)floor(t / EVENT_SLOT);
+    double sum = 0.0;
+    for (int64_t s = slot - 3; s <= slot; s++) {
+        double start_slot = (double)s * EVENT_SLOT;
+        double hour = local_seconds(c, start_slot, NULL) / 3600.0;
+        if (sim_hash_unit(c->seed, STREAM_EVENT, s) >= event_probability(hour))
+            continue;
+        size_t kind = (size_t)(sim_hash_unit(c->seed, STREAM_EVENT_KIND, s) * (double)N_APPLIANCES);
+        double start = start_slot + sim_hash_unit(c->seed, STREAM_EVENT_OFFSET, s) * EVENT_SLOT;
+        if (t >= start && t < start + appliances[kind].seconds)
+            sum += appliances[kind].watts;
+    }
+    return sum;
+}
+
+double sim_home_load(const struct sim_config *c, double t)
+{
+    int64_t day;
+    double h = local_seconds(c, t, &day) / 3600.0;
+    bool weekend = sim_weekday(day) >= 5;
+    double load = c->home_base_w;
+    double fridge_phase = sim_hash_unit(c->seed, STREAM_FRIDGE, 0) * 2700.0;
+    if (fmod(t + fridge_phase, 2700.0) < 900.0)
+        load += 90.0;
+    if (weekend)
+        load += 400.0 * bump(h, 8.5, 1.0) + 500.0 * bump(h, 12.5, 0.8);
+    else
+        load += 450.0 * bump(h, 7.0, 0.7) + 150.0 * bump(h, 12.5, 0.8);
+    load += 550.0 * bump(h, 19.5, 1.6);
+    load += 120.0 * (sim_smooth_noise(c->seed, STREAM_LOAD_NOISE, t, 300.0) - 0.5);
+    return load + appliance_load(c, t);
+}
+
+/* ---- car ------------------------------------------------------------------ */
+
+bool sim_car_present(const struct sim_config *c, double t)
+{
+    if (!c->wallbox)
+        return false;
+    int64_t day;
+    double h = local_seconds(c, t, &day) / 3600.0;
+    if (sim_weekday(day) >= 5) {
+        if (sim_hash_unit(c->seed, STREAM_CAR_WEEKEND, day) < 0.4)
+            return true;
+        double leave = 10.0 + 3.0 * sim_hash_unit(c->seed, STREAM_CAR_LEAVE, day);
+        double back = leave + 2.0 + 3.0 * sim_hash_unit(c->seed, STREAM_CAR_BACK, day);
+        return h < leave || h >= back;
+    }
+    double leave = 7.25 + 0.75 * sim_hash_unit(c->seed, STREAM_CAR_LEAVE, day);
+    double back = 16.5 + 2.5 * sim_hash_unit(c->seed, STREAM_CAR_BACK, day);
+    return h < leave || h >= back;
+}
+
+double sim_car_need_on_arrival(const struct sim_config *c, int64_t day)
+{
+    return 4000.0 + 14000.0 * sim_hash_unit(c->seed, STREAM_CAR_NEED, day);
+}
+
+/* ---- battery and energy flows --------------------------------------------- */
+
+void sim_model_init_at(struct sim_model *m, const struct sim_config *c, double t0, double bat_wh)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *c;
+    m->t = t0;
+    m->bat_wh = clampd(bat_wh, 0.0, c->bat_capacity_wh);
+    m->car_present = sim_car_present(c, t0);
+    int64_t day = local_day(c, t0);
+    /* A car at home at the start still wants part of yesterday's charge. */
+    m->car_need_wh = m->car_present ? 0.3 * sim_car_need_on_arrival(c, day - 1) : 0.0;
+    m->day = day;
+    m->ctl.max_charge_w = (uint32_t)c->bat_max_charge_w;
+    m->ctl.max_discharge_w = (uint32_t)c->bat_max_discharge_w;
+    m->ctl.discharge_start_w = 65;
+    m->ctl.battery_before_car = true;
+    m->flows = sim_model_flows(m, 1.0);
+}
+
+double sim_soc_at_midnight(const struct sim_config *c, int64_t day)
+{
+    int64_t prev = day - 1;
+    double anchor = (0.1 + 0.5 * sim_hash_unit(c->seed, STREAM_SOC_ANCHOR, prev)) * c->bat_capacity_wh;
+    double t0 = (double)sim_local_to_utc(&c->tz, prev * 86400);
+    double t1 = (double)sim_local_to_utc(&c->tz, day * 86400);
+    struct sim_model m;
+    sim_model_init_at(&m, c, t0, anchor);
+    sim_model_advance_to(&m, t1, SIM_COARSE_STEP);
+    return m.bat_wh;
+}
+
+void sim_model_init(struct sim_model *m, const struct sim_config *c, double t0)
+{
+    int64_t day = local_day(c, t0);
+    double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
+    sim_model_init_at(m, c, midnight, sim_soc_at_midnight(c, day));
+    sim_model_advance_to(m, t0, SIM_COARSE_STEP);
+    /* Counters restart at the start instant: "today" so far is integrated. */
+}
+
+double sim_model_max_charge(const struct sim_model *m)
+{
+    double lim = m->cfg.bat_max_charge_w;
+    if (m->ctl.limits_used && (double)m->ctl.max_charge_w < lim)
+        lim = (double)m->ctl.max_charge_w;
+    return lim;
+}
+
+double sim_model_max_discharge(const struct sim_model *m)
+{
+    double lim = m->cfg.bat_max_discharge_w;
+    if (m->ctl.limits_used && (double)m->ctl.max_discharge_w < lim)
+        lim = (double)m->ctl.max_discharge_w;
+    return lim;
+}
+
+static int32_t watts(double w)
+{
+    return (int32_t)floor(w + 0.5);
+}
+
+struct sim_flows sim_model_flows(const struct sim_model *m, double dt)
+{
+    const struct sim_config *c = &m->cfg;
+    struct sim_flows f;
+    memset(&f, 0, sizeof f);
+    double t = m->t;
+    f.pv = watts(sim_pv_power(c, t));
+    f.add = watts(sim_add_power(c, t));
+    f.home = watts(sim_home_load(c, t));
+
+    /* What the battery can take or give during this step. */
+    double eff = c->bat_efficiency;
+    double h = dt / 3600.0;
+    double chg_cap = fmin(sim_model_max_charge(m), (c->bat_capacity_wh - m->bat_wh) / (h * eff));
+    double dis_cap = fmin(sim_model_max_discharge(m), m->bat_wh * eff / h);
+    int32_t chg = (int32_t)floor(fmax(chg_cap, 0.0));
+    int32_t dis = (int32_t)floor(fmax(dis_cap, 0.0));
+
+    int32_t surplus = f.pv + f.add - f.home;
+    bool override = m->ctl.set_power_mode != 0 && t < m->ctl.set_power_until;
+    int32_t value = m->ctl.set_power_value < 0 ? 0 : m->ctl.set_power_value;
+
+    /* Battery decision for the override modes first. */
+    int32_t bat = 0;
+    bool bat_fixed = false;
+    if (override) {
+        bat_fixed = true;
+        switch (m->ctl.set_power_mode) {
+        case 2: bat = -(value < dis ? value : dis); break;
+        case 3: {
+            int32_t s = surplus > 0 ? surplus : 0;
+            int32_t v = value < chg ? value : chg;
+            bat = v < s ? v : s;
+            break;
+        }
+        case 4: bat = value < chg ? value : chg; break;
+        default: bat = 0; break; /* idle */
+        }
+    }
+
+    /* Wallbox in sun mode: only surplus, at least wb_min. */
+    int32_t wb = 0;
+    if (c->wallbox && m->car_present && m->car_need_wh > 0.0) {
+        int32_t for_car = surplus;
+        if (bat_fixed)
+            for_car = surplus - (bat > 0 ? bat : 0);
+        else if (m->ctl.battery_before_car && surplus > 0)
+            for_car = surplus - (surplus < chg ? surplus : chg);
+        if ((double)for_car >= c->wb_min_w) {
+            double w = fmin((double)for_car, c->wb_max_w);
+            w = fmin(w, m->car_need_wh / h);
+            wb = (int32_t)floor(w);
+        }
+    }
+
+    if (!bat_fixed) {
+        int32_t rest = surplus - wb;
+        if (rest > 0)
+            bat = rest < chg ? rest : chg;
+        else if (-rest >= (int32_t)m->ctl.discharge_start_w)
+            bat = -(-rest < dis ? -rest : dis);
+    }
+
+    f.wb = wb;
+    f.wb_solar = wb; /* sun mode: the car only takes surplus */
+    f.bat = bat;
+    f.grid = f.home + f.wb + f.bat - f.pv - f.add;
+    return f;
+}
+
+void sim_energy_add(struct sim_energy *a, const struct sim_energy *b)
+{
+    a->pv += b->pv;
+    a->add += b->add;
+    a->home += b->home;
+    a->wb += b->wb;
+    a->wb_solar += b->wb_solar;
+    a->bat_in += b->bat_in;
+    a->bat_out += b->bat_out;
+    a->grid_in += b->grid_in;
+    a->grid_out += b->grid_out;
+    a->soc_time += b->soc_time;
+    a->seconds += b->seconds;
+}
+
+void sim_model_step(struct sim_model *m, double dt, struct sim_energy *out)
+{
+    if (!(dt > 0.0))
+        return;
+    const struct sim_config *c = &m->cfg;
+    struct sim_flows f = sim_model_flows(m, dt);
+    double h = dt / 3600.0;
+    struct sim_energy e;
+    memset(&e, 0, sizeof e);
+    e.pv = f.pv * h;
+    e.add = f.add * h;
+    e.home = f.home * h;
+    e.wb = f.wb * h;
+    e.wb_solar = f.wb_solar * h;
+    e.bat_in = (f.bat > 0 ? f.bat : 0) * h;
+    e.bat_out = (f.bat < 0 ? -f.bat : 0) * h;
+    e.grid_in = (f.grid > 0 ? f.grid : 0) * h;
+    e.grid_out = (f.grid < 0 ? -f.grid : 0) * h;
+    e.soc_time = (c->bat_capacity_wh > 0 ? m->bat_wh / c->bat_capacity_wh : 0.0) * dt;
+    e.seconds = dt;
+
+    double eff = c->bat_efficiency;
+    m->bat_wh += f.bat > 0 ? e.bat_in * eff : -e.bat_out / eff;
+    m->bat_wh = clampd(m->bat_wh, 0.0, c->bat_capacity_wh); /* rounding only */
+    m->bat_throughput_wh += e.bat_in + e.bat_out;
+    m->car_need_wh = fmax(m->car_need_wh - e.wb, 0.0);
+    m->flows = f;
+
+    sim_energy_add(&m->today, &e);
+    sim_energy_add(&m->total, &e);
+    if (out)
+        sim_energy_add(out, &e);
+
+    m->t += dt;
+    bool present = sim_car_present(c, m->t);
+    int64_t day = local_day(c, m->t);
+    if (present && !m->car_present)
+        m->car_need_wh = sim_car_need_on_arrival(c, day);
+    m->car_present = present;
+    if (day != m->day) {
+        m->yesterday = m->today;
+        memset(&m->today, 0, sizeof m->today);
+        m->day = day;
+    }
+}
+
+void sim_model_advance_to(struct sim_model *m, double t, double max_step)
+{
+    sim_model_integrate(m, t, max_step, NULL);
+}
+
+void sim_model_integrate(struct sim_model *m, double t, double max_step, struct sim_energy *e)
+{
+    if (!(max_step > 0.0))
+        max_step = 1.0;
+    while (m->t < t) {
+        double next_midnight = (double)sim_local_to_utc(&m->cfg.tz, (m->day + 1) * 86400);
+        double dt = fmin(t - m->t, max_step);
+        if (m->t + dt > next_midnight && next_midnight > m->t)
+            dt = next_midnight - m->t;
+        if (dt < 1e-9) /* guard against a floating-point stall */
+            dt = t - m->t;
+        sim_model_step(m, dt, e);
+    }
+}
+
+/* ---- derived values ------------------------------------------------------- */
+
+double sim_model_soc(const struct sim_model *m)
+{
+    if (m->cfg.bat_capacity_wh <= 0.0)
+        return 0.0;
+    return clampd(100.0 * m->bat_wh / m->cfg.bat_capacity_wh, 0.0, 100.0);
+}
+
+double sim_model_cycles(const struct sim_model *m)
+{
+    double prior = 150.0 + 300.0 * sim_hash_unit(m->cfg.seed, STREAM_CYCLES, 0);
+    if (m->cfg.bat_capacity_wh <= 0.0)
+        return prior;
+    return prior + m->bat_throughput_wh / 2.0 / m->cfg.bat_capacity_wh;
+}
+
+static double share(double part, double whole, double if_none)
+{
+    if (whole <= 0.0)
+        return if_none;
+    return clampd(100.0 * (1.0 - part / whole), 0.0, 100.0);
+}
+
+double sim_flows_autarky(const struct sim_flows *f)
+{
+    return share(f->grid > 0 ? f->grid : 0, (double)f->home + f->wb, 100.0);
+}
+
+double sim_flows_self_consumption(const struct sim_flows *f)
+{
+    return share(f->grid < 0 ? -f->grid : 0, (double)f->pv + f->add, 0.0);
+}
+
+double sim_energy_autarky(const struct sim_energy *e)
+{
+    return share(e->grid_in, e->home + e->wb, 100.0);
+}
+
+double sim_energy_self_consumption(const struct sim_energy *e)
+{
+    return share(e->grid_out, e->pv + e->add, 0.0);
+}
