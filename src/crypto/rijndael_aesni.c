@@ -108,8 +108,9 @@ TARGET_AESNI static inline void enc1(const struct rscp_aesni_key *nk, __m128i *p
         a = _mm_aesenc_si128(x, load128(nk->enc[r]));
         b = _mm_aesenc_si128(y, load128(nk->enc[r] + 16));
     }
-    __m128i x = _mm_shuffle_epi8(_mm_blendv_epi8(a, b, m), s);
-    __m128i y = _mm_shuffle_epi8(_mm_blendv_epi8(b, a, m), s);
+    __m128i sa = _mm_shuffle_epi8(a, s), sb = _mm_shuffle_epi8(b, s);
+    __m128i x = _mm_blendv_epi8(sa, sb, m);
+    __m128i y = _mm_blendv_epi8(sb, sa, m);
     *pa = _mm_aesenclast_si128(x, load128(nk->enc[RSCP_RIJNDAEL_ROUNDS]));
     *pb = _mm_aesenclast_si128(y, load128(nk->enc[RSCP_RIJNDAEL_ROUNDS] + 16));
 }
