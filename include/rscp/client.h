@@ -95,7 +95,7 @@ RSCP_API int rscp_client_state(const rscp_client *c);
 RSCP_API const char *rscp_client_errstr(const rscp_client *c);
 
 /* Send one request frame whose data blocks are blocks[0..len) and wait for
- * the reply within io_timeout_ms. *reply views the client's buffer, valid
+ * the reply within io_timeout_ms. Malformed blocks give RSCP_ERR_ARG. *reply views the client's buffer, valid
  * until the next call on c. Returns 0, RSCP_ERR_NOT_CONNECTED, _STATE
  * (another request in flight), _VALUE_TOO_LONG, _TIMEOUT, _CLOSED, _IO,
  * _PROTOCOL or a reader error (fatal ones close the connection). */
@@ -147,9 +147,19 @@ RSCP_API int rscp_client_connect_retry(rscp_client *c, struct rscp_backoff *bo, 
  * rscp_client_wants_write(); call rscp_client_on_readable() /
  * rscp_client_on_writable() accordingly and rscp_client_on_timer() when
  * rscp_client_next_deadline() has passed. rscp_client_submit() queues one
- * request (state READY -> BUSY); when it returns 1, rscp_client_take_reply()
- * gives the reply. Each returns 0 (or 1 where noted) or a negative error,
- * after which the state is FAILED. */
+ * request (state READY -> BUSY) and starts writing it; when
+ * rscp_client_on_readable() returns 1 the pending exchange completed: the
+ * state is READY (after authentication) or rscp_client_take_reply() gives
+ * the reply. Each returns 0 (or 1 where noted) or a negative error, after
+ * which the state is FAILED -- except RSCP_ERR_ARG, _STATE,
+ * _NOT_CONNECTED, _VALUE_TOO_LONG and builder errors from submit, which
+ * change nothing.
+ *
+ * rscp_client_start() resolves the host with getaddrinfo(), which blocks.
+ * While CONNECTING the descriptor changes when an address fails and the
+ * next one is tried: query rscp_client_fd() before every poll(). The
+ * reply is strictly request/response: bytes arriving while no request is
+ * pending are RSCP_ERR_PROTOCOL. */
 RSCP_API int rscp_client_start(rscp_client *c);
 RSCP_API int rscp_client_fd(const rscp_client *c);
 RSCP_API bool rscp_client_wants_write(const rscp_client *c);

@@ -8,6 +8,19 @@
  * frame that does not decrypt to a valid frame (wrong key) closes the
  * connection without a reply.
  *
+ * Details of the behaviour:
+ * - A frame holding RSCP.REQ_AUTHENTICATION authenticates (again) at any
+ *   time. After a refusal the connection stays open at level 0.
+ * - Other frames before a successful authentication never reach the
+ *   handler: each top-level block is answered with its response tag typed
+ *   ERROR ACCESS_DENIED (an empty frame: RSCP.GENERAL_ERROR ACCESS_DENIED).
+ * - A frame that fails to decrypt or to parse (magic, CRC, padding,
+ *   structure) closes the connection without a reply, at any time.
+ * - Reply timestamps are the current time; replies always carry a CRC.
+ * - Clients beyond max_clients are accepted and closed at once.
+ * - A client that does not read its replies is not read from while more
+ *   than 1 MiB of replies wait for it.
+ *
  * Not thread-safe: drive one server from one thread. */
 #ifndef RSCP_SERVER_H
 #define RSCP_SERVER_H
@@ -33,14 +46,26 @@ typedef int (*rscp_request_handler)(void *ctx, const struct rscp_session_info *s
                                     const struct rscp_frame *request, struct rscp_builder *reply);
 
 /* Faults the server can inject on its replies, for testing clients. All
- * zero: behave normally. Counts are per connection. */
+ * zero: behave normally. Counts are per connection. Byte counts
+ * (stall_after, close_after) include the authentication reply; frame
+ * counts (drop_frame, busy_every, corrupt_crc) start after it. A client that
+ * waits for each reply before the next request (rscp_client) sees with:
+ *   delay_ms > its io timeout, stall_after, drop_frame, coalesce > 1:
+ *                           RSCP_ERR_TIMEOUT
+ *   close_after, reset:     RSCP_ERR_CLOSED (RSCP_ERR_KEY when it hits the
+ *                           authentication reply)
+ *   corrupt_crc:            RSCP_ERR_CRC
+ *   refuse_auth:            RSCP_ERR_AUTH
+ *   chunk:                  nothing (replies arrive in pieces)
+ *   busy_every:             a reply holding RSCP.GENERAL_ERROR ERROR AGAIN */
 struct rscp_server_faults {
     uint32_t delay_ms;          /* wait before each reply                        */
     uint32_t stall_after;       /* > 0: stop sending (keep the socket) after N bytes */
     uint32_t close_after;       /* > 0: close the socket after sending N bytes   */
     bool reset;                 /* reset (RST) instead of replying to a request   */
     uint32_t chunk;             /* > 0: write replies in chunks of N bytes        */
-    uint32_t coalesce;          /* > 1: hold replies and send N frames in one write */
+    uint32_t coalesce;          /* > 1: hold replies and send N frames in one write
+                                   (the authentication reply counts as one)       */
     bool corrupt_crc;           /* flip a CRC bit in every reply after auth       */
     uint32_t drop_frame;        /* > 0: do not send the N-th reply after auth     */
     bool refuse_auth;           /* answer every authentication with failure       */
@@ -66,9 +91,10 @@ RSCP_BEGIN_DECLS
 /* Fill *cfg with defaults. */
 RSCP_API void rscp_server_config_init(struct rscp_server_config *cfg);
 
-/* Create, bind and listen. Strings are copied. Returns 0, RSCP_ERR_ARG,
+/* Create, bind and listen. Strings are copied (secrets wiped on free);
+ * user, password, key and handler are required. Returns 0, RSCP_ERR_ARG,
  * RSCP_ERR_NOMEM, RSCP_ERR_RESOLVE or RSCP_ERR_IO (bind/listen failed;
- * detail in rscp_server_errstr). */
+ * detail in rscp_server_errstr(NULL), kept per thread). */
 RSCP_API int rscp_server_new(rscp_server **out, const struct rscp_server_config *cfg);
 
 /* Close every connection and free; NULL accepted. */
@@ -78,7 +104,8 @@ RSCP_API void rscp_server_free(rscp_server *s);
 RSCP_API uint16_t rscp_server_port(const rscp_server *s);
 
 /* Serve for at most timeout_ms (-1: until something happens): one poll()
- * round over the listener and all clients. Returns 0 or RSCP_ERR_IO. */
+ * round over the listener and all clients. Returns 0, RSCP_ERR_IO (poll
+ * failed) or RSCP_ERR_NOMEM. Problems of single clients only close them. */
 RSCP_API int rscp_server_run_once(rscp_server *s, int timeout_ms);
 
 /* Serve until *stop becomes non-zero (checked at least every 100 ms). */
@@ -87,7 +114,8 @@ RSCP_API int rscp_server_run(rscp_server *s, volatile int *stop);
 /* Number of connected clients. */
 RSCP_API unsigned rscp_server_clients(const rscp_server *s);
 
-/* Detail of the last error. */
+/* Detail of the last error of s; with s NULL, of the last failed
+ * rscp_server_new() in the calling thread. Never contains secrets. */
 RSCP_API const char *rscp_server_errstr(const rscp_server *s);
 
 RSCP_END_DECLS
