@@ -86,6 +86,8 @@ int rscp_frame_decode_prefix(const void *buf, size_t len, const struct rscp_limi
         goto fail;
     }
     rc = header_parse(p, len, &lim, &h, &where);
+    if (rc == RSCP_ERR_TRUNCATED)
+        where = len; /* the input ends inside the header */
     if (rc)
         goto fail;
     if (len < h.frame_len) {
