@@ -1,0 +1,197 @@
+/* Rijndael-256-CBC against libmcrypt's "rijndael-256" on random keys, IVs
+ * and lengths, for every implementation; and the implementations against
+ * each other with the CBC chain split at random points. */
+#include "harness.h"
+#include "rscp/cipher.h"
+#include "rscp/error.h"
+
+#include <mcrypt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BLOCKS 80 /* covers the 8-block parallel path and every tail */
+
+static void rand_bytes(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)th_rand();
+}
+
+/* libmcrypt CBC over buf in place; its state chains across calls. */
+static MCRYPT mc_open(const char *mode, uint8_t key[32], uint8_t iv[32])
+{
+    MCRYPT td = mcrypt_module_open(MCRYPT_RIJNDAEL_256, NULL, (char *)mode, NULL);
+    if (td == MCRYPT_FAILED) {
+        CHECK(!"mcrypt_module_open failed");
+        return td;
+    }
+    CHECK_INT(mcrypt_enc_get_block_size(td), 32);
+    CHECK_INT(mcrypt_generic_init(td, key, 32, iv), 0);
+    return td;
+}
+
+static void mc_close(MCRYPT td)
+{
+    if (td == MCRYPT_FAILED)
+        return;
+    mcrypt_generic_deinit(td);
+    mcrypt_module_close(td);
+}
+
+/* Random key, IV, length; one call each way, at an unaligned offset. */
+static void cbc_vs_mcrypt(int impl, unsigned iters)
+{
+    static uint8_t pt[32 * MAX_BLOCKS + 16], mine[32 * MAX_BLOCKS + 16], ref[32 * MAX_BLOCKS];
+    unsigned bad = 0;
+    for (unsigned it = 0; it < iters; it++) {
+        uint8_t key[32], iv[32], ivout[32];
+        rand_bytes(key, 32);
+        rand_bytes(iv, 32);
+        size_t n = 32 * (size_t)(1 + th_rand_below(it < 200 ? 17 : MAX_BLOCKS));
+        size_t off = th_rand_below(16);
+        rand_bytes(pt, n);
+        memcpy(ref, pt, n);
+        memcpy(mine + off, pt, n);
+
+        MCRYPT td = mc_open("cbc", key, iv);
+        if (td == MCRYPT_FAILED)
+            return;
+        CHECK_INT(mcrypt_generic(td, ref, (int)n), 0);
+        mc_close(td);
+
+        rscp_cipher *c = NULL;
+        CHECK_INT(rscp_cipher_new(&c, key, impl), RSCP_OK);
+        rscp_cipher_set_iv(c, RSCP_DIR_SEND, iv);
+        rscp_cipher_set_iv(c, RSCP_DIR_RECV, iv);
+        CHECK_INT(rscp_cipher_encrypt(c, mine + off, n), RSCP_OK);
+        bool ok = memcmp(mine + off, ref, n) == 0;
+        rscp_cipher_get_iv(c, RSCP_DIR_SEND, ivout);
+        ok = ok && memcmp(ivout, ref + n - 32, 32) == 0;
+
+        /* decrypt the reference ciphertext */
+        memcpy(mine + off, ref, n);
+        CHECK_INT(rscp_cipher_decrypt(c, mine + off, n), RSCP_OK);
+        ok = ok && memcmp(mine + off, pt, n) == 0;
+        rscp_cipher_get_iv(c, RSCP_DIR_RECV, ivout);
+        ok = ok && memcmp(ivout, ref + n - 32, 32) == 0;
+
+        /* and libmcrypt decrypts ours */
+        td = mc_open("cbc", key, iv);
+        CHECK_INT(mdecrypt_generic(td, ref, (int)n), 0);
+        mc_close(td);
+        ok = ok && memcmp(ref, pt, n) == 0;
+        rscp_cipher_free(c);
+        if (!ok && bad++ < 5)
+            CHECK(!"CBC differs from libmcrypt");
+    }
+    CHECK_INT(bad, 0);
+}
+
+/* Single blocks against ECB mode. */
+static void ecb_vs_mcrypt(int impl, unsigned iters)
+{
+    unsigned bad = 0;
+    for (unsigned it = 0; it < iters; it++) {
+        uint8_t key[32], iv[32] = {0}, pt[32], ref[32], out[32], back[32];
+        rand_bytes(key, 32);
+        rand_bytes(pt, 32);
+        memcpy(ref, pt, 32);
+        MCRYPT td = mc_open("ecb", key, iv);
+        if (td == MCRYPT_FAILED)
+            return;
+        CHECK_INT(mcrypt_generic(td, ref, 32), 0);
+        mc_close(td);
+        rscp_cipher *c = NULL;
+        CHECK_INT(rscp_cipher_new(&c, key, impl), RSCP_OK);
+        rscp_cipher_encrypt_block(c, pt, out);
+        rscp_cipher_decrypt_block(c, ref, back);
+        memcpy(iv, out, 32);
+        rscp_cipher_encrypt_block(c, iv, iv); /* in place */
+        rscp_cipher_decrypt_block(c, iv, iv);
+        rscp_cipher_free(c);
+        if ((memcmp(out, ref, 32) != 0 || memcmp(back, pt, 32) != 0 || memcmp(iv, out, 32) != 0) && bad++ < 5)
+            CHECK(!"block differs from libmcrypt ECB");
+    }
+    CHECK_INT(bad, 0);
+}
+
+/* Split a message into random multiples of 32 and run both directions of
+ * two ciphers call by call: the chains must equal one libmcrypt stream. */
+static void chained_splits(int impl_a, int impl_b, unsigned iters)
+{
+    static uint8_t pt[32 * MAX_BLOCKS * 2], ref[32 * MAX_BLOCKS * 2], x[32 * MAX_BLOCKS * 2],
+        y[32 * MAX_BLOCKS * 2];
+    unsigned bad = 0;
+    for (unsigned it = 0; it < iters; it++) {
+        uint8_t key[32], iv[32];
+        rand_bytes(key, 32);
+        memset(iv, 0xff, 32);
+        size_t n = 32 * (size_t)(1 + th_rand_below(2 * MAX_BLOCKS));
+        rand_bytes(pt, n);
+        memcpy(ref, pt, n);
+        MCRYPT td = mc_open("cbc", key, iv);
+        if (td == MCRYPT_FAILED)
+            return;
+        /* libmcrypt chains across calls too: feed it in two pieces */
+        size_t half = 32 * (size_t)th_rand_below((unsigned)(n / 32) + 1);
+        CHECK_INT(mcrypt_generic(td, ref, (int)half), 0);
+        if (n > half)
+            CHECK_INT(mcrypt_generic(td, ref + half, (int)(n - half)), 0);
+        mc_close(td);
+
+        rscp_cipher *a = NULL, *b = NULL;
+        CHECK_INT(rscp_cipher_new(&a, key, impl_a), RSCP_OK);
+        CHECK_INT(rscp_cipher_new(&b, key, impl_b), RSCP_OK);
+        memcpy(x, pt, n);
+        for (size_t pos = 0; pos < n;) {
+            size_t len = 32 * (size_t)(1 + th_rand_below(12));
+            if (len > n - pos)
+                len = n - pos;
+            CHECK_INT(rscp_cipher_encrypt(a, x + pos, len), RSCP_OK);
+            pos += len;
+        }
+        memcpy(y, x, n);
+        for (size_t pos = 0; pos < n;) {
+            size_t len = 32 * (size_t)(1 + th_rand_below(12));
+            if (len > n - pos)
+                len = n - pos;
+            CHECK_INT(rscp_cipher_decrypt(b, y + pos, len), RSCP_OK);
+            pos += len;
+        }
+        bool ok = memcmp(x, ref, n) == 0 && memcmp(y, pt, n) == 0;
+        uint8_t ia[32], ib[32];
+        rscp_cipher_get_iv(a, RSCP_DIR_SEND, ia);
+        rscp_cipher_get_iv(b, RSCP_DIR_RECV, ib);
+        ok = ok && memcmp(ia, ib, 32) == 0 && memcmp(ia, ref + n - 32, 32) == 0;
+        rscp_cipher_free(a);
+        rscp_cipher_free(b);
+        if (!ok && bad++ < 5)
+            CHECK(!"chained CBC differs");
+    }
+    CHECK_INT(bad, 0);
+}
+
+int main(void)
+{
+    th_seed(0x5eed5eedu);
+    const int impls[] = {RSCP_CIPHER_PORTABLE, RSCP_CIPHER_AESNI};
+    bool have_aesni = rscp_cipher_impl_available(RSCP_CIPHER_AESNI);
+    for (size_t i = 0; i < 2; i++) {
+        if (!rscp_cipher_impl_available(impls[i])) {
+            printf("SKIPPED: %s implementation not available on this CPU/build\n",
+                   rscp_cipher_impl_name(impls[i]));
+            continue;
+        }
+        printf("checking %s against libmcrypt\n", rscp_cipher_impl_name(impls[i]));
+        cbc_vs_mcrypt(impls[i], 2000);
+        ecb_vs_mcrypt(impls[i], 2000);
+        chained_splits(impls[i], impls[i], 300);
+    }
+    if (have_aesni) {
+        chained_splits(RSCP_CIPHER_PORTABLE, RSCP_CIPHER_AESNI, 300);
+        chained_splits(RSCP_CIPHER_AESNI, RSCP_CIPHER_PORTABLE, 300);
+    } else {
+        printf("SKIPPED: portable vs aesni (no AES-NI)\n");
+    }
+    return th_finish();
+}
