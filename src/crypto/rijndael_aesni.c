@@ -32,6 +32,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
+#include <cpuid.h>
 #include <immintrin.h>
 
 #define TARGET_AESNI __attribute__((target("aes,sse4.1,ssse3")))
@@ -55,10 +56,16 @@ bool rscp_crypto_aesni_available(void)
            __builtin_cpu_supports("ssse3");
 }
 
+/* VAES is CPUID leaf 7, ECX bit 9 (not every compiler's
+ * __builtin_cpu_supports knows it); the avx2 test covers the OS saving
+ * the ymm registers. */
 static bool vaes_available(void)
 {
+    unsigned eax, ebx, ecx, edx;
     __builtin_cpu_init();
-    return __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx2");
+    if (!__builtin_cpu_supports("avx2") || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+        return false;
+    return (ecx >> 9) & 1u;
 }
 
 TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const struct rscp_rijndael_key *k)
