@@ -47,8 +47,9 @@ check: deps gen-check check-asan check-fuzz check-unit
 
 bench: build
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build build -j $(JOBS) --target rscp_bench
+	cmake --build build -j $(JOBS)
 	./build/rscp_bench
+	@if [ -x build/rscp_bench_net ]; then ./build/rscp_bench_net; fi
 
 demo: build
 	./build/rscp demo --once
