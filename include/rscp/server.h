@@ -64,8 +64,8 @@ struct rscp_server_faults {
     uint32_t close_after;       /* > 0: close the socket after sending N bytes   */
     bool reset;                 /* reset (RST) instead of replying to a request   */
     uint32_t chunk;             /* > 0: write replies in chunks of N bytes        */
-    uint32_t coalesce;          /* > 1: hold replies and send N frames in one write
-                                   (the authentication reply counts as one)       */
+    uint32_t coalesce;          /* > 1: hold replies after auth and send N frames
+                                   in one write                                    */
     bool corrupt_crc;           /* flip a CRC bit in every reply after auth       */
     uint32_t drop_frame;        /* > 0: do not send the N-th reply after auth     */
     bool refuse_auth;           /* answer every authentication with failure       */

@@ -60,8 +60,9 @@ void rscp_server__conn_queue(rscp_server *s, struct rscp_server_conn *conn, size
     }
     memcpy(conn->out + conn->out_len, s->scratch, wire);
     conn->out_len += wire;
-    conn->held++;
-    if (fx->coalesce <= 1 || conn->held >= fx->coalesce) {
+    if (after_auth && fx->coalesce > 1)
+        conn->held++;
+    if (!after_auth || conn->held == 0 || conn->held >= fx->coalesce) {
         conn->flush_len = conn->out_len;
         conn->held = 0;
     }
