@@ -1,0 +1,180 @@
+/* The rscp tool: shared declarations of its parts. */
+#ifndef RSCP_CLI_H
+#define RSCP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rscp/builder.h"
+#include "rscp/client.h"
+#include "rscp/frame.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit codes (documented in --help and rscp(1)). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,       /* success                                            */
+    CLI_EXIT_DEVICE = 1,   /* the device answered with an error block            */
+    CLI_EXIT_USAGE = 2,    /* bad command line                                   */
+    CLI_EXIT_CONN = 3,     /* resolve, connect, connection closed, socket error  */
+    CLI_EXIT_AUTH = 4,     /* authentication refused or wrong RSCP key           */
+    CLI_EXIT_TIMEOUT = 5,  /* no answer in time                                  */
+    CLI_EXIT_PROTOCOL = 6  /* protocol, framing or decoding error; invalid input */
+};
+
+/* ---- option parsing ----------------------------------------------------- */
+
+struct cli_optdef {
+    const char *name;  /* long name without "--"; NULL ends a table */
+    char short_name;   /* 0: none                                   */
+    bool has_arg;
+    int id;            /* > 0                                       */
+};
+
+/* Option ids shared by the commands. Command-specific ids start at 100. */
+enum {
+    OPT_HELP = 1,
+    OPT_JSON,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_USER,
+    OPT_PASSWORD,
+    OPT_KEY,
+    OPT_TIMEOUT,
+    OPT_CONFIG,
+    OPT_SHOW_SECRETS
+};
+
+#define CLI_OPT_HELP {"help", 'h', false, OPT_HELP}
+#define CLI_OPT_JSON {"json", 'j', false, OPT_JSON}
+#define CLI_OPTS_CONN                                                                            \
+    {"host", 'H', true, OPT_HOST}, {"port", 'p', true, OPT_PORT}, {"user", 'u', true, OPT_USER}, \
+        {"password", 0, true, OPT_PASSWORD}, {"key", 0, true, OPT_KEY},                          \
+        {"timeout", 't', true, OPT_TIMEOUT}, {"config", 0, true, OPT_CONFIG}
+#define CLI_OPT_END {NULL, 0, false, 0}
+
+struct cli_opts {
+    int argc;
+    char **argv;
+    int i;            /* next argument                    */
+    bool only_pos;    /* after "--"                       */
+    const char *cmd;  /* command name for messages        */
+    const char *arg;  /* argument of the last option, or the positional */
+    char shorts[8];   /* pending bundled short options    */
+};
+
+void cli_opts_init(struct cli_opts *o, const char *cmd, int argc, char **argv);
+
+/* Next item: an option id (> 0, o->arg set when it takes one), 0 for a
+ * positional argument (in o->arg), -1 at the end, or CLI_OPT_BAD after
+ * printing a usage error to stderr. */
+#define CLI_OPT_BAD (-2)
+int cli_opts_next(struct cli_opts *o, const struct cli_optdef *defs);
+
+/* Print "rscp CMD: message" + a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* "rscp: message" to stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* ---- connection settings ------------------------------------------------ */
+
+struct cli_conn {
+    char *host;
+    unsigned port;          /* 0: not set */
+    char *user;
+    char *password;
+    char *key;
+    int timeout_ms;         /* 0: not set */
+    char *config_path;      /* --config   */
+};
+
+/* Take a connection option (OPT_HOST ... OPT_CONFIG) from the command line;
+ * warns about secrets given there. Returns 0, or CLI_EXIT_USAGE after a
+ * message. */
+int cli_conn_option(struct cli_conn *c, const char *cmd, int id, const char *arg);
+
+/* Fill what the command line left unset from the environment (RSCP_HOST,
+ * RSCP_PORT, RSCP_USER, RSCP_PASSWORD, RSCP_KEY, RSCP_TIMEOUT) and the
+ * config file; prompt for a missing password on a terminal. Returns 0 or an
+ * exit code after a message. */
+int cli_conn_resolve(struct cli_conn *c, const char *cmd);
+
+/* Connect and authenticate. Returns 0 with *out, or an exit code after a
+ * message. */
+int cli_connect(struct cli_conn *c, rscp_client **out);
+
+/* Wipe secrets and free the strings. */
+void cli_conn_free(struct cli_conn *c);
+
+/* One request/response over c with the blocks written by fill(ctx, b).
+ * Returns 0 with *reply (valid until the next call on c), or an exit code
+ * after a message. */
+int cli_request(rscp_client *c, int (*fill)(void *ctx, struct rscp_builder *b), void *ctx,
+                struct rscp_frame *reply);
+
+/* Exit code for a library error code. */
+int cli_exit_for_error(int err);
+
+/* ---- output ------------------------------------------------------------- */
+
+/* Sink writing to a FILE * (ctx). */
+int cli_file_sink(void *ctx, const char *s, size_t n);
+
+/* A JSON string literal of s[0..n) to f. */
+void cli_json_string(FILE *f, const char *s, size_t n);
+
+/* ISO-8601 UTC time ("2024-05-01T12:00:00Z", with ".nnnnnnnnn" when
+ * nanoseconds != 0) into buf[48]. */
+void cli_format_time(int64_t seconds, uint32_t nanoseconds, char *buf, size_t cap);
+
+/* Read a whole file ("-": stdin). Returns a malloc'd buffer (NUL-terminated,
+ * *len without the NUL) or NULL after a message. */
+char *cli_read_file(const char *path, size_t *len);
+
+/* ---- values from text (get specs) and JSON (encode form) ---------------- */
+
+/* Parse a hex string (whitespace, ':' and '-' separators allowed, optional
+ * "0x" prefix) into out[0..cap). Returns the number of bytes, or -1 with a
+ * message in err naming the character offset. */
+long cli_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, char *err, size_t errcap);
+
+/* Write a block of tag/type with a value given as text (spec syntax).
+ * Returns 0 or -1 with a message in err. */
+int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const char *text, size_t len,
+                       char *err, size_t errcap);
+
+/* Write the blocks of a "get" spec ("BAT.REQ_DATA{BAT.INDEX=0,BAT.REQ_RSOC}").
+ * Returns 0 or -1 with a message in err. */
+int cli_spec_put(struct rscp_builder *b, const char *spec, char *err, size_t errcap);
+
+struct cli_json;
+/* Write a JSON array of blocks in the dump form into b. */
+int cli_json_put_blocks(struct rscp_builder *b, const struct cli_json *blocks, char *err, size_t errcap);
+
+/* ---- commands (argv[0] is the command name) ------------------------------ */
+
+int cli_cmd_live(int argc, char **argv);
+int cli_cmd_info(int argc, char **argv);
+int cli_cmd_history(int argc, char **argv);
+int cli_cmd_get(int argc, char **argv);
+int cli_cmd_decode(int argc, char **argv);
+int cli_cmd_encode(int argc, char **argv);
+int cli_cmd_tags(int argc, char **argv);
+int cli_cmd_sim(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
+
+/* Seconds > 0 (fractions allowed). Returns 0 or -1. */
+int cli_parse_seconds(const char *s, double *out);
+
+/* live --watch loop shared with demo: runs against an open client. */
+int cli_live_run(rscp_client *c, bool json, double watch_seconds, long count);
+
+#endif

@@ -1,0 +1,400 @@
+/* rscp history: DB history of a device-local day, week, month or year. */
+#include "cli.h"
+
+#include "rscp/api.h"
+#include "rscp/error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_INTERVAL = 100, OPT_UTC_OFFSET };
+
+static const struct cli_optdef history_opts[] = {
+    CLI_OPT_HELP,
+    CLI_OPT_JSON,
+    CLI_OPTS_CONN,
+    {"interval", 'i', true, OPT_INTERVAL},
+    {"utc-offset", 0, true, OPT_UTC_OFFSET},
+    CLI_OPT_END,
+};
+
+#define MAX_ROWS 400u
+
+static void help(void)
+{
+    fputs("Usage: rscp history [OPTIONS] day|week|month|year [DATE]\n"
+          "\n"
+          "Energy totals and per-interval rows from the device's database\n"
+          "(DB.REQ_HISTORY_DATA_*). DATE is device-local: YYYY-MM-DD for day and\n"
+          "week (the week starting on the Monday of that day), YYYY-MM or\n"
+          "YYYY-MM-DD for month, YYYY for year; default: today on the device.\n"
+          "The start is the device-local midnight, computed from the device's\n"
+          "offset to UTC (INFO.TIME minus INFO.UTC_TIME, asked first).\n"
+          "Intervals: 15 minutes for a day, days for a week and a month; a year\n"
+          "is asked for in days and summed into calendar months.\n"
+          "\n"
+          "Options:\n"
+          "  -i, --interval SECONDS  another interval (>= 900; not with year)\n"
+          "      --utc-offset SECONDS  device offset to UTC instead of asking\n"
+          "  -j, --json   {\"range\", \"start\" (local date), \"start_seconds\" (UTC),\n"
+          "                \"utc_offset_seconds\", \"interval_seconds\", \"span_seconds\",\n"
+          "                \"totals\": ROW, \"rows\": [ROW...]};\n"
+          "               ROW: {\"start\", \"pv\", \"battery_in\", \"battery_out\",\n"
+          "                \"grid_import\", \"grid_export\", \"house\" (Wh), \"autarky\" (%)}\n"
+          "  plus the connection options of 'rscp --help'.\n"
+          "\n"
+          "Exit status: 0 ok; 1 the device refused the range; 2 usage;\n"
+          "3 connection; 4 authentication; 5 timeout; 6 protocol.\n",
+          stdout);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static unsigned days_in_month(int64_t y, unsigned m)
+{
+    unsigned m2 = m == 12 ? 1 : m + 1;
+    int64_t y2 = m == 12 ? y + 1 : y;
+    return (unsigned)(days_from_civil(y2, m2, 1) - days_from_civil(y, m, 1));
+}
+
+/* Parse DATE: parts = 1 (YYYY), 2 (YYYY-MM) or 3 (YYYY-MM-DD). */
+static int parse_date(const char *s, int64_t *y, unsigned *m, unsigned *d, int *parts)
+{
+    int yy, mm = 1, dd = 1, n = 0;
+    char tail;
+    int k = sscanf(s, "%4d-%2d-%2d%c", &yy, &mm, &dd, &tail);
+    if (k == 3)
+        n = 3;
+    else if ((k = sscanf(s, "%4d-%2d%c", &yy, &mm, &tail)) == 2)
+        n = 2;
+    else if ((k = sscanf(s, "%4d%c", &yy, &tail)) == 1)
+        n = 1;
+    else
+        return -1;
+    if (yy < 1970 || yy > 2200 || mm < 1 || mm > 12)
+        return -1;
+    if (dd < 1 || (unsigned)dd > days_in_month(yy, (unsigned)mm))
+        return -1;
+    *y = yy;
+    *m = (unsigned)mm;
+    *d = (unsigned)dd;
+    *parts = n;
+    return 0;
+}
+
+static void local_date(int64_t local_seconds, char *buf, size_t cap)
+{
+    int64_t y;
+    unsigned m, d;
+    int64_t days = local_seconds >= 0 ? local_seconds / 86400 : -((-local_seconds + 86399) / 86400);
+    int64_t sod = local_seconds - days * 86400;
+    civil_from_days(days, &y, &m, &d);
+    if (sod)
+        snprintf(buf, cap, "%04lld-%02u-%02uT%02d:%02d", (long long)y, m, d, (int)(sod / 3600), (int)(sod % 3600 / 60));
+    else
+        snprintf(buf, cap, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+struct hist_req {
+    int range;
+    int64_t start;
+    uint32_t interval, span;
+};
+
+static int fill_info(void *ctx, struct rscp_builder *b)
+{
+    (void)ctx;
+    return rscp_info_request(b);
+}
+
+static int fill_hist(void *ctx, struct rscp_builder *b)
+{
+    const struct hist_req *r = ctx;
+    return rscp_history_request(b, r->range, r->start, r->interval, r->span);
+}
+
+static const char *range_names[] = {"day", "week", "month", "year"};
+
+struct row {
+    int64_t local_start;
+    struct rscp_history_values v;
+};
+
+static double autarky_of(const struct rscp_history_values *v)
+{
+    if (v->present & RSCP_HIST_AUTARKY)
+        return v->autarky;
+    if (v->home <= 0)
+        return NAN;
+    double a = 100.0 * (1.0 - v->grid_in / v->home);
+    return a < 0 ? 0 : a > 100 ? 100 : a;
+}
+
+static void json_num(const char *key, double v)
+{
+    printf(", \"%s\": ", key);
+    if (isfinite(v))
+        printf("%.10g", v);
+    else
+        fputs("null", stdout);
+}
+
+static void json_row(const char *start, const struct rscp_history_values *v)
+{
+    fputs("{\"start\": ", stdout);
+    if (start)
+        cli_json_string(stdout, start, strlen(start));
+    else
+        fputs("null", stdout);
+    json_num("pv", v->pv);
+    json_num("battery_in", v->bat_in);
+    json_num("battery_out", v->bat_out);
+    json_num("grid_import", v->grid_in);
+    json_num("grid_export", v->grid_out);
+    json_num("house", v->home);
+    json_num("autarky", autarky_of(v));
+    fputc('}', stdout);
+}
+
+static void table_row(const char *label, const struct rscp_history_values *v)
+{
+    double a = autarky_of(v);
+    printf("%-17s %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f", label, v->pv, v->bat_in, v->bat_out, v->grid_in,
+           v->grid_out, v->home);
+    if (isfinite(a))
+        printf(" %7.1f\n", a);
+    else
+        printf(" %7s\n", "-");
+}
+
+static void add_values(struct rscp_history_values *acc, const struct rscp_history_values *v)
+{
+    acc->pv += v->pv;
+    acc->bat_in += v->bat_in;
+    acc->bat_out += v->bat_out;
+    acc->grid_in += v->grid_in;
+    acc->grid_out += v->grid_out;
+    acc->home += v->home;
+}
+
+int cli_cmd_history(int argc, char **argv)
+{
+    struct cli_opts o;
+    cli_opts_init(&o, "history", argc, argv);
+    struct cli_conn conn = {0};
+    bool json = false, have_offset = false;
+    const char *range_s = NULL, *date_s = NULL;
+    long interval_opt = 0, offset_opt = 0;
+    int id, rc = 0;
+    while (rc == 0 && (id = cli_opts_next(&o, history_opts)) != -1) {
+        char *end;
+        switch (id) {
+        case CLI_OPT_BAD: rc = CLI_EXIT_USAGE; break;
+        case OPT_HELP: help(); cli_conn_free(&conn); return CLI_EXIT_OK;
+        case OPT_JSON: json = true; break;
+        case OPT_INTERVAL:
+            errno = 0;
+            interval_opt = strtol(o.arg, &end, 10);
+            if (errno || *end || end == o.arg || interval_opt < 900 || interval_opt > 366L * 86400)
+                rc = cli_usage_error("history", "bad --interval '%s' (seconds, >= 900)", o.arg);
+            break;
+        case OPT_UTC_OFFSET:
+            errno = 0;
+            offset_opt = strtol(o.arg, &end, 10);
+            if (errno || *end || end == o.arg || offset_opt < -86400 || offset_opt > 86400)
+                rc = cli_usage_error("history", "bad --utc-offset '%s' (seconds)", o.arg);
+            have_offset = true;
+            break;
+        case 0:
+            if (!range_s)
+                range_s = o.arg;
+            else if (!date_s)
+                date_s = o.arg;
+            else
+                rc = cli_usage_error("history", "unexpected argument '%s'", o.arg);
+            break;
+        default: rc = cli_conn_option(&conn, "history", id, o.arg); break;
+        }
+    }
+    int range = -1;
+    for (int i = 0; range_s && i < 4; i++)
+        if (strcmp(range_s, range_names[i]) == 0)
+            range = i;
+    if (rc == 0 && range < 0)
+        rc = range_s ? cli_usage_error("history", "unknown range '%s' (day, week, month, year)", range_s)
+                     : cli_usage_error("history", "give a range: day, week, month or year");
+    if (rc == 0 && interval_opt && range == RSCP_HISTORY_YEAR)
+        rc = cli_usage_error("history", "--interval does not apply to year");
+    int64_t y = 0;
+    unsigned m = 0, d = 0;
+    int parts = 0;
+    if (rc == 0 && date_s) {
+        if (parse_date(date_s, &y, &m, &d, &parts) != 0)
+            rc = cli_usage_error("history", "bad DATE '%s' (YYYY-MM-DD, YYYY-MM or YYYY)", date_s);
+        else if ((range == RSCP_HISTORY_DAY || range == RSCP_HISTORY_WEEK) && parts != 3)
+            rc = cli_usage_error("history", "a %s needs DATE as YYYY-MM-DD", range_names[range]);
+        else if (range == RSCP_HISTORY_MONTH && parts < 2)
+            rc = cli_usage_error("history", "a month needs DATE as YYYY-MM");
+    }
+
+    rscp_client *c = NULL;
+    struct rscp_frame reply;
+    if (rc == 0)
+        rc = cli_conn_resolve(&conn, "history");
+    if (rc == 0)
+        rc = cli_connect(&conn, &c);
+
+    /* The device's offset to UTC and its today. */
+    int32_t offset = (int32_t)offset_opt;
+    int64_t now_utc = 0;
+    if (rc == 0 && (!have_offset || !date_s)) {
+        rc = cli_request(c, fill_info, NULL, &reply);
+        struct rscp_info info;
+        if (rc == 0 && rscp_info_parse(&reply, &info) == 0) {
+            now_utc = info.present & RSCP_INFO_UTC_TIME ? info.utc_time.seconds : reply.seconds;
+            if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0) {
+                cli_warn("the device gave no INFO.TIME/UTC_TIME: taking its local time as UTC");
+                offset = 0;
+            }
+        } else if (rc == 0) {
+            now_utc = reply.seconds;
+        }
+    }
+    struct hist_req req = {range, 0, 0, 0};
+    int64_t local_start = 0;
+    if (rc == 0) {
+        if (!date_s) {
+            int64_t today = (now_utc + offset) / 86400;
+            if (now_utc + offset < 0)
+                today--;
+            civil_from_days(today, &y, &m, &d);
+        }
+        int64_t day0 = days_from_civil(y, m, d);
+        switch (range) {
+        case RSCP_HISTORY_DAY:
+            local_start = day0 * 86400;
+            req.interval = 900;
+            req.span = 86400;
+            break;
+        case RSCP_HISTORY_WEEK: {
+            /* 1970-01-01 was a Thursday: weekday 0 = Monday. */
+            int64_t wd = ((day0 % 7) + 7 + 3) % 7;
+            local_start = (day0 - wd) * 86400;
+            req.interval = 86400;
+            req.span = 7 * 86400;
+            break;
+        }
+        case RSCP_HISTORY_MONTH:
+            local_start = days_from_civil(y, m, 1) * 86400;
+            req.interval = 86400;
+            req.span = days_in_month(y, m) * 86400u;
+            break;
+        default:
+            local_start = days_from_civil(y, 1, 1) * 86400;
+            req.interval = 86400;
+            req.span = (uint32_t)(days_from_civil(y + 1, 1, 1) - days_from_civil(y, 1, 1)) * 86400u;
+            break;
+        }
+        if (interval_opt)
+            req.interval = (uint32_t)interval_opt;
+        req.start = local_start - offset;
+        rc = cli_request(c, fill_hist, &req, &reply);
+    }
+
+    static struct rscp_history_values rows[MAX_ROWS];
+    struct rscp_history_values sum;
+    size_t nrows = 0;
+    if (rc == 0) {
+        uint32_t dev_err = 0;
+        int prc = rscp_history_parse(&reply, range, &sum, rows, MAX_ROWS, &nrows, &dev_err);
+        if (prc == RSCP_ERR_DEVICE) {
+            cli_error("the device refused the history request: error 0x%08X", dev_err);
+            rc = CLI_EXIT_DEVICE;
+        } else if (prc < 0) {
+            cli_error("malformed history reply: %s", rscp_strerror(prc));
+            rc = CLI_EXIT_PROTOCOL;
+        }
+        if (nrows > MAX_ROWS)
+            nrows = MAX_ROWS;
+    }
+
+    if (rc == 0) {
+        /* Rows with their local start; a year is summed into months. */
+        static struct row out[MAX_ROWS];
+        size_t nout = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t ls = local_start + (int64_t)i * req.interval;
+            if (range == RSCP_HISTORY_YEAR) {
+                int64_t yy;
+                unsigned mm, dd;
+                civil_from_days(ls / 86400, &yy, &mm, &dd);
+                int64_t ms = days_from_civil(yy, mm, 1) * 86400;
+                if (nout == 0 || out[nout - 1].local_start != ms) {
+                    memset(&out[nout], 0, sizeof out[nout]);
+                    out[nout++].local_start = ms;
+                }
+                add_values(&out[nout - 1].v, &rows[i]);
+            } else {
+                out[nout].local_start = ls;
+                out[nout++].v = rows[i];
+            }
+        }
+        char sd[40];
+        local_date(local_start, sd, sizeof sd);
+        if (json) {
+            printf("{\"range\": \"%s\", \"start\": \"%s\", \"start_seconds\": %lld, \"utc_offset_seconds\": %d, "
+                   "\"interval_seconds\": %u, \"span_seconds\": %u, \"totals\": ",
+                   range_names[range], sd, (long long)req.start, (int)offset,
+                   range == RSCP_HISTORY_YEAR ? 0u : req.interval, req.span);
+            json_row(NULL, &sum);
+            fputs(", \"rows\": [", stdout);
+            for (size_t i = 0; i < nout; i++) {
+                char ls[40];
+                local_date(out[i].local_start, ls, sizeof ls);
+                fputs(i ? ",\n  " : "\n  ", stdout);
+                json_row(ls, &out[i].v);
+            }
+            fputs(nout ? "\n]}\n" : "]}\n", stdout);
+        } else {
+            printf("History of the %s from %s (device local time, UTC%+d:%02d), energies in Wh\n",
+                   range_names[range], sd, offset / 3600, (offset < 0 ? -offset : offset) % 3600 / 60);
+            printf("%-17s %10s %10s %10s %10s %10s %10s %7s\n", "start", "pv", "bat in", "bat out", "grid in",
+                   "grid out", "house", "aut. %");
+            for (size_t i = 0; i < nout; i++) {
+                char ls[40];
+                local_date(out[i].local_start, ls, sizeof ls);
+                if (range == RSCP_HISTORY_YEAR)
+                    ls[7] = '\0';
+                table_row(ls, &out[i].v);
+            }
+            table_row("total", &sum);
+        }
+    }
+    rscp_client_free(c);
+    cli_conn_free(&conn);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* rscp info: identity, software, network and clock of the device. */
+#include "cli.h"
+
+#include "rscp/api.h"
+#include "rscp/error.h"
+
+#include <string.h>
+
+static const struct cli_optdef info_opts[] = {
+    CLI_OPT_HELP,
+    CLI_OPT_JSON,
+    CLI_OPTS_CONN,
+    CLI_OPT_END,
+};
+
+static void help(void)
+{
+    fputs("Usage: rscp info [OPTIONS]\n"
+          "\n"
+          "Serial number, production date, software release, MAC and IP address,\n"
+          "time zone, the device's local time and UTC time (one request frame).\n"
+          "\n"
+          "Options:\n"
+          "  -j, --json   {\"serial_number\", \"production_date\", \"sw_release\",\n"
+          "                \"mac_address\", \"ip_address\", \"time_zone\", \"local_time\",\n"
+          "                \"utc_time\", \"utc_offset_seconds\", \"device_errors\"};\n"
+          "               values the device did not give are null\n"
+          "  plus the connection options of 'rscp --help'.\n"
+          "\n"
+          "Exit status: 0 ok; 1 device error block; 2 usage; 3 connection;\n"
+          "4 authentication; 5 timeout; 6 protocol.\n",
+          stdout);
+}
+
+static int fill_info(void *ctx, struct rscp_builder *b)
+{
+    (void)ctx;
+    return rscp_info_request(b);
+}
+
+static void local_time(const struct rscp_timestamp *t, char *buf, size_t cap)
+{
+    /* INFO.TIME is the local wall clock written as if it were UTC. */
+    cli_format_time(t->seconds, 0, buf, cap);
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == 'Z')
+        buf[n - 1] = '\0';
+}
+
+static void json_str(const char *key, bool have, const char *v)
+{
+    printf(", \"%s\": ", key);
+    if (have)
+        cli_json_string(stdout, v, strlen(v));
+    else
+        fputs("null", stdout);
+}
+
+int cli_cmd_info(int argc, char **argv)
+{
+    struct cli_opts o;
+    cli_opts_init(&o, "info", argc, argv);
+    struct cli_conn conn = {0};
+    bool json = false;
+    int id, rc = 0;
+    while (rc == 0 && (id = cli_opts_next(&o, info_opts)) != -1) {
+        switch (id) {
+        case CLI_OPT_BAD: rc = CLI_EXIT_USAGE; break;
+        case OPT_HELP: help(); cli_conn_free(&conn); return CLI_EXIT_OK;
+        case OPT_JSON: json = true; break;
+        case 0: rc = cli_usage_error("info", "unexpected argument '%s'", o.arg); break;
+        default: rc = cli_conn_option(&conn, "info", id, o.arg); break;
+        }
+    }
+    rscp_client *c = NULL;
+    struct rscp_frame reply;
+    if (rc == 0)
+        rc = cli_conn_resolve(&conn, "info");
+    if (rc == 0)
+        rc = cli_connect(&conn, &c);
+    if (rc == 0)
+        rc = cli_request(c, fill_info, NULL, &reply);
+    struct rscp_info info;
+    if (rc == 0) {
+        int prc = rscp_info_parse(&reply, &info);
+        if (prc < 0) {
+            cli_error("malformed reply: %s", rscp_strerror(prc));
+            rc = CLI_EXIT_PROTOCOL;
+        }
+    }
+    if (rc == 0) {
+        char lt[64] = "", ut[64] = "";
+        int32_t off = 0;
+        bool have_off = rscp_info_utc_offset(&info, &off) == 0;
+        if (info.present & RSCP_INFO_TIME)
+            local_time(&info.time, lt, sizeof lt);
+        if (info.present & RSCP_INFO_UTC_TIME)
+            cli_format_time(info.utc_time.seconds, 0, ut, sizeof ut);
+        uint32_t p = info.present;
+        if (json) {
+            fputs("{\"serial_number\": ", stdout);
+            if (p & RSCP_INFO_SERIAL)
+                cli_json_string(stdout, info.serial, strlen(info.serial));
+            else
+                fputs("null", stdout);
+            json_str("production_date", p & RSCP_INFO_PRODUCTION_DATE, info.production_date);
+            json_str("sw_release", p & RSCP_INFO_SW_RELEASE, info.sw_release);
+            json_str("mac_address", p & RSCP_INFO_MAC, info.mac);
+            json_str("ip_address", p & RSCP_INFO_IP, info.ip);
+            json_str("time_zone", p & RSCP_INFO_TIME_ZONE, info.time_zone);
+            json_str("local_time", p & RSCP_INFO_TIME, lt);
+            json_str("utc_time", p & RSCP_INFO_UTC_TIME, ut);
+            if (have_off)
+                printf(", \"utc_offset_seconds\": %d", (int)off);
+            else
+                fputs(", \"utc_offset_seconds\": null", stdout);
+            printf(", \"device_errors\": %u}\n", info.device_errors);
+        } else {
+            const char *na = "n/a";
+            printf("  %-18s %s\n", "Serial number", p & RSCP_INFO_SERIAL ? info.serial : na);
+            printf("  %-18s %s\n", "Production date", p & RSCP_INFO_PRODUCTION_DATE ? info.production_date : na);
+            printf("  %-18s %s\n", "Software release", p & RSCP_INFO_SW_RELEASE ? info.sw_release : na);
+            printf("  %-18s %s\n", "MAC address", p & RSCP_INFO_MAC ? info.mac : na);
+            printf("  %-18s %s\n", "IP address", p & RSCP_INFO_IP ? info.ip : na);
+            printf("  %-18s %s\n", "Time zone", p & RSCP_INFO_TIME_ZONE ? info.time_zone : na);
+            printf("  %-18s %s\n", "Local time", p & RSCP_INFO_TIME ? lt : na);
+            printf("  %-18s %s\n", "UTC time", p & RSCP_INFO_UTC_TIME ? ut : na);
+            if (have_off)
+                printf("  %-18s %+d:%02d\n", "UTC offset", off / 3600, (off < 0 ? -off : off) % 3600 / 60);
+        }
+        if (info.device_errors)
+            rc = CLI_EXIT_DEVICE;
+    }
+    rscp_client_free(c);
+    cli_conn_free(&conn);
+    return rc;
+}

@@ -1,0 +1,230 @@
+/* rscp live: the power summary in one round trip, once or repeatedly. */
+#include "cli.h"
+
+#include "rscp/api.h"
+#include "rscp/error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { OPT_WATCH = 100, OPT_COUNT };
+
+static const struct cli_optdef live_opts[] = {
+    CLI_OPT_HELP, CLI_OPT_JSON, CLI_OPTS_CONN, {"watch", 'w', true, OPT_WATCH}, {"count", 'n', true, OPT_COUNT},
+    CLI_OPT_END,
+};
+
+static void help(void)
+{
+    fputs("Usage: rscp live [OPTIONS] [--watch SECONDS [--count N]]\n"
+          "\n"
+          "One request frame for the live power summary: PV, battery (+ charging,\n"
+          "- discharging), grid (+ import, - export), house, wallboxes (all and\n"
+          "solar share), additional producer, state of charge, autarky,\n"
+          "self-consumption, EMS status bits and the time of the reading.\n"
+          "\n"
+          "Options:\n"
+          "  -w, --watch SECONDS  repeat every SECONDS (one connection)\n"
+          "  -n, --count N        stop after N readings (with --watch)\n"
+          "  -j, --json           one JSON object per reading and line:\n"
+          "      {\"time\": ISO-8601, \"seconds\", \"nanoseconds\", \"pv\", \"battery\",\n"
+          "       \"grid\", \"house\", \"wallbox_all\", \"wallbox_solar\", \"additional\" (W),\n"
+          "       \"soc\", \"autarky\", \"self_consumption\" (%), \"status\",\n"
+          "       \"device_errors\"}; a value the device did not give is null\n"
+          "  plus the connection options of 'rscp --help'.\n"
+          "\n"
+          "Exit status: 0 ok; 1 device error block; 2 usage; 3 connection;\n"
+          "4 authentication; 5 timeout; 6 protocol.\n",
+          stdout);
+}
+
+static int fill_live(void *ctx, struct rscp_builder *b)
+{
+    (void)ctx;
+    return rscp_live_request(b);
+}
+
+static void json_int(const char *key, bool have, int64_t v, bool *first)
+{
+    printf("%s\"%s\": ", *first ? "" : ", ", key);
+    *first = false;
+    if (have)
+        printf("%lld", (long long)v);
+    else
+        fputs("null", stdout);
+}
+
+static void json_num(const char *key, bool have, double v, bool *first)
+{
+    printf("%s\"%s\": ", *first ? "" : ", ", key);
+    *first = false;
+    if (have && isfinite(v))
+        printf("%.17g", v);
+    else
+        fputs("null", stdout);
+}
+
+static void print_json(const struct rscp_live *l)
+{
+    char t[64];
+    cli_format_time(l->time.seconds, l->time.nanoseconds, t, sizeof t);
+    bool first = true;
+    fputs("{\"time\": ", stdout);
+    cli_json_string(stdout, t, strlen(t));
+    first = false;
+    json_int("seconds", true, l->time.seconds, &first);
+    json_int("nanoseconds", true, l->time.nanoseconds, &first);
+    json_int("pv", l->present & RSCP_LIVE_PV, l->pv, &first);
+    json_int("battery", l->present & RSCP_LIVE_BAT, l->bat, &first);
+    json_int("grid", l->present & RSCP_LIVE_GRID, l->grid, &first);
+    json_int("house", l->present & RSCP_LIVE_HOME, l->home, &first);
+    json_int("wallbox_all", l->present & RSCP_LIVE_WB_ALL, l->wb_all, &first);
+    json_int("wallbox_solar", l->present & RSCP_LIVE_WB_SOLAR, l->wb_solar, &first);
+    json_int("additional", l->present & RSCP_LIVE_ADD, l->add, &first);
+    json_num("soc", l->present & RSCP_LIVE_SOC, l->soc, &first);
+    json_num("autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky, &first);
+    json_num("self_consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption, &first);
+    printf(", \"status\": ");
+    if (l->present & RSCP_LIVE_STATUS)
+        printf("%llu", (unsigned long long)l->status);
+    else
+        fputs("null", stdout);
+    printf(", \"device_errors\": %u}\n", l->device_errors);
+}
+
+static void row_power(const char *label, bool have, int64_t v, const char *pos, const char *neg)
+{
+    if (!have) {
+        printf("  %-18s %10s\n", label, "n/a");
+        return;
+    }
+    const char *note = v > 0 ? pos : v < 0 ? neg : NULL;
+    printf("  %-18s %8lld W%s%s%s\n", label, (long long)v, note ? "  (" : "", note ? note : "", note ? ")" : "");
+}
+
+static void row_pct(const char *label, bool have, double v)
+{
+    if (have)
+        printf("  %-18s %8.1f %%\n", label, v);
+    else
+        printf("  %-18s %10s\n", label, "n/a");
+}
+
+static void print_table(const struct rscp_live *l)
+{
+    char t[64];
+    cli_format_time(l->time.seconds, 0, t, sizeof t);
+    printf("Reading at %s\n", t);
+    row_power("PV", l->present & RSCP_LIVE_PV, l->pv, NULL, NULL);
+    row_power("Battery", l->present & RSCP_LIVE_BAT, l->bat, "charging", "discharging");
+    row_power("Grid", l->present & RSCP_LIVE_GRID, l->grid, "import", "export");
+    row_power("House", l->present & RSCP_LIVE_HOME, l->home, NULL, NULL);
+    row_power("Wallbox (all)", l->present & RSCP_LIVE_WB_ALL, l->wb_all, NULL, NULL);
+    row_power("Wallbox (solar)", l->present & RSCP_LIVE_WB_SOLAR, l->wb_solar, NULL, NULL);
+    row_power("Additional", l->present & RSCP_LIVE_ADD, l->add, NULL, NULL);
+    row_pct("State of charge", l->present & RSCP_LIVE_SOC, l->soc);
+    row_pct("Autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky);
+    row_pct("Self-consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption);
+    if (l->present & RSCP_LIVE_STATUS)
+        printf("  %-18s   0x%04llx\n", "EMS status", (unsigned long long)l->status);
+    if (l->device_errors)
+        printf("  (%u value%s answered with a device error)\n", l->device_errors, l->device_errors == 1 ? "" : "s");
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)s;
+    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int cli_live_run(rscp_client *c, bool json, double watch, long count)
+{
+    int rc = CLI_EXIT_OK;
+    for (long n = 0; count <= 0 || n < count; n++) {
+        if (n > 0)
+            sleep_seconds(watch);
+        struct rscp_frame reply;
+        int e = cli_request(c, fill_live, NULL, &reply);
+        if (e)
+            return e;
+        struct rscp_live live;
+        int prc = rscp_live_parse(&reply, &live);
+        if (prc < 0) {
+            cli_error("malformed reply: %s", rscp_strerror(prc));
+            return CLI_EXIT_PROTOCOL;
+        }
+        if (json) {
+            print_json(&live);
+        } else {
+            if (n > 0)
+                putchar('\n');
+            print_table(&live);
+        }
+        fflush(stdout);
+        if (live.device_errors)
+            rc = CLI_EXIT_DEVICE;
+        if (watch <= 0)
+            break;
+    }
+    return rc;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0) || v > 86400.0 * 365)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_cmd_live(int argc, char **argv)
+{
+    struct cli_opts o;
+    cli_opts_init(&o, "live", argc, argv);
+    struct cli_conn conn = {0};
+    bool json = false;
+    double watch = 0;
+    long count = 0;
+    int id, rc = 0;
+    while (rc == 0 && (id = cli_opts_next(&o, live_opts)) != -1) {
+        switch (id) {
+        case CLI_OPT_BAD: rc = CLI_EXIT_USAGE; break;
+        case OPT_HELP: help(); cli_conn_free(&conn); return CLI_EXIT_OK;
+        case OPT_JSON: json = true; break;
+        case OPT_WATCH:
+            if (cli_parse_seconds(o.arg, &watch) != 0)
+                rc = cli_usage_error("live", "bad --watch '%s' (seconds > 0)", o.arg);
+            break;
+        case OPT_COUNT: {
+            char *end;
+            count = strtol(o.arg, &end, 10);
+            if (*end || end == o.arg || count <= 0)
+                rc = cli_usage_error("live", "bad --count '%s'", o.arg);
+            break;
+        }
+        case 0: rc = cli_usage_error("live", "unexpected argument '%s'", o.arg); break;
+        default: rc = cli_conn_option(&conn, "live", id, o.arg); break;
+        }
+    }
+    if (rc == 0 && count > 0 && watch <= 0)
+        rc = cli_usage_error("live", "--count needs --watch");
+    rscp_client *c = NULL;
+    if (rc == 0)
+        rc = cli_conn_resolve(&conn, "live");
+    if (rc == 0)
+        rc = cli_connect(&conn, &c);
+    if (rc == 0)
+        rc = cli_live_run(c, json, watch, count);
+    rscp_client_free(c);
+    cli_conn_free(&conn);
+    return rc;
+}
