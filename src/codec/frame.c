@@ -90,7 +90,7 @@ int rscp_frame_decode_prefix(const void *buf, size_t len, const struct rscp_limi
         where = len; /* the input ends inside the header */
     if (rc)
         goto fail;
-    if (len < h.frame_len) {
+    if (!RSCP__HAVE(p, p + len, h.frame_len)) {
         where = len; /* the input ends here, inside the frame */
         rc = RSCP_ERR_TRUNCATED;
         goto fail;

@@ -131,11 +131,12 @@ int rscp_reader_next(rscp_reader *r, struct rscp_frame *out)
     if (r->err)
         return r->err;
     const uint8_t *p = r->buf + r->start;
-    size_t avail = r->dec - r->start; /* plaintext bytes of this and later frames */
+    const uint8_t *end = r->buf + r->dec; /* plaintext bytes of this and later frames */
+    size_t avail = (size_t)(end - p);
     if (avail == 0)
         return 0;
     if (r->cipher) {
-        if (avail < RSCP_CIPHER_BLOCK_SIZE)
+        if (!RSCP__HAVE(p, end, RSCP_CIPHER_BLOCK_SIZE))
             return 0;
         if (p[0] != RSCP__MAGIC0 || p[1] != RSCP__MAGIC1)
             return fail(r, RSCP_ERR_BAD_KEY_DECRYPT);
@@ -150,7 +151,7 @@ int rscp_reader_next(rscp_reader *r, struct rscp_frame *out)
     size_t wire_len = frame_len;
     if (r->cipher)
         wire_len = (frame_len + RSCP_CIPHER_BLOCK_SIZE - 1) / RSCP_CIPHER_BLOCK_SIZE * RSCP_CIPHER_BLOCK_SIZE;
-    if (avail < wire_len)
+    if (!RSCP__HAVE(p, end, wire_len))
         return 0;
     struct rscp_frame f;
     rc = rscp_frame_decode_prefix(p, frame_len, &r->limits, &f, NULL);
