@@ -164,7 +164,7 @@ static void walk(struct rscp_iter *it, int depth, const struct eb *e, size_t n, 
     int rc;
     while ((rc = rscp_iter_next(it, &b)) == 1) {
         if (*k >= n) {
-            CHECK(!"more blocks than expected");
+            CHECK(*k < n); /* more blocks than expected */
             return;
         }
         const struct eb *x = &e[(*k)++];
