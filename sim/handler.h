@@ -1,0 +1,58 @@
+/* The simulated device's request handler: request data blocks in, reply
+ * data blocks out, at a simulated time given by the caller. No sockets, no
+ * clock (see sim_main.c for the server around it).
+ *
+ * Device behaviour (as observed on E3/DC S10 units):
+ *  - every reply block carries the request tag with bit 23 set;
+ *  - a tag the simulator does not serve: ERROR UNKNOWN_TAG (7);
+ *  - a sub-request of BAT/PVI/PM/DB sent outside its container, or a value
+ *    of the wrong type where the request carries one: ERROR FORMAT (3);
+ *  - an index container without its INDEX, or with an index no device has:
+ *    the whole *_DATA reply is ERROR NOT_AVAILABLE (6), which is what
+ *    clients probing for meters and batteries look for;
+ *  - a sub-index (DCB module, PV tracker, AC phase, temperature sensor)
+ *    beyond what exists: that sub-reply is ERROR OUT_OF_BOUNDS (5);
+ *  - DB history: span and interval below 900 s are raised to 900 s; the
+ *    start is device-local wall time (as devices read it); more than
+ *    SIM_HISTORY_MAX_INTERVALS intervals, or a reply that would not fit the
+ *    frame, answer ERROR 0xFFFFFFFF (UNEXPECTED) like a device does for an
+ *    invalid range.
+ * Value types follow data/tags.tsv except where it lists NONE for a value
+ * that devices send as a number: EMS.POWER_WB_ALL and EMS.POWER_WB_SOLAR
+ * (INT32) and PVI.VALUE (FLOAT32). EMS.POWER_ADD is reported negative for
+ * production, as devices do. */
+#ifndef SIM_HANDLER_H
+#define SIM_HANDLER_H
+
+#include "history.h"
+#include "model.h"
+
+#include "rscp/builder.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The whole simulated device: model plus identity. */
+struct sim_device {
+    struct sim_model model;
+    unsigned pm_root_index;     /* index of the root power meter (0 or 6)   */
+    unsigned pm_add_index;      /* index of the additional producer's meter */
+    char serial[24];            /* INFO.SERIAL_NUMBER                       */
+    char mac[18];               /* INFO.MAC_ADDRESS                         */
+    struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
+};
+
+/* Set up a device whose model starts at UTC time `start` (see
+ * sim_model_init). pm_root_index is where the root meter answers. */
+void sim_device_init(struct sim_device *d, const struct sim_config *c, double start, unsigned pm_root_index);
+
+/* Advance the model to `now` (UTC s, never backwards) and answer the
+ * request blocks data[0..len) into *reply (a builder in frame or block
+ * mode). auth_level is the session's level (RSCP.USER_LEVEL).
+ * Returns 0, or the builder's error (e.g. RSCP_ERR_NOSPACE) when the reply
+ * did not fit: the caller then sends nothing. Malformed request blocks are
+ * answered as far as they can be parsed. */
+int sim_handle(struct sim_device *d, double now, int auth_level, const uint8_t *data, size_t len,
+               struct rscp_builder *reply);
+
+#endif
