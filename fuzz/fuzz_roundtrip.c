@@ -1,6 +1,7 @@
 /* Fuzz target: decode -> re-encode with the builder -> decode again.
  *
- * The input is decoded as a frame (plus any trailing bytes). Every block is
+ * The input is decoded as a frame (plus any trailing bytes; a flagged CRC is
+ * first set to the right value, so mutations reach the blocks). Every block is
  * written again through the typed rscp_put_* call of its type, with the
  * value its getter returned (raw bytes where a typed call could not
  * reproduce them: unknown types, wrong lengths, BOOL bytes other than 0/1,
@@ -203,8 +204,22 @@ static bool same_tree(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static uint8_t in[RSCP_MAX_FRAME_SIZE + 64];
+
+int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
+    /* Work on a copy whose CRC (when flagged) is made to match, so that
+     * mutations reach the block layer instead of stopping at the CRC. */
+    if (size > sizeof in)
+        return 0;
+    memcpy(in, input, size);
+    const uint8_t *data = in;
+    struct rscp_header h;
+    if (rscp_header_parse(in, size, NULL, &h) == 0 && h.crc && h.frame_len <= size) {
+        uint32_t crc = rscp_crc32(0, in, h.frame_len - RSCP_CRC_SIZE);
+        for (unsigned i = 0; i < 4; i++)
+            in[h.frame_len - RSCP_CRC_SIZE + i] = (uint8_t)(crc >> (8 * i));
+    }
     struct rscp_frame f;
     int flen = rscp_frame_decode_prefix(data, size, NULL, &f, NULL);
     if (flen <= 0)

@@ -5,6 +5,9 @@
  *   flags bit 0: RSCP_LENIENT_CTRL
  *   flags bit 1: tight limits (depth 2, 8 blocks, 512 data bytes)
  *   flags bit 2: (encrypted target) portable cipher instead of auto
+ *   flags bit 3: (plain target) set the CRC of every complete frame in the
+ *                stream to the right value first, so that mutations reach
+ *                the block layer
  *   chunk byte c: c < 128 -> c + 1 bytes, else (c - 127) * 64 bytes */
 #ifndef RSCP_FUZZ_WALK_H
 #define RSCP_FUZZ_WALK_H
@@ -237,12 +240,28 @@ static inline struct fuzz_result fuzz_reader_pass(rscp_reader *r, const uint8_t 
  * reset); both passes must see the same frames and the same error. */
 static inline void fuzz_reader_run(const uint8_t *data, size_t size, rscp_cipher *cipher)
 {
+    static uint8_t fixed[1u << 20];
     if (size < FUZZ_HEAD)
         return;
     uint8_t flags = data[0];
     const uint8_t *pattern = data + 1;
     const uint8_t *stream = data + FUZZ_HEAD;
     size_t n = size - FUZZ_HEAD;
+    if (!cipher && (flags & 8) && n <= sizeof fixed) {
+        memcpy(fixed, stream, n);
+        struct rscp_header h;
+        struct rscp_limits lim = fuzz_limits(flags);
+        size_t off = 0;
+        while (rscp_header_parse(fixed + off, n - off, &lim, &h) == 0 && h.frame_len <= n - off) {
+            if (h.crc) {
+                uint32_t crc = rscp_crc32(0, fixed + off, h.frame_len - RSCP_CRC_SIZE);
+                for (unsigned i = 0; i < 4; i++)
+                    fixed[off + h.frame_len - RSCP_CRC_SIZE + i] = (uint8_t)(crc >> (8 * i));
+            }
+            off += h.frame_len;
+        }
+        stream = fixed;
+    }
 
     rscp_reader *r = NULL;
     if (rscp_reader_new(&r) != 0)

@@ -980,6 +980,19 @@ static void test_errors(void)
              rscp_strerror(RSCP_ERR_TRUNCATED));
     CHECK_STR(got, want);
 
+    /* a masked secret container still has its structure checked */
+    got = text_hex("030000000e0a00" "010004030502000000" "ff", 0, &rc);
+    CHECK_INT(rc, RSCP_ERR_TRUNCATED);
+    snprintf(want, sizeof want,
+             "RSCP.AUTHENTICATION_PASSWORD (0x00000003) CONTAINER = ***\n"
+             "  error at offset 16: %s\n",
+             rscp_strerror(RSCP_ERR_TRUNCATED));
+    CHECK_STR(got, want);
+    json_hex("030000000e0a00" "010004030502000000" "ff", 0, &rc);
+    CHECK_INT(rc, RSCP_ERR_TRUNCATED);
+    json_hex("030000000e0a00" "010004030502000000" "ff", RSCP_DUMP_SHOW_SECRETS, &rc);
+    CHECK_INT(rc, RSCP_ERR_TRUNCATED);
+
     /* 17 nested containers exceed the depth bound; 16 are fine */
     for (unsigned levels = 16; levels <= 17; levels++) {
         uint8_t buf[256];

@@ -65,6 +65,12 @@ bool rscp__format_double(double v, char *buf);
 #define RSCP__ISO_BUF 48u
 void rscp__format_iso8601(int64_t seconds, uint32_t nanoseconds, bool with_fraction, char *buf);
 
+/* Structure check of the children of a container that is not printed (a
+ * masked secret) found at container depth `depth` (0 = top level), so that
+ * the dumps report the same errors as rscp_validate(). Returns 0 or the
+ * error; *abs_offset gets its offset from top. */
+int rscp__check_hidden(const struct rscp_block *b, unsigned depth, const uint8_t *top, size_t *abs_offset);
+
 /* Offset of the current position of it from top (the start of the
  * outermost sequence), for error messages about nested blocks. */
 size_t rscp__iter_abs_offset(const struct rscp_iter *it, const uint8_t *top);

@@ -182,6 +182,12 @@ static int json_block(struct json_ctx *j, const struct rscp_block *b, unsigned l
     member(j, level, false, "value");
     if (rscp_tag_is_secret(b->tag) && !(j->flags & RSCP_DUMP_SHOW_SECRETS)) {
         rscp__out_str(o, "\"***\"");
+        size_t at;
+        if (b->type == RSCP_TYPE_CONTAINER && depth + 1 > RSCP__DUMP_MAX_DEPTH)
+            return o->err ? o->err : RSCP_ERR_DEPTH;
+        int hrc = rscp__check_hidden(b, depth, b->value, &at);
+        if (hrc != 0)
+            return o->err ? o->err : hrc;
     } else if (b->type == RSCP_TYPE_CONTAINER) {
         if (depth + 1 > RSCP__DUMP_MAX_DEPTH)
             return o->err ? o->err : RSCP_ERR_DEPTH;

@@ -183,6 +183,14 @@ static int text_seq(struct rscp__out *o, const uint8_t *top, struct rscp_iter *i
         rscp__out_type(o, b.type);
         if (rscp_tag_is_secret(b.tag) && !(flags & RSCP_DUMP_SHOW_SECRETS)) {
             rscp__out_str(o, " = ***\n");
+            size_t at = offset;
+            int hrc = depth + 1 > RSCP__DUMP_MAX_DEPTH && b.type == RSCP_TYPE_CONTAINER
+                          ? RSCP_ERR_DEPTH
+                          : rscp__check_hidden(&b, depth, top, &at);
+            if (hrc != 0) {
+                text_error_line(o, level + 1, at, hrc);
+                return o->err ? o->err : hrc;
+            }
         } else if (b.type == RSCP_TYPE_CONTAINER) {
             char buf[RSCP__NUM_BUF];
             int n = snprintf(buf, sizeof buf, " [%u bytes]\n", (unsigned)b.length);

@@ -330,3 +330,36 @@ size_t rscp__iter_abs_offset(const struct rscp_iter *it, const uint8_t *top)
     size_t base = (it->base && top) ? (size_t)(it->base - top) : 0;
     return base + rscp_iter_offset(it);
 }
+
+int rscp__check_hidden(const struct rscp_block *b, unsigned depth, const uint8_t *top, size_t *abs_offset)
+{
+    if (b->type != RSCP_TYPE_CONTAINER || b->length == 0)
+        return 0;
+    struct rscp_limits lim = rscp_limits_default();
+    lim.max_depth = RSCP__DUMP_MAX_DEPTH - (depth + 1);
+    lim.max_blocks = UINT32_MAX;
+    size_t off = 0;
+    int rc;
+    if (lim.max_depth == 0) {
+        /* no container may follow; checked here as the limits of
+         * rscp_validate() document no zero depth */
+        struct rscp_iter it;
+        struct rscp_block c;
+        rscp_iter_init(&it, b->value, b->length);
+        while ((rc = rscp_iter_next(&it, &c)) == 1) {
+            if (c.type == RSCP_TYPE_CONTAINER) {
+                *abs_offset = (size_t)(c.value - top) - RSCP_BLOCK_HEADER_SIZE;
+                return RSCP_ERR_DEPTH;
+            }
+        }
+        if (rc < 0) {
+            *abs_offset = rscp__iter_abs_offset(&it, top);
+            return rc;
+        }
+        return 0;
+    }
+    rc = rscp_validate(b->value, b->length, &lim, &off);
+    if (rc != 0)
+        *abs_offset = (size_t)(b->value - top) + off;
+    return rc;
+}
