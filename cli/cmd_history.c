@@ -30,15 +30,15 @@ static void help(void)
           "(DB.REQ_HISTORY_DATA_*). DATE is device-local: YYYY-MM-DD for day and\n"
           "week (the week starting on the Monday of that day), YYYY-MM or\n"
           "YYYY-MM-DD for month, YYYY for year; default: today on the device.\n"
-          "The start is the device-local midnight, computed from the device's\n"
-          "offset to UTC (INFO.TIME minus INFO.UTC_TIME, asked first).\n"
+          "The start is sent as device-local wall time (the device reads it so);\n"
+          "today is found from the device's clock (INFO.TIME, asked first).\n"
           "Intervals: 15 minutes for a day, days for a week and a month; a year\n"
           "is asked for in days and summed into calendar months.\n"
           "\n"
           "Options:\n"
           "  -i, --interval SECONDS  another interval (>= 900; not with year)\n"
           "      --utc-offset SECONDS  device offset to UTC instead of asking\n"
-          "  -j, --json   {\"range\", \"start\" (local date), \"start_seconds\" (UTC),\n"
+          "  -j, --json   {\"range\", \"start\" (local date), \"start_seconds\" (as sent),\n"
           "                \"utc_offset_seconds\", \"interval_seconds\", \"span_seconds\",\n"
           "                \"totals\": ROW, \"rows\": [ROW...]};\n"
           "               ROW: {\"start\", \"pv\", \"battery_in\", \"battery_out\",\n"
@@ -321,7 +321,8 @@ int cli_cmd_history(int argc, char **argv)
         }
         if (interval_opt)
             req.interval = (uint32_t)interval_opt;
-        req.start = local_start - offset;
+        /* The device reads the start as its local wall time. */
+        req.start = local_start;
         rc = cli_request(c, fill_hist, &req, &reply);
     }
 

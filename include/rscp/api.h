@@ -53,7 +53,10 @@ struct rscp_live {
     int64_t home;               /* EMS.POWER_HOME: house consumption        */
     int64_t wb_all;             /* EMS.POWER_WB_ALL: all wallboxes          */
     int64_t wb_solar;           /* EMS.POWER_WB_SOLAR: their solar share    */
-    int64_t add;                /* EMS.POWER_ADD: additional producer, as sent */
+    int64_t add;                /* additional producer's output: EMS.POWER_ADD
+                                   with its sign flipped (devices report
+                                   production negative), so that
+                                   pv + add + grid = home + bat + wb_all   */
     double soc;                 /* EMS.BAT_SOC, percent                     */
     double autarky;             /* EMS.AUTARKY, percent                     */
     double self_consumption;    /* EMS.SELF_CONSUMPTION, percent            */

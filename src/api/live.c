@@ -67,7 +67,12 @@ int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out)
         case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_WB_SOLAR):
             got = take_int(&blk, &out->wb_solar, RSCP_LIVE_WB_SOLAR);
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_ADD): got = take_int(&blk, &out->add, RSCP_LIVE_ADD); break;
+        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_ADD):
+            /* Devices report the additional producer negative. */
+            got = take_int(&blk, &out->add, RSCP_LIVE_ADD);
+            if (got && out->add != INT64_MIN)
+                out->add = -out->add;
+            break;
         case RSCP__RESPONSE(RSCP__EMS_REQ_BAT_SOC): got = take_number(&blk, &out->soc, RSCP_LIVE_SOC); break;
         case RSCP__RESPONSE(RSCP__EMS_REQ_AUTARKY):
             got = take_number(&blk, &out->autarky, RSCP_LIVE_AUTARKY);
