@@ -1,0 +1,142 @@
+/* Device + clock + server, and the background-thread simulator. */
+#include "runtime.h"
+
+#include "rscp/clock.h"
+#include "rscp/error.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double sim_clock_now(const struct sim_clock *c)
+{
+    double elapsed = (double)(rscp_monotonic_ms() - c->start_ms) / 1000.0;
+    return c->start + elapsed * c->speed;
+}
+
+void sim_config_from_options(struct sim_config *c, const struct sim_spawn_options *o)
+{
+    sim_config_default(c);
+    c->seed = o->seed;
+    if (o->batteries > 0)
+        c->batteries = o->batteries > SIM_MAX_BATTERIES ? SIM_MAX_BATTERIES : o->batteries;
+    if (o->trackers > 0)
+        c->trackers = o->trackers > SIM_MAX_TRACKERS ? SIM_MAX_TRACKERS : o->trackers;
+    /* More strings: more capacity and power, same modules per string. */
+    c->bat_capacity_wh *= (double)c->batteries;
+    c->bat_max_charge_w *= (double)c->batteries;
+    c->bat_max_discharge_w *= (double)c->batteries;
+}
+
+static int on_request(void *ctx, const struct rscp_session_info *session, const struct rscp_frame *request,
+                      struct rscp_builder *reply)
+{
+    struct sim_runtime *r = ctx;
+    return sim_handle(&r->dev, sim_clock_now(&r->clock), session->auth_level, request->data, request->data_len,
+                      reply);
+}
+
+int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap)
+{
+    *out = NULL;
+    if (errcap)
+        errbuf[0] = '\0';
+    if (o->speed < 0.0 || o->pm_root_index > 255) {
+        snprintf(errbuf, errcap, "invalid simulator options");
+        return RSCP_ERR_ARG;
+    }
+    struct sim_runtime *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(errbuf, errcap, "out of memory");
+        return RSCP_ERR_NOMEM;
+    }
+    struct sim_config cfg;
+    sim_config_from_options(&cfg, o);
+    double start = o->start;
+    if (start == 0.0) {
+        struct rscp_timestamp now = rscp_timestamp_now();
+        start = (double)now.seconds;
+    }
+    sim_device_init(&r->dev, &cfg, start, o->pm_root_index);
+    r->clock.start = start;
+    r->clock.start_ms = rscp_monotonic_ms();
+    r->clock.speed = o->speed > 0.0 ? o->speed : 1.0;
+
+    struct rscp_server_config sc;
+    rscp_server_config_init(&sc);
+    sc.bind_host = o->bind ? o->bind : "127.0.0.1";
+    sc.port = o->port;
+    sc.user = o->user ? o->user : SIM_DEFAULT_USER;
+    sc.password = o->password ? o->password : SIM_DEFAULT_PASSWORD;
+    sc.key = o->key ? o->key : SIM_DEFAULT_KEY;
+    sc.handler = on_request;
+    sc.handler_ctx = r;
+    sc.faults = o->faults;
+    int rc = rscp_server_new(&r->server, &sc);
+    if (rc < 0) {
+        snprintf(errbuf, errcap, "cannot listen on %s:%u: %s", sc.bind_host, (unsigned)sc.port, rscp_strerror(rc));
+        free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void sim_runtime_free(struct sim_runtime *r)
+{
+    if (!r)
+        return;
+    rscp_server_free(r->server);
+    free(r);
+}
+
+/* ---- background thread ---------------------------------------------------- */
+
+struct sim_handle {
+    struct sim_runtime *rt;
+    pthread_t thread;
+    volatile int stop;
+};
+
+static void *serve(void *arg)
+{
+    struct sim_handle *h = arg;
+    rscp_server_run(h->rt->server, &h->stop);
+    return NULL;
+}
+
+int sim_spawn(const struct sim_spawn_options *o, struct sim_handle **out, uint16_t *port)
+{
+    if (!o || !out)
+        return RSCP_ERR_ARG;
+    *out = NULL;
+    struct sim_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        return RSCP_ERR_NOMEM;
+    char err[160];
+    int rc = sim_runtime_new(o, &h->rt, err, sizeof err);
+    if (rc < 0) {
+        free(h);
+        return rc;
+    }
+    if (pthread_create(&h->thread, NULL, serve, h) != 0) {
+        sim_runtime_free(h->rt);
+        free(h);
+        return RSCP_ERR_NOMEM;
+    }
+    if (port)
+        *port = rscp_server_port(h->rt->server);
+    *out = h;
+    return 0;
+}
+
+void sim_stop(struct sim_handle *h)
+{
+    if (!h)
+        return;
+    h->stop = 1;
+    pthread_join(h->thread, NULL);
+    sim_runtime_free(h->rt);
+    free(h);
+}

@@ -1,0 +1,37 @@
+/* A simulated device behind an RSCP server: the glue between the pure
+ * model/handler and the clock and sockets. */
+#ifndef SIM_RUNTIME_H
+#define SIM_RUNTIME_H
+
+#include "handler.h"
+#include "sim.h"
+
+#include "rscp/server.h"
+
+/* Simulated time: start + elapsed real time * speed. */
+struct sim_clock {
+    double start;          /* simulated UTC seconds at start_ms */
+    int64_t start_ms;      /* monotonic ms                      */
+    double speed;
+};
+
+struct sim_runtime {
+    struct sim_device dev;
+    struct sim_clock clock;
+    rscp_server *server;
+};
+
+/* Simulated UTC seconds now. */
+double sim_clock_now(const struct sim_clock *c);
+
+/* Model configuration for the spawn options (defaults for zeros). */
+void sim_config_from_options(struct sim_config *c, const struct sim_spawn_options *o);
+
+/* Build the device and the listening server. Returns 0 with *out (free
+ * with sim_runtime_free), or a negative rscp error; *errbuf gets a detail
+ * (never a secret). */
+int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap);
+
+void sim_runtime_free(struct sim_runtime *r);
+
+#endif

@@ -1,0 +1,50 @@
+/* The home-power-plant simulator: a device model answering RSCP like an
+ * E3/DC S10, served by the library's server side.
+ *
+ * `rscp sim [options]` runs one in the foreground; sim_spawn() runs one on a
+ * background thread (for tests and `rscp demo`). */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "rscp/server.h"
+
+#include <stdint.h>
+
+/* Credentials a simulator accepts unless told otherwise. */
+#define SIM_DEFAULT_USER "sim-user"
+#define SIM_DEFAULT_PASSWORD "sim-password"
+#define SIM_DEFAULT_KEY "sim-key"
+
+/* `rscp sim [options]`: argv[0] = "sim". Parses the options, prints
+ * "listening on HOST:PORT" to stdout (flushed) and serves until SIGINT or
+ * SIGTERM. Returns the exit code: 0 after a signal or --help, 2 for a
+ * usage error, 3 when the socket cannot be set up. */
+int sim_command(int argc, char **argv);
+
+/* A simulator served from a background pthread. */
+struct sim_handle;
+
+/* Zero-initialised options are valid: every zero means the default. */
+struct sim_spawn_options {
+    const char *user, *password, *key; /* NULL: SIM_DEFAULT_*            */
+    uint64_t seed;                     /* model seed (0 is a seed too)   */
+    double speed;                      /* simulated s per real s; 0: 1   */
+    unsigned pm_root_index;            /* root power meter index (0, 6)  */
+    double start;                      /* simulated UTC start, s; 0: now */
+    const char *bind;                  /* NULL: "127.0.0.1"              */
+    uint16_t port;                     /* 0: a free port                 */
+    unsigned batteries;                /* 0: 1                           */
+    unsigned trackers;                 /* 0: 2                           */
+    struct rscp_server_faults faults;  /* all zero: none                 */
+};
+
+/* Start a simulator: binds before returning, so *port (may be NULL) is
+ * ready to connect to. Returns 0 with *out, or a negative rscp error
+ * (RSCP_ERR_ARG, RSCP_ERR_NOMEM, RSCP_ERR_IO, RSCP_ERR_RESOLVE). */
+int sim_spawn(const struct sim_spawn_options *o, struct sim_handle **out, uint16_t *port);
+
+/* Stop the thread (within about 100 ms), close every connection and free.
+ * NULL accepted. */
+void sim_stop(struct sim_handle *h);
+
+#endif

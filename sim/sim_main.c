@@ -1,0 +1,308 @@
+/* `rscp sim`: options, signals, and serving in the foreground. */
+#include "runtime.h"
+#include "sim.h"
+
+#include "civil.h"
+
+#include "rscp/error.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+#define EXIT_SOCKET 3
+
+static volatile int g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: rscp sim [options]\n"
+            "\n"
+            "Run a simulated E3/DC home power plant that answers RSCP: PV following the sun\n"
+            "(9.8 kWp, clouds), a house load, a 13.8 kWh battery, grid, an additional producer\n"
+            "and a wallbox with a car. Prints \"listening on HOST:PORT\" and serves until\n"
+            "SIGINT or SIGTERM.\n"
+            "\n"
+            "options:\n"
+            "  --port N           TCP port (default 5033; 0: pick a free one and print it)\n"
+            "  --bind HOST        address to listen on (default 127.0.0.1)\n"
+            "  --user NAME        accepted user (env RSCP_USER; default \"" SIM_DEFAULT_USER "\")\n"
+            "  --password PW      accepted password (env RSCP_PASSWORD; default \"" SIM_DEFAULT_PASSWORD "\")\n"
+            "  --key KEY          RSCP key (env RSCP_KEY; default \"" SIM_DEFAULT_KEY "\")\n"
+            "  --seed N           seed of the weather, load and car (default 1)\n"
+            "  --speed X          simulated seconds per real second (default 1)\n"
+            "  --start TIME       simulated start: Unix seconds, YYYY-MM-DD[THH:MM[:SS]][Z]\n"
+            "                     (device-local time unless Z), or \"now\" (default)\n"
+            "  --pm-index N       index of the root power meter, 0 or 6 (default 0)\n"
+            "  --batteries N      battery strings, 1..4 (default 1)\n"
+            "  --trackers N       PV trackers, 1..4 (default 2)\n"
+            "\n"
+            "fault injection (for testing clients; counts are per connection):\n"
+            "  --delay MS         wait before each reply\n"
+            "  --stall-after N    stop sending after N bytes, keep the socket open\n"
+            "  --close-after N    close the socket after sending N bytes\n"
+            "  --reset            reset the connection instead of replying to a request\n"
+            "  --chunk N          write replies in pieces of N bytes\n"
+            "  --coalesce N       hold replies and send N frames in one write\n"
+            "  --corrupt-crc      flip a CRC bit in every reply after authentication\n"
+            "  --drop-frame N     do not send the N-th reply after authentication\n"
+            "  --refuse-auth      refuse every authentication\n"
+            "  --busy-every N     answer every N-th request with GENERAL_ERROR AGAIN\n"
+            "\n"
+            "  -h, --help         this help\n"
+            "\n"
+            "Secrets on the command line are visible to other users: prefer the environment.\n"
+            "exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen\n");
+}
+
+/* "rscp sim: MSG 'ARG'" (ARG may be NULL) and a hint; returns EXIT_USAGE. */
+static int usage_error(const char *msg, const char *arg)
+{
+    if (arg)
+        fprintf(stderr, "rscp sim: %s '%s'\nTry 'rscp sim --help'.\n", msg, arg);
+    else
+        fprintf(stderr, "rscp sim: %s\nTry 'rscp sim --help'.\n", msg);
+    return EXIT_USAGE;
+}
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Unix seconds, "now", or YYYY-MM-DD[THH:MM[:SS]][Z] (device-local unless Z). */
+static bool parse_start(const char *s, const struct sim_tz *tz, double *out)
+{
+    if (strcmp(s, "now") == 0) {
+        *out = 0.0;
+        return true;
+    }
+    uint64_t secs;
+    if (parse_u64(s, (uint64_t)1 << 40, &secs)) {
+        *out = (double)secs;
+        return true;
+    }
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+        return false;
+    const char *p = s + n;
+    if (*p == 'T' || *p == ' ') {
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
+            return false;
+        p += 1 + k;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &sec, &k) != 1)
+                return false;
+            p += 1 + k;
+        }
+    }
+    bool utc = false;
+    if (*p == 'Z') {
+        utc = true;
+        p++;
+    }
+    if (*p || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+        h < 0 || mi < 0 || sec < 0)
+        return false;
+    int64_t t = sim_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+    *out = (double)(utc ? t : sim_local_to_utc(tz, t));
+    return true;
+}
+
+enum opt_id {
+    O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
+    O_TRACKERS, O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
+    O_HELP
+};
+
+struct optdef {
+    const char *name;
+    int id;
+    bool arg;
+};
+
+static const struct optdef opts[] = {
+    {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
+    {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
+    {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
+    {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
+    {"reset", O_RESET, false}, {"chunk", O_CHUNK, true}, {"coalesce", O_COALESCE, true},
+    {"corrupt-crc", O_CORRUPT, false}, {"drop-frame", O_DROP, true}, {"refuse-auth", O_REFUSE, false},
+    {"busy-every", O_BUSY, true}, {"help", O_HELP, false},
+};
+
+/* Parse argv into *o. Returns -1 to go on, or an exit code. */
+static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uint16_t *port, const char **start_arg)
+{
+    bool secret_on_command_line = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strncmp(a, "--", 2) != 0)
+            return usage_error("unexpected argument", a);
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct optdef *def = NULL;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+            if (strlen(opts[k].name) == nlen && strncmp(opts[k].name, name, nlen) == 0)
+                def = &opts[k];
+        if (!def)
+            return usage_error("unknown option", a);
+        const char *val = NULL;
+        if (def->arg) {
+            if (eq)
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else
+                return usage_error("missing value for option", a);
+        } else if (eq) {
+            return usage_error("no value allowed for option", a);
+        }
+        uint64_t u = 0;
+        double dv = 0;
+        switch (def->id) {
+        case O_PORT:
+            if (!parse_u64(val, 65535, &u))
+                return usage_error("invalid port", val);
+            *port = (uint16_t)u;
+            break;
+        case O_BIND: o->bind = val; break;
+        case O_USER: o->user = val; break;
+        case O_PASSWORD: o->password = val; secret_on_command_line = true; break;
+        case O_KEY: o->key = val; secret_on_command_line = true; break;
+        case O_SEED:
+            if (!parse_u64(val, UINT64_MAX, &u))
+                return usage_error("invalid seed", val);
+            o->seed = u;
+            break;
+        case O_SPEED:
+            if (!parse_double(val, &dv) || !(dv > 0.0) || dv > 1e7)
+                return usage_error("invalid speed (a number above 0)", val);
+            o->speed = dv;
+            break;
+        case O_START: *start_arg = val; break;
+        case O_PM_INDEX:
+            if (!parse_u64(val, 15, &u))
+                return usage_error("invalid power meter index", val);
+            o->pm_root_index = (unsigned)u;
+            break;
+        case O_BATTERIES:
+        case O_TRACKERS:
+            if (!parse_u64(val, 4, &u) || u == 0)
+                return usage_error("invalid count (1..4)", val);
+            if (def->id == O_BATTERIES)
+                o->batteries = (unsigned)u;
+            else
+                o->trackers = (unsigned)u;
+            break;
+        case O_RESET: o->faults.reset = true; break;
+        case O_CORRUPT: o->faults.corrupt_crc = true; break;
+        case O_REFUSE: o->faults.refuse_auth = true; break;
+        case O_HELP: usage(stdout); return 0;
+        default:
+            if (!parse_u64(val, UINT32_MAX, &u))
+                return usage_error("invalid number", val);
+            switch (def->id) {
+            case O_DELAY: o->faults.delay_ms = (uint32_t)u; break;
+            case O_STALL: o->faults.stall_after = (uint32_t)u; break;
+            case O_CLOSE: o->faults.close_after = (uint32_t)u; break;
+            case O_CHUNK: o->faults.chunk = (uint32_t)u; break;
+            case O_COALESCE: o->faults.coalesce = (uint32_t)u; break;
+            case O_DROP: o->faults.drop_frame = (uint32_t)u; break;
+            default: o->faults.busy_every = (uint32_t)u; break;
+            }
+            break;
+        }
+    }
+    if (secret_on_command_line)
+        fprintf(stderr, "rscp sim: warning: a password or key on the command line is visible to other users; "
+                        "prefer RSCP_PASSWORD / RSCP_KEY\n");
+    return -1;
+}
+
+int sim_command(int argc, char **argv)
+{
+    struct sim_spawn_options o;
+    memset(&o, 0, sizeof o);
+    o.seed = 1;
+    uint16_t port = 5033;
+    const char *start_arg = NULL;
+    o.user = getenv("RSCP_USER");
+    o.password = getenv("RSCP_PASSWORD");
+    o.key = getenv("RSCP_KEY");
+    int rc = parse_options(argc, argv, &o, &port, &start_arg);
+    if (rc >= 0)
+        return rc;
+    o.port = port;
+    if (start_arg) {
+        struct sim_config cfg;
+        sim_config_default(&cfg);
+        if (!parse_start(start_arg, &cfg.tz, &o.start))
+            return usage_error("invalid start time", start_arg);
+    }
+    if (o.user && !*o.user)
+        return usage_error("empty user name", NULL);
+
+    struct sim_runtime *r;
+    char err[200];
+    rc = sim_runtime_new(&o, &r, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "rscp sim: %s\n", err);
+        return rc == RSCP_ERR_ARG ? EXIT_USAGE : EXIT_SOCKET;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    printf("listening on %s:%u\n", o.bind ? o.bind : "127.0.0.1", (unsigned)rscp_server_port(r->server));
+    fflush(stdout);
+    fprintf(stderr, "rscp sim: seed %" PRIu64 ", speed %g, start %.0f, root meter at PM index %u\n", o.seed,
+            r->clock.speed, r->clock.start, o.pm_root_index);
+    rc = rscp_server_run(r->server, &g_stop);
+    sim_runtime_free(r);
+    return rc < 0 ? EXIT_SOCKET : 0;
+}
