@@ -450,6 +450,56 @@ static void test_backoff(void)
     nt_server_stop(&late);
 }
 
+/* A fake device that answers the authentication with two frames. */
+static void *extra_frame_server(void *arg)
+{
+    int lfd = *(int *)arg;
+    int fd = accept(lfd, NULL, NULL);
+    uint8_t buf[256], key[RSCP_KEY_SIZE];
+    ssize_t got = recv(fd, buf, sizeof buf, 0); /* the authentication frame */
+    (void)got;
+    rscp_key_derive(NT_KEY, strlen(NT_KEY), key);
+    rscp_cipher *ci = NULL;
+    CHECK_INT(rscp_cipher_new(&ci, key, RSCP_CIPHER_PORTABLE), 0);
+    size_t total = 0;
+    for (int i = 0; i < 2; i++) {
+        struct rscp_builder b;
+        struct rscp_timestamp ts = {1700000000, 0};
+        size_t n = 0, wire = 0;
+        rscp_builder_begin_frame(&b, buf + total, sizeof buf - total, &ts, true);
+        rscp_put_uchar8(&b, 0x00800001u, 10);
+        CHECK_INT(rscp_builder_finish(&b, &n), 0);
+        CHECK_INT(rscp_cipher_seal(ci, buf + total, n, sizeof buf - total, &wire), 0);
+        total += wire;
+    }
+    CHECK_INT(send(fd, buf, total, MSG_NOSIGNAL), (long long)total);
+    got = recv(fd, buf, sizeof buf, 0); /* until the client closes */
+    rscp_cipher_free(ci);
+    close(fd);
+    return NULL;
+}
+
+static void test_unsolicited_frame(void)
+{
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    CHECK_INT(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    CHECK_INT(listen(lfd, 4), 0);
+    CHECK_INT(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+    pthread_t th;
+    CHECK_INT(pthread_create(&th, NULL, extra_frame_server, &lfd), 0);
+    rscp_client *c = new_client("127.0.0.1", ntohs(sa.sin_port));
+    CHECK_INT(rscp_client_connect(c), RSCP_ERR_PROTOCOL);
+    CHECK(strstr(rscp_client_errstr(c), "after the reply") != NULL);
+    rscp_client_free(c);
+    pthread_join(th, NULL);
+    close(lfd);
+}
+
 static void test_ipv6(void)
 {
     struct rscp_server_config scfg;
@@ -491,6 +541,7 @@ int main(void)
     test_several_clients();
     test_nonblocking();
     test_backoff();
+    test_unsolicited_frame();
     test_ipv6();
 
     nt_server_stop(&g_srv);

@@ -247,6 +247,8 @@ static int poll_timeout(const rscp_server *s, int timeout_ms, int64_t now)
     int64_t wait = timeout_ms < 0 ? -1 : timeout_ms;
     if (s->accept_paused_until > now)
         wait = min_wait(wait, s->accept_paused_until - now);
+    if (s->faults.delay_ms == 0 && s->idle_timeout_ms <= 0)
+        return (int)wait; /* no per-connection timers */
     for (size_t i = 0; i < s->nconns; i++) {
         const struct rscp_server_conn *conn = s->conns[i];
         if (!conn->stalled && conn->out_off < conn->flush_len && conn->ready_at > now)
