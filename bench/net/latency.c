@@ -1,0 +1,149 @@
+/* Workload 1 (and 3): sequential request/response over one authenticated,
+ * encrypted loopback connection.
+ *
+ * Each request is built in place (rscp_client_request_begin + 10 NONE
+ * blocks), sent and answered (rscp_client_request_send); its latency is
+ * taken with CLOCK_MONOTONIC around those calls. After a warm-up, `runs`
+ * runs of `requests` requests each are timed; every metric is the median
+ * over the runs (p50/p99 are per run, over its requests).
+ *
+ * CPU split: the client's CPU time is this thread's (CLOCK_THREAD_CPUTIME_ID);
+ * the server's is the process's minus the client's (CLOCK_PROCESS_CPUTIME_ID),
+ * valid because the server thread is the only other thread.
+ * Allocations: calls to malloc & co. made by this thread during the timed
+ * runs, per request. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench_net.h"
+
+#define IO_TIMEOUT_MS 5000
+
+struct run_stats {
+    double p50_us, p99_us, rps;
+};
+
+static int one_request(rscp_client *c, double *lat_us)
+{
+    struct rscp_builder b;
+    struct rscp_frame reply;
+    int64_t t0 = bn_now_ns();
+    int rc = rscp_client_request_begin(c, &b);
+    if (rc == 0) {
+        bn_live_put(&b);
+        rc = rscp_client_request_send(c, &b, &reply);
+    }
+    int64_t t1 = bn_now_ns();
+    if (rc != 0) {
+        fprintf(stderr, "rscp_bench_net: request: %s (%s)\n", rscp_strerror(rc), rscp_client_errstr(c));
+        return -1;
+    }
+    if (bn_live_check(&reply) != 0) {
+        fprintf(stderr, "rscp_bench_net: the reply does not answer the 10 live requests\n");
+        return -1;
+    }
+    *lat_us = (double)(t1 - t0) / 1e3;
+    return 0;
+}
+
+static int timed_run(rscp_client *c, double *lat, unsigned n, struct run_stats *out)
+{
+    int64_t t0 = bn_now_ns();
+    for (unsigned i = 0; i < n; i++)
+        if (one_request(c, &lat[i]) != 0)
+            return -1;
+    double secs = (double)(bn_now_ns() - t0) / 1e9;
+    out->rps = (double)n / secs;
+    out->p99_us = bn_quantile(lat, n, 0.99);
+    out->p50_us = bn_quantile(lat, n, 0.50);
+    return 0;
+}
+
+static rscp_client *connect_client(const struct bn_target *t)
+{
+    struct rscp_client_config cfg;
+    rscp_client_config_init(&cfg);
+    cfg.host = "127.0.0.1";
+    cfg.port = t->port;
+    cfg.user = t->cred.user;
+    cfg.password = t->cred.password;
+    cfg.key = t->cred.key;
+    cfg.io_timeout_ms = IO_TIMEOUT_MS;
+    rscp_client *c = NULL;
+    int rc = rscp_client_new(&c, &cfg);
+    if (rc != 0) {
+        fprintf(stderr, "rscp_bench_net: rscp_client_new: %s\n", rscp_strerror(rc));
+        return NULL;
+    }
+    rc = rscp_client_connect(c);
+    if (rc != 0) {
+        fprintf(stderr, "rscp_bench_net: connect: %s (%s)\n", rscp_strerror(rc), rscp_client_errstr(c));
+        rscp_client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int bn_latency(const struct bn_target *t, const struct bn_opts *o, double *allocs_per_request)
+{
+    const char *label = bn_kind_label(t->kind);
+    unsigned runs = o->runs ? o->runs : 1u;
+    unsigned n = o->requests ? o->requests : 1u;
+    double *lat = calloc(n > o->warmup ? n : o->warmup + 1u, sizeof *lat);
+    double *p50 = calloc(runs, sizeof *p50);
+    double *p99 = calloc(runs, sizeof *p99);
+    double *rps = calloc(runs, sizeof *rps);
+    rscp_client *c = NULL;
+    int ret = -1;
+    *allocs_per_request = -1.0;
+    if (!lat || !p50 || !p99 || !rps) {
+        fprintf(stderr, "rscp_bench_net: out of memory\n");
+        goto out;
+    }
+    c = connect_client(t);
+    if (!c)
+        goto out;
+
+    for (unsigned i = 0; i < o->warmup; i++)
+        if (one_request(c, &lat[i]) != 0)
+            goto out;
+
+    int64_t cpu_client0 = bn_thread_cpu_ns(), cpu_proc0 = bn_process_cpu_ns();
+    uint64_t allocs0 = bn_alloc_thread_calls();
+    for (unsigned r = 0; r < runs; r++) {
+        struct run_stats s;
+        if (timed_run(c, lat, n, &s) != 0)
+            goto out;
+        p50[r] = s.p50_us;
+        p99[r] = s.p99_us;
+        rps[r] = s.rps;
+    }
+    uint64_t allocs = bn_alloc_thread_calls() - allocs0;
+    double total = (double)runs * (double)n;
+    double cpu_client = (double)(bn_thread_cpu_ns() - cpu_client0);
+    double cpu_server = (double)(bn_process_cpu_ns() - cpu_proc0) - cpu_client;
+
+    char name[96];
+    printf("# target %s: port %u, %u warm-up + %u runs x %u requests, medians over the runs\n", label,
+           (unsigned)t->port, o->warmup, runs, n);
+    snprintf(name, sizeof name, "live_rtt_p50_%s", label);
+    bn_print(name, bn_median(p50, runs), "us");
+    snprintf(name, sizeof name, "live_rtt_p99_%s", label);
+    bn_print(name, bn_median(p99, runs), "us");
+    snprintf(name, sizeof name, "live_rps_%s", label);
+    bn_print(name, bn_median(rps, runs), "req/s");
+    snprintf(name, sizeof name, "live_client_cpu_%s", label);
+    bn_print(name, cpu_client / total / 1e3, "us/req");
+    snprintf(name, sizeof name, "live_server_cpu_%s", label);
+    bn_print(name, cpu_server / total / 1e3, "us/req");
+    *allocs_per_request = bn_alloc_counting() ? (double)allocs / total : -1.0;
+    ret = 0;
+
+out:
+    rscp_client_free(c);
+    free(lat);
+    free(p50);
+    free(p99);
+    free(rps);
+    return ret;
+}

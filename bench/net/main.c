@@ -1,0 +1,128 @@
+/* rscp_bench_net: network benchmarks of librscp over loopback.
+ *
+ *   rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] [--quick]
+ *
+ *   --conns N     concurrent connections of the many-connection workload (1000)
+ *   --requests N  requests per timed run of the latency workload (5000)
+ *   --runs N      timed runs of the latency workload; medians are reported (5)
+ *   --rounds N    request rounds over all connections (5)
+ *   --quick       small counts (50 connections, short runs), e.g. for
+ *                 sanitizer builds; also RSCP_BENCH_NET_QUICK=1
+ * RSCP_BENCH_NET_CONNS=N sets --conns from the environment.
+ *
+ * Output: one "name value unit" line per metric, '#' lines are comments.
+ * Exit status 1 when a workload fails (e.g. a reply does not check out). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_net.h"
+
+static int parse_count(const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long v = s ? strtoul(s, &end, 10) : 0;
+    if (!s || end == s || *end != '\0' || v == 0 || v > 1000000ul)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static void set_quick(struct bn_opts *o)
+{
+    o->conns = 50;
+    o->warmup = 200;
+    o->requests = 500;
+    o->runs = 3;
+    o->rounds = 2;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] [--quick]\n");
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, struct bn_opts *o)
+{
+    *o = (struct bn_opts){.conns = 1000, .warmup = 2000, .requests = 5000, .runs = 5, .rounds = 5};
+    const char *env = getenv("RSCP_BENCH_NET_QUICK");
+    if (env && env[0] && strcmp(env, "0") != 0)
+        set_quick(o);
+    env = getenv("RSCP_BENCH_NET_CONNS");
+    if (env && parse_count(env, &o->conns) != 0)
+        return usage();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned *dst = NULL;
+        if (strcmp(a, "--quick") == 0) {
+            set_quick(o);
+            continue;
+        }
+        if (strcmp(a, "--conns") == 0)
+            dst = &o->conns;
+        else if (strcmp(a, "--requests") == 0)
+            dst = &o->requests;
+        else if (strcmp(a, "--runs") == 0)
+            dst = &o->runs;
+        else if (strcmp(a, "--rounds") == 0)
+            dst = &o->rounds;
+        if (!dst || i + 1 >= argc || parse_count(argv[i + 1], dst) != 0)
+            return usage();
+        i++;
+    }
+    return 0;
+}
+
+static int latency_on(enum bn_kind kind, const struct bn_opts *o, double *allocs)
+{
+    struct bn_target t;
+    if (bn_target_start(&t, kind) != 0)
+        return -1;
+    int rc = bn_latency(&t, o, allocs);
+    bn_target_stop(&t);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct bn_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    signal(SIGPIPE, SIG_IGN);
+    if (bn_live_init() != 0)
+        return 1;
+    int64_t t0 = bn_now_ns();
+
+    printf("# rscp_bench_net: librscp %s, loopback TCP, Rijndael-256-CBC, frames with CRC\n", rscp_version());
+    printf("# live request: 10 NONE blocks (");
+    for (size_t i = 0; i < BN_LIVE_TAGS; i++)
+        printf("%s%s", i ? " " : "", bn_live_names[i]);
+    printf(")\n");
+
+    printf("# -- request/response over one authenticated connection, sequential --\n");
+    printf("# sim: the simulator (device model) on a thread of this process (sim_spawn)\n");
+    double allocs_sim = -1.0, allocs_min = -1.0;
+    if (latency_on(BN_TARGET_SIM, &o, &allocs_sim) != 0)
+        return 1;
+    printf("# minimal: rscp_server on a thread, fixed-value handler: client + library cost without the model\n");
+    if (latency_on(BN_TARGET_MINIMAL, &o, &allocs_min) != 0)
+        return 1;
+
+    printf("# -- heap allocations of the client thread per request, steady state (interposed malloc) --\n");
+    if (allocs_sim >= 0.0) {
+        printf("allocs_per_request_client %.2f allocs/req\n", allocs_sim);
+        printf("# against the minimal server: %.2f allocs/req\n", allocs_min);
+    } else {
+        printf("# allocation counting unavailable in this build (sanitizer or not glibc)\n");
+    }
+
+    printf("# -- many concurrent authenticated connections --\n");
+    if (bn_many(BN_TARGET_SIM, &o) != 0)
+        return 1;
+
+    printf("# total time %.1f s\n", (double)(bn_now_ns() - t0) / 1e9);
+    return 0;
+}
