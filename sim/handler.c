@@ -802,7 +802,9 @@ static bool ems(struct req_ctx *x, const struct rscp_block *req)
         else
             ems_set_power_settings(x, req);
         break;
-    case SIM_EMS_REQ_GET_SYS_SPECS: ems_sys_specs(x, rt); break;
+    case SIM_EMS_REQ_GET_SYS_SPECS: /* the one reply that is not the request id | bit 23 */
+        ems_sys_specs(x, SIM_EMS_GET_SYS_SPECS);
+        break;
     case SIM_EMS_REQ_START_MANUAL_CHARGE: {
         uint64_t wh;
         if (!get_index(req, &wh))

@@ -3,7 +3,9 @@
  * clock (see sim_main.c for the server around it).
  *
  * Device behaviour (as observed on E3/DC S10 units):
- *  - every reply block carries the request tag with bit 23 set;
+ *  - every reply block carries the request tag with bit 23 set, except
+ *    EMS.REQ_GET_SYS_SPECS (0x01000097) -> EMS.GET_SYS_SPECS (0x01800098)
+ *    as in every public tag list;
  *  - a tag the simulator does not serve: ERROR UNKNOWN_TAG (7);
  *  - a sub-request of BAT/PVI/PM/DB sent outside its container, or a value
  *    of the wrong type where the request carries one: ERROR FORMAT (3);

@@ -110,10 +110,9 @@ static double tracker_azimuth(const struct sim_config *c, unsigned k)
     return (180.0 + ((double)k - mid) * 50.0) * DEG;
 }
 
-double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
+/* Clear-sky DC power of a plane tilted 30 degrees facing `azimuth` (rad). */
+static double pv_plane(const struct sim_config *c, double t, double azimuth, double peak)
 {
-    if (c->trackers == 0 || k >= c->trackers)
-        return 0.0;
     struct sun s = sun_position(c, t);
     if (s.elevation <= 0.0)
         return 0.0;
@@ -123,10 +122,16 @@ double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
     double dni = 1353.0 * pow(0.7, pow(air_mass, 0.678));
     double dhi = 0.11 * dni;
     double tilt = 30.0 * DEG;
-    double cos_inc = sin_el * cos(tilt) + cos(s.elevation) * sin(tilt) * cos(s.azimuth - tracker_azimuth(c, k));
+    double cos_inc = sin_el * cos(tilt) + cos(s.elevation) * sin(tilt) * cos(s.azimuth - azimuth);
     double poa = dni * (cos_inc > 0.0 ? cos_inc : 0.0) + dhi * (1.0 + cos(tilt)) / 2.0;
-    double peak = c->pv_peak_w / (double)c->trackers;
     return clampd(peak * poa / 1000.0 * 0.88, 0.0, peak);
+}
+
+double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
+{
+    if (c->trackers == 0 || k >= c->trackers)
+        return 0.0;
+    return pv_plane(c, t, tracker_azimuth(c, k), c->pv_peak_w / (double)c->trackers);
 }
 
 double sim_cloud_factor(const struct sim_config *c, double t)
@@ -167,11 +172,8 @@ double sim_add_power(const struct sim_config *c, double t)
 {
     if (c->add_peak_w <= 0.0)
         return 0.0;
-    /* A small east-facing AC-coupled array: the main curve an hour early. */
-    struct sim_config east = *c;
-    east.trackers = 1;
-    east.pv_peak_w = c->add_peak_w;
-    return sim_pv_clear_sky(&east, 0, t + 3600.0) * sim_cloud_factor(c, t);
+    /* A small AC-coupled array on the east roof. */
+    return pv_plane(c, t, 100.0 * DEG, c->add_peak_w) * sim_cloud_factor(c, t);
 }
 
 /* ---- house ---------------------------------------------------------------- */

@@ -1,0 +1,295 @@
+/* The simulator's device model: energy balance, battery integration, sun
+ * position against published almanac times, determinism, DB history. */
+#include "harness.h"
+
+#include "../sim/civil.c"
+#include "../sim/history.c"
+#include "../sim/model.c"
+#include "../sim/noise.c"
+
+#include <math.h>
+
+static double utc(int y, unsigned m, unsigned d, int h, int mi)
+{
+    return (double)(sim_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60);
+}
+
+/* Calendar and time zone against fixed, widely published instants. */
+static void test_civil(void)
+{
+    CHECK_INT(sim_days_from_civil(1970, 1, 1), 0);
+    CHECK_INT(sim_days_from_civil(2024, 1, 1), 1704067200 / 86400);
+    CHECK_INT(sim_days_from_civil(2024, 6, 21), 1718928000 / 86400);
+    CHECK_INT(sim_days_from_civil(2000, 3, 1), 951868800 / 86400);
+    CHECK_INT(sim_days_from_civil(1969, 12, 31), -1);
+    int64_t y;
+    unsigned m, d;
+    sim_civil_from_days(1718928000 / 86400, &y, &m, &d);
+    CHECK(y == 2024 && m == 6 && d == 21);
+    sim_civil_from_days(-1, &y, &m, &d);
+    CHECK(y == 1969 && m == 12 && d == 31);
+    CHECK_INT(sim_weekday(1718928000 / 86400), 4); /* a Friday */
+    CHECK_INT(sim_day_of_year(sim_days_from_civil(2024, 12, 31)), 366);
+
+    struct sim_config c;
+    sim_config_default(&c);
+    /* EU summer time 2024: 31 March and 27 October, 01:00 UTC. */
+    CHECK_INT(sim_tz_offset(&c.tz, 1711846799), 3600);
+    CHECK_INT(sim_tz_offset(&c.tz, 1711846800), 7200);
+    CHECK_INT(sim_tz_offset(&c.tz, 1729990799), 7200);
+    CHECK_INT(sim_tz_offset(&c.tz, 1729990800), 3600);
+    /* Local midnight of 21 June 2024 in Berlin is 22:00 UTC the day before. */
+    CHECK_INT(sim_local_midnight(&c.tz, 1718928000 + 12 * 3600), 1718928000 - 2 * 3600);
+    CHECK_INT(sim_local_to_utc(&c.tz, 1718928000), 1718928000 - 2 * 3600);
+    CHECK_INT(sim_local_to_utc(&c.tz, 1704067200), 1704067200 - 3600);
+}
+
+/* Sun and PV: dark at night, light by day, the peak at solar noon, from the
+ * almanac for 50 N 10 E (solar noon ~11:22 UTC in June, ~11:18 in December;
+ * day length ~16 h 20 min and ~8 h 05 min). */
+static void test_sun(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    struct {
+        double t;
+        bool light;
+    } cases[] = {
+        {utc(2024, 6, 21, 0, 0), false},   {utc(2024, 6, 21, 2, 30), false}, {utc(2024, 6, 21, 4, 0), true},
+        {utc(2024, 6, 21, 18, 45), true},  {utc(2024, 6, 21, 20, 15), false}, {utc(2024, 12, 21, 6, 45), false},
+        {utc(2024, 12, 21, 8, 0), true},   {utc(2024, 12, 21, 14, 30), true}, {utc(2024, 12, 21, 15, 50), false},
+        {utc(2024, 12, 21, 23, 0), false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double p = sim_pv_clear_sky(&c, 0, cases[i].t) + sim_pv_clear_sky(&c, 1, cases[i].t);
+        CHECK(cases[i].light ? p > 0.0 : p == 0.0);
+        CHECK(cases[i].light == (sim_sun_elevation(&c, cases[i].t) > 0.0));
+        if (!cases[i].light)
+            CHECK(sim_pv_power(&c, cases[i].t) == 0.0 && sim_add_power(&c, cases[i].t) == 0.0);
+    }
+    /* Elevation at solar noon is 90 - lat + declination: 63.4 and 16.6 deg. */
+    CHECK(fabs(sim_sun_elevation(&c, utc(2024, 6, 21, 11, 22)) - 63.4) < 0.5);
+    CHECK(fabs(sim_sun_elevation(&c, utc(2024, 12, 21, 11, 18)) - 16.6) < 0.5);
+
+    /* The clear-sky curve peaks within 20 minutes of solar noon. */
+    double days[2][2] = {{utc(2024, 6, 21, 0, 0), utc(2024, 6, 21, 11, 22)},
+                         {utc(2024, 12, 21, 0, 0), utc(2024, 12, 21, 11, 18)}};
+    double peaks[2];
+    for (int k = 0; k < 2; k++) {
+        double best = 0, best_t = 0;
+        for (double t = days[k][0]; t < days[k][0] + 86400; t += 60) {
+            double p = sim_pv_clear_sky(&c, 0, t) + sim_pv_clear_sky(&c, 1, t);
+            if (p > best) {
+                best = p;
+                best_t = t;
+            }
+        }
+        CHECK(fabs(best_t - days[k][1]) <= 20 * 60);
+        peaks[k] = best;
+    }
+    CHECK(peaks[0] > 0.75 * c.pv_peak_w && peaks[0] <= c.pv_peak_w); /* summer: near the rating */
+    CHECK(peaks[1] > 0.25 * c.pv_peak_w && peaks[1] < 0.6 * c.pv_peak_w);
+    for (double t = days[0][0]; t < days[0][0] + 86400 * 30; t += 97)
+        CHECK(sim_cloud_factor(&c, t) >= 0.15 - 1e-12 && sim_cloud_factor(&c, t) <= 1.0);
+}
+
+struct step_stats {
+    unsigned steps, charging, discharging, importing, exporting, wallbox;
+};
+
+/* Balance, limits and battery integration at every step over `days` days. */
+static void run_checked(const struct sim_config *c, double t0, double days, double dt, struct step_stats *st)
+{
+    struct sim_model m;
+    sim_model_init(&m, c, t0);
+    double eff = c->bat_efficiency;
+    unsigned bad_balance = 0, bad_soc = 0, bad_limit = 0;
+    while (m.t < t0 + days * 86400) {
+        double before = m.bat_wh;
+        sim_model_step(&m, dt, NULL);
+        const struct sim_flows *f = &m.flows;
+        if (f->pv + f->add + f->grid != f->home + f->bat + f->wb)
+            bad_balance++;
+        if (f->pv < 0 || f->add < 0 || f->home < 0 || f->wb < 0 || f->wb_solar > f->wb ||
+            f->bat > (int32_t)c->bat_max_charge_w || -f->bat > (int32_t)c->bat_max_discharge_w ||
+            (double)f->wb > c->wb_max_w)
+            bad_limit++;
+        double want = before + (f->bat > 0 ? f->bat * eff : f->bat / eff) * dt / 3600.0;
+        if (fabs(m.bat_wh - want) > 1e-6 || m.bat_wh < 0.0 || m.bat_wh > c->bat_capacity_wh ||
+            sim_model_soc(&m) < 0.0 || sim_model_soc(&m) > 100.0)
+            bad_soc++;
+        st->steps++;
+        st->charging += f->bat > 0;
+        st->discharging += f->bat < 0;
+        st->importing += f->grid > 0;
+        st->exporting += f->grid < 0;
+        st->wallbox += f->wb > 0;
+    }
+    CHECK_INT(bad_balance, 0);
+    CHECK_INT(bad_soc, 0);
+    CHECK_INT(bad_limit, 0);
+}
+
+static void test_balance(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    struct step_stats st = {0};
+    run_checked(&c, utc(2024, 6, 1, 0, 0), 21, 30, &st);      /* summer: full battery, export, car */
+    run_checked(&c, utc(2024, 12, 1, 0, 0), 14, 30, &st);     /* winter: empty battery, import     */
+    run_checked(&c, utc(2024, 3, 30, 18, 0), 2, 7.5, &st);    /* across the switch to summer time  */
+    c.seed = 77;
+    c.batteries = 2;
+    c.bat_capacity_wh = 2 * 13800.0;
+    c.add_peak_w = 0;
+    run_checked(&c, utc(2024, 9, 10, 0, 0), 7, 60, &st);
+    /* Every regime shows up. */
+    CHECK(st.charging > 100 && st.discharging > 100 && st.importing > 100 && st.exporting > 100);
+    CHECK(st.wallbox > 10);
+}
+
+/* A battery at its limits: no charge when full, no discharge when empty. */
+static void test_battery_limits(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    struct sim_model m;
+    sim_model_init_at(&m, &c, utc(2024, 6, 21, 11, 0), c.bat_capacity_wh);
+    for (int i = 0; i < 600; i++) {
+        sim_model_step(&m, 1.0, NULL);
+        CHECK(m.flows.bat <= 0);
+    }
+    CHECK(sim_model_soc(&m) <= 100.0);
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 0.0);
+    for (int i = 0; i < 600; i++) {
+        sim_model_step(&m, 1.0, NULL);
+        CHECK(m.flows.bat >= 0);
+        CHECK(m.flows.grid > 0);
+    }
+    /* The user limit caps charging. */
+    sim_model_init_at(&m, &c, utc(2024, 6, 21, 11, 0), 0.2 * c.bat_capacity_wh);
+    m.ctl.limits_used = true;
+    m.ctl.max_charge_w = 1000;
+    for (int i = 0; i < 300; i++) {
+        sim_model_step(&m, 1.0, NULL);
+        CHECK(m.flows.bat <= 1000);
+    }
+}
+
+static void test_determinism(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    c.seed = 4242;
+    struct sim_model a, b;
+    double t0 = utc(2024, 5, 4, 5, 0);
+    sim_model_init(&a, &c, t0);
+    sim_model_init(&b, &c, t0);
+    bool same = a.bat_wh == b.bat_wh;
+    for (int i = 0; i < 3000; i++) {
+        sim_model_step(&a, 10, NULL);
+        sim_model_step(&b, 10, NULL);
+        same = same && memcmp(&a.flows, &b.flows, sizeof a.flows) == 0 && a.bat_wh == b.bat_wh;
+    }
+    CHECK(same);
+    c.seed = 4243;
+    struct sim_model o;
+    sim_model_init(&o, &c, t0);
+    unsigned differ = 0;
+    sim_model_init(&a, &a.cfg, t0);
+    for (int i = 0; i < 3000; i++) {
+        sim_model_step(&a, 10, NULL);
+        sim_model_step(&o, 10, NULL);
+        differ += memcmp(&a.flows, &o.flows, sizeof a.flows) != 0;
+    }
+    CHECK(differ > 1000);
+}
+
+static double rel(double a, double b)
+{
+    double m = fmax(fabs(a), fabs(b));
+    return m < 1e-9 ? 0.0 : fabs(a - b) / m;
+}
+
+static void test_history(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    int64_t day = sim_days_from_civil(2024, 6, 21);
+    double midnight = (double)sim_local_to_utc(&c.tz, day * 86400);
+    double now = midnight + 40 * 86400.0; /* the day is in the past */
+    static struct sim_energy iv[SIM_HISTORY_MAX_INTERVALS];
+    struct sim_energy sum;
+    CHECK_INT(sim_history_count(900, 86400), 96);
+    CHECK_INT(sim_history_count(60, 600), 1); /* both raised to 900 s */
+    CHECK_INT(sim_history_count(86400, 7 * 86400), 7);
+    CHECK_INT(sim_history_compute(&c, now, midnight, 900, 96, iv, &sum), 0);
+
+    /* The sum is the sum of the intervals. */
+    struct sim_energy again = {0};
+    for (unsigned i = 0; i < 96; i++) {
+        sim_energy_add(&again, &iv[i]);
+        CHECK(iv[i].seconds == 900.0);
+    }
+    CHECK(memcmp(&again, &sum, sizeof sum) == 0);
+    CHECK(sum.seconds == 86400.0);
+
+    /* The same day integrated straight through the model. */
+    struct sim_model m;
+    sim_model_init_at(&m, &c, midnight, sim_soc_at_midnight(&c, day));
+    struct sim_energy direct = {0};
+    sim_model_integrate(&m, midnight + 86400, SIM_COARSE_STEP, &direct);
+    CHECK(rel(direct.pv, sum.pv) < 1e-9 && rel(direct.home, sum.home) < 1e-9);
+    CHECK(rel(direct.grid_in, sum.grid_in) < 1e-9 && rel(direct.grid_out, sum.grid_out) < 1e-9);
+    CHECK(rel(direct.bat_in, sum.bat_in) < 1e-9 && rel(direct.bat_out, sum.bat_out) < 1e-9);
+    /* ... and with 20 times finer steps: the coarse history is close. */
+    sim_model_init_at(&m, &c, midnight, sim_soc_at_midnight(&c, day));
+    struct sim_energy fine = {0};
+    sim_model_integrate(&m, midnight + 86400, 15.0, &fine);
+    CHECK(rel(fine.pv, sum.pv) < 0.03);
+    CHECK(rel(fine.home + fine.wb, sum.home + sum.wb) < 0.15);
+    /* Energy balance over the day, and a plausible June day. */
+    double in = sum.pv + sum.add + sum.grid_in + sum.bat_out;
+    double out = sum.home + sum.wb + sum.grid_out + sum.bat_in;
+    CHECK(rel(in, out) < 1e-9);
+    CHECK(sum.pv > 10000 && sum.pv < 75000);
+    CHECK(sum.home > 3000 && sum.home < 30000);
+    /* Night intervals have no PV; noon ones do on this day. */
+    CHECK(iv[4].pv == 0.0 && iv[94].pv == 0.0);
+
+    /* A week of daily intervals repeats the day query for that day. */
+    static struct sim_energy week[7];
+    struct sim_energy wsum;
+    CHECK_INT(sim_history_compute(&c, now, midnight - 3 * 86400.0, 86400, 7, week, &wsum), 0);
+    CHECK(rel(week[3].pv, sum.pv) < 1e-9 && rel(week[3].grid_in, sum.grid_in) < 1e-9);
+    CHECK(rel(week[3].soc_time, sum.soc_time) < 1e-9);
+
+    /* Nothing after `now`. */
+    CHECK_INT(sim_history_compute(&c, midnight + 12 * 3600, midnight, 900, 96, iv, &sum), 0);
+    CHECK(iv[47].seconds == 900.0 && iv[48].seconds == 0.0 && iv[95].pv == 0.0);
+    CHECK(sum.seconds == 12 * 3600.0);
+    CHECK_INT(sim_history_compute(&c, now, midnight, 900, SIM_HISTORY_MAX_INTERVALS + 1, iv, &sum), -1);
+    CHECK_INT(sim_history_compute(&c, now, midnight, 900, 0, iv, &sum), -1);
+
+    /* The live model started at some instant continues the history's day. */
+    sim_model_init(&m, &c, midnight + 9 * 3600);
+    struct sim_energy part = {0};
+    sim_history_compute(&c, midnight + 9 * 3600, midnight, 9 * 3600, 1, &part, NULL);
+    struct sim_model h;
+    sim_model_init_at(&h, &c, midnight, sim_soc_at_midnight(&c, day));
+    sim_model_advance_to(&h, midnight + 9 * 3600, SIM_COARSE_STEP);
+    CHECK(fabs(h.bat_wh - m.bat_wh) < 1e-6);
+    double soc0 = sim_soc_at_midnight(&c, day);
+    CHECK(soc0 >= 0.0 && soc0 <= c.bat_capacity_wh);
+}
+
+int main(void)
+{
+    test_civil();
+    test_sun();
+    test_balance();
+    test_battery_limits();
+    test_determinism();
+    test_history();
+    return th_finish();
+}
