@@ -25,6 +25,8 @@ static void help(void)
           "- discharging), grid (+ import, - export), house, wallboxes (all and\n"
           "solar share), additional producer, state of charge, autarky,\n"
           "self-consumption, EMS status bits and the time of the reading.\n"
+          "The additional producer is shown as its output (devices report it\n"
+          "negative), so that PV + additional + grid = house + battery + wallbox.\n"
           "\n"
           "Options:\n"
           "  -w, --watch SECONDS  repeat every SECONDS (one connection)\n"

@@ -17,6 +17,10 @@ struct parser {
     bool failed;
 };
 
+#if defined(__GNUC__)
+static void fail_at(struct parser *ps, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#endif
+
 static void fail_at(struct parser *ps, const char *at, const char *fmt, ...)
 {
     if (ps->failed)
