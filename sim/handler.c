@@ -23,7 +23,7 @@ struct req_ctx {
     struct rscp_builder *b;
 };
 
-static double clampd(double v, double lo, double hi)
+static double clamp_to(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
@@ -36,7 +36,7 @@ static void put_f32(struct rscp_builder *b, uint32_t tag, double v)
 static void put_ts(struct rscp_builder *b, uint32_t tag, double t)
 {
     double s = floor(t);
-    uint32_t ns = (uint32_t)clampd((t - s) * 1e9, 0.0, 999999999.0);
+    uint32_t ns = (uint32_t)clamp_to((t - s) * 1e9, 0.0, 999999999.0);
     rscp_put_timestamp(b, tag, (int64_t)s, ns);
 }
 
@@ -282,7 +282,7 @@ static double tracker_voltage(const struct req_ctx *x, unsigned k, double p)
     if (p <= 0.0 && sim_sun_elevation(c, x->now) <= 0.0)
         return 0.0;
     double peak = c->pv_peak_w / (double)c->trackers;
-    return 420.0 + 60.0 * sqrt(clampd(p / peak, 0.0, 1.0)) + 5.0 * (double)k;
+    return 420.0 + 60.0 * sqrt(clamp_to(p / peak, 0.0, 1.0)) + 5.0 * (double)k;
 }
 
 /* Inverter AC output: PV minus what goes into the battery (DC coupled). */
