@@ -124,7 +124,35 @@ unsigned long bn_raise_nofile(unsigned long want);
 int bn_alloc_counting(void);
 uint64_t bn_alloc_thread_calls(void);
 
+/* ---- timing a series of exchanges (latency.c) ------------------------------------ */
+
+/* One request/response exchange; 0 or -1 (message on stderr). */
+typedef int (*bn_exchange_fn)(void *ctx);
+
+/* Medians over the runs of one series. */
+struct bn_series {
+    double p50_us, p99_us;      /* latency percentiles of each run          */
+    double mean_us;             /* mean latency                             */
+    double rps;                 /* exchanges per second                     */
+    double client_cpu_us;       /* CPU of the calling thread per exchange   */
+    double server_cpu_us;       /* CPU of the other threads per exchange    */
+    double allocs;              /* allocation calls of the calling thread per
+                                   exchange, -1 when not counted            */
+};
+
+/* o->warmup untimed exchanges, then o->runs runs of o->requests exchanges,
+ * each timed with CLOCK_MONOTONIC. Returns 0 or -1. */
+int bn_time_series(bn_exchange_fn once, void *ctx, const struct bn_opts *o, struct bn_series *out);
+
+/* Print the series' metrics as live_*_<label>. */
+void bn_print_series(const char *label, const struct bn_series *s);
+
 /* ---- workloads ------------------------------------------------------------------ */
+
+/* Platform floor: the same exchange pattern (request and reply sizes of
+ * the encrypted live request, the same syscalls) over plain TCP with a
+ * trivial echo thread and no RSCP at all. Prints live_*_rawtcp. */
+int bn_rawtcp(const struct bn_opts *o);
 
 /* Sequential requests over one connection to t; prints its metrics.
  * *allocs_per_request gets the client thread's allocation calls per

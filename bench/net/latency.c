@@ -19,21 +19,92 @@
 
 #define IO_TIMEOUT_MS 5000
 
-struct run_stats {
-    double p50_us, p99_us, rps;
-};
-
-static int one_request(rscp_client *c, double *lat_us)
+int bn_time_series(bn_exchange_fn once, void *ctx, const struct bn_opts *o, struct bn_series *out)
 {
+    unsigned runs = o->runs ? o->runs : 1u;
+    unsigned n = o->requests ? o->requests : 1u;
+    double *lat = calloc(n, sizeof *lat);
+    double *p50 = calloc(runs, sizeof *p50);
+    double *p99 = calloc(runs, sizeof *p99);
+    double *rps = calloc(runs, sizeof *rps);
+    double *mean = calloc(runs, sizeof *mean);
+    int ret = -1;
+    if (!lat || !p50 || !p99 || !rps || !mean) {
+        fprintf(stderr, "rscp_bench_net: out of memory\n");
+        goto out;
+    }
+    for (unsigned i = 0; i < o->warmup; i++)
+        if (once(ctx) != 0)
+            goto out;
+
+    int64_t cpu_self0 = bn_thread_cpu_ns(), cpu_proc0 = bn_process_cpu_ns();
+    uint64_t allocs0 = bn_alloc_thread_calls();
+    for (unsigned r = 0; r < runs; r++) {
+        int64_t t0 = bn_now_ns();
+        for (unsigned i = 0; i < n; i++) {
+            int64_t a = bn_now_ns();
+            if (once(ctx) != 0)
+                goto out;
+            lat[i] = (double)(bn_now_ns() - a) / 1e3;
+        }
+        double secs = (double)(bn_now_ns() - t0) / 1e9;
+        rps[r] = (double)n / secs;
+        double sum = 0.0;
+        for (unsigned i = 0; i < n; i++)
+            sum += lat[i];
+        mean[r] = sum / (double)n;
+        p99[r] = bn_quantile(lat, n, 0.99);
+        p50[r] = bn_quantile(lat, n, 0.50);
+    }
+    uint64_t allocs = bn_alloc_thread_calls() - allocs0;
+    double total = (double)runs * (double)n;
+    double cpu_self = (double)(bn_thread_cpu_ns() - cpu_self0);
+    double cpu_other = (double)(bn_process_cpu_ns() - cpu_proc0) - cpu_self;
+
+    out->p50_us = bn_median(p50, runs);
+    out->p99_us = bn_median(p99, runs);
+    out->mean_us = bn_median(mean, runs);
+    out->rps = bn_median(rps, runs);
+    out->client_cpu_us = cpu_self / total / 1e3;
+    out->server_cpu_us = cpu_other / total / 1e3;
+    out->allocs = bn_alloc_counting() ? (double)allocs / total : -1.0;
+    ret = 0;
+
+out:
+    free(lat);
+    free(p50);
+    free(p99);
+    free(rps);
+    free(mean);
+    return ret;
+}
+
+void bn_print_series(const char *label, const struct bn_series *s)
+{
+    char name[96];
+    snprintf(name, sizeof name, "live_rtt_p50_%s", label);
+    bn_print(name, s->p50_us, "us");
+    snprintf(name, sizeof name, "live_rtt_p99_%s", label);
+    bn_print(name, s->p99_us, "us");
+    snprintf(name, sizeof name, "live_rps_%s", label);
+    bn_print(name, s->rps, "req/s");
+    snprintf(name, sizeof name, "live_client_cpu_%s", label);
+    bn_print(name, s->client_cpu_us, "us/req");
+    snprintf(name, sizeof name, "live_server_cpu_%s", label);
+    bn_print(name, s->server_cpu_us, "us/req");
+    printf("# %s: mean latency %.1f us (requests/s = 1 / mean)\n", label, s->mean_us);
+}
+
+static int one_request(void *ctx)
+{
+    rscp_client *c = ctx;
     struct rscp_builder b;
     struct rscp_frame reply;
-    int64_t t0 = bn_now_ns();
     int rc = rscp_client_request_begin(c, &b);
     if (rc == 0) {
         bn_live_put(&b);
         rc = rscp_client_request_send(c, &b, &reply);
     }
-    int64_t t1 = bn_now_ns();
     if (rc != 0) {
         fprintf(stderr, "rscp_bench_net: request: %s (%s)\n", rscp_strerror(rc), rscp_client_errstr(c));
         return -1;
@@ -42,20 +113,6 @@ static int one_request(rscp_client *c, double *lat_us)
         fprintf(stderr, "rscp_bench_net: the reply does not answer the 10 live requests\n");
         return -1;
     }
-    *lat_us = (double)(t1 - t0) / 1e3;
-    return 0;
-}
-
-static int timed_run(rscp_client *c, double *lat, unsigned n, struct run_stats *out)
-{
-    int64_t t0 = bn_now_ns();
-    for (unsigned i = 0; i < n; i++)
-        if (one_request(c, &lat[i]) != 0)
-            return -1;
-    double secs = (double)(bn_now_ns() - t0) / 1e9;
-    out->rps = (double)n / secs;
-    out->p99_us = bn_quantile(lat, n, 0.99);
-    out->p50_us = bn_quantile(lat, n, 0.50);
     return 0;
 }
 
@@ -86,64 +143,19 @@ static rscp_client *connect_client(const struct bn_target *t)
 
 int bn_latency(const struct bn_target *t, const struct bn_opts *o, double *allocs_per_request)
 {
-    const char *label = bn_kind_label(t->kind);
-    unsigned runs = o->runs ? o->runs : 1u;
-    unsigned n = o->requests ? o->requests : 1u;
-    double *lat = calloc(n > o->warmup ? n : o->warmup + 1u, sizeof *lat);
-    double *p50 = calloc(runs, sizeof *p50);
-    double *p99 = calloc(runs, sizeof *p99);
-    double *rps = calloc(runs, sizeof *rps);
-    rscp_client *c = NULL;
-    int ret = -1;
     *allocs_per_request = -1.0;
-    if (!lat || !p50 || !p99 || !rps) {
-        fprintf(stderr, "rscp_bench_net: out of memory\n");
-        goto out;
-    }
-    c = connect_client(t);
+    rscp_client *c = connect_client(t);
     if (!c)
-        goto out;
-
-    for (unsigned i = 0; i < o->warmup; i++)
-        if (one_request(c, &lat[i]) != 0)
-            goto out;
-
-    int64_t cpu_client0 = bn_thread_cpu_ns(), cpu_proc0 = bn_process_cpu_ns();
-    uint64_t allocs0 = bn_alloc_thread_calls();
-    for (unsigned r = 0; r < runs; r++) {
-        struct run_stats s;
-        if (timed_run(c, lat, n, &s) != 0)
-            goto out;
-        p50[r] = s.p50_us;
-        p99[r] = s.p99_us;
-        rps[r] = s.rps;
-    }
-    uint64_t allocs = bn_alloc_thread_calls() - allocs0;
-    double total = (double)runs * (double)n;
-    double cpu_client = (double)(bn_thread_cpu_ns() - cpu_client0);
-    double cpu_server = (double)(bn_process_cpu_ns() - cpu_proc0) - cpu_client;
-
-    char name[96];
-    printf("# target %s: port %u, %u warm-up + %u runs x %u requests, medians over the runs\n", label,
-           (unsigned)t->port, o->warmup, runs, n);
-    snprintf(name, sizeof name, "live_rtt_p50_%s", label);
-    bn_print(name, bn_median(p50, runs), "us");
-    snprintf(name, sizeof name, "live_rtt_p99_%s", label);
-    bn_print(name, bn_median(p99, runs), "us");
-    snprintf(name, sizeof name, "live_rps_%s", label);
-    bn_print(name, bn_median(rps, runs), "req/s");
-    snprintf(name, sizeof name, "live_client_cpu_%s", label);
-    bn_print(name, cpu_client / total / 1e3, "us/req");
-    snprintf(name, sizeof name, "live_server_cpu_%s", label);
-    bn_print(name, cpu_server / total / 1e3, "us/req");
-    *allocs_per_request = bn_alloc_counting() ? (double)allocs / total : -1.0;
-    ret = 0;
-
-out:
+        return -1;
+    struct bn_series s;
+    int rc = bn_time_series(one_request, c, o, &s);
     rscp_client_free(c);
-    free(lat);
-    free(p50);
-    free(p99);
-    free(rps);
-    return ret;
+    if (rc != 0)
+        return -1;
+    const char *label = bn_kind_label(t->kind);
+    printf("# target %s: port %u, %u warm-up + %u runs x %u requests, medians over the runs\n", label,
+           (unsigned)t->port, o->warmup, o->runs, o->requests);
+    bn_print_series(label, &s);
+    *allocs_per_request = s.allocs;
+    return 0;
 }

@@ -6,6 +6,7 @@
  *   --requests N  requests per timed run of the latency workload (5000)
  *   --runs N      timed runs of the latency workload; medians are reported (5)
  *   --rounds N    request rounds over all connections (5)
+ *   --only W      run one workload: latency (1 and 3) or many (2)
  *   --quick       small counts (50 connections, short runs), e.g. for
  *                 sanitizer builds; also RSCP_BENCH_NET_QUICK=1
  * RSCP_BENCH_NET_CONNS=N sets --conns from the environment.
@@ -40,8 +41,16 @@ static void set_quick(struct bn_opts *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] [--quick]\n");
+    fprintf(stderr, "usage: rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] "
+                    "[--only latency|many] [--quick]\n");
     return 2;
+}
+
+static const char *only; /* NULL: every workload */
+
+static bool selected(const char *workload)
+{
+    return !only || strcmp(only, workload) == 0;
 }
 
 static int parse_args(int argc, char **argv, struct bn_opts *o)
@@ -58,6 +67,11 @@ static int parse_args(int argc, char **argv, struct bn_opts *o)
         unsigned *dst = NULL;
         if (strcmp(a, "--quick") == 0) {
             set_quick(o);
+            continue;
+        }
+        if (strcmp(a, "--only") == 0 && i + 1 < argc &&
+            (strcmp(argv[i + 1], "latency") == 0 || strcmp(argv[i + 1], "many") == 0)) {
+            only = argv[++i];
             continue;
         }
         if (strcmp(a, "--conns") == 0)
@@ -85,6 +99,32 @@ static int latency_on(enum bn_kind kind, const struct bn_opts *o, double *allocs
     return rc;
 }
 
+/* Workloads 1 and 3: one connection, sequential requests, against the
+ * simulator and the minimal server; the client's allocations. */
+static int latency_workloads(const struct bn_opts *o)
+{
+    printf("# -- request/response over one authenticated connection, sequential --\n");
+    printf("# sim: the simulator (device model) on a thread of this process (sim_spawn)\n");
+    double allocs_sim = -1.0, allocs_min = -1.0;
+    if (latency_on(BN_TARGET_SIM, o, &allocs_sim) != 0)
+        return -1;
+    printf("# minimal: rscp_server on a thread, fixed-value handler: client + library cost without the model\n");
+    if (latency_on(BN_TARGET_MINIMAL, o, &allocs_min) != 0)
+        return -1;
+
+    if (bn_rawtcp(o) != 0)
+        return -1;
+
+    printf("# -- heap allocations of the client thread per request, steady state (interposed malloc) --\n");
+    if (allocs_sim >= 0.0) {
+        printf("allocs_per_request_client %.2f allocs/req\n", allocs_sim);
+        printf("# against the minimal server: %.2f allocs/req\n", allocs_min);
+    } else {
+        printf("# allocation counting unavailable in this build (sanitizer or not glibc)\n");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct bn_opts o;
@@ -102,27 +142,13 @@ int main(int argc, char **argv)
         printf("%s%s", i ? " " : "", bn_live_names[i]);
     printf(")\n");
 
-    printf("# -- request/response over one authenticated connection, sequential --\n");
-    printf("# sim: the simulator (device model) on a thread of this process (sim_spawn)\n");
-    double allocs_sim = -1.0, allocs_min = -1.0;
-    if (latency_on(BN_TARGET_SIM, &o, &allocs_sim) != 0)
+    if (selected("latency") && latency_workloads(&o) != 0)
         return 1;
-    printf("# minimal: rscp_server on a thread, fixed-value handler: client + library cost without the model\n");
-    if (latency_on(BN_TARGET_MINIMAL, &o, &allocs_min) != 0)
-        return 1;
-
-    printf("# -- heap allocations of the client thread per request, steady state (interposed malloc) --\n");
-    if (allocs_sim >= 0.0) {
-        printf("allocs_per_request_client %.2f allocs/req\n", allocs_sim);
-        printf("# against the minimal server: %.2f allocs/req\n", allocs_min);
-    } else {
-        printf("# allocation counting unavailable in this build (sanitizer or not glibc)\n");
+    if (selected("many")) {
+        printf("# -- many concurrent authenticated connections --\n");
+        if (bn_many(BN_TARGET_SIM, &o) != 0)
+            return 1;
     }
-
-    printf("# -- many concurrent authenticated connections --\n");
-    if (bn_many(BN_TARGET_SIM, &o) != 0)
-        return 1;
-
     printf("# total time %.1f s\n", (double)(bn_now_ns() - t0) / 1e9);
     return 0;
 }
