@@ -8,12 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__has_include)
-#if __has_include("sim.h")
-#define CLI_HAVE_SIM 1
 #include "sim.h"
-#endif
-#endif
 
 enum { OPT_WATCH = 100, OPT_ONCE, OPT_COUNT, OPT_SPEED };
 
@@ -84,7 +79,6 @@ int cli_cmd_demo(int argc, char **argv)
     }
     if (once && count)
         return cli_usage_error("demo", "--once and --count exclude each other");
-#ifdef CLI_HAVE_SIM
     struct sim_spawn_options so;
     memset(&so, 0, sizeof so);
     so.speed = speed;
@@ -121,9 +115,4 @@ int cli_cmd_demo(int argc, char **argv)
     cli_conn_free(&conn);
     sim_stop(sim);
     return rc;
-#else
-    (void)json;
-    cli_error("this build has no simulator");
-    return CLI_EXIT_PROTOCOL;
-#endif
 }
