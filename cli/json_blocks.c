@@ -161,6 +161,11 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
                 return jfail(blk, err, errcap, "the dictionary gives no type for tag 0x%08X: add \"type\"", tag);
         }
     }
+    /* Dumps mask secret values as "***": re-encoding that would silently
+     * replace the user's password with three asterisks. */
+    if (v && v->kind == CLI_JSON_STRING && rscp_tag_is_secret(tag) && v->len == 3 && memcmp(v->str, "***", 3) == 0)
+        return jfail(v, err, errcap,
+                     "the value of secret tag 0x%08X is masked (\"***\"); decode with --show-secrets to keep it", tag);
     /* A known fixed type written as a hex string: raw bytes (the dump form
      * of a value with a wrong length). */
     if (v && v->kind == CLI_JSON_STRING && rscp_type_size(type) > 0 && type != RSCP_TYPE_TIMESTAMP)

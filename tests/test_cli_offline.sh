@@ -86,6 +86,11 @@ jcheck "$TMP/p3.json" 'j[0]["blocks"][0]["value"][1]["value"] != "123"'
 check "P3 password not in text dump" bash -c "! '$RSCP' decode '$P3' | grep -q '\"123\"'"
 "$RSCP" decode --json --show-secrets "$P3" >"$TMP/p3s.json"
 jcheck "$TMP/p3s.json" 'j[0]["blocks"][0]["value"][1]["value"] == "123"'
+# a masked dump does not encode back into a frame carrying "***" as the password
+"$RSCP" decode --json "$P3" >"$TMP/p3m.json"
+expect_rc 6 "encoding a masked secret is refused" "$RSCP" encode "$TMP/p3m.json"
+check "masked-secret error says how to keep it" grep -q "show-secrets" "$TMP/err"
+check "masked-secret refusal prints no frame" test ! -s "$TMP/out"
 
 "$RSCP" decode --json "$P4" "$P5" >"$TMP/p45.json"
 jcheck "$TMP/p45.json" 'len(j) == 2 and j[0]["blocks"][0]["type"] == "UCHAR8" and j[0]["blocks"][0]["value"] == 10'
