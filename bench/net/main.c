@@ -3,9 +3,9 @@
  *   rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] [--quick]
  *
  *   --conns N     concurrent connections of the many-connection workload (1000)
- *   --requests N  requests per timed run of the latency workload (5000)
- *   --runs N      timed runs of the latency workload; medians are reported (5)
- *   --rounds N    request rounds over all connections (5)
+ *   --requests N  requests per timed run of the latency workload (4000)
+ *   --runs N      timed runs of the latency workload; medians are reported (11)
+ *   --rounds N    request rounds over all connections; medians (20)
  *   --only W      run one workload: latency (1 and 3) or many (2)
  *   --quick       small counts (50 connections, short runs), e.g. for
  *                 sanitizer builds; also RSCP_BENCH_NET_QUICK=1
@@ -55,7 +55,7 @@ static bool selected(const char *workload)
 
 static int parse_args(int argc, char **argv, struct bn_opts *o)
 {
-    *o = (struct bn_opts){.conns = 1000, .warmup = 2000, .requests = 5000, .runs = 5, .rounds = 5};
+    *o = (struct bn_opts){.conns = 1000, .warmup = 2000, .requests = 4000, .runs = 11, .rounds = 20};
     const char *env = getenv("RSCP_BENCH_NET_QUICK");
     if (env && env[0] && strcmp(env, "0") != 0)
         set_quick(o);
