@@ -9,7 +9,8 @@
  *    poll() loop against a server in a forked child process; connect+auth
  *    time, requests per second, the child's CPU time and memory.
  * The servers (targets) are the simulator (target_sim.c) and a minimal
- * fixed-value handler on rscp_server (target_minimal.c). */
+ * fixed-value handler on rscp_server (target_minimal.c); rawtcp.c times
+ * the same exchange over plain TCP as the platform's floor. */
 #ifndef RSCP_BENCH_NET_H
 #define RSCP_BENCH_NET_H
 

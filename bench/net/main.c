@@ -1,6 +1,7 @@
 /* rscp_bench_net: network benchmarks of librscp over loopback.
  *
- *   rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] [--quick]
+ *   rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N]
+ *                  [--only latency|many] [--quick]
  *
  *   --conns N     concurrent connections of the many-connection workload (1000)
  *   --requests N  requests per timed run of the latency workload (4000)
@@ -9,7 +10,9 @@
  *   --only W      run one workload: latency (1 and 3) or many (2)
  *   --quick       small counts (50 connections, short runs), e.g. for
  *                 sanitizer builds; also RSCP_BENCH_NET_QUICK=1
- * RSCP_BENCH_NET_CONNS=N sets --conns from the environment.
+ * RSCP_BENCH_NET_CONNS=N sets --conns from the environment (after
+ * RSCP_BENCH_NET_QUICK); options apply in order, so --quick resets counts
+ * given before it.
  *
  * Output: one "name value unit" line per metric, '#' lines are comments.
  * Exit status 1 when a workload fails (e.g. a reply does not check out). */
