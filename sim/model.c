@@ -136,22 +136,28 @@ double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
 
 double sim_cloud_factor(const struct sim_config *c, double t)
 {
-    double kind = sim_hash_unit(c->seed, STREAM_DAY_KIND, local_day(c, t));
+    int64_t day = local_day(c, t);
+    double kind = sim_hash_unit(c->seed, STREAM_DAY_KIND, day);
+    /* Central European climate: clear days are common in summer, rare in
+     * winter; overcast the other way round. */
+    double summer = 0.5 * (1.0 + cos(2.0 * PI * ((double)sim_day_of_year(day) - 182.0) / 365.0));
+    double p_clear = 0.10 + 0.30 * summer;
+    double p_overcast = 0.55 - 0.35 * summer;
     double base, amp;
-    if (kind < 0.35) {        /* clear */
+    if (kind < p_clear) {     /* clear */
         base = 0.05;
         amp = 0.15;
-    } else if (kind < 0.75) { /* mixed, passing clouds */
-        base = 0.45;
+    } else if (kind < 1.0 - p_overcast) { /* mixed, passing clouds */
+        base = 0.55;
         amp = 1.1;
     } else {                  /* overcast */
-        base = 0.85;
-        amp = 0.3;
+        base = 0.92;
+        amp = 0.15;
     }
     double slow = sim_smooth_noise(c->seed, STREAM_CLOUD_SLOW, t, 1200.0) - 0.5;
     double fast = sim_smooth_noise(c->seed, STREAM_CLOUD_FAST, t, 240.0) - 0.5;
     double cover = clampd(base + amp * slow + 0.6 * amp * fast, 0.0, 1.0);
-    return 1.0 - 0.85 * pow(cover, 1.5);
+    return 1.0 - 0.85 * pow(cover, 1.2);
 }
 
 double sim_pv_tracker_power(const struct sim_config *c, unsigned k, double t)
