@@ -551,7 +551,7 @@ static void db_history(struct req_ctx *x, const struct rscp_block *req)
     unsigned n = sim_history_count(interval, span);
     size_t need = RSCP_BLOCK_HEADER_SIZE + ((size_t)n + 1u) * DB_CONTAINER_SIZE;
     if (n > SIM_HISTORY_MAX_INTERVALS || need > RSCP_MAX_VALUE_LEN || need > reply_room(b) ||
-        !(start > -1e12 && start < 1e12)) {
+        (double)n * interval > SIM_HISTORY_MAX_SPAN || !(start > 0.0 && start < 1e11)) {
         rscp_put_error(b, rt, SIM_ERR_UNEXPECTED);
         return;
     }

@@ -16,9 +16,10 @@
  *    beyond what exists: that sub-reply is ERROR OUT_OF_BOUNDS (5);
  *  - DB history: span and interval below 900 s are raised to 900 s; the
  *    start is device-local wall time (as devices read it); more than
- *    SIM_HISTORY_MAX_INTERVALS intervals, or a reply that would not fit the
+ *    SIM_HISTORY_MAX_INTERVALS intervals, more than SIM_HISTORY_MAX_SPAN
+ *    seconds in all, a start before 1970, or a reply that would not fit the
  *    frame, answer ERROR 0xFFFFFFFF (UNEXPECTED) like a device does for an
- *    invalid range.
+ *    invalid range. Missing or non-time fields: ERROR FORMAT.
  * Value types follow data/tags.tsv except where it lists NONE for a value
  * that devices send as a number: EMS.POWER_WB_ALL and EMS.POWER_WB_SOLAR
  * (INT32) and PVI.VALUE (FLOAT32). EMS.POWER_ADD is reported negative for

@@ -12,6 +12,7 @@
 
 #define SIM_HISTORY_MIN_SECONDS 900.0 /* span and interval are raised to this */
 #define SIM_HISTORY_MAX_INTERVALS 366u
+#define SIM_HISTORY_MAX_SPAN (800.0 * 86400.0) /* bounds the work of one query */
 
 /* Energies of the n intervals [start + i*interval, start + (i+1)*interval),
  * clipped to `now`, into out[0..n); their sum into *sum (may be NULL).

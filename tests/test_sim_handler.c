@@ -522,6 +522,12 @@ static void test_history(void)
     CHECK_INT(error_of(&b), SIM_ERR_UNEXPECTED);
     b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_DAY));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
+
+    begin(); /* 300 intervals of 3 days: more than SIM_HISTORY_MAX_SPAN in all */
+    put_history(SIM_DB_REQ_HISTORY_DATA_YEAR, local_midnight - 900 * 86400.0, 3 * 86400, 900 * 86400.0, true);
+    CHECK_INT(send_req(), 0);
+    b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_YEAR));
+    CHECK_INT(error_of(&b), SIM_ERR_UNEXPECTED);
 }
 
 static void test_settings(void)
@@ -591,6 +597,67 @@ static void test_settings(void)
     CHECK(child(&spec, SIM_EMS_SYS_SPEC_NAME, 0, &b) && child(&spec, SIM_EMS_SYS_SPEC_VALUE_INT, 0, &b));
 }
 
+/* Random request trees of known tags with random types and values, and
+ * random bytes: every reply is well-formed, nothing crashes. */
+static void test_random_requests(void)
+{
+    static const uint32_t ids[] = {
+#define ID(ident, id, name) id,
+        SIM_TAG_LIST(ID)
+#undef ID
+    };
+    static const uint8_t types[] = {RSCP_TYPE_NONE,   RSCP_TYPE_BOOL,      RSCP_TYPE_UCHAR8, RSCP_TYPE_UINT16,
+                                    RSCP_TYPE_INT32,  RSCP_TYPE_UINT64,    RSCP_TYPE_FLOAT32, RSCP_TYPE_CSTRING,
+                                    RSCP_TYPE_TIMESTAMP, RSCP_TYPE_CONTAINER, RSCP_TYPE_ERROR, 0x42};
+    th_seed(2024);
+    unsigned failures = 0;
+    for (int round = 0; round < 3000; round++) {
+        begin();
+        int depth = 0;
+        unsigned n = 1 + th_rand_below(12);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t tag = ids[th_rand_below(sizeof ids / sizeof ids[0])];
+            if (th_rand_below(8) == 0)
+                tag ^= 1u << th_rand_below(24);
+            uint8_t type = types[th_rand_below(sizeof types)];
+            uint8_t raw[12];
+            for (size_t k = 0; k < sizeof raw; k++)
+                raw[k] = (uint8_t)th_rand();
+            if (th_rand_below(3) == 0)
+                memset(raw, 0, sizeof raw);
+            int size = rscp_type_size(type);
+            if (type == RSCP_TYPE_CONTAINER && depth < 3) {
+                rscp_put_container_open(&req, tag);
+                depth++;
+            } else if (depth > 0 && th_rand_below(3) == 0) {
+                rscp_put_container_close(&req);
+                depth--;
+            } else {
+                rscp_put_raw(&req, tag, type, raw, size >= 0 ? (size_t)size : th_rand_below(9));
+            }
+        }
+        while (depth-- > 0)
+            rscp_put_container_close(&req);
+        size_t len;
+        if (rscp_builder_finish(&req, &len) != 0)
+            continue;
+        /* Also cut the request at a random point. */
+        size_t cut = th_rand_below(4) == 0 ? th_rand_below((uint32_t)len + 1) : len;
+        uint8_t *g = th_guard_copy(req_buf, cut);
+        struct rscp_builder out;
+        rscp_builder_init(&out, reply_buf, sizeof reply_buf);
+        now_t += 37.0;
+        int rc = sim_handle(dev, now_t, 10, g, cut, &out);
+        size_t rlen = 0;
+        if (rc == 0)
+            rc = rscp_builder_finish(&out, &rlen);
+        th_guard_free(g, cut);
+        if (rc != 0 || rscp_validate(reply_buf, rlen, NULL, NULL) != 0)
+            failures++;
+    }
+    CHECK_INT(failures, 0);
+}
+
 int main(void)
 {
     struct sim_config c;
@@ -610,6 +677,7 @@ int main(void)
     test_pm(6);
     test_history();
     test_settings();
+    test_random_requests();
     CHECK_INT(type_mismatches, 0);
     CHECK(blocks_seen > 1000);
     free(dev);
