@@ -709,6 +709,14 @@ static void test_floats(void)
     check_float_text(16777216.0f, "16777216");
     check_float_text(-0.0f, "-0.0");
     check_float_text(NAN, "null");
+    /* whole numbers below 1e16 print as integers, not "1e+02" */
+    check_float_text(100.0f, "100");
+    check_float_text(123456792.0f, "123456792");
+    check_double_text(1000.0, "1000");
+    check_double_text(-20000.0, "-20000");
+    check_double_text(1e15, "1000000000000000");
+    check_double_text(1e16, "1e+16");
+    check_double_text(1e-5, "1e-05");
 
     /* many random bit patterns: the printed number is valid JSON, reads
      * back to the same bits, and one digit fewer would not */

@@ -238,6 +238,21 @@ static void normalize_decimal_point(char *buf)
     *w = '\0';
 }
 
+/* %g switches to exponent form as soon as the exponent reaches the
+ * precision, so 100.0 at its shortest precision prints as "1e+02". Write
+ * values below 1e16 whose shortest form has a non-negative exponent as plain
+ * integers instead ("100"): %.0f prints the exact integer value, which
+ * parses back to the same bits. */
+static void prefer_plain_integer(char *buf, double v)
+{
+    const char *e = strchr(buf, 'e');
+    if (!e)
+        return;
+    long exp10 = strtol(e + 1, NULL, 10);
+    if (exp10 >= 0 && exp10 < 16)
+        snprintf(buf, RSCP__NUM_BUF, "%.0f", v);
+}
+
 bool rscp__format_float(float v, char *buf)
 {
     if (isnan(v) || isinf(v))
@@ -256,6 +271,7 @@ bool rscp__format_float(float v, char *buf)
         if (got == want)
             break; /* 9 significant digits always round-trip a float */
     }
+    prefer_plain_integer(buf, (double)v);
     normalize_decimal_point(buf);
     return true;
 }
@@ -278,6 +294,7 @@ bool rscp__format_double(double v, char *buf)
         if (got == want)
             break; /* 17 significant digits always round-trip a double */
     }
+    prefer_plain_integer(buf, v);
     normalize_decimal_point(buf);
     return true;
 }
