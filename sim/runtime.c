@@ -4,6 +4,7 @@
 #include "rscp/clock.h"
 #include "rscp/error.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,14 @@ double sim_clock_now(const struct sim_clock *c)
 {
     double elapsed = (double)(rscp_monotonic_ms() - c->start_ms) / 1000.0;
     return c->start + elapsed * c->speed;
+}
+
+struct rscp_timestamp sim_timestamp(double t)
+{
+    double s = floor(t);
+    double ns = (t - s) * 1e9;
+    struct rscp_timestamp ts = {(int64_t)s, ns < 999999999.0 ? (uint32_t)ns : 999999999u};
+    return ts;
 }
 
 void sim_config_from_options(struct sim_config *c, const struct sim_spawn_options *o)
@@ -29,12 +38,21 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
     c->bat_max_discharge_w *= (double)c->batteries;
 }
 
+/* The server's clock for reply headers: simulated time. The server reads
+ * it right before each request's handler runs, so the handler answers at
+ * the instant the header shows. */
+static struct rscp_timestamp reply_time(void *ctx)
+{
+    struct sim_runtime *r = ctx;
+    r->stamp = sim_clock_now(&r->clock);
+    return sim_timestamp(r->stamp);
+}
+
 static int on_request(void *ctx, const struct rscp_session_info *session, const struct rscp_frame *request,
                       struct rscp_builder *reply)
 {
     struct sim_runtime *r = ctx;
-    return sim_handle(&r->dev, sim_clock_now(&r->clock), session->auth_level, request->data, request->data_len,
-                      reply);
+    return sim_handle(&r->dev, r->stamp, session->auth_level, request->data, request->data_len, reply);
 }
 
 int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap)
@@ -73,6 +91,9 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     sc.handler = on_request;
     sc.handler_ctx = r;
     sc.faults = o->faults;
+    sc.now = reply_time;
+    sc.now_ctx = r;
+    r->stamp = start;
     int rc = rscp_server_new(&r->server, &sc);
     if (rc < 0) {
         snprintf(errbuf, errcap, "cannot listen on %s:%u: %s", sc.bind_host, (unsigned)sc.port, rscp_strerror(rc));

@@ -18,11 +18,15 @@ struct sim_clock {
 struct sim_runtime {
     struct sim_device dev;
     struct sim_clock clock;
+    double stamp;          /* simulated time of the reply being built */
     rscp_server *server;
 };
 
 /* Simulated UTC seconds now. */
 double sim_clock_now(const struct sim_clock *c);
+
+/* UTC seconds as a frame timestamp (nanoseconds below 1e9). */
+struct rscp_timestamp sim_timestamp(double t);
 
 /* Model configuration for the spawn options (defaults for zeros). */
 void sim_config_from_options(struct sim_config *c, const struct sim_spawn_options *o);

@@ -128,7 +128,7 @@ static ssize_t recv_all(int fd, uint8_t *p, size_t n)
 
 /* Receive one frame; returns its data length (data copied to out) or -1
  * when the connection closed / timed out before a whole frame. */
-static int raw_recv(struct raw *r, uint8_t *out, size_t cap, int64_t *seconds)
+static int raw_recv(struct raw *r, uint8_t *out, size_t cap, struct rscp_timestamp *ts)
 {
     uint8_t buf[4096];
     if (recv_all(r->fd, buf, 32) != 32)
@@ -147,8 +147,10 @@ static int raw_recv(struct raw *r, uint8_t *out, size_t cap, int64_t *seconds)
     CHECK_INT(get32(buf + 18 + n), (uint32_t)crc32(0, buf, (uInt)(18 + n)));
     for (size_t i = total; i < wire; i++)
         CHECK_INT(buf[i], 0);
-    if (seconds)
-        *seconds = (int64_t)get32(buf + 4) | (int64_t)get32(buf + 8) << 32;
+    if (ts) {
+        ts->seconds = (int64_t)((uint64_t)get32(buf + 4) | (uint64_t)get32(buf + 8) << 32);
+        ts->nanoseconds = get32(buf + 12);
+    }
     memcpy(out, buf + 18, n);
     return (int)n;
 }
@@ -197,11 +199,11 @@ static void raw_auth(struct raw *r, const char *password, const uint8_t *want, s
     uint8_t blocks[256], data[256];
     size_t n = auth_blocks(blocks, NT_USER, password);
     raw_send(r, blocks, n);
-    int64_t secs = 0;
-    int got = raw_recv(r, data, sizeof data, &secs);
+    struct rscp_timestamp ts = {0, 0};
+    int got = raw_recv(r, data, sizeof data, &ts);
     CHECK_MEM(data, got < 0 ? 0 : (size_t)got, want, want_len);
     int64_t now = (int64_t)time(NULL);
-    CHECK(secs >= now - 2 && secs <= now + 1);
+    CHECK(ts.seconds >= now - 2 && ts.seconds <= now + 1);
 }
 
 static void test_protocol(uint16_t port)
@@ -287,6 +289,80 @@ static void test_coalesce(void)
     }
     raw_close(&r);
     nt_server_stop(&srv);
+}
+
+/* A clock injected through rscp_server_config.now: every reply header
+ * (authentication, denial, handler replies) carries its time. */
+struct fake_clock {
+    int64_t seconds;          /* next time handed out: seconds, +1 per call */
+    uint32_t nanoseconds;
+    unsigned calls;
+    unsigned calls_at_handler; /* calls seen by the last handler run */
+};
+
+static struct rscp_timestamp fake_now(void *ctx)
+{
+    struct fake_clock *fc = ctx;
+    struct rscp_timestamp t = {fc->seconds + (int64_t)fc->calls, fc->nanoseconds};
+    fc->calls++;
+    return t;
+}
+
+static int clock_handler(void *ctx, const struct rscp_session_info *s, const struct rscp_frame *req,
+                         struct rscp_builder *reply)
+{
+    struct fake_clock *fc = ctx;
+    fc->calls_at_handler = fc->calls;
+    return nt_handler(NULL, s, req, reply);
+}
+
+static void test_injected_clock(void)
+{
+    struct fake_clock fc = {1782045000, 123456789u, 0, 0}; /* 2026-06-21T12:30:00Z */
+    struct rscp_server_config cfg;
+    struct nt_server srv;
+    nt_server_config(&cfg);
+    cfg.handler = clock_handler;
+    cfg.handler_ctx = &fc;
+    cfg.now = fake_now;
+    cfg.now_ctx = &fc;
+    CHECK_INT(nt_server_start(&srv, &cfg), 0);
+    struct raw r;
+    uint8_t blocks[256], data[256];
+    struct rscp_timestamp ts;
+    CHECK(raw_open(&r, rscp_server_port(srv.srv), NT_KEY));
+
+    /* Before authentication: the denial carries the injected time. */
+    raw_send(&r, REQ_PV, sizeof REQ_PV);
+    int n = raw_recv(&r, data, sizeof data, &ts);
+    CHECK_MEM(data, n < 0 ? 0 : (size_t)n, PV_DENIED, sizeof PV_DENIED);
+    CHECK_INT(ts.seconds, 1782045000);
+    CHECK_INT(ts.nanoseconds, 123456789);
+
+    /* The authentication reply. */
+    raw_send(&r, blocks, auth_blocks(blocks, NT_USER, NT_PASSWORD));
+    n = raw_recv(&r, data, sizeof data, &ts);
+    CHECK_MEM(data, n < 0 ? 0 : (size_t)n, AUTH_OK_10, sizeof AUTH_OK_10);
+    CHECK_INT(ts.seconds, 1782045001);
+
+    /* A handler reply: the clock is read once, before the handler runs. */
+    raw_send(&r, REQ_PV, sizeof REQ_PV);
+    n = raw_recv(&r, data, sizeof data, &ts);
+    CHECK_MEM(data, n < 0 ? 0 : (size_t)n, PV_1234, sizeof PV_1234);
+    CHECK_INT(ts.seconds, 1782045002);
+    CHECK_INT(ts.nanoseconds, 123456789);
+    CHECK_INT(fc.calls_at_handler, 3);
+
+    /* Nanoseconds of a second or more carry into the seconds. */
+    fc.nanoseconds = 2500000000u;
+    raw_send(&r, REQ_PV, sizeof REQ_PV);
+    n = raw_recv(&r, data, sizeof data, &ts);
+    CHECK_MEM(data, n < 0 ? 0 : (size_t)n, PV_1234, sizeof PV_1234);
+    CHECK_INT(ts.seconds, 1782045003 + 2);
+    CHECK_INT(ts.nanoseconds, 500000000);
+    raw_close(&r);
+    nt_server_stop(&srv);
+    CHECK_INT(fc.calls, 4);
 }
 
 static void test_limits(void)
@@ -438,6 +514,7 @@ int main(void)
     test_setup_errors(rscp_server_port(srv.srv));
     nt_server_stop(&srv);
     test_coalesce();
+    test_injected_clock();
     test_limits();
     test_many_clients();
     return th_finish();

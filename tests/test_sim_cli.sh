@@ -47,7 +47,18 @@ def walk(o):
 walk(d)
 assert flat[\"pv\"] > 0, flat
 " "$tmp/live.json"'
+    # The reading time is simulated time: 2024-06-21 12:00 Berlin is 10:00 UTC
+    # and --speed 120 makes an hour of two real minutes at most.
+    check 'python3 -c "
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert 1718964000 <= d[\"seconds\"] < 1718964000 + 3600, d
+assert d[\"time\"].startswith(\"2024-06-21T10:\"), d
+" "$tmp/live.json"'
 fi
+"$B" live >"$tmp/live.txt" 2>&1; rc=$?
+check '[ $rc -eq 0 ] && grep -q "^Reading at 2024-06-21T10:" "$tmp/live.txt"'
+
 "$B" get 'PM.REQ_DATA{PM.INDEX=6,PM.REQ_TYPE}' 'PM.REQ_DATA{PM.INDEX=0,PM.REQ_TYPE}' BAT.REQ_RSOC 0x01000999 \
     >"$tmp/get.txt" 2>&1; rc=$?
 check 'grep -q "PM.TYPE .*UINT16 = 1" "$tmp/get.txt"'

@@ -81,8 +81,13 @@ int main(void)
     CHECK_INT(connect_to(port, SIM_DEFAULT_PASSWORD, SIM_DEFAULT_KEY, &c), 0);
     CHECK_INT(rscp_client_auth_level(c), 10);
     struct rscp_live l;
+    int64_t prev_time = 0;
     for (int i = 0; i < 5; i++) {
         CHECK_INT(get_live(c, &l), 0);
+        /* The reply header carries simulated time, not the real clock. */
+        CHECK(l.time.seconds >= 1718964000 && l.time.seconds < 1718964000 + 3 * 3600);
+        CHECK(l.time.seconds >= prev_time);
+        prev_time = l.time.seconds;
         CHECK_INT(l.present & RSCP_LIVE_ALL, RSCP_LIVE_ALL);
         CHECK_INT(l.device_errors, 0);
         CHECK_INT(l.pv + l.add + l.grid, l.home + l.bat + l.wb_all);
@@ -99,6 +104,22 @@ int main(void)
     CHECK_INT(off, 7200);
     /* Simulated time runs at the chosen speed: at least a few minutes passed. */
     CHECK(in.utc_time.seconds >= 1718964000 + 300 && in.utc_time.seconds < 1718964000 + 3 * 3600);
+    CHECK(in.utc_time.seconds >= prev_time);
+    /* One frame: the header time is the instant the handler answered at. */
+    {
+        struct rscp_builder b;
+        struct rscp_frame f;
+        struct rscp_block blk;
+        struct rscp_timestamp utc = {0, 0};
+        CHECK_INT(rscp_client_request_begin(c, &b), 0);
+        CHECK_INT(rscp_put_none(&b, SIM_INFO_REQ_UTC_TIME), 0);
+        CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
+        CHECK_INT(rscp_find(f.data, f.data_len, SIM_RESP(SIM_INFO_REQ_UTC_TIME), &blk), 0);
+        CHECK_INT(rscp_block_get_timestamp(&blk, &utc), 0);
+        CHECK_INT(f.seconds, utc.seconds);
+        CHECK_INT(f.nanoseconds, utc.nanoseconds);
+        CHECK(f.seconds >= in.utc_time.seconds);
+    }
     rscp_client_free(c);
 
     /* Wrong password: refused; wrong key: the connection closes. */

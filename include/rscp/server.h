@@ -16,7 +16,9 @@
  *   ERROR ACCESS_DENIED (an empty frame: RSCP.GENERAL_ERROR ACCESS_DENIED).
  * - A frame that fails to decrypt or to parse (magic, CRC, padding,
  *   structure) closes the connection without a reply, at any time.
- * - Reply timestamps are the current time; replies always carry a CRC.
+ * - Every reply header (authentication replies included) carries the time
+ *   of the configured clock (rscp_server_config.now; the real time by
+ *   default); replies always carry a CRC.
  * - Clients beyond max_clients are accepted and closed at once.
  * - A client that does not read its replies is not read from while more
  *   than 1 MiB of replies wait for it.
@@ -84,6 +86,12 @@ struct rscp_server_config {
     rscp_request_handler handler;
     void *handler_ctx;
     struct rscp_server_faults faults;
+    /* Time for reply headers; NULL: rscp_timestamp_now(). Called with
+     * now_ctx on the serving thread once per reply frame, just before that
+     * reply is built, so for a request frame right before its handler runs.
+     * Nanoseconds of 1e9 or more carry into the seconds. */
+    struct rscp_timestamp (*now)(void *ctx);
+    void *now_ctx;
 };
 
 RSCP_BEGIN_DECLS

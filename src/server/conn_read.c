@@ -22,9 +22,22 @@
 #include "rscp/value.h"
 #include "server/server_internal.h"
 
+/* The header time of the next reply: the configured clock or the real one. */
+static struct rscp_timestamp reply_time(rscp_server *s)
+{
+    if (!s->now)
+        return rscp_timestamp_now();
+    struct rscp_timestamp t = s->now(s->now_ctx);
+    if (t.nanoseconds >= 1000000000u) {
+        t.seconds += (int64_t)(t.nanoseconds / 1000000000u);
+        t.nanoseconds %= 1000000000u;
+    }
+    return t;
+}
+
 static void begin_reply(rscp_server *s, struct rscp_builder *b)
 {
-    struct rscp_timestamp now = rscp_timestamp_now();
+    struct rscp_timestamp now = reply_time(s);
     rscp_builder_begin_frame(b, s->scratch, RSCP_MAX_WIRE_SIZE, &now, true);
 }
 

@@ -112,6 +112,8 @@ int rscp_server_new(rscp_server **out, const struct rscp_server_config *cfg)
     s->handler = cfg->handler;
     s->handler_ctx = cfg->handler_ctx;
     s->faults = cfg->faults;
+    s->now = cfg->now;
+    s->now_ctx = cfg->now_ctx;
     rscp_key_derive(cfg->key, strlen(cfg->key), s->key);
     s->user = rscp_net_strdup(cfg->user);
     s->password = rscp_net_strdup(cfg->password);

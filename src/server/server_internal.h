@@ -50,6 +50,8 @@ struct rscp_server {
     rscp_request_handler handler;
     void *handler_ctx;
     struct rscp_server_faults faults;
+    struct rscp_timestamp (*now)(void *ctx); /* NULL: the real time */
+    void *now_ctx;
 
     struct rscp_server_conn **conns;
     size_t nconns, conns_cap;
