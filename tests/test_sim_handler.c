@@ -3,11 +3,7 @@
  * (data/tags.tsv), device error codes, index containers, DB history. */
 #include "harness.h"
 
-#include "../sim/civil.c"
-#include "../sim/handler.c"
-#include "../sim/history.c"
-#include "../sim/model.c"
-#include "../sim/noise.c"
+#include "../sim/sim_all.inc"
 
 #include "rscp/builder.h"
 #include "rscp/error.h"

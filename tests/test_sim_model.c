@@ -2,10 +2,7 @@
  * position against published almanac times, determinism, DB history. */
 #include "harness.h"
 
-#include "../sim/civil.c"
-#include "../sim/history.c"
-#include "../sim/model.c"
-#include "../sim/noise.c"
+#include "../sim/sim_all.inc"
 
 #include <math.h>
 

@@ -3,12 +3,7 @@
  * simulated time running faster than real time. */
 #include "harness.h"
 
-#include "../sim/civil.c"
-#include "../sim/handler.c"
-#include "../sim/history.c"
-#include "../sim/model.c"
-#include "../sim/noise.c"
-#include "../sim/runtime.c"
+#include "../sim/sim_all.inc"
 
 #include "rscp/api.h"
 #include "rscp/client.h"

@@ -1,0 +1,57 @@
+/* Index containers (BAT/PVI/PM *.REQ_DATA): find the device by its index,
+ * answer NOT_AVAILABLE for one that does not exist, else hand each
+ * sub-request to the device's handler. */
+#include "handler_internal.h"
+
+enum unit { UNIT_BAT, UNIT_PVI, UNIT_PM };
+
+static void index_container(struct req_ctx *x, const struct rscp_block *req, enum unit unit, uint32_t index_tag)
+{
+    struct rscp_builder *b = x->b;
+    uint32_t rt = SIM_RESP(req->tag);
+    const struct sim_config *c = &x->d->model.cfg;
+    struct rscp_block idx;
+    uint64_t index;
+    if (rscp_block_find(req, index_tag, &idx) != 0 || !get_index(&idx, &index)) {
+        rscp_put_error(b, rt, SIM_ERR_NOT_AVAILABLE);
+        return;
+    }
+    bool present, root = false;
+    switch (unit) {
+    case UNIT_BAT: present = index < c->batteries; break;
+    case UNIT_PVI: present = index == 0; break;
+    default:
+        root = index == x->d->pm_root_index;
+        present = root || (c->add_peak_w > 0.0 && index == x->d->pm_add_index);
+        break;
+    }
+    if (!present) {
+        rscp_put_error(b, rt, SIM_ERR_NOT_AVAILABLE);
+        return;
+    }
+    rscp_put_container_open(b, rt);
+    rscp_put_uint16(b, index_tag, (uint16_t)index);
+    struct rscp_iter it;
+    struct rscp_block sub;
+    rscp_block_children(req, &it);
+    while (rscp_iter_next(&it, &sub) == 1) {
+        if (sub.tag == index_tag)
+            continue;
+        switch (unit) {
+        case UNIT_BAT: sim__bat_sub(x, (unsigned)index, &sub); break;
+        case UNIT_PVI: sim__pvi_sub(x, &sub); break;
+        default: sim__pm_sub(x, root, &sub); break;
+        }
+    }
+    rscp_put_container_close(b);
+}
+
+void sim__index_container(struct req_ctx *x, const struct rscp_block *req)
+{
+    if (req->tag == SIM_BAT_REQ_DATA)
+        index_container(x, req, UNIT_BAT, SIM_BAT_INDEX);
+    else if (req->tag == SIM_PVI_REQ_DATA)
+        index_container(x, req, UNIT_PVI, SIM_PVI_INDEX);
+    else
+        index_container(x, req, UNIT_PM, SIM_PM_INDEX);
+}

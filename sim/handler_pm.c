@@ -1,0 +1,53 @@
+/* Power meters (PM.REQ_DATA): the root (grid) meter and the additional
+ * producer's meter. */
+#include "handler_internal.h"
+
+static const uint32_t pm_subs[] = {
+    SIM_PM_REQ_POWER_L1, SIM_PM_REQ_POWER_L2, SIM_PM_REQ_POWER_L3, SIM_PM_REQ_ENERGY_L1, SIM_PM_REQ_ENERGY_L2,
+    SIM_PM_REQ_ENERGY_L3, SIM_PM_REQ_VOLTAGE_L1, SIM_PM_REQ_VOLTAGE_L2, SIM_PM_REQ_VOLTAGE_L3,
+    SIM_PM_REQ_ACTIVE_PHASES, SIM_PM_REQ_MODE, SIM_PM_REQ_TYPE, SIM_PM_REQ_DEVICE_ID, SIM_PM_REQ_ERROR_CODE,
+    SIM_PM_REQ_FIRMWARE_VERSION, SIM_PM_REQ_DEVICE_STATE,
+};
+
+/* Unequal but exact split of a power over three phases. */
+static double phase_share(double total, unsigned phase)
+{
+    static const double w[3] = {0.40, 0.33, 0.27};
+    return total * w[phase];
+}
+
+bool sim__is_pm_sub(uint32_t tag)
+{
+    return tag_in(tag, pm_subs, sizeof pm_subs / sizeof pm_subs[0]);
+}
+
+void sim__pm_sub(struct req_ctx *x, bool root, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    const struct sim_model *m = &x->d->model;
+    uint32_t rt = SIM_RESP(req->tag);
+    /* Root meter: grid power (import > 0); the other: the extra producer. */
+    double p = root ? (double)x->f.grid : (double)x->f.add;
+    double e = root ? m->total.grid_in + 1.2e6 : m->total.add + 2.0e5;
+    switch (req->tag) {
+    case SIM_PM_REQ_POWER_L1: rscp_put_double64(b, rt, phase_share(p, 0)); break;
+    case SIM_PM_REQ_POWER_L2: rscp_put_double64(b, rt, phase_share(p, 1)); break;
+    case SIM_PM_REQ_POWER_L3: rscp_put_double64(b, rt, phase_share(p, 2)); break;
+    case SIM_PM_REQ_ENERGY_L1: rscp_put_double64(b, rt, phase_share(e, 0)); break;
+    case SIM_PM_REQ_ENERGY_L2: rscp_put_double64(b, rt, phase_share(e, 1)); break;
+    case SIM_PM_REQ_ENERGY_L3: rscp_put_double64(b, rt, phase_share(e, 2)); break;
+    case SIM_PM_REQ_VOLTAGE_L1: put_f32(b, rt, phase_voltage(x, 0)); break;
+    case SIM_PM_REQ_VOLTAGE_L2: put_f32(b, rt, phase_voltage(x, 1)); break;
+    case SIM_PM_REQ_VOLTAGE_L3: put_f32(b, rt, phase_voltage(x, 2)); break;
+    case SIM_PM_REQ_ACTIVE_PHASES: rscp_put_uchar8(b, rt, 7); break;
+    case SIM_PM_REQ_MODE: rscp_put_uchar8(b, rt, 0); break;
+    case SIM_PM_REQ_TYPE: rscp_put_uint16(b, rt, root ? 1 : 3); break; /* ROOT / ADDITIONAL_PRODUCTION */
+    case SIM_PM_REQ_DEVICE_ID: rscp_put_uint32(b, rt, root ? 0x2001u : 0x2002u); break;
+    case SIM_PM_REQ_ERROR_CODE: rscp_put_uchar8(b, rt, 0); break;
+    case SIM_PM_REQ_FIRMWARE_VERSION: rscp_put_uchar8(b, rt, 17); break;
+    case SIM_PM_REQ_DEVICE_STATE:
+        put_device_state(b, rt, SIM_PM_DEVICE_CONNECTED, SIM_PM_DEVICE_WORKING, SIM_PM_DEVICE_IN_SERVICE);
+        break;
+    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    }
+}

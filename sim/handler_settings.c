@@ -1,0 +1,143 @@
+/* EMS requests that change the model's controls: SET_POWER, the power
+ * settings (and reading them back), battery-before-car, manual charge. */
+#include "handler_internal.h"
+
+#include "rscp/types.h"
+
+#define SET_POWER_HOLD_S 30.0 /* REQ_SET_POWER lasts this long unless resent */
+
+static void ems_set_power(struct req_ctx *x, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    uint32_t rt = SIM_RESP(req->tag);
+    struct sim_model *m = &x->d->model;
+    struct rscp_block blk;
+    uint64_t mode;
+    int64_t value;
+    if (rscp_block_find(req, SIM_EMS_REQ_SET_POWER_MODE, &blk) != 0 || !get_index(&blk, &mode) || mode > 4 ||
+        rscp_block_find(req, SIM_EMS_REQ_SET_POWER_VALUE, &blk) != 0 || rscp_block_get_int(&blk, &value) != 0 ||
+        value < INT32_MIN || value > INT32_MAX) {
+        rscp_put_error(b, rt, SIM_ERR_FORMAT);
+        return;
+    }
+    m->ctl.set_power_mode = (uint8_t)mode;
+    m->ctl.set_power_value = (int32_t)value;
+    m->ctl.set_power_until = m->t + SET_POWER_HOLD_S;
+    rscp_put_int32(b, rt, (int32_t)value); /* devices mirror the value, not the mode */
+}
+
+static void ems_get_power_settings(struct req_ctx *x, uint32_t rt)
+{
+    struct rscp_builder *b = x->b;
+    const struct sim_controls *ctl = &x->d->model.ctl;
+    rscp_put_container_open(b, rt);
+    rscp_put_bool(b, SIM_EMS_POWER_LIMITS_USED, ctl->limits_used);
+    rscp_put_uint32(b, SIM_EMS_MAX_CHARGE_POWER, ctl->max_charge_w);
+    rscp_put_uint32(b, SIM_EMS_MAX_DISCHARGE_POWER, ctl->max_discharge_w);
+    rscp_put_uint32(b, SIM_EMS_DISCHARGE_START_POWER, ctl->discharge_start_w);
+    rscp_put_bool(b, SIM_EMS_POWERSAVE_ENABLED, ctl->powersave);
+    rscp_put_bool(b, SIM_EMS_WEATHER_REGULATED_CHARGE_ENABLED, ctl->weather_regulated);
+    rscp_put_int32(b, SIM_EMS_WEATHER_FORECAST_MODE, 0);
+    rscp_put_container_close(b);
+}
+
+/* Result of one power limit: 0 applied, 1 applied but below the
+ * recommended minimum, -1 out of range. */
+static int8_t apply_limit(const struct rscp_block *blk, double device_max, double recommended_min, uint32_t *target)
+{
+    uint64_t v;
+    if (!get_index(blk, &v) || (double)v > device_max)
+        return -1;
+    *target = (uint32_t)v;
+    return (double)v < recommended_min ? 1 : 0;
+}
+
+static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    uint32_t rt = SIM_RESP(req->tag);
+    struct sim_model *m = &x->d->model;
+    struct sim_controls *ctl = &m->ctl;
+    struct rscp_iter it;
+    struct rscp_block blk;
+    rscp_put_container_open(b, rt);
+    rscp_block_children(req, &it);
+    while (rscp_iter_next(&it, &blk) == 1) {
+        bool flag;
+        switch (blk.tag) {
+        case SIM_EMS_POWER_LIMITS_USED:
+            if (rscp_block_get_bool(&blk, &flag) == 0)
+                ctl->limits_used = flag;
+            rscp_put_char8(b, SIM_EMS_RES_POWER_LIMITS_USED, rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            break;
+        case SIM_EMS_MAX_CHARGE_POWER:
+            rscp_put_char8(b, SIM_EMS_RES_MAX_CHARGE_POWER,
+                           apply_limit(&blk, m->cfg.bat_max_charge_w, 300.0, &ctl->max_charge_w));
+            break;
+        case SIM_EMS_MAX_DISCHARGE_POWER:
+            rscp_put_char8(b, SIM_EMS_RES_MAX_DISCHARGE_POWER,
+                           apply_limit(&blk, m->cfg.bat_max_discharge_w, 300.0, &ctl->max_discharge_w));
+            break;
+        case SIM_EMS_DISCHARGE_START_POWER:
+            rscp_put_char8(b, SIM_EMS_RES_DISCHARGE_START_POWER,
+                           apply_limit(&blk, 1000.0, 0.0, &ctl->discharge_start_w));
+            break;
+        case SIM_EMS_POWERSAVE_ENABLED:
+            if (rscp_block_get_bool(&blk, &flag) == 0)
+                ctl->powersave = flag;
+            rscp_put_char8(b, SIM_EMS_RES_POWERSAVE_ENABLED, rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            break;
+        case SIM_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
+            if (rscp_block_get_bool(&blk, &flag) == 0)
+                ctl->weather_regulated = flag;
+            rscp_put_char8(b, SIM_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED,
+                           rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            break;
+        default: rscp_put_error(b, SIM_RESP(blk.tag), SIM_ERR_UNKNOWN_TAG); break;
+        }
+    }
+    rscp_put_container_close(b);
+}
+
+/* EMS requests that change the controls; false when not one of them. */
+bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    struct sim_model *m = &x->d->model;
+    uint32_t rt = SIM_RESP(req->tag);
+    switch (req->tag) {
+    case SIM_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE: {
+        uint64_t v;
+        if (!get_index(req, &v) || v > 1) {
+            rscp_put_error(b, rt, SIM_ERR_FORMAT);
+            break;
+        }
+        m->ctl.battery_before_car = v == 1;
+        rscp_put_uchar8(b, rt, (uint8_t)v);
+        break;
+    }
+    case SIM_EMS_REQ_SET_POWER:
+        if (req->type != RSCP_TYPE_CONTAINER)
+            rscp_put_error(b, rt, SIM_ERR_FORMAT);
+        else
+            ems_set_power(x, req);
+        break;
+    case SIM_EMS_REQ_GET_POWER_SETTINGS: ems_get_power_settings(x, rt); break;
+    case SIM_EMS_REQ_SET_POWER_SETTINGS:
+        if (req->type != RSCP_TYPE_CONTAINER)
+            rscp_put_error(b, rt, SIM_ERR_FORMAT);
+        else
+            ems_set_power_settings(x, req);
+        break;
+    case SIM_EMS_REQ_START_MANUAL_CHARGE: {
+        uint64_t wh;
+        if (!get_index(req, &wh))
+            rscp_put_error(b, rt, SIM_ERR_FORMAT);
+        else
+            rscp_put_bool(b, rt, true); /* accepted (devices also accept what they ignore) */
+        break;
+    }
+    default: return false;
+    }
+    return true;
+}
