@@ -282,9 +282,11 @@ int bench_build_frame(const struct bench_ops *ops, const struct rscp_timestamp *
 
 /* ---- walking -------------------------------------------------------------- */
 
+/* Keeps every converted value observable at the cost of one add (a
+ * multiplying hash would put a multiply's latency per value on the chain). */
 static uint64_t fold(uint64_t acc, uint64_t v)
 {
-    return (acc ^ v) * 0x100000001B3u;
+    return acc + v;
 }
 
 static uint64_t double_bits(double d)
@@ -301,28 +303,28 @@ static int convert_leaf(const struct rscp_block *b, uint64_t *acc)
     uint64_t v = 0;
     switch (b->type) {
     case RSCP_TYPE_NONE: break;
-    case RSCP_TYPE_BOOL: { bool x = false; rc = rscp_block_get_bool(b, &x); v = x; break; }
-    case RSCP_TYPE_CHAR8: { int8_t x = 0; rc = rscp_block_get_char8(b, &x); v = (uint64_t)x; break; }
-    case RSCP_TYPE_UCHAR8: { uint8_t x = 0; rc = rscp_block_get_uchar8(b, &x); v = x; break; }
-    case RSCP_TYPE_INT16: { int16_t x = 0; rc = rscp_block_get_int16(b, &x); v = (uint64_t)x; break; }
-    case RSCP_TYPE_UINT16: { uint16_t x = 0; rc = rscp_block_get_uint16(b, &x); v = x; break; }
-    case RSCP_TYPE_INT32: { int32_t x = 0; rc = rscp_block_get_int32(b, &x); v = (uint64_t)x; break; }
-    case RSCP_TYPE_UINT32: { uint32_t x = 0; rc = rscp_block_get_uint32(b, &x); v = x; break; }
-    case RSCP_TYPE_INT64: { int64_t x = 0; rc = rscp_block_get_int64(b, &x); v = (uint64_t)x; break; }
-    case RSCP_TYPE_UINT64: { uint64_t x = 0; rc = rscp_block_get_uint64(b, &x); v = x; break; }
-    case RSCP_TYPE_FLOAT32: { float x = 0; rc = rscp_block_get_float32(b, &x); v = double_bits(x); break; }
-    case RSCP_TYPE_DOUBLE64: { double x = 0; rc = rscp_block_get_double64(b, &x); v = double_bits(x); break; }
+    case RSCP_TYPE_BOOL: { bool x = false; rc = rscp_block_get_bool_inline(b, &x); v = x; break; }
+    case RSCP_TYPE_CHAR8: { int8_t x = 0; rc = rscp_block_get_char8_inline(b, &x); v = (uint64_t)x; break; }
+    case RSCP_TYPE_UCHAR8: { uint8_t x = 0; rc = rscp_block_get_uchar8_inline(b, &x); v = x; break; }
+    case RSCP_TYPE_INT16: { int16_t x = 0; rc = rscp_block_get_int16_inline(b, &x); v = (uint64_t)x; break; }
+    case RSCP_TYPE_UINT16: { uint16_t x = 0; rc = rscp_block_get_uint16_inline(b, &x); v = x; break; }
+    case RSCP_TYPE_INT32: { int32_t x = 0; rc = rscp_block_get_int32_inline(b, &x); v = (uint64_t)x; break; }
+    case RSCP_TYPE_UINT32: { uint32_t x = 0; rc = rscp_block_get_uint32_inline(b, &x); v = x; break; }
+    case RSCP_TYPE_INT64: { int64_t x = 0; rc = rscp_block_get_int64_inline(b, &x); v = (uint64_t)x; break; }
+    case RSCP_TYPE_UINT64: { uint64_t x = 0; rc = rscp_block_get_uint64_inline(b, &x); v = x; break; }
+    case RSCP_TYPE_FLOAT32: { float x = 0; rc = rscp_block_get_float32_inline(b, &x); v = double_bits(x); break; }
+    case RSCP_TYPE_DOUBLE64: { double x = 0; rc = rscp_block_get_double64_inline(b, &x); v = double_bits(x); break; }
     case RSCP_TYPE_TIMESTAMP: {
         struct rscp_timestamp x = {0, 0};
-        rc = rscp_block_get_timestamp(b, &x);
+        rc = rscp_block_get_timestamp_inline(b, &x);
         v = (uint64_t)x.seconds ^ x.nanoseconds;
         break;
     }
-    case RSCP_TYPE_ERROR: { uint32_t x = 0; rc = rscp_block_get_error(b, &x); v = x; break; }
+    case RSCP_TYPE_ERROR: { uint32_t x = 0; rc = rscp_block_get_error_inline(b, &x); v = x; break; }
     case RSCP_TYPE_CSTRING: {
         const char *s = NULL;
         size_t n = 0;
-        rc = rscp_block_get_string(b, &s, &n);
+        rc = rscp_block_get_string_inline(b, &s, &n);
         v = n ? (uint64_t)(unsigned char)s[0] + n : 0;
         break;
     }
@@ -330,7 +332,7 @@ static int convert_leaf(const struct rscp_block *b, uint64_t *acc)
         const uint8_t *p = b->value;
         size_t n = b->length;
         if (b->type == RSCP_TYPE_BITFIELD || b->type == RSCP_TYPE_BYTEARRAY)
-            rc = rscp_block_get_bytes(b, &p, &n);
+            rc = rscp_block_get_bytes_inline(b, &p, &n);
         v = n ? (uint64_t)p[0] + n : 0;
         break;
     }
@@ -341,24 +343,33 @@ static int convert_leaf(const struct rscp_block *b, uint64_t *acc)
 
 int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leaves, unsigned *max_depth)
 {
-    struct rscp_block b;
-    int rc;
+    if (depth > RSCP_DEFAULT_MAX_DEPTH)
+        return RSCP_ERR_DEPTH; /* frames may be walked without rscp_validate() */
     if (max_depth != NULL && depth > *max_depth)
         *max_depth = depth;
-    while ((rc = rscp_iter_next(it, &b)) == 1) {
+    /* Local copies, so that the position and the sum stay in registers. */
+    struct rscp_iter cur = *it;
+    uint64_t sum = *acc;
+    struct rscp_block b;
+    int rc;
+    while ((rc = rscp_iter_next_inline(&cur, &b)) == 1) {
         if (b.type == RSCP_TYPE_CONTAINER) {
             struct rscp_iter child;
-            rc = rscp_block_children(&b, &child);
+            uint64_t inner = 0;
+            rc = rscp_block_children_inline(&b, &child);
             if (rc == 0)
-                rc = bench_walk(&child, depth + 1u, acc, leaves, max_depth);
+                rc = bench_walk(&child, depth + 1u, &inner, leaves, max_depth);
+            sum += inner;
         } else {
-            rc = convert_leaf(&b, acc);
+            rc = convert_leaf(&b, &sum);
             if (leaves != NULL)
                 (*leaves)++;
         }
         if (rc < 0)
-            return rc;
+            break;
     }
+    *it = cur;
+    *acc = sum;
     return rc;
 }
 

@@ -96,10 +96,12 @@ struct parse_ctx {
     uint64_t acc;
 };
 
+/* One pass: header, length and CRC, then every block as the walk reaches it
+ * (the iterator checks the bounds of each). */
 static int decode_and_walk(const uint8_t *data, size_t len, uint64_t *acc)
 {
     struct rscp_frame f;
-    int rc = rscp_frame_decode_prefix(data, len, NULL, &f, NULL);
+    int rc = rscp_frame_open_prefix(data, len, NULL, &f, NULL);
     if (rc < 0)
         return rc;
     struct rscp_iter it;
@@ -257,6 +259,22 @@ static int check_response(void)
         return fail("walking response_1k.bin", rc);
     if (leaves != RESPONSE_LEAVES || depth != RESPONSE_DEPTH)
         return fail("response_1k.bin: expected 81 leaf values, depth 3", 0);
+
+    /* The timed one-pass parse sees the same frame and values, and checks
+     * the CRC. */
+    struct rscp_frame g;
+    uint64_t acc2 = 0;
+    rc = rscp_frame_open_prefix(response_bin.data, response_bin.len, NULL, &g, NULL);
+    if (rc != (int)response_bin.len || g.data != f.data || g.data_len != f.data_len || g.seconds != f.seconds ||
+        g.nanoseconds != f.nanoseconds || !g.crc)
+        return fail("rscp_frame_open_prefix differs from rscp_frame_decode", rc < 0 ? rc : 0);
+    if (decode_and_walk(response_bin.data, response_bin.len, &acc2) < 0 || acc2 != acc)
+        return fail("the timed parse differs from the checked walk", 0);
+    uint8_t bad[WIRE_CAP];
+    memcpy(bad, response_bin.data, response_bin.len);
+    bad[100] ^= 0x01u;
+    if (decode_and_walk(bad, response_bin.len, &acc2) != RSCP_ERR_CRC)
+        return fail("the timed parse does not check the CRC", 0);
 
     /* Encoding the listing gives the file (its timestamp, so byte-exact). */
     struct rscp_timestamp ts = {f.seconds, f.nanoseconds};

@@ -48,6 +48,17 @@ RSCP_API int rscp_header_parse(const void *buf, size_t len, const struct rscp_li
 RSCP_API int rscp_frame_decode_prefix(const void *buf, size_t len, const struct rscp_limits *limits,
                                       struct rscp_frame *out, size_t *err_offset);
 
+/* Open the frame at the start of buf[0..len) for a single pass over its
+ * blocks: the same header, length and CRC checks as
+ * rscp_frame_decode_prefix(), but the block structure is left to the
+ * iterator, which checks the bounds of every block as it walks
+ * (RSCP_ERR_TRUNCATED / RSCP_ERR_BLOCK_OVERRUN from rscp_iter_next()); the
+ * depth and block-count limits are not applied, so a recursive walker must
+ * bound its own depth. Returns the frame's length (> 0) and fills *out, or
+ * a header, RSCP_ERR_TRUNCATED or RSCP_ERR_CRC error (*err_offset as above). */
+RSCP_API int rscp_frame_open_prefix(const void *buf, size_t len, const struct rscp_limits *limits,
+                                    struct rscp_frame *out, size_t *err_offset);
+
 /* Decode exactly one frame filling buf[0..len): as above, and
  * RSCP_ERR_TRAILING when bytes follow the frame. Returns 0 on success. */
 RSCP_API int rscp_frame_decode(const void *buf, size_t len, const struct rscp_limits *limits,

@@ -13,7 +13,10 @@
 #ifndef RSCP_VALUE_H
 #define RSCP_VALUE_H
 
+#include <string.h>
+
 #include "rscp/common.h"
+#include "rscp/error.h"
 #include "rscp/types.h"
 
 /* One data block: a view into the buffer it was parsed from. */
@@ -131,6 +134,146 @@ RSCP_API int rscp_find(const void *data, size_t len, uint32_t tag, struct rscp_b
  * children of that block, and so on. n >= 1. Same returns as rscp_find. */
 RSCP_API int rscp_find_path(const void *data, size_t len, const uint32_t *path, size_t n,
                             struct rscp_block *out);
+
+/* ---- inline fast paths -------------------------------------------------
+ * rscp_iter_next_inline() and the rscp_block_get_*_inline() getters have
+ * exactly the contracts of the functions of the same names without
+ * "_inline", which are built from them; they are inline for loops over
+ * many blocks. Every bounds and length check stays; the rare end and error
+ * paths of the iterator call the out-of-line function. */
+
+static inline uint16_t rscp__ld16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+
+static inline uint32_t rscp__ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t rscp__ld64(const uint8_t *p)
+{
+    return (uint64_t)rscp__ld32(p) | (uint64_t)rscp__ld32(p + 4) << 32;
+}
+
+/* The end and error paths, out of line. The copies keep the caller's
+ * iterator and block free to live in registers on the fast path. */
+static inline int rscp__iter_next_slow(struct rscp_iter *it, struct rscp_block *out)
+{
+    struct rscp_iter tmp = *it;
+    struct rscp_block blk;
+    int rc = rscp_iter_next(&tmp, &blk);
+    *it = tmp;
+    if (rc == 1)
+        *out = blk;
+    return rc;
+}
+
+static inline int rscp_iter_next_inline(struct rscp_iter *it, struct rscp_block *out)
+{
+    const uint8_t *p = it->pos;
+    size_t left = (size_t)(it->end - p);
+    if (it->err || left < RSCP_BLOCK_HEADER_SIZE)
+        return rscp__iter_next_slow(it, out); /* sticky error, clean end or a cut-off header */
+    uint16_t len = rscp__ld16(p + 5);
+    if (left - RSCP_BLOCK_HEADER_SIZE < len)
+        return rscp__iter_next_slow(it, out); /* the value runs past the end */
+    out->tag = rscp__ld32(p);
+    out->type = p[4];
+    out->length = len;
+    out->value = p + RSCP_BLOCK_HEADER_SIZE;
+    it->pos = p + RSCP_BLOCK_HEADER_SIZE + len;
+    return 1;
+}
+
+static inline int rscp_block_children_inline(const struct rscp_block *b, struct rscp_iter *it)
+{
+    if (b->type != RSCP_TYPE_CONTAINER)
+        return RSCP_ERR_TYPE;
+    it->base = b->value;
+    it->pos = b->value;
+    it->end = b->value ? b->value + b->length : b->value;
+    it->err = 0;
+    return 0;
+}
+
+/* Type and size check of the strict getters. */
+static inline int rscp__expect(const struct rscp_block *b, uint8_t type, uint16_t size)
+{
+    return b->type != type ? RSCP_ERR_TYPE : b->length != size ? RSCP_ERR_LENGTH : 0;
+}
+
+#define RSCP__GET_INLINE(name, ctype, code, size, load)                                      \
+    static inline int rscp_block_get_##name##_inline(const struct rscp_block *b, ctype *out) \
+    {                                                                                        \
+        int rc = rscp__expect(b, code, size);                                                \
+        if (rc == 0)                                                                         \
+            *out = (ctype)(load);                                                            \
+        return rc;                                                                           \
+    }
+RSCP__GET_INLINE(bool, bool, RSCP_TYPE_BOOL, 1, b->value[0] != 0)
+RSCP__GET_INLINE(char8, int8_t, RSCP_TYPE_CHAR8, 1, b->value[0])
+RSCP__GET_INLINE(uchar8, uint8_t, RSCP_TYPE_UCHAR8, 1, b->value[0])
+RSCP__GET_INLINE(int16, int16_t, RSCP_TYPE_INT16, 2, rscp__ld16(b->value))
+RSCP__GET_INLINE(uint16, uint16_t, RSCP_TYPE_UINT16, 2, rscp__ld16(b->value))
+RSCP__GET_INLINE(int32, int32_t, RSCP_TYPE_INT32, 4, rscp__ld32(b->value))
+RSCP__GET_INLINE(uint32, uint32_t, RSCP_TYPE_UINT32, 4, rscp__ld32(b->value))
+RSCP__GET_INLINE(int64, int64_t, RSCP_TYPE_INT64, 8, rscp__ld64(b->value))
+RSCP__GET_INLINE(uint64, uint64_t, RSCP_TYPE_UINT64, 8, rscp__ld64(b->value))
+RSCP__GET_INLINE(error, uint32_t, RSCP_TYPE_ERROR, 4, rscp__ld32(b->value))
+#undef RSCP__GET_INLINE
+
+/* IEEE-754 bit patterns are copied, never converted: NaN payloads and the
+ * sign of zero survive. */
+static inline int rscp_block_get_float32_inline(const struct rscp_block *b, float *out)
+{
+    int rc = rscp__expect(b, RSCP_TYPE_FLOAT32, 4);
+    if (rc == 0) {
+        uint32_t bits = rscp__ld32(b->value);
+        memcpy(out, &bits, sizeof *out);
+    }
+    return rc;
+}
+
+static inline int rscp_block_get_double64_inline(const struct rscp_block *b, double *out)
+{
+    int rc = rscp__expect(b, RSCP_TYPE_DOUBLE64, 8);
+    if (rc == 0) {
+        uint64_t bits = rscp__ld64(b->value);
+        memcpy(out, &bits, sizeof *out);
+    }
+    return rc;
+}
+
+static inline int rscp_block_get_timestamp_inline(const struct rscp_block *b, struct rscp_timestamp *out)
+{
+    int rc = rscp__expect(b, RSCP_TYPE_TIMESTAMP, RSCP_TIMESTAMP_SIZE);
+    if (rc == 0) {
+        out->seconds = (int64_t)rscp__ld64(b->value);
+        out->nanoseconds = rscp__ld32(b->value + 8);
+    }
+    return rc;
+}
+
+static inline int rscp_block_get_string_inline(const struct rscp_block *b, const char **s, size_t *len)
+{
+    if (b->type != RSCP_TYPE_CSTRING)
+        return RSCP_ERR_TYPE;
+    *s = b->length ? (const char *)b->value : "";
+    *len = b->length;
+    return 0;
+}
+
+static inline int rscp_block_get_bytes_inline(const struct rscp_block *b, const uint8_t **p, size_t *len)
+{
+    static const uint8_t rscp__empty[1];
+    if (b->type != RSCP_TYPE_BITFIELD && b->type != RSCP_TYPE_BYTEARRAY)
+        return RSCP_ERR_TYPE;
+    *p = b->length ? b->value : rscp__empty;
+    *len = b->length;
+    return 0;
+}
 
 RSCP_END_DECLS
 

@@ -72,55 +72,78 @@ int rscp_header_parse(const void *buf, size_t len, const struct rscp_limits *lim
     return header_parse(buf, len, &lim, h, &field);
 }
 
+/* Header, length and CRC of the frame at p. Returns 0 with *h filled, or an
+ * error with *where set to the offset at fault. */
+static int frame_check(const uint8_t *p, size_t len, const struct rscp_limits *lim, struct rscp_header *h,
+                       size_t *where)
+{
+    if (!p) {
+        *where = 0;
+        return len ? RSCP_ERR_ARG : RSCP_ERR_TRUNCATED;
+    }
+    int rc = header_parse(p, len, lim, h, where);
+    if (rc == RSCP_ERR_TRUNCATED)
+        *where = len; /* the input ends inside the header */
+    if (rc)
+        return rc;
+    if (!RSCP__HAVE(p, p + len, h->frame_len)) {
+        *where = len; /* the input ends here, inside the frame */
+        return RSCP_ERR_TRUNCATED;
+    }
+    size_t data_end = RSCP_HEADER_SIZE + (size_t)h->data_len;
+    if (h->crc && rscp_crc32(0, p, data_end) != rscp_load32_le(p + data_end)) {
+        *where = data_end;
+        return RSCP_ERR_CRC;
+    }
+    return 0;
+}
+
+static void frame_fill(const uint8_t *p, const struct rscp_header *h, struct rscp_frame *out)
+{
+    out->seconds = h->seconds;
+    out->nanoseconds = h->nanoseconds;
+    out->crc = h->crc;
+    out->data = p + RSCP_HEADER_SIZE;
+    out->data_len = h->data_len;
+}
+
 int rscp_frame_decode_prefix(const void *buf, size_t len, const struct rscp_limits *limits,
                              struct rscp_frame *out, size_t *err_offset)
 {
     const uint8_t *p = buf;
     size_t where = 0;
-    int rc;
     struct rscp_header h;
     struct rscp_limits lim = rscp__limits_or_default(limits);
-
-    if (!p) {
-        rc = len ? RSCP_ERR_ARG : RSCP_ERR_TRUNCATED;
-        goto fail;
-    }
-    rc = header_parse(p, len, &lim, &h, &where);
-    if (rc == RSCP_ERR_TRUNCATED)
-        where = len; /* the input ends inside the header */
-    if (rc)
-        goto fail;
-    if (!RSCP__HAVE(p, p + len, h.frame_len)) {
-        where = len; /* the input ends here, inside the frame */
-        rc = RSCP_ERR_TRUNCATED;
-        goto fail;
-    }
-    size_t data_end = RSCP_HEADER_SIZE + (size_t)h.data_len;
-    if (h.crc) {
-        uint32_t stored = rscp_load32_le(p + data_end);
-        if (rscp_crc32(0, p, data_end) != stored) {
-            where = data_end;
-            rc = RSCP_ERR_CRC;
-            goto fail;
-        }
-    }
-    size_t block_off = 0;
-    rc = rscp_validate(p + RSCP_HEADER_SIZE, h.data_len, &lim, &block_off);
-    if (rc) {
+    int rc = frame_check(p, len, &lim, &h, &where);
+    if (rc == 0) {
+        size_t block_off = 0;
+        rc = rscp_validate(p + RSCP_HEADER_SIZE, h.data_len, &lim, &block_off);
         where = RSCP_HEADER_SIZE + block_off;
-        goto fail;
     }
-    out->seconds = h.seconds;
-    out->nanoseconds = h.nanoseconds;
-    out->crc = h.crc;
-    out->data = p + RSCP_HEADER_SIZE;
-    out->data_len = h.data_len;
+    if (rc) {
+        if (err_offset)
+            *err_offset = where;
+        return rc;
+    }
+    frame_fill(p, &h, out);
     return (int)h.frame_len;
+}
 
-fail:
-    if (err_offset)
-        *err_offset = where;
-    return rc;
+int rscp_frame_open_prefix(const void *buf, size_t len, const struct rscp_limits *limits, struct rscp_frame *out,
+                           size_t *err_offset)
+{
+    const uint8_t *p = buf;
+    size_t where = 0;
+    struct rscp_header h;
+    struct rscp_limits lim = rscp__limits_or_default(limits);
+    int rc = frame_check(p, len, &lim, &h, &where);
+    if (rc) {
+        if (err_offset)
+            *err_offset = where;
+        return rc;
+    }
+    frame_fill(p, &h, out);
+    return (int)h.frame_len;
 }
 
 int rscp_frame_decode(const void *buf, size_t len, const struct rscp_limits *limits, struct rscp_frame *out,

@@ -66,10 +66,7 @@ size_t rscp_iter_offset(const struct rscp_iter *it)
 
 int rscp_block_children(const struct rscp_block *b, struct rscp_iter *it)
 {
-    if (b->type != RSCP_TYPE_CONTAINER)
-        return RSCP_ERR_TYPE;
-    rscp_iter_init(it, b->value, b->length);
-    return 0;
+    return rscp_block_children_inline(b, it);
 }
 
 int rscp_block_check(const struct rscp_block *b)

@@ -6,145 +6,35 @@
 #include "rscp/value.h"
 #include "util/bytes.h"
 
-/* Type and length check shared by the strict getters. */
-static int expect(const struct rscp_block *b, uint8_t type, uint16_t size)
-{
-    if (b->type != type)
-        return RSCP_ERR_TYPE;
-    if (b->length != size)
-        return RSCP_ERR_LENGTH;
-    return 0;
-}
-
-int rscp_block_get_bool(const struct rscp_block *b, bool *out)
-{
-    int rc = expect(b, RSCP_TYPE_BOOL, 1);
-    if (rc == 0)
-        *out = b->value[0] != 0;
-    return rc;
-}
-
-int rscp_block_get_char8(const struct rscp_block *b, int8_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_CHAR8, 1);
-    if (rc == 0)
-        *out = (int8_t)b->value[0];
-    return rc;
-}
-
-int rscp_block_get_uchar8(const struct rscp_block *b, uint8_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_UCHAR8, 1);
-    if (rc == 0)
-        *out = b->value[0];
-    return rc;
-}
-
-int rscp_block_get_int16(const struct rscp_block *b, int16_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_INT16, 2);
-    if (rc == 0)
-        *out = (int16_t)rscp_load16_le(b->value);
-    return rc;
-}
-
-int rscp_block_get_uint16(const struct rscp_block *b, uint16_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_UINT16, 2);
-    if (rc == 0)
-        *out = rscp_load16_le(b->value);
-    return rc;
-}
-
-int rscp_block_get_int32(const struct rscp_block *b, int32_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_INT32, 4);
-    if (rc == 0)
-        *out = (int32_t)rscp_load32_le(b->value);
-    return rc;
-}
-
-int rscp_block_get_uint32(const struct rscp_block *b, uint32_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_UINT32, 4);
-    if (rc == 0)
-        *out = rscp_load32_le(b->value);
-    return rc;
-}
-
-int rscp_block_get_int64(const struct rscp_block *b, int64_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_INT64, 8);
-    if (rc == 0)
-        *out = (int64_t)rscp_load64_le(b->value);
-    return rc;
-}
-
-int rscp_block_get_uint64(const struct rscp_block *b, uint64_t *out)
-{
-    int rc = expect(b, RSCP_TYPE_UINT64, 8);
-    if (rc == 0)
-        *out = rscp_load64_le(b->value);
-    return rc;
-}
-
-/* IEEE-754 bit patterns are copied, never converted: NaN payloads and the
- * sign of zero survive. */
-int rscp_block_get_float32(const struct rscp_block *b, float *out)
-{
-    int rc = expect(b, RSCP_TYPE_FLOAT32, 4);
-    if (rc == 0) {
-        uint32_t bits = rscp_load32_le(b->value);
-        memcpy(out, &bits, sizeof *out);
+/* The strict getters are the inline ones of rscp/value.h, exported. */
+#define GETTER(name, ctype)                                         \
+    int rscp_block_get_##name(const struct rscp_block *b, ctype *out) \
+    {                                                               \
+        return rscp_block_get_##name##_inline(b, out);              \
     }
-    return rc;
-}
-
-int rscp_block_get_double64(const struct rscp_block *b, double *out)
-{
-    int rc = expect(b, RSCP_TYPE_DOUBLE64, 8);
-    if (rc == 0) {
-        uint64_t bits = rscp_load64_le(b->value);
-        memcpy(out, &bits, sizeof *out);
-    }
-    return rc;
-}
-
-int rscp_block_get_timestamp(const struct rscp_block *b, struct rscp_timestamp *out)
-{
-    int rc = expect(b, RSCP_TYPE_TIMESTAMP, RSCP_TIMESTAMP_SIZE);
-    if (rc == 0) {
-        out->seconds = (int64_t)rscp_load64_le(b->value);
-        out->nanoseconds = rscp_load32_le(b->value + 8);
-    }
-    return rc;
-}
-
-int rscp_block_get_error(const struct rscp_block *b, uint32_t *code)
-{
-    int rc = expect(b, RSCP_TYPE_ERROR, 4);
-    if (rc == 0)
-        *code = rscp_load32_le(b->value);
-    return rc;
-}
+GETTER(bool, bool)
+GETTER(char8, int8_t)
+GETTER(uchar8, uint8_t)
+GETTER(int16, int16_t)
+GETTER(uint16, uint16_t)
+GETTER(int32, int32_t)
+GETTER(uint32, uint32_t)
+GETTER(int64, int64_t)
+GETTER(uint64, uint64_t)
+GETTER(float32, float)
+GETTER(double64, double)
+GETTER(timestamp, struct rscp_timestamp)
+GETTER(error, uint32_t)
+#undef GETTER
 
 int rscp_block_get_string(const struct rscp_block *b, const char **s, size_t *len)
 {
-    if (b->type != RSCP_TYPE_CSTRING)
-        return RSCP_ERR_TYPE;
-    *s = b->length ? (const char *)b->value : "";
-    *len = b->length;
-    return 0;
+    return rscp_block_get_string_inline(b, s, len);
 }
 
 int rscp_block_get_bytes(const struct rscp_block *b, const uint8_t **p, size_t *len)
 {
-    static const uint8_t empty[1];
-    if (b->type != RSCP_TYPE_BITFIELD && b->type != RSCP_TYPE_BYTEARRAY)
-        return RSCP_ERR_TYPE;
-    *p = b->length ? b->value : empty;
-    *len = b->length;
-    return 0;
+    return rscp_block_get_bytes_inline(b, p, len);
 }
 
 /* ---- lenient getters -------------------------------------------------- */

@@ -7,6 +7,8 @@
 
 /* Below this the table code is as fast as setting up the folding. */
 #define PCLMUL_MIN_LEN 128u
+/* From here the 256-bit folding pays for its wider reduction. */
+#define VPCLMUL_MIN_LEN 256u
 
 uint32_t rscp_crypto_crc32_sliced(uint32_t crc, const uint8_t *p, size_t len)
 {
@@ -24,6 +26,20 @@ uint32_t rscp_crypto_crc32_sliced(uint32_t crc, const uint8_t *p, size_t len)
         p += 16;
         len -= 16;
     }
+    if (len >= 8) { /* slicing by 8: one short step instead of 8 serial ones */
+        uint32_t a = rscp_load32_le(p) ^ crc;
+        uint32_t b = rscp_load32_le(p + 4);
+        crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^ t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^
+              t[3][b & 0xff] ^ t[2][(b >> 8) & 0xff] ^ t[1][(b >> 16) & 0xff] ^ t[0][b >> 24];
+        p += 8;
+        len -= 8;
+    }
+    if (len >= 4) {
+        uint32_t a = rscp_load32_le(p) ^ crc;
+        crc = t[3][a & 0xff] ^ t[2][(a >> 8) & 0xff] ^ t[1][(a >> 16) & 0xff] ^ t[0][a >> 24];
+        p += 4;
+        len -= 4;
+    }
     while (len-- > 0)
         crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
     return ~crc;
@@ -36,7 +52,10 @@ uint32_t rscp_crc32(uint32_t crc, const void *data, size_t len)
         return crc;
     if (len >= PCLMUL_MIN_LEN && rscp_crypto_crc32_pclmul_available()) {
         size_t n = len & ~(size_t)15;
-        crc = rscp_crypto_crc32_pclmul(crc, p, n);
+        if (n >= VPCLMUL_MIN_LEN && rscp_crypto_crc32_vpclmul_available())
+            crc = rscp_crypto_crc32_vpclmul(crc, p, n);
+        else
+            crc = rscp_crypto_crc32_pclmul(crc, p, n);
         p += n;
         len -= n;
     }

@@ -17,4 +17,9 @@ uint32_t rscp_crypto_crc32_sliced(uint32_t crc, const uint8_t *p, size_t len);
 uint32_t rscp_crypto_crc32_pclmul(uint32_t crc, const uint8_t *p, size_t len);
 bool rscp_crypto_crc32_pclmul_available(void);
 
+/* The same with 256-bit VPCLMULQDQ (two lanes per instruction); same
+ * contract. Only call when rscp_crypto_crc32_vpclmul_available(). */
+uint32_t rscp_crypto_crc32_vpclmul(uint32_t crc, const uint8_t *p, size_t len);
+bool rscp_crypto_crc32_vpclmul_available(void);
+
 #endif
