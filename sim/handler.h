@@ -19,7 +19,10 @@
  *    SIM_HISTORY_MAX_INTERVALS intervals, more than SIM_HISTORY_MAX_SPAN
  *    seconds in all, a start before 1970, or a reply that would not fit the
  *    frame, answer ERROR 0xFFFFFFFF (UNEXPECTED) like a device does for an
- *    invalid range. Missing or non-time fields: ERROR FORMAT.
+ *    invalid range. Missing or non-time fields: ERROR FORMAT. History is
+ *    served from the model's definition of each past day, not from what the
+ *    live model went through: history.h says exactly what agrees with the
+ *    readings and what does not; repeated queries hit a per-device cache.
  * Value types follow data/tags.tsv except where it lists NONE for a value
  * that devices send as a number: EMS.POWER_WB_ALL and EMS.POWER_WB_SOLAR
  * (INT32) and PVI.VALUE (FLOAT32). EMS.POWER_ADD is reported negative for
@@ -43,6 +46,7 @@ struct sim_device {
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
     struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
+    struct sim_history_cache history_cache;                 /* per-day DB results */
 };
 
 /* Set up a device whose model starts at UTC time `start` (see

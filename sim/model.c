@@ -51,6 +51,18 @@ void sim_config_default(struct sim_config *c)
     c->wb_max_w = 11000.0;
 }
 
+bool sim_config_same(const struct sim_config *a, const struct sim_config *b)
+{
+    bool names = a->tz.name == b->tz.name || (a->tz.name && b->tz.name && strcmp(a->tz.name, b->tz.name) == 0);
+    return a->seed == b->seed && a->latitude_deg == b->latitude_deg && a->longitude_deg == b->longitude_deg &&
+           names && a->tz.std_offset_s == b->tz.std_offset_s && a->tz.eu_dst == b->tz.eu_dst &&
+           a->pv_peak_w == b->pv_peak_w && a->trackers == b->trackers && a->add_peak_w == b->add_peak_w &&
+           a->batteries == b->batteries && a->dcbs == b->dcbs && a->bat_capacity_wh == b->bat_capacity_wh &&
+           a->bat_max_charge_w == b->bat_max_charge_w && a->bat_max_discharge_w == b->bat_max_discharge_w &&
+           a->bat_efficiency == b->bat_efficiency && a->home_base_w == b->home_base_w &&
+           a->wallbox == b->wallbox && a->wb_min_w == b->wb_min_w && a->wb_max_w == b->wb_max_w;
+}
+
 static double clampd(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;

@@ -50,6 +50,11 @@ struct sim_config {
 /* Fill *c with the defaults above (seed 1). */
 void sim_config_default(struct sim_config *c);
 
+/* true when a and b describe the same plant (every field equal; the zone
+ * names compared as strings). A new field of struct sim_config belongs
+ * here too: the history cache relies on it. */
+bool sim_config_same(const struct sim_config *a, const struct sim_config *b);
+
 struct sim_flows {
     int32_t pv, add, grid, home, bat, wb, wb_solar;
 };

@@ -280,6 +280,74 @@ static void test_history(void)
     CHECK(soc0 >= 0.0 && soc0 <= c.bat_capacity_wh);
 }
 
+/* The history cache changes nothing but the speed: every query shape
+ * gives bit for bit the uncached result, cold, warm, after evictions and
+ * after a change of configuration. */
+static bool same_history(struct sim_history_cache *hc, const struct sim_config *c, double now, double start,
+                         double interval, unsigned n)
+{
+    static struct sim_energy plain[SIM_HISTORY_MAX_INTERVALS], cached[SIM_HISTORY_MAX_INTERVALS];
+    struct sim_energy psum, csum;
+    if (sim_history_compute(c, now, start, interval, n, plain, &psum) != 0 ||
+        sim_history_compute_cached(hc, c, now, start, interval, n, cached, &csum) != 0)
+        return false;
+    return memcmp(plain, cached, n * sizeof plain[0]) == 0 && memcmp(&psum, &csum, sizeof psum) == 0;
+}
+
+static void test_history_cache(void)
+{
+    struct sim_config c, other;
+    sim_config_default(&c);
+    other = c;
+    other.seed = 2;
+    struct sim_history_cache *hc = malloc(sizeof *hc);
+    CHECK(hc != NULL);
+    if (!hc)
+        return;
+    sim_history_cache_init(hc);
+    /* Summer time ends on 2025-10-26 and starts on 2026-03-29: daily
+     * intervals from a summer midnight straddle local days in winter. */
+    int64_t d0 = sim_days_from_civil(2025, 6, 21);
+    double m0 = (double)sim_local_to_utc(&c.tz, d0 * 86400);
+    double now = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2026, 6, 21) * 86400 + 12 * 3600) + 123.4;
+    struct {
+        double start, interval;
+        unsigned n;
+    } shapes[] = {
+        {m0, 86400, 365},                      /* a year of days                  */
+        {m0, 86400, 365},                      /* again: all from the cache       */
+        {m0 + 300 * 86400.0, 86400, 100},      /* overlapping, runs into `now`    */
+        {m0 + 70 * 86400.0, 7 * 86400, 10},    /* weeks                           */
+        {m0 + 110 * 86400.0 + 12 * 3600, 86400, 30}, /* days from noon           */
+        {m0 + 100 * 86400.0, 900, 96},         /* a day of quarter hours          */
+        {m0 + 100 * 86400.0 + 450, 900, 96},   /* off the step grid               */
+        {m0 + 10, 86400, 20},                  /* off the grid from the start     */
+        {now - 86400, 900, 96},                /* the last day, up to `now`       */
+        {m0 + 126 * 86400.0, 3600, 72},        /* hours around 2025-10-26 (25 h)  */
+        {m0 + 280 * 86400.0, 1800, 144},       /* around 2026-03-29 (23 h)        */
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        if (!same_history(hc, &c, now, shapes[i].start, shapes[i].interval, shapes[i].n))
+            printf("history cache differs for shape %zu\n", i);
+        CHECK(same_history(hc, &c, now, shapes[i].start, shapes[i].interval, shapes[i].n));
+    }
+    /* A repeated year costs no integration: every whole hour is a hit. */
+    uint64_t misses = hc->misses, hits = hc->hits;
+    static struct sim_energy iv[SIM_HISTORY_MAX_INTERVALS];
+    CHECK_INT(sim_history_compute_cached(hc, &c, now, m0, 86400, 365, iv, NULL), 0);
+    CHECK(hc->misses == misses);
+    CHECK(hc->hits - hits >= 365 * 23);
+    /* Days SIM_HISTORY_CACHE_DAYS apart share a slot: evict and come back. */
+    CHECK(same_history(hc, &c, now + 600 * 86400.0, m0 + SIM_HISTORY_CACHE_DAYS * 86400.0, 86400, 30));
+    CHECK(same_history(hc, &c, now, m0, 86400, 40));
+    /* Another configuration empties the cache instead of reusing it. */
+    CHECK(same_history(hc, &other, now, m0, 86400, 40));
+    CHECK(sim_config_same(&hc->cfg, &other));
+    CHECK(same_history(hc, &c, now, m0, 86400, 40));
+    CHECK(!sim_config_same(&c, &other));
+    free(hc);
+}
+
 int main(void)
 {
     test_civil();
@@ -288,5 +356,6 @@ int main(void)
     test_battery_limits();
     test_determinism();
     test_history();
+    test_history_cache();
     return th_finish();
 }
