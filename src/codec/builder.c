@@ -111,13 +111,26 @@ int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void 
     return 0;
 }
 
-/* Fixed-size scalars: the value is stored little-endian into a small
- * scratch buffer first, then written as raw bytes. */
-static int put_u64(struct rscp_builder *b, uint32_t tag, uint8_t type, uint64_t v, size_t size)
+/* Fixed-size scalars (size 1, 2, 4 or 8, a constant after inlining): the
+ * header and the value are stored directly, no copy through memcpy. */
+static inline int put_fixed(struct rscp_builder *b, uint32_t tag, uint8_t type, uint64_t v, size_t size)
 {
-    uint8_t tmp[8];
-    rscp_store64_le(tmp, v);
-    return rscp_put_raw(b, tag, type, tmp, size);
+    if (b->err)
+        return b->err;
+    if (b->cap - b->pos < RSCP_BLOCK_HEADER_SIZE + size)
+        return fail(b, RSCP_ERR_NOSPACE);
+    uint8_t *p = b->buf + b->pos;
+    rscp_store32_le(p, tag);
+    p[4] = type;
+    rscp_store16_le(p + 5, (uint16_t)size);
+    switch (size) {
+    case 1: p[7] = (uint8_t)v; break;
+    case 2: rscp_store16_le(p + 7, (uint16_t)v); break;
+    case 4: rscp_store32_le(p + 7, (uint32_t)v); break;
+    default: rscp_store64_le(p + 7, v); break;
+    }
+    b->pos += RSCP_BLOCK_HEADER_SIZE + size;
+    return 0;
 }
 
 int rscp_put_none(struct rscp_builder *b, uint32_t tag)
@@ -127,61 +140,61 @@ int rscp_put_none(struct rscp_builder *b, uint32_t tag)
 
 int rscp_put_bool(struct rscp_builder *b, uint32_t tag, bool v)
 {
-    return put_u64(b, tag, RSCP_TYPE_BOOL, v ? 1u : 0u, 1);
+    return put_fixed(b, tag, RSCP_TYPE_BOOL, v ? 1u : 0u, 1);
 }
 
 int rscp_put_char8(struct rscp_builder *b, uint32_t tag, int8_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_CHAR8, (uint8_t)v, 1);
+    return put_fixed(b, tag, RSCP_TYPE_CHAR8, (uint8_t)v, 1);
 }
 
 int rscp_put_uchar8(struct rscp_builder *b, uint32_t tag, uint8_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_UCHAR8, v, 1);
+    return put_fixed(b, tag, RSCP_TYPE_UCHAR8, v, 1);
 }
 
 int rscp_put_int16(struct rscp_builder *b, uint32_t tag, int16_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_INT16, (uint16_t)v, 2);
+    return put_fixed(b, tag, RSCP_TYPE_INT16, (uint16_t)v, 2);
 }
 
 int rscp_put_uint16(struct rscp_builder *b, uint32_t tag, uint16_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_UINT16, v, 2);
+    return put_fixed(b, tag, RSCP_TYPE_UINT16, v, 2);
 }
 
 int rscp_put_int32(struct rscp_builder *b, uint32_t tag, int32_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_INT32, (uint32_t)v, 4);
+    return put_fixed(b, tag, RSCP_TYPE_INT32, (uint32_t)v, 4);
 }
 
 int rscp_put_uint32(struct rscp_builder *b, uint32_t tag, uint32_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_UINT32, v, 4);
+    return put_fixed(b, tag, RSCP_TYPE_UINT32, v, 4);
 }
 
 int rscp_put_int64(struct rscp_builder *b, uint32_t tag, int64_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_INT64, (uint64_t)v, 8);
+    return put_fixed(b, tag, RSCP_TYPE_INT64, (uint64_t)v, 8);
 }
 
 int rscp_put_uint64(struct rscp_builder *b, uint32_t tag, uint64_t v)
 {
-    return put_u64(b, tag, RSCP_TYPE_UINT64, v, 8);
+    return put_fixed(b, tag, RSCP_TYPE_UINT64, v, 8);
 }
 
 int rscp_put_float32(struct rscp_builder *b, uint32_t tag, float v)
 {
     uint32_t bits;
     memcpy(&bits, &v, sizeof bits);
-    return put_u64(b, tag, RSCP_TYPE_FLOAT32, bits, 4);
+    return put_fixed(b, tag, RSCP_TYPE_FLOAT32, bits, 4);
 }
 
 int rscp_put_double64(struct rscp_builder *b, uint32_t tag, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    return put_u64(b, tag, RSCP_TYPE_DOUBLE64, bits, 8);
+    return put_fixed(b, tag, RSCP_TYPE_DOUBLE64, bits, 8);
 }
 
 int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, uint32_t nanoseconds)
@@ -196,7 +209,7 @@ int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, ui
 
 int rscp_put_error(struct rscp_builder *b, uint32_t tag, uint32_t code)
 {
-    return put_u64(b, tag, RSCP_TYPE_ERROR, code, 4);
+    return put_fixed(b, tag, RSCP_TYPE_ERROR, code, 4);
 }
 
 int rscp_put_string(struct rscp_builder *b, uint32_t tag, const char *s, size_t len)

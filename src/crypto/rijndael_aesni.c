@@ -101,13 +101,14 @@ static inline void store128(uint8_t *p, __m128i v)
 
 /* ---- one block in two xmm registers ------------------------------------ */
 
-/* Encrypt one block held as halves *pa, *pb in place. */
-TARGET_AESNI static inline void enc1(const struct rscp_aesni_key *nk, __m128i *pa, __m128i *pb)
+/* Rounds 1..13 of one block held as halves *pa, *pb (already XORed with
+ * round key 0), then the rearrangement for the last round into *px, *py. */
+TARGET_AESNI static inline void enc_rounds(const struct rscp_aesni_key *nk, __m128i *pa, __m128i *pb, __m128i *px,
+                                           __m128i *py)
 {
     const __m128i s = load128(enc_shuf);
     const __m128i m = _mm_shuffle_epi8(load128(enc_blend), s);
-    __m128i a = _mm_xor_si128(*pa, load128(nk->enc[0]));
-    __m128i b = _mm_xor_si128(*pb, load128(nk->enc[0] + 16));
+    __m128i a = *pa, b = *pb;
     for (unsigned r = 1; r < RSCP_RIJNDAEL_ROUNDS; r++) {
         __m128i sa = _mm_shuffle_epi8(a, s), sb = _mm_shuffle_epi8(b, s);
         __m128i x = _mm_blendv_epi8(sa, sb, m);
@@ -116,8 +117,17 @@ TARGET_AESNI static inline void enc1(const struct rscp_aesni_key *nk, __m128i *p
         b = _mm_aesenc_si128(y, load128(nk->enc[r] + 16));
     }
     __m128i sa = _mm_shuffle_epi8(a, s), sb = _mm_shuffle_epi8(b, s);
-    __m128i x = _mm_blendv_epi8(sa, sb, m);
-    __m128i y = _mm_blendv_epi8(sb, sa, m);
+    *px = _mm_blendv_epi8(sa, sb, m);
+    *py = _mm_blendv_epi8(sb, sa, m);
+}
+
+/* Encrypt one block held as halves *pa, *pb in place. */
+TARGET_AESNI static inline void enc1(const struct rscp_aesni_key *nk, __m128i *pa, __m128i *pb)
+{
+    __m128i a = _mm_xor_si128(*pa, load128(nk->enc[0]));
+    __m128i b = _mm_xor_si128(*pb, load128(nk->enc[0] + 16));
+    __m128i x, y;
+    enc_rounds(nk, &a, &b, &x, &y);
     *pa = _mm_aesenclast_si128(x, load128(nk->enc[RSCP_RIJNDAEL_ROUNDS]));
     *pb = _mm_aesenclast_si128(y, load128(nk->enc[RSCP_RIJNDAEL_ROUNDS] + 16));
 }
@@ -158,19 +168,37 @@ TARGET_AESNI void rscp_crypto_aesni_decrypt_block(const struct rscp_aesni_key *n
     store128(out + 16, b);
 }
 
+/* CBC encryption is one serial chain of rounds. Two XORs come off it: the
+ * next plaintext block and round key 0 are combined beforehand, and that sum
+ * is folded into the last round's key (AESENCLAST adds its key last), so a
+ * second AESENCLAST, off the chain, yields the next block's first round
+ * input directly while the first yields the ciphertext. */
 TARGET_AESNI void rscp_crypto_aesni_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                                 size_t nblocks)
 {
-    __m128i a = load128(iv), b = load128(iv + 16);
-    for (size_t i = 0; i < nblocks; i++, buf += 32) {
-        a = _mm_xor_si128(a, load128(buf));
-        b = _mm_xor_si128(b, load128(buf + 16));
-        enc1(nk, &a, &b);
-        store128(buf, a);
-        store128(buf + 16, b);
+    const __m128i k0a = load128(nk->enc[0]), k0b = load128(nk->enc[0] + 16);
+    const __m128i kla = load128(nk->enc[RSCP_RIJNDAEL_ROUNDS]), klb = load128(nk->enc[RSCP_RIJNDAEL_ROUNDS] + 16);
+    __m128i ca = load128(iv), cb = load128(iv + 16);
+    if (nblocks == 0)
+        return;
+    __m128i a = _mm_xor_si128(ca, _mm_xor_si128(load128(buf), k0a));
+    __m128i b = _mm_xor_si128(cb, _mm_xor_si128(load128(buf + 16), k0b));
+    for (size_t i = 0;; i++, buf += 32) {
+        __m128i x, y;
+        enc_rounds(nk, &a, &b, &x, &y);
+        ca = _mm_aesenclast_si128(x, kla);
+        cb = _mm_aesenclast_si128(y, klb);
+        if (i + 1 == nblocks)
+            break;
+        a = _mm_aesenclast_si128(x, _mm_xor_si128(kla, _mm_xor_si128(load128(buf + 32), k0a)));
+        b = _mm_aesenclast_si128(y, _mm_xor_si128(klb, _mm_xor_si128(load128(buf + 48), k0b)));
+        store128(buf, ca);
+        store128(buf + 16, cb);
     }
-    store128(iv, a);
-    store128(iv + 16, b);
+    store128(buf, ca);
+    store128(buf + 16, cb);
+    store128(iv, ca);
+    store128(iv + 16, cb);
 }
 
 /* CBC decryption of n blocks one at a time (xmm only). */
