@@ -32,8 +32,10 @@ check-unit:
 	cmake --build build/check -j $(JOBS)
 	cd build/check && ctest --output-on-failure -j $(JOBS)
 
+# Built with clang so that its warnings (as errors) are checked too; the
+# unit build below uses the default compiler (gcc on Debian).
 check-asan:
-	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DRSCP_WERROR=ON -DRSCP_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	CC=clang cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DRSCP_WERROR=ON -DRSCP_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/asan -j $(JOBS)
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 

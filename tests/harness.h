@@ -19,6 +19,7 @@ int th_finish(void);
 unsigned th_failures(void);
 
 #define CHECK(cond) th_check((cond), __FILE__, __LINE__, #cond)
+#define FAIL(msg) th_check(false, __FILE__, __LINE__, (msg))
 #define CHECK_INT(got, want) th_check_int((long long)(got), (long long)(want), __FILE__, __LINE__, #got " == " #want)
 #define CHECK_MEM(got, glen, want, wlen) th_check_mem((got), (glen), (want), (wlen), __FILE__, __LINE__, #got)
 
