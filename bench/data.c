@@ -347,9 +347,11 @@ int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leav
         return RSCP_ERR_DEPTH; /* frames may be walked without rscp_validate() */
     if (max_depth != NULL && depth > *max_depth)
         *max_depth = depth;
-    /* Local copies, so that the position and the sum stay in registers. */
+    /* Local copies, so that the position, the sum and the count stay in
+     * registers. */
     struct rscp_iter cur = *it;
     uint64_t sum = *acc;
+    size_t n = 0;
     struct rscp_block b;
     int rc;
     while ((rc = rscp_iter_next_inline(&cur, &b)) == 1) {
@@ -362,14 +364,15 @@ int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leav
             sum += inner;
         } else {
             rc = convert_leaf(&b, &sum);
-            if (leaves != NULL)
-                (*leaves)++;
+            n++;
         }
         if (rc < 0)
             break;
     }
     *it = cur;
     *acc = sum;
+    if (leaves != NULL)
+        *leaves += n;
     return rc;
 }
 

@@ -51,7 +51,10 @@ int rscp_iter_next(struct rscp_iter *it, struct rscp_block *out)
     struct rscp_block b;
     int rc = parse_block(it->pos, it->end, &b);
     if (rc) {
+        /* pos stays on the offending block; end = pos sends the inline fast
+         * path (rscp_iter_next_inline) here without a test of err. */
         it->err = rc;
+        it->end = it->pos;
         return rc;
     }
     it->pos = b.value + b.length;
