@@ -241,22 +241,22 @@ static void put_op(struct rscp_builder *b, const struct bench_op *op)
 {
     switch (op->type) {
     case RSCP_TYPE_NONE: rscp_put_none(b, op->tag); break;
-    case RSCP_TYPE_BOOL: rscp_put_bool(b, op->tag, op->i != 0); break;
-    case RSCP_TYPE_CHAR8: rscp_put_char8(b, op->tag, (int8_t)op->i); break;
-    case RSCP_TYPE_UCHAR8: rscp_put_uchar8(b, op->tag, (uint8_t)op->u); break;
-    case RSCP_TYPE_INT16: rscp_put_int16(b, op->tag, (int16_t)op->i); break;
-    case RSCP_TYPE_UINT16: rscp_put_uint16(b, op->tag, (uint16_t)op->u); break;
-    case RSCP_TYPE_INT32: rscp_put_int32(b, op->tag, (int32_t)op->i); break;
-    case RSCP_TYPE_UINT32: rscp_put_uint32(b, op->tag, (uint32_t)op->u); break;
-    case RSCP_TYPE_INT64: rscp_put_int64(b, op->tag, op->i); break;
-    case RSCP_TYPE_UINT64: rscp_put_uint64(b, op->tag, op->u); break;
-    case RSCP_TYPE_FLOAT32: rscp_put_float32(b, op->tag, (float)op->d); break;
-    case RSCP_TYPE_DOUBLE64: rscp_put_double64(b, op->tag, op->d); break;
+    case RSCP_TYPE_BOOL: rscp_put_bool_inline(b, op->tag, op->i != 0); break;
+    case RSCP_TYPE_CHAR8: rscp_put_char8_inline(b, op->tag, (int8_t)op->i); break;
+    case RSCP_TYPE_UCHAR8: rscp_put_uchar8_inline(b, op->tag, (uint8_t)op->u); break;
+    case RSCP_TYPE_INT16: rscp_put_int16_inline(b, op->tag, (int16_t)op->i); break;
+    case RSCP_TYPE_UINT16: rscp_put_uint16_inline(b, op->tag, (uint16_t)op->u); break;
+    case RSCP_TYPE_INT32: rscp_put_int32_inline(b, op->tag, (int32_t)op->i); break;
+    case RSCP_TYPE_UINT32: rscp_put_uint32_inline(b, op->tag, (uint32_t)op->u); break;
+    case RSCP_TYPE_INT64: rscp_put_int64_inline(b, op->tag, op->i); break;
+    case RSCP_TYPE_UINT64: rscp_put_uint64_inline(b, op->tag, op->u); break;
+    case RSCP_TYPE_FLOAT32: rscp_put_float32_inline(b, op->tag, (float)op->d); break;
+    case RSCP_TYPE_DOUBLE64: rscp_put_double64_inline(b, op->tag, op->d); break;
     case RSCP_TYPE_CSTRING: rscp_put_string(b, op->tag, op->text, op->text_len); break;
     case RSCP_TYPE_BITFIELD: rscp_put_bitfield(b, op->tag, op->text, op->text_len); break;
     case RSCP_TYPE_BYTEARRAY: rscp_put_bytes(b, op->tag, op->text, op->text_len); break;
-    case RSCP_TYPE_ERROR: rscp_put_error(b, op->tag, (uint32_t)op->u); break;
-    case RSCP_TYPE_CONTAINER: rscp_put_container_open(b, op->tag); break;
+    case RSCP_TYPE_ERROR: rscp_put_error_inline(b, op->tag, (uint32_t)op->u); break;
+    case RSCP_TYPE_CONTAINER: rscp_put_container_open_inline(b, op->tag); break;
     default: break; /* rejected by the listing parser */
     }
 }
@@ -270,13 +270,13 @@ int bench_build_frame(const struct bench_ops *ops, const struct rscp_timestamp *
     for (size_t k = 0; k < ops->n; k++) {
         const struct bench_op *op = &ops->op[k];
         for (; depth > op->depth; depth--)
-            rscp_put_container_close(&b);
+            rscp_put_container_close_inline(&b);
         put_op(&b, op);
         if (op->type == RSCP_TYPE_CONTAINER)
             depth++;
     }
     for (; depth > 0; depth--)
-        rscp_put_container_close(&b);
+        rscp_put_container_close_inline(&b);
     return rscp_builder_finish(&b, out_len);
 }
 

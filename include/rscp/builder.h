@@ -20,7 +20,10 @@
 #ifndef RSCP_BUILDER_H
 #define RSCP_BUILDER_H
 
+#include <string.h>
+
 #include "rscp/common.h"
+#include "rscp/error.h"
 #include "rscp/types.h"
 #include "rscp/value.h"
 
@@ -97,6 +100,147 @@ RSCP_API int rscp_put_block(struct rscp_builder *b, const struct rscp_block *blk
  * RSCP_ERR_VALUE_TOO_LONG when the children exceed RSCP_MAX_VALUE_LEN. */
 RSCP_API int rscp_put_container_open(struct rscp_builder *b, uint32_t tag);
 RSCP_API int rscp_put_container_close(struct rscp_builder *b);
+
+/* ---- inline fast paths -------------------------------------------------
+ * rscp_put_<type>_inline() for the fixed-size types and
+ * rscp_put_container_open_inline() / rscp_put_container_close_inline()
+ * have exactly the contracts of the functions of the same names without
+ * "_inline", which are built from them; they are inline for code that
+ * writes many blocks. Every space check and the sticky error stay. */
+
+/* Record the first error and return the sticky one. */
+static inline int rscp__put_fail(struct rscp_builder *b, int err)
+{
+    if (!b->err)
+        b->err = err;
+    return b->err;
+}
+
+/* Reserve a block with len value bytes (len <= RSCP_MAX_VALUE_LEN) and write
+ * its header; returns the value's address, or NULL with the sticky error set. */
+static inline uint8_t *rscp__put_header(struct rscp_builder *b, uint32_t tag, uint8_t type, size_t len)
+{
+    if (b->err)
+        return NULL;
+    if (b->cap - b->pos < RSCP_BLOCK_HEADER_SIZE + len) {
+        rscp__put_fail(b, RSCP_ERR_NOSPACE);
+        return NULL;
+    }
+    uint8_t *p = b->buf + b->pos;
+    p[0] = (uint8_t)tag;
+    p[1] = (uint8_t)(tag >> 8);
+    p[2] = (uint8_t)(tag >> 16);
+    p[3] = (uint8_t)(tag >> 24);
+    p[4] = type;
+    p[5] = (uint8_t)len;
+    p[6] = (uint8_t)(len >> 8);
+    b->pos += RSCP_BLOCK_HEADER_SIZE + len;
+    return p + RSCP_BLOCK_HEADER_SIZE;
+}
+
+/* A fixed-size value of size bytes (1, 2, 4 or 8), little-endian. */
+static inline int rscp__put_fixed(struct rscp_builder *b, uint32_t tag, uint8_t type, uint64_t v, unsigned size)
+{
+    uint8_t *p = rscp__put_header(b, tag, type, size);
+    if (!p)
+        return b->err;
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+    return 0;
+}
+
+static inline int rscp_put_bool_inline(struct rscp_builder *b, uint32_t tag, bool v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_BOOL, v ? 1u : 0u, 1);
+}
+
+static inline int rscp_put_char8_inline(struct rscp_builder *b, uint32_t tag, int8_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_CHAR8, (uint8_t)v, 1);
+}
+
+static inline int rscp_put_uchar8_inline(struct rscp_builder *b, uint32_t tag, uint8_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_UCHAR8, v, 1);
+}
+
+static inline int rscp_put_int16_inline(struct rscp_builder *b, uint32_t tag, int16_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_INT16, (uint16_t)v, 2);
+}
+
+static inline int rscp_put_uint16_inline(struct rscp_builder *b, uint32_t tag, uint16_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_UINT16, v, 2);
+}
+
+static inline int rscp_put_int32_inline(struct rscp_builder *b, uint32_t tag, int32_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_INT32, (uint32_t)v, 4);
+}
+
+static inline int rscp_put_uint32_inline(struct rscp_builder *b, uint32_t tag, uint32_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_UINT32, v, 4);
+}
+
+static inline int rscp_put_int64_inline(struct rscp_builder *b, uint32_t tag, int64_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_INT64, (uint64_t)v, 8);
+}
+
+static inline int rscp_put_uint64_inline(struct rscp_builder *b, uint32_t tag, uint64_t v)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_UINT64, v, 8);
+}
+
+/* IEEE-754 bit patterns are copied, never converted. */
+static inline int rscp_put_float32_inline(struct rscp_builder *b, uint32_t tag, float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return rscp__put_fixed(b, tag, RSCP_TYPE_FLOAT32, bits, 4);
+}
+
+static inline int rscp_put_double64_inline(struct rscp_builder *b, uint32_t tag, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return rscp__put_fixed(b, tag, RSCP_TYPE_DOUBLE64, bits, 8);
+}
+
+static inline int rscp_put_error_inline(struct rscp_builder *b, uint32_t tag, uint32_t code)
+{
+    return rscp__put_fixed(b, tag, RSCP_TYPE_ERROR, code, 4);
+}
+
+static inline int rscp_put_container_open_inline(struct rscp_builder *b, uint32_t tag)
+{
+    if (b->err)
+        return b->err;
+    if (b->depth >= RSCP_BUILDER_MAX_DEPTH)
+        return rscp__put_fail(b, RSCP_ERR_DEPTH);
+    size_t at = b->pos;
+    if (!rscp__put_header(b, tag, RSCP_TYPE_CONTAINER, 0))
+        return b->err;
+    b->open[b->depth++] = at;
+    return 0;
+}
+
+static inline int rscp_put_container_close_inline(struct rscp_builder *b)
+{
+    if (b->err)
+        return b->err;
+    if (b->depth == 0)
+        return rscp__put_fail(b, RSCP_ERR_STATE);
+    size_t at = b->open[--b->depth];
+    size_t len = b->pos - at - RSCP_BLOCK_HEADER_SIZE;
+    if (len > RSCP_MAX_VALUE_LEN)
+        return rscp__put_fail(b, RSCP_ERR_VALUE_TOO_LONG);
+    b->buf[at + 5] = (uint8_t)len;
+    b->buf[at + 6] = (uint8_t)(len >> 8);
+    return 0;
+}
 
 RSCP_END_DECLS
 

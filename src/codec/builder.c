@@ -10,12 +10,9 @@
 #include "rscp/frame.h"
 #include "util/bytes.h"
 
-/* Record the first error and return the sticky one. */
 static int fail(struct rscp_builder *b, int err)
 {
-    if (!b->err)
-        b->err = err;
-    return b->err;
+    return rscp__put_fail(b, err);
 }
 
 void rscp_builder_init(struct rscp_builder *b, void *buf, size_t cap)
@@ -81,22 +78,11 @@ int rscp_builder_finish(struct rscp_builder *b, size_t *out_len)
  * pointer to the value, or NULL with the sticky error set. */
 static uint8_t *begin_block(struct rscp_builder *b, uint32_t tag, uint8_t type, size_t len)
 {
-    if (b->err)
-        return NULL;
-    if (len > RSCP_MAX_VALUE_LEN) {
+    if (!b->err && len > RSCP_MAX_VALUE_LEN) {
         fail(b, RSCP_ERR_VALUE_TOO_LONG);
         return NULL;
     }
-    if (b->cap - b->pos < RSCP_BLOCK_HEADER_SIZE + len) {
-        fail(b, RSCP_ERR_NOSPACE);
-        return NULL;
-    }
-    uint8_t *p = b->buf + b->pos;
-    rscp_store32_le(p, tag);
-    p[4] = type;
-    rscp_store16_le(p + 5, (uint16_t)len);
-    b->pos += RSCP_BLOCK_HEADER_SIZE + len;
-    return p + RSCP_BLOCK_HEADER_SIZE;
+    return rscp__put_header(b, tag, type, len);
 }
 
 int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void *p, size_t len)
@@ -111,28 +97,6 @@ int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void 
     return 0;
 }
 
-/* Fixed-size scalars (size 1, 2, 4 or 8, a constant after inlining): the
- * header and the value are stored directly, no copy through memcpy. */
-static inline int put_fixed(struct rscp_builder *b, uint32_t tag, uint8_t type, uint64_t v, size_t size)
-{
-    if (b->err)
-        return b->err;
-    if (b->cap - b->pos < RSCP_BLOCK_HEADER_SIZE + size)
-        return fail(b, RSCP_ERR_NOSPACE);
-    uint8_t *p = b->buf + b->pos;
-    rscp_store32_le(p, tag);
-    p[4] = type;
-    rscp_store16_le(p + 5, (uint16_t)size);
-    switch (size) {
-    case 1: p[7] = (uint8_t)v; break;
-    case 2: rscp_store16_le(p + 7, (uint16_t)v); break;
-    case 4: rscp_store32_le(p + 7, (uint32_t)v); break;
-    default: rscp_store64_le(p + 7, v); break;
-    }
-    b->pos += RSCP_BLOCK_HEADER_SIZE + size;
-    return 0;
-}
-
 int rscp_put_none(struct rscp_builder *b, uint32_t tag)
 {
     return rscp_put_raw(b, tag, RSCP_TYPE_NONE, NULL, 0);
@@ -140,61 +104,57 @@ int rscp_put_none(struct rscp_builder *b, uint32_t tag)
 
 int rscp_put_bool(struct rscp_builder *b, uint32_t tag, bool v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_BOOL, v ? 1u : 0u, 1);
+    return rscp_put_bool_inline(b, tag, v);
 }
 
 int rscp_put_char8(struct rscp_builder *b, uint32_t tag, int8_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_CHAR8, (uint8_t)v, 1);
+    return rscp_put_char8_inline(b, tag, v);
 }
 
 int rscp_put_uchar8(struct rscp_builder *b, uint32_t tag, uint8_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_UCHAR8, v, 1);
+    return rscp_put_uchar8_inline(b, tag, v);
 }
 
 int rscp_put_int16(struct rscp_builder *b, uint32_t tag, int16_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_INT16, (uint16_t)v, 2);
+    return rscp_put_int16_inline(b, tag, v);
 }
 
 int rscp_put_uint16(struct rscp_builder *b, uint32_t tag, uint16_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_UINT16, v, 2);
+    return rscp_put_uint16_inline(b, tag, v);
 }
 
 int rscp_put_int32(struct rscp_builder *b, uint32_t tag, int32_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_INT32, (uint32_t)v, 4);
+    return rscp_put_int32_inline(b, tag, v);
 }
 
 int rscp_put_uint32(struct rscp_builder *b, uint32_t tag, uint32_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_UINT32, v, 4);
+    return rscp_put_uint32_inline(b, tag, v);
 }
 
 int rscp_put_int64(struct rscp_builder *b, uint32_t tag, int64_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_INT64, (uint64_t)v, 8);
+    return rscp_put_int64_inline(b, tag, v);
 }
 
 int rscp_put_uint64(struct rscp_builder *b, uint32_t tag, uint64_t v)
 {
-    return put_fixed(b, tag, RSCP_TYPE_UINT64, v, 8);
+    return rscp_put_uint64_inline(b, tag, v);
 }
 
 int rscp_put_float32(struct rscp_builder *b, uint32_t tag, float v)
 {
-    uint32_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    return put_fixed(b, tag, RSCP_TYPE_FLOAT32, bits, 4);
+    return rscp_put_float32_inline(b, tag, v);
 }
 
 int rscp_put_double64(struct rscp_builder *b, uint32_t tag, double v)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    return put_fixed(b, tag, RSCP_TYPE_DOUBLE64, bits, 8);
+    return rscp_put_double64_inline(b, tag, v);
 }
 
 int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, uint32_t nanoseconds)
@@ -209,7 +169,7 @@ int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t seconds, ui
 
 int rscp_put_error(struct rscp_builder *b, uint32_t tag, uint32_t code)
 {
-    return put_fixed(b, tag, RSCP_TYPE_ERROR, code, 4);
+    return rscp_put_error_inline(b, tag, code);
 }
 
 int rscp_put_string(struct rscp_builder *b, uint32_t tag, const char *s, size_t len)
@@ -241,27 +201,10 @@ int rscp_put_block(struct rscp_builder *b, const struct rscp_block *blk)
 
 int rscp_put_container_open(struct rscp_builder *b, uint32_t tag)
 {
-    if (b->err)
-        return b->err;
-    if (b->depth >= RSCP_BUILDER_MAX_DEPTH)
-        return fail(b, RSCP_ERR_DEPTH);
-    size_t at = b->pos;
-    if (!begin_block(b, tag, RSCP_TYPE_CONTAINER, 0))
-        return b->err;
-    b->open[b->depth++] = at;
-    return 0;
+    return rscp_put_container_open_inline(b, tag);
 }
 
 int rscp_put_container_close(struct rscp_builder *b)
 {
-    if (b->err)
-        return b->err;
-    if (b->depth == 0)
-        return fail(b, RSCP_ERR_STATE);
-    size_t at = b->open[--b->depth];
-    size_t len = b->pos - at - RSCP_BLOCK_HEADER_SIZE;
-    if (len > RSCP_MAX_VALUE_LEN)
-        return fail(b, RSCP_ERR_VALUE_TOO_LONG);
-    rscp_store16_le(b->buf + at + 5, (uint16_t)len);
-    return 0;
+    return rscp_put_container_close_inline(b);
 }
