@@ -120,6 +120,16 @@ void cli_conn_free(struct cli_conn *c);
 int cli_request(rscp_client *c, int (*fill)(void *ctx, struct rscp_builder *b), void *ctx,
                 struct rscp_frame *reply);
 
+/* The client's last error as one line ("timed out: 192.0.2.1:5033 sent no
+ * reply ..."), or the message of err when the client has no detail. Never
+ * holds secrets. */
+const char *cli_client_error(const rscp_client *c, int err);
+
+/* Print every ERROR block of a reply to stderr by tag and error name, with
+ * a hint ("rscp: device error: RSCP.GENERAL_ERROR = AGAIN (the device is
+ * busy: try again)"). Returns the number of ERROR blocks. */
+unsigned cli_report_device_errors(const struct rscp_frame *reply);
+
 /* Exit code for a library error code. */
 int cli_exit_for_error(int err);
 
@@ -174,7 +184,17 @@ int cli_cmd_demo(int argc, char **argv);
 /* Seconds > 0 (fractions allowed). Returns 0 or -1. */
 int cli_parse_seconds(const char *s, double *out);
 
-/* live --watch loop shared with demo: runs against an open client. */
+/* Readings of `rscp live` against an open client, shared with demo: one
+ * when watch_seconds is 0, else one every watch_seconds on a fixed
+ * schedule until count readings (0: no limit) or SIGINT/SIGTERM. A lost
+ * connection is reported on stderr and rebuilt with backoff; the reading
+ * after the gap says how long it lasted. Returns the exit code: 0, 1 when a
+ * reading held device errors, or the code of the error that ended it
+ * (authentication and key errors are not retried). */
 int cli_live_run(rscp_client *c, bool json, double watch_seconds, long count);
+
+struct rscp_live;
+/* One reading as a table or as one JSON line (see `rscp live --help`). */
+void cli_live_print(const struct rscp_live *l, bool json);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "rscp/api.h"
 #include "rscp/error.h"
+#include "rscp/tags.h"
 
 #include <errno.h>
 #include <math.h>
@@ -106,17 +107,23 @@ static int parse_date(const char *s, int64_t *y, unsigned *m, unsigned *d, int *
     return 0;
 }
 
-static void local_date(int64_t local_seconds, char *buf, size_t cap)
+/* "YYYY-MM-DD", or "YYYY-MM-DDThh:mm" when with_time or not at midnight. */
+static void local_stamp(int64_t local_seconds, bool with_time, char *buf, size_t cap)
 {
     int64_t y;
     unsigned m, d;
     int64_t days = local_seconds >= 0 ? local_seconds / 86400 : -((-local_seconds + 86399) / 86400);
     int64_t sod = local_seconds - days * 86400;
     civil_from_days(days, &y, &m, &d);
-    if (sod)
+    if (sod || with_time)
         snprintf(buf, cap, "%04lld-%02u-%02uT%02d:%02d", (long long)y, m, d, (int)(sod / 3600), (int)(sod % 3600 / 60));
     else
         snprintf(buf, cap, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+static void local_date(int64_t local_seconds, char *buf, size_t cap)
+{
+    local_stamp(local_seconds, false, buf, cap);
 }
 
 struct hist_req {
@@ -276,7 +283,12 @@ int cli_cmd_history(int argc, char **argv)
         struct rscp_info info;
         if (rc == 0 && rscp_info_parse(&reply, &info) == 0) {
             now_utc = info.present & RSCP_INFO_UTC_TIME ? info.utc_time.seconds : reply.seconds;
-            if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0) {
+            if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0 && info.device_errors) {
+                /* A busy device: guessing the day would give the wrong rows. */
+                cli_report_device_errors(&reply);
+                cli_error("cannot read the device's clock for the history request");
+                rc = CLI_EXIT_DEVICE;
+            } else if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0) {
                 cli_warn("the device gave no INFO.TIME/UTC_TIME: taking its local time as UTC");
                 offset = 0;
             }
@@ -332,8 +344,14 @@ int cli_cmd_history(int argc, char **argv)
     if (rc == 0) {
         uint32_t dev_err = 0;
         int prc = rscp_history_parse(&reply, range, &sum, rows, MAX_ROWS, &nrows, &dev_err);
-        if (prc == RSCP_ERR_DEVICE) {
-            cli_error("the device refused the history request: error 0x%08X", dev_err);
+        if (prc == RSCP_ERR_DEVICE || (prc < 0 && cli_report_device_errors(&reply) > 0)) {
+            const char *name = prc == RSCP_ERR_DEVICE ? rscp_device_error_name(dev_err) : NULL;
+            if (prc != RSCP_ERR_DEVICE)
+                cli_error("the device did not answer the history request");
+            else if (name)
+                cli_error("the device refused the history request: %s", name);
+            else
+                cli_error("the device refused the history request: error 0x%08X", dev_err);
             rc = CLI_EXIT_DEVICE;
         } else if (prc < 0) {
             cli_error("malformed history reply: %s", rscp_strerror(prc));
@@ -375,7 +393,7 @@ int cli_cmd_history(int argc, char **argv)
             fputs(", \"rows\": [", stdout);
             for (size_t i = 0; i < nout; i++) {
                 char ls[40];
-                local_date(out[i].local_start, ls, sizeof ls);
+                local_stamp(out[i].local_start, req.interval % 86400 != 0, ls, sizeof ls);
                 fputs(i ? ",\n  " : "\n  ", stdout);
                 json_row(ls, &out[i].v);
             }
@@ -387,7 +405,7 @@ int cli_cmd_history(int argc, char **argv)
                    "grid out", "house", "aut. %");
             for (size_t i = 0; i < nout; i++) {
                 char ls[40];
-                local_date(out[i].local_start, ls, sizeof ls);
+                local_stamp(out[i].local_start, req.interval % 86400 != 0, ls, sizeof ls);
                 if (range == RSCP_HISTORY_YEAR)
                     ls[7] = '\0';
                 table_row(ls, &out[i].v);

@@ -128,8 +128,10 @@ int cli_cmd_info(int argc, char **argv)
             if (have_off)
                 printf("  %-18s %+d:%02d\n", "UTC offset", off / 3600, (off < 0 ? -off : off) % 3600 / 60);
         }
-        if (info.device_errors)
+        if (info.device_errors) {
+            cli_report_device_errors(&reply);
             rc = CLI_EXIT_DEVICE;
+        }
     }
     rscp_client_free(c);
     cli_conn_free(&conn);

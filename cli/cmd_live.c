@@ -43,12 +43,6 @@ static void help(void)
           stdout);
 }
 
-static int fill_live(void *ctx, struct rscp_builder *b)
-{
-    (void)ctx;
-    return rscp_live_request(b);
-}
-
 static void json_int(const char *key, bool have, int64_t v, bool *first)
 {
     printf("%s\"%s\": ", *first ? "" : ", ", key);
@@ -136,45 +130,12 @@ static void print_table(const struct rscp_live *l)
         printf("  (%u value%s answered with a device error)\n", l->device_errors, l->device_errors == 1 ? "" : "s");
 }
 
-static void sleep_seconds(double s)
+void cli_live_print(const struct rscp_live *l, bool json)
 {
-    struct timespec ts;
-    ts.tv_sec = (time_t)s;
-    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-int cli_live_run(rscp_client *c, bool json, double watch, long count)
-{
-    int rc = CLI_EXIT_OK;
-    for (long n = 0; count <= 0 || n < count; n++) {
-        if (n > 0)
-            sleep_seconds(watch);
-        struct rscp_frame reply;
-        int e = cli_request(c, fill_live, NULL, &reply);
-        if (e)
-            return e;
-        struct rscp_live live;
-        int prc = rscp_live_parse(&reply, &live);
-        if (prc < 0) {
-            cli_error("malformed reply: %s", rscp_strerror(prc));
-            return CLI_EXIT_PROTOCOL;
-        }
-        if (json) {
-            print_json(&live);
-        } else {
-            if (n > 0)
-                putchar('\n');
-            print_table(&live);
-        }
-        fflush(stdout);
-        if (live.device_errors)
-            rc = CLI_EXIT_DEVICE;
-        if (watch <= 0)
-            break;
-    }
-    return rc;
+    if (json)
+        print_json(l);
+    else
+        print_table(l);
 }
 
 int cli_parse_seconds(const char *s, double *out)

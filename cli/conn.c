@@ -282,11 +282,27 @@ int cli_exit_for_error(int err)
     }
 }
 
+const char *cli_client_error(const rscp_client *c, int err)
+{
+    /* The client's detail starts with the message of its error code. */
+    const char *detail = c ? rscp_client_errstr(c) : NULL;
+    return detail && *detail ? detail : rscp_strerror(err);
+}
+
 int cli_connect(struct cli_conn *c, rscp_client **out)
 {
     struct rscp_client_config cfg;
     rscp_client_config_init(&cfg);
-    cfg.host = c->host;
+    /* "[2001:db8::1]" as in URLs: the address without the brackets. */
+    char host[256];
+    size_t hl = strlen(c->host);
+    if (hl >= 2 && hl < sizeof host && c->host[0] == '[' && c->host[hl - 1] == ']') {
+        memcpy(host, c->host + 1, hl - 2);
+        host[hl - 2] = '\0';
+        cfg.host = host;
+    } else {
+        cfg.host = c->host;
+    }
     cfg.port = (uint16_t)(c->port ? c->port : RSCP_DEFAULT_PORT);
     cfg.user = c->user;
     cfg.password = c->password;
@@ -303,9 +319,7 @@ int cli_connect(struct cli_conn *c, rscp_client **out)
     }
     rc = rscp_client_connect(cl);
     if (rc < 0) {
-        const char *detail = rscp_client_errstr(cl);
-        cli_error("%s:%u: %s%s%s", c->host, (unsigned)cfg.port, rscp_strerror(rc),
-                  detail && *detail ? ": " : "", detail ? detail : "");
+        cli_error("%s", cli_client_error(cl, rc));
         rscp_client_free(cl);
         return cli_exit_for_error(rc);
     }
@@ -326,9 +340,7 @@ int cli_request(rscp_client *c, int (*fill)(void *ctx, struct rscp_builder *b), 
     }
     rc = rscp_client_request_send(c, &b, reply);
     if (rc < 0) {
-        const char *detail = rscp_client_errstr(c);
-        cli_error("request failed: %s%s%s", rscp_strerror(rc), detail && *detail ? ": " : "",
-                  detail ? detail : "");
+        cli_error("request failed: %s", cli_client_error(c, rc));
         return cli_exit_for_error(rc);
     }
     return 0;
