@@ -1,6 +1,8 @@
 /* rscp_crc32 against zlib's crc32(): every length 0..2000 at every
  * alignment, random start values and chaining, large buffers (the folding
- * path), the peer frame vectors, and the generated slicing tables. */
+ * paths), the dispatch thresholds, the 128- and 256-bit folding functions
+ * called directly, the peer frame vectors, and the generated slicing
+ * tables. */
 #include "harness.h"
 #include "crypto/crc32.h"
 #include "rscp/frame.h"
@@ -74,8 +76,55 @@ static void every_length(const uint8_t *buf)
         if (len >= 64 && len % 16 == 0 && rscp_crypto_crc32_pclmul_available() &&
             rscp_crypto_crc32_pclmul(0xabcdefu, buf + 5, len) != zcrc(0xabcdefu, buf + 5, len) && bad++ < 5)
             FAIL("pclmul crc differs from zlib");
+        if (len >= 64 && len % 16 == 0 && rscp_crypto_crc32_vpclmul_available() &&
+            rscp_crypto_crc32_vpclmul(0x5eedu, buf + 9, len) != zcrc(0x5eedu, buf + 9, len) && bad++ < 5)
+            FAIL("vpclmul crc differs from zlib");
     }
     CHECK_INT(bad, 0);
+}
+
+/* The dispatch of rscp_crc32(): tables below 128 bytes, 128-bit folding
+ * from 128, 256-bit folding from 256 (on the 16-byte-aligned part; the
+ * tail goes through the tables). Every length around both thresholds, at
+ * every alignment and with a tail of every size, and each folding path
+ * called directly at its smallest lengths (64, 80, ...) with the start
+ * values 0 and 0xFFFFFFFF. */
+static void thresholds(const uint8_t *buf)
+{
+    static const size_t edges[] = {64, 128, 256};
+    unsigned bad = 0;
+    for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+        for (size_t len = edges[e] - 17; len <= edges[e] + 33; len++) {
+            for (size_t off = 0; off < 32; off++) {
+                uint32_t start = (uint32_t)(off * 0x9E3779B9u);
+                if (rscp_crc32(start, buf + off, len) != zcrc(start, buf + off, len) && bad++ < 5)
+                    FAIL("crc differs from zlib at a dispatch threshold");
+            }
+        }
+    }
+    for (size_t len = 64; len <= 320; len += 16) {
+        for (int s = 0; s < 2; s++) {
+            uint32_t start = s ? 0xFFFFFFFFu : 0;
+            uint32_t want = zcrc(start, buf + 1, len);
+            if (rscp_crypto_crc32_pclmul_available() && rscp_crypto_crc32_pclmul(start, buf + 1, len) != want &&
+                bad++ < 5)
+                FAIL("pclmul crc differs from zlib at its smallest lengths");
+            if (rscp_crypto_crc32_vpclmul_available() && rscp_crypto_crc32_vpclmul(start, buf + 1, len) != want &&
+                bad++ < 5)
+                FAIL("vpclmul crc differs from zlib at its smallest lengths");
+        }
+    }
+    CHECK_INT(bad, 0);
+    /* the folding paths at a guard page: no read past len */
+    for (size_t len = 64; len <= 512; len += 16) {
+        uint8_t *g = th_guard_copy(buf, len);
+        uint32_t want = zcrc(3, buf, len);
+        if (rscp_crypto_crc32_pclmul_available())
+            CHECK_INT(rscp_crypto_crc32_pclmul(3, g, len), want);
+        if (rscp_crypto_crc32_vpclmul_available())
+            CHECK_INT(rscp_crypto_crc32_vpclmul(3, g, len), want);
+        th_guard_free(g, len);
+    }
 }
 
 static void chaining(const uint8_t *buf, size_t size)
@@ -131,6 +180,8 @@ int main(void)
     th_seed(0xc3c32u);
     if (!rscp_crypto_crc32_pclmul_available())
         printf("SKIPPED: PCLMULQDQ path (not available on this CPU/build)\n");
+    if (!rscp_crypto_crc32_vpclmul_available())
+        printf("SKIPPED: 256-bit VPCLMULQDQ path (not available on this CPU/build)\n");
     enum { SIZE = (1 << 20) + 64 };
     uint8_t *buf = malloc(SIZE);
     for (size_t i = 0; i < SIZE; i++)
@@ -138,6 +189,7 @@ int main(void)
     tables_regenerate();
     known();
     every_length(buf);
+    thresholds(buf);
     chaining(buf, SIZE);
     guarded(buf);
     large(buf, SIZE);
