@@ -45,7 +45,8 @@ static void usage(FILE *f)
             "  --speed X          simulated seconds per real second (default 1)\n"
             "  --start TIME       simulated start: Unix seconds, YYYY-MM-DD[THH:MM[:SS]][Z]\n"
             "                     (device-local time unless Z), or \"now\" (default)\n"
-            "  --pm-index N       index of the root power meter, 0 or 6 (default 0)\n"
+            "  --pm-index N       index of the root power meter, 0..15; devices use 0 or 6\n"
+            "                     (default 0)\n"
             "  --batteries N      battery strings, 1..4 (default 1)\n"
             "  --trackers N       PV trackers, 1..4 (default 2)\n"
             "\n"
@@ -222,7 +223,7 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
         case O_START: *start_arg = val; break;
         case O_PM_INDEX:
             if (!parse_u64(val, 15, &u))
-                return usage_error("invalid power meter index", val);
+                return usage_error("invalid power meter index (0..15)", val);
             o->pm_root_index = (unsigned)u;
             break;
         case O_BATTERIES:
@@ -241,6 +242,11 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
         default:
             if (!parse_u64(val, UINT32_MAX, &u))
                 return usage_error("invalid number", val);
+            /* 0 would silently turn the fault off (--delay 0 is harmless). */
+            if (u == 0 && def->id != O_DELAY)
+                return usage_error("this fault needs a count of at least 1", a);
+            if (def->id == O_COALESCE && u < 2)
+                return usage_error("--coalesce needs at least 2 frames", val);
             switch (def->id) {
             case O_DELAY: o->faults.delay_ms = (uint32_t)u; break;
             case O_STALL: o->faults.stall_after = (uint32_t)u; break;
@@ -298,7 +304,9 @@ int sim_command(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    printf("listening on %s:%u\n", o.bind ? o.bind : "127.0.0.1", (unsigned)rscp_server_port(r->server));
+    const char *host = o.bind ? o.bind : "127.0.0.1";
+    bool v6 = strchr(host, ':') != NULL; /* an IPv6 address: [::1]:5033 */
+    printf("listening on %s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)rscp_server_port(r->server));
     fflush(stdout);
     fprintf(stderr, "rscp sim: seed %" PRIu64 ", speed %g, start %.0f, root meter at PM index %u\n", o.seed,
             r->clock.speed, r->clock.start, o.pm_root_index);

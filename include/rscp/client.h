@@ -76,8 +76,8 @@ RSCP_API void rscp_client_free(rscp_client *c);
 /* Resolve, connect (IPv4 or IPv6) and authenticate, within
  * connect_timeout_ms. Closes an existing connection first; starts with
  * fresh IVs. Returns 0, or RSCP_ERR_RESOLVE, _CONNECT, _TIMEOUT, _AUTH
- * (user/password refused), _KEY (closed or garbage during authentication:
- * probably a wrong RSCP key), _CLOSED, _PROTOCOL, _IO, _NOMEM. The detail is
+ * (user/password refused), _KEY (closed before any byte of the reply, or
+ * garbage, during authentication: probably a wrong RSCP key), _CLOSED, _PROTOCOL, _IO, _NOMEM. The detail is
  * in rscp_client_errstr(). */
 RSCP_API int rscp_client_connect(rscp_client *c);
 

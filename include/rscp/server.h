@@ -54,8 +54,9 @@ typedef int (*rscp_request_handler)(void *ctx, const struct rscp_session_info *s
  * waits for each reply before the next request (rscp_client) sees with:
  *   delay_ms > its io timeout, stall_after, drop_frame, coalesce > 1:
  *                           RSCP_ERR_TIMEOUT
- *   close_after, reset:     RSCP_ERR_CLOSED (RSCP_ERR_KEY when it hits the
- *                           authentication reply)
+ *   close_after, reset:     RSCP_ERR_CLOSED (also inside the authentication
+ *                           reply: only a close before any byte of it looks
+ *                           like a wrong key, RSCP_ERR_KEY)
  *   corrupt_crc:            RSCP_ERR_CRC
  *   refuse_auth:            RSCP_ERR_AUTH
  *   chunk:                  nothing (replies arrive in pieces)

@@ -177,8 +177,13 @@ static bool authenticating(const rscp_client *c)
 
 static int closed_by_peer(rscp_client *c, const char *how)
 {
-    if (authenticating(c))
+    /* A device closes at once, without a byte, on a frame it cannot decrypt;
+     * a close after part of the reply is a broken connection. */
+    if (authenticating(c) && c->reply_bytes == 0)
         return rscp_net_client_fail(c, RSCP_ERR_KEY, "%s %s during authentication: check the RSCP key", c->peer, how);
+    if (authenticating(c))
+        return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s %s during authentication (%llu bytes of its reply received)",
+                                    c->peer, how, (unsigned long long)c->reply_bytes);
     return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s %s (%llu bytes of the reply received)", c->peer, how,
                                 (unsigned long long)c->reply_bytes);
 }
