@@ -14,6 +14,7 @@
 
 #include "codec/internal.h"
 #include "rscp/error.h"
+#include "util/wipe.h"
 
 #define READER_BUF_SIZE (RSCP_MAX_WIRE_SIZE + RSCP_CIPHER_BLOCK_SIZE)
 
@@ -51,6 +52,8 @@ void rscp_reader_free(rscp_reader *r)
 {
     if (!r)
         return;
+    /* decrypted frames may hold passwords (an authentication request) */
+    rscp_util_wipe(r->buf, READER_BUF_SIZE);
     free(r->buf);
     free(r);
 }

@@ -7,6 +7,7 @@
 
 #include "crypto/rijndael.h"
 #include "rscp/error.h"
+#include "util/wipe.h"
 
 struct rscp_cipher {
     struct rscp_rijndael_key key;
@@ -14,14 +15,6 @@ struct rscp_cipher {
     uint8_t iv[2][RSCP_IV_SIZE];
     int impl;
 };
-
-/* A memset the compiler may not drop as a dead store. */
-static void wipe(void *p, size_t n)
-{
-    volatile uint8_t *v = p;
-    while (n--)
-        *v++ = 0;
-}
 
 void rscp_key_derive(const void *pw, size_t len, uint8_t key[RSCP_KEY_SIZE])
 {
@@ -99,7 +92,7 @@ void rscp_cipher_free(rscp_cipher *c)
 {
     if (c == NULL)
         return;
-    wipe(c, sizeof *c);
+    rscp_util_wipe(c, sizeof *c);
     free(c);
 }
 
