@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# Every fault option of `rscp sim`, end to end with the rscp tool over TCP:
+# the right exit code and message within the deadline, and `live --watch`
+# reconnecting (fresh IVs, fresh authentication) and reporting the gap.
+# Also: device busy errors, Ctrl-C, the watch schedule, settings precedence
+# (options > environment > config file), IPv6, terminal output, and that no
+# secret appears in any output.
+# Usage: bash test_cli_faults.sh BUILD_DIR SOURCE_DIR
+set -u
+BUILD=${1:?build dir}
+RSCP="$BUILD/rscp"
+TMP=$(mktemp -d)
+SIM_PIDS=()
+cleanup() {
+    for p in "${SIM_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+
+# run NAME CMD...: runs CMD with stdout/stderr in $TMP/NAME.{out,err}; sets RC
+# and MS (elapsed milliseconds).
+run() {
+    local name=$1; shift
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+    RC=$?
+    t1=$(date +%s%N)
+    MS=$(((t1 - t0) / 1000000))
+}
+# expect NAME RC MAX_MS CMD...
+expect() {
+    local name=$1 want=$2 max=$3; shift 3
+    run "$name" "$@"
+    if [ "$RC" -eq "$want" ] && [ "$MS" -le "$max" ]; then ok
+    else bad "$name: exit $RC in $MS ms, want $want within $max ms"; sed 's/^/    /' "$TMP/$name.err" >&2; fi
+}
+lines() { wc -l <"$1" | tr -d ' '; }
+has() { grep -q -- "$2" "$TMP/$1"; }
+
+[ -x "$RSCP" ] || { echo "no $RSCP"; exit 1; }
+
+SECRET_PW=pw-Fault-7f3a9c
+SECRET_KEY=key-Fault-41d2e8
+export RSCP_USER=fault-user RSCP_PASSWORD=$SECRET_PW RSCP_KEY=$SECRET_KEY RSCP_HOST=127.0.0.1
+export HOME="$TMP/home" XDG_CONFIG_HOME=
+mkdir -p "$HOME"
+unset RSCP_CONFIG RSCP_TIMEOUT RSCP_PORT
+
+# start_sim NAME ARGS...: a simulator on a free port; sets PORT
+start_sim() {
+    local name=$1; shift
+    "$RSCP" sim --port 0 "$@" >"$TMP/sim-$name.log" 2>&1 &
+    SIM_PIDS+=($!)
+    PORT=
+    for _ in $(seq 100); do
+        PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sim-$name.log" | head -1)
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "simulator $name did not start:" >&2
+    cat "$TMP/sim-$name.log" >&2
+    exit 1
+}
+
+T=800          # --timeout of the clients (ms)
+DEADLINE=2500  # one command with one timeout: T plus slack for loaded machines
+
+# ---- one-shot commands: exit code, message and deadline per fault ------------------
+start_sim plain
+expect plain 0 $DEADLINE "$RSCP" live --json --port "$PORT" --timeout $T
+
+start_sim delay-short --delay 200
+expect delay-short 0 $DEADLINE "$RSCP" live --json --port "$PORT" --timeout 2000
+start_sim delay-long --delay 5000
+expect delay-long 5 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "delay: timeout message" has delay-long.err "timed out"
+
+# the authentication reply is 32 bytes: 100 stops inside the first reply
+start_sim stall --stall-after 100
+expect stall 5 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "stall: names the bytes received" has stall.err "68 bytes received"
+start_sim stall-auth --stall-after 10
+expect stall-auth 5 $DEADLINE "$RSCP" info --port "$PORT" --timeout $T
+
+start_sim close --close-after 100
+expect close 3 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "close: message" has close.err "closed the connection"
+start_sim close-auth --close-after 10
+expect close-auth 3 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "close inside the auth reply is not blamed on the key" bash -c "! grep -qi 'RSCP key' '$TMP/close-auth.err'"
+
+start_sim reset --reset
+expect reset 3 $DEADLINE "$RSCP" get EMS.REQ_POWER_PV --port "$PORT" --timeout $T
+check "reset: message" has reset.err "reset the connection"
+
+start_sim chunk --chunk 1
+expect chunk 0 $DEADLINE "$RSCP" get --json 'BAT.REQ_DATA{BAT.INDEX=0,BAT.REQ_RSOC,BAT.REQ_DCB_COUNT}' --port "$PORT" --timeout $T
+check "chunk 1: whole reply" python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert len(j['blocks'][0]['value']) == 3" "$TMP/chunk.out"
+expect chunk-watch 0 10000 "$RSCP" live --json --watch 0.1 --count 3 --port "$PORT" --timeout $T
+check "chunk 1: three readings" test "$(lines "$TMP/chunk-watch.out")" -eq 3
+
+# a client that waits for each reply never completes a held pair: a timeout
+start_sim coalesce --coalesce 2
+expect coalesce 5 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+
+start_sim crc --corrupt-crc
+expect crc 6 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "crc: message" has crc.err "CRC-32 mismatch"
+
+start_sim drop --drop-frame 1
+expect drop 5 $DEADLINE "$RSCP" info --port "$PORT" --timeout $T
+
+start_sim refuse --refuse-auth
+expect refuse 4 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
+check "refused: message" has refuse.err "user name or password"
+expect refuse-watch 4 $DEADLINE "$RSCP" live --watch 0.2 --port "$PORT" --timeout $T
+
+start_sim busy --busy-every 1
+for cmd in live info "history day" "get EMS.REQ_POWER_PV"; do
+    n=busy-${cmd%% *}
+    # shellcheck disable=SC2086
+    expect "$n" 1 $DEADLINE "$RSCP" $cmd --port "$PORT" --timeout $T
+    check "$n: names the busy error" grep -q "AGAIN" "$TMP/$n.out" "$TMP/$n.err"
+done
+check "history: busy, not a protocol error" bash -c "! grep -q 'malformed' '$TMP/busy-history.err'"
+expect busy-json 1 $DEADLINE "$RSCP" live --json --port "$PORT" --timeout $T
+check "busy: JSON counts the error" python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['device_errors'] == 1 and j['pv'] is None" "$TMP/busy-json.out"
+check "busy: get prints the error block" has busy-get.out "GENERAL_ERROR.*AGAIN"
+
+# ---- live --watch survives connection faults ------------------------------------------
+# Each reading after a reconnect has device_errors 0: the simulator only answers
+# after a fresh authentication, and only decrypts with fresh IVs.
+watch_ok() {
+    local name=$1
+    check "$name: four readings" test "$(lines "$TMP/$name.out")" -eq 4
+    check "$name: readings are complete" python3 -c "
+import json, sys
+for l in open(sys.argv[1]):
+    j = json.loads(l)
+    assert j['device_errors'] == 0 and j['pv'] is not None, j
+" "$TMP/$name.out"
+    check "$name: reports the loss" has "$name.err" "connection lost"
+    check "$name: reports the gap" has "$name.err" "reconnected: no reading for"
+}
+start_sim w-close --close-after 400
+expect w-close 0 15000 "$RSCP" live --json --watch 0.2 --count 4 --port "$PORT" --timeout $T
+watch_ok w-close
+start_sim w-stall --stall-after 400
+expect w-stall 0 15000 "$RSCP" live --json --watch 0.2 --count 4 --port "$PORT" --timeout $T
+watch_ok w-stall
+start_sim w-drop --drop-frame 2
+expect w-drop 0 15000 "$RSCP" live --json --watch 0.2 --count 4 --port "$PORT" --timeout $T
+watch_ok w-drop
+check "w-drop: counts the missed readings" grep -Eq "\(([1-9][0-9]*) readings? missed\)" "$TMP/w-drop.err"
+start_sim w-busy --busy-every 2
+expect w-busy 1 15000 "$RSCP" live --json --watch 0.1 --count 4 --port "$PORT" --timeout $T
+check "w-busy: four readings, two busy" python3 -c "
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+assert [j['device_errors'] for j in ls] == [0, 1, 0, 1], ls
+" "$TMP/w-busy.out"
+
+# a simulator that resets every request: the watch keeps trying with growing
+# delays until it is stopped; then it exits with the connection error
+start_sim w-reset --reset
+"$RSCP" live --json --watch 0.2 --port "$PORT" --timeout $T >"$TMP/w-reset.out" 2>"$TMP/w-reset.err" &
+wpid=$!
+sleep 2.5
+kill -TERM $wpid
+wait $wpid
+rc=$?
+check "w-reset: exit 3 after the stop, got $rc" test $rc -eq 3
+check "w-reset: no readings" test "$(lines "$TMP/w-reset.out")" -eq 0
+check "w-reset: several attempts" test "$(grep -c 'request failed' "$TMP/w-reset.err")" -ge 3
+check "w-reset: delays grow" python3 -c "
+import re, sys
+d = [float(x) for x in re.findall(r'next attempt in ([0-9.]+) s', open(sys.argv[1]).read())]
+assert len(d) >= 2 and d[-1] > d[0] and max(d) <= 30, d
+" "$TMP/w-reset.err"
+
+# the simulator goes away and comes back on the same port
+start_sim w-back
+BACK=$PORT
+BACKPID=${SIM_PIDS[-1]}
+"$RSCP" live --json --watch 0.2 --port "$BACK" --timeout $T >"$TMP/w-back.out" 2>"$TMP/w-back.err" &
+wpid=$!
+sleep 0.7
+kill "$BACKPID"; wait "$BACKPID" 2>/dev/null
+sleep 1.2
+"$RSCP" sim --port "$BACK" >"$TMP/sim-back2.log" 2>&1 &
+SIM_PIDS+=($!)
+sleep 2.5
+kill -INT $wpid
+wait $wpid
+rc=$?
+check "w-back: exit 0 after Ctrl-C, got $rc" test $rc -eq 0
+check "w-back: reports the refused reconnects" has w-back.err "Connection refused"
+check "w-back: reports the gap" has w-back.err "reconnected: no reading for"
+check "w-back: readings before and after" python3 -c "
+import json, sys
+ts = [json.loads(l)['seconds'] for l in open(sys.argv[1])]
+gaps = [b - a for a, b in zip(ts, ts[1:])]
+assert len(ts) >= 4 and max(gaps) >= 1, ts
+" "$TMP/w-back.out"
+
+# ---- schedule and stopping --------------------------------------------------------------
+start_sim sched
+expect sched 0 5000 "$RSCP" live --json --watch 0.25 --count 5 --port "$PORT" --timeout $T
+check "schedule: 5 readings in about 1 s" test "$MS" -ge 950 -a "$MS" -le 2000
+check "schedule: readings 0.25 s apart" python3 -c "
+import json, sys
+t = [j['seconds'] + j['nanoseconds'] / 1e9 for j in map(json.loads, open(sys.argv[1]))]
+assert len(t) == 5 and all(0.15 <= b - a <= 0.4 for a, b in zip(t, t[1:])), t
+" "$TMP/sched.out"
+# Ctrl-C while a reply is awaited: out at once, readings so far intact
+start_sim slow --delay 1500
+"$RSCP" live --json --watch 0.1 --port "$PORT" --timeout 5000 >"$TMP/int.out" 2>"$TMP/int.err" &
+wpid=$!
+for _ in $(seq 100); do [ -s "$TMP/int.out" ] && break; sleep 0.05; done
+sleep 0.3
+t0=$(date +%s%N)
+kill -INT $wpid
+wait $wpid
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "Ctrl-C during a request: exit 0, got $rc" test $rc -eq 0
+check "Ctrl-C during a request: within 500 ms, took $ms" test $ms -le 500
+check "Ctrl-C: the first reading is whole" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$TMP/int.out"
+
+# ---- terminal and pipe ------------------------------------------------------------------
+start_sim tty
+expect pipe 0 5000 "$RSCP" live --watch 0.1 --count 2 --port "$PORT"
+check "piped: no terminal control sequences" bash -c "! grep -q $'\e' '$TMP/pipe.out'"
+check "piped: two tables" test "$(grep -c '^Reading at' "$TMP/pipe.out")" -eq 2
+if script -qec true /dev/null >/dev/null 2>&1; then
+    TERM=xterm script -qec "'$RSCP' live --watch 0.1 --count 2 --port $PORT" /dev/null >"$TMP/tty.out" 2>&1
+    check "terminal: each table redraws the screen" test "$(grep -c $'\e\[H' "$TMP/tty.out")" -eq 2
+fi
+
+# ---- settings: options > environment > config file ------------------------------------------
+start_sim cfg
+mkdir -p "$HOME/.config/rscp"
+CFG="$HOME/.config/rscp/config"
+printf 'host = 127.0.0.2\nport = 1\nuser = fault-user\npassword = "%s"\nkey = %s\ncolour = blue\n' \
+    "$SECRET_PW" "$SECRET_KEY" >"$CFG"
+chmod 644 "$CFG"
+expect cfg-env 0 $DEADLINE env RSCP_PORT="$PORT" "$RSCP" live --json
+check "config: warns about permissions" has cfg-env.err "accessible by group/others"
+check "config: warns about an unknown key" has cfg-env.err "unknown key 'colour'"
+chmod 600 "$CFG"
+expect cfg-opt 0 $DEADLINE env RSCP_PORT=1 "$RSCP" live --json --port "$PORT"
+check "config: no warning at mode 600" bash -c "! grep -q 'accessible' '$TMP/cfg-opt.err'"
+# only the config file gives the secrets
+expect cfg-only 0 $DEADLINE env -u RSCP_PASSWORD -u RSCP_KEY RSCP_PORT="$PORT" "$RSCP" live --json
+# the config file's port is used when nothing else gives one: 1 is refused
+expect cfg-port 3 $DEADLINE env -u RSCP_PORT "$RSCP" live
+expect cfg-bad 2 $DEADLINE env RSCP_CONFIG="$TMP/none" "$RSCP" live --port "$PORT"
+rm -f "$CFG"
+expect secret-opts 0 $DEADLINE env -u RSCP_PASSWORD -u RSCP_KEY "$RSCP" live --json --port "$PORT" \
+    --password "$SECRET_PW" --key "$SECRET_KEY"
+check "warns about --password" has secret-opts.err "password on the command line"
+check "warns about --key" has secret-opts.err "key on the command line"
+expect wrong-pw 4 $DEADLINE env RSCP_PASSWORD="$SECRET_PW-x" "$RSCP" live --port "$PORT"
+expect wrong-key 4 $DEADLINE env RSCP_KEY="$SECRET_KEY-x" "$RSCP" live --port "$PORT" --timeout $T
+check "wrong key: hint" has wrong-key.err "RSCP key"
+expect no-user 2 $DEADLINE env -u RSCP_USER "$RSCP" live --port "$PORT"
+
+# ---- IPv6 ---------------------------------------------------------------------------------
+if "$RSCP" sim --port 0 --bind ::1 >"$TMP/sim-v6.log" 2>&1 & then
+    SIM_PIDS+=($!)
+    for _ in $(seq 100); do grep -q "listening" "$TMP/sim-v6.log" && break; sleep 0.05; done
+    if grep -Eq '^listening on \[::1\]:[0-9]+$' "$TMP/sim-v6.log"; then
+        ok
+        V6=$(sed -n 's/^listening on \[::1\]:\([0-9]*\)$/\1/p' "$TMP/sim-v6.log")
+        expect v6 0 $DEADLINE "$RSCP" live --json --host ::1 --port "$V6"
+        expect v6-brackets 0 $DEADLINE "$RSCP" info --json --host '[::1]' --port "$V6"
+        expect v6-not-v4 3 $DEADLINE "$RSCP" live --host 127.0.0.1 --port "$V6"
+    elif grep -q "cannot listen" "$TMP/sim-v6.log"; then
+        echo "note: no IPv6 loopback, IPv6 checks skipped" >&2
+    else
+        bad "IPv6 listen line: $(cat "$TMP/sim-v6.log")"
+    fi
+fi
+
+# ---- secrets never appear in any output ------------------------------------------------------
+leaks=$(grep -l -e "$SECRET_PW" -e "$SECRET_KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*.log 2>/dev/null)
+check "no secret in any output: $leaks" test -z "$leaks"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
