@@ -267,7 +267,7 @@ static inline int rscp_block_get_string_inline(const struct rscp_block *b, const
 
 static inline int rscp_block_get_bytes_inline(const struct rscp_block *b, const uint8_t **p, size_t *len)
 {
-    static const uint8_t rscp__empty[1];
+    static const uint8_t rscp__empty[1] = {0};
     if (b->type != RSCP_TYPE_BITFIELD && b->type != RSCP_TYPE_BYTEARRAY)
         return RSCP_ERR_TYPE;
     *p = b->length ? b->value : rscp__empty;
