@@ -591,6 +591,90 @@ static void test_secrets(void)
     CHECK(strstr(got, "\"value\":\"***\"") != NULL);
 }
 
+/* Every secret tag of the dictionary, its value carried as every kind of
+ * block (string, bytes, bitfield, unknown type, fixed type with a wrong
+ * length, a container of strings), at the top level and three containers
+ * deep: no dump (text, JSON, pretty JSON, frame) shows the secret, as text
+ * or as hex, unless RSCP_DUMP_SHOW_SECRETS is given. */
+static bool dump_shows(const uint8_t *data, size_t n, unsigned flags, const char *needle)
+{
+    static const char hex_lc[] = "53336372337456616c756521", hex_uc[] = "53336372337456616C756521";
+    struct rscp_strbuf sb;
+    bool shown = false;
+    for (int kind = 0; kind < 4; kind++) {
+        rscp_strbuf_init(&sb, out_buf, sizeof out_buf);
+        int rc;
+        if (kind == 0) {
+            rc = rscp_dump_blocks(data, n, 1, flags, rscp_strbuf_sink, &sb);
+        } else if (kind == 3) {
+            struct rscp_frame f = {1, 2, true, data, (uint16_t)n};
+            rc = rscp_json_frame(&f, flags, rscp_strbuf_sink, &sb);
+        } else {
+            rc = rscp_json_blocks(data, n, flags | (kind == 2 ? RSCP_DUMP_PRETTY : 0u), rscp_strbuf_sink, &sb);
+        }
+        CHECK_INT(rc, 0);
+        CHECK(!sb.overflow);
+        if (kind > 0)
+            CHECK(json_valid(out_buf));
+        shown = shown || strstr(out_buf, needle) || strstr(out_buf, hex_lc) || strstr(out_buf, hex_uc);
+    }
+    return shown;
+}
+
+static void test_secrets_everywhere(void)
+{
+    static const char secret[] = "S3cr3tValue!";
+    const size_t slen = sizeof secret - 1;
+    unsigned tags = 0, leaks = 0, hidden = 0;
+    for (size_t i = 0; i < rscp_tag_count(); i++) {
+        const struct rscp_tag_info *t = rscp_tag_at(i);
+        if (!t->secret)
+            continue;
+        tags++;
+        for (int form = 0; form < 6; form++) {
+            for (int deep = 0; deep < 2; deep++) {
+                uint8_t buf[256];
+                struct rscp_builder b;
+                rscp_builder_init(&b, buf, sizeof buf);
+                if (deep) { /* inside three containers of ordinary tags */
+                    rscp_put_container_open(&b, 0x01840000u);
+                    rscp_put_container_open(&b, 0x03840000u);
+                    rscp_put_container_open(&b, 0x0E840000u);
+                    rscp_put_int32(&b, 0x01800001u, 7);
+                }
+                switch (form) {
+                case 0: rscp_put_string(&b, t->id, secret, slen); break;
+                case 1: rscp_put_bytes(&b, t->id, secret, slen); break;
+                case 2: rscp_put_bitfield(&b, t->id, secret, slen); break;
+                case 3: rscp_put_raw(&b, t->id, 0x42, secret, slen); break;
+                case 4: rscp_put_raw(&b, t->id, RSCP_TYPE_INT64, secret, slen); break;
+                default:
+                    rscp_put_container_open(&b, t->id);
+                    rscp_put_string(&b, 0x0A000001u, secret, slen);
+                    rscp_put_container_close(&b);
+                    break;
+                }
+                if (deep) {
+                    rscp_put_container_close(&b);
+                    rscp_put_container_close(&b);
+                    rscp_put_container_close(&b);
+                }
+                size_t n = 0;
+                CHECK_INT(rscp_builder_finish(&b, &n), 0);
+                uint8_t *g = th_guard_copy(buf, n);
+                if (dump_shows(g, n, 0, "S3cr3t") && leaks++ < 5)
+                    fprintf(stderr, "secret of %s (form %d, deep %d) shown\n", t->name, form, deep);
+                if (dump_shows(g, n, RSCP_DUMP_SHOW_SECRETS, "S3cr3t"))
+                    hidden++; /* shown on request */
+                th_guard_free(g, n);
+            }
+        }
+    }
+    CHECK(tags >= 19);
+    CHECK_INT(leaks, 0);
+    CHECK_INT(hidden, tags * 12);
+}
+
 /* ---- numbers -------------------------------------------------------------- */
 
 static void put_one_raw(uint8_t *buf, size_t cap, size_t *len, uint8_t type, const void *v, size_t vlen)
@@ -1116,6 +1200,7 @@ int main(void)
     test_frames();
     test_nested_text();
     test_secrets();
+    test_secrets_everywhere();
     test_integer_extremes();
     test_floats();
     test_strings();
