@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define MAX_FIELDS 8
 
@@ -147,6 +148,84 @@ static bool id_known(const uint32_t *ids, size_t n, uint32_t id)
 }
 
 /* ---- main --------------------------------------------------------------------- */
+
+/* ---- speed ----------------------------------------------------------------- */
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Nanoseconds per lookup of the i-th entry's name (in the form `form`) and
+ * of its id: the best of several runs. */
+static void time_entry(size_t i, int form, double *by_name, double *by_id)
+{
+    const struct rscp_tag_info *t = rscp_tag_at(i);
+    char name[160];
+    if (form == 0) {
+        snprintf(name, sizeof name, "%s", t->name);
+    } else {
+        snprintf(name, sizeof name, "%s%s", form == 2 ? "tag_" : "", t->name);
+        for (char *p = name; *p; p++)
+            *p = *p == '.' ? '_' : (char)(form == 2 ? *p | 0x20 : *p);
+    }
+    enum { REPS = 2000 };
+    *by_name = *by_id = 1e30;
+    volatile uint32_t sink = 0;
+    for (int run = 0; run < 5; run++) {
+        double t0 = now_ns();
+        for (int k = 0; k < REPS; k++) {
+            uint32_t id = 0;
+            rscp_tag_lookup(name, &id);
+            sink += id;
+        }
+        double t1 = now_ns();
+        for (int k = 0; k < REPS; k++)
+            sink += (uint32_t)(rscp_tag_name(t->id) != NULL);
+        double t2 = now_ns();
+        if ((t1 - t0) / REPS < *by_name)
+            *by_name = (t1 - t0) / REPS;
+        if ((t2 - t1) / REPS < *by_id)
+            *by_id = (t2 - t1) / REPS;
+    }
+    (void)sink;
+}
+
+/* Lookups take about the same time for the first and the last entry, and
+ * far less than a scan of all names would: no linear search. */
+static void test_speed(void)
+{
+    size_t last = rscp_tag_count() - 1;
+    double worst_ratio_name = 0, worst_ratio_id = 0, worst_name = 0, worst_id = 0;
+    for (int form = 0; form < 3; form++) {
+        double n0, i0, n1, i1;
+        time_entry(0, form, &n0, &i0);
+        time_entry(last, form, &n1, &i1);
+        double rn = n1 > n0 ? n1 / n0 : n0 / n1, ri = i1 > i0 ? i1 / i0 : i0 / i1;
+        worst_ratio_name = rn > worst_ratio_name ? rn : worst_ratio_name;
+        worst_ratio_id = ri > worst_ratio_id ? ri : worst_ratio_id;
+        worst_name = n0 > worst_name ? n0 : n1 > worst_name ? n1 : worst_name;
+        worst_id = i0 > worst_id ? i0 : i1 > worst_id ? i1 : worst_id;
+    }
+    /* a scan of the whole dictionary per call, comparing names */
+    double t0 = now_ns();
+    volatile size_t hits = 0;
+    const char *want = rscp_tag_at(last)->name;
+    for (int k = 0; k < 20; k++)
+        for (size_t i = 0; i < rscp_tag_count(); i++)
+            hits += strcasecmp(rscp_tag_at(i)->name, want) == 0;
+    double scan = (now_ns() - t0) / 20;
+    CHECK_INT(hits, 20);
+    printf("lookup: name -> id %.0f ns, id -> name %.0f ns (worst of first/last entry, 3 name forms); "
+           "last/first ratio %.2f / %.2f; a linear scan takes %.0f ns\n",
+           worst_name, worst_id, worst_ratio_name, worst_ratio_id, scan);
+    CHECK(worst_ratio_name < 8.0);
+    CHECK(worst_ratio_id < 8.0);
+    CHECK(worst_name * 10 < scan);
+    CHECK(worst_id * 10 < scan);
+}
 
 int main(void)
 {
@@ -450,6 +529,8 @@ int main(void)
     }
     CHECK_INT(secret_count, secrets.rows);
     CHECK(secret_count >= 2);
+
+    test_speed();
 
     free(under_target);
     free(by_under);
