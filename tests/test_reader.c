@@ -461,6 +461,27 @@ static void test_limits(void)
     }
     free(f6);
 
+    /* depth: a container in a container needs max_depth 2; the limit stays
+     * set across a reset */
+    uint8_t nested[64];
+    struct rscp_builder b;
+    struct rscp_timestamp ts = {1, 0};
+    rscp_builder_begin_frame(&b, nested, sizeof nested, &ts, true);
+    rscp_put_container_open(&b, 0x03040000u);
+    rscp_put_container_open(&b, 0x03040001u);
+    rscp_put_none(&b, 0x03000001u);
+    rscp_put_container_close(&b);
+    rscp_put_container_close(&b);
+    CHECK_INT(rscp_builder_finish(&b, &n), 0);
+    for (uint32_t depth = 1; depth <= 3; depth++) {
+        l = rscp_limits_default();
+        l.max_depth = depth;
+        CHECK_INT(rscp_reader_set_limits(r, &l), 0);
+        rscp_reader_reset(r);
+        CHECK_INT(rscp_reader_feed(r, nested, n), n);
+        CHECK_INT(rscp_reader_next(r, &f), depth == 1 ? RSCP_ERR_DEPTH : 1);
+    }
+
     /* "00 10" frames only with the lenient flag */
     uint8_t *f8 = th_unhex("e3dc00102b6adf64000000000000000008000100860301010001", &n);
     rscp_reader_reset(r);
