@@ -38,7 +38,8 @@ long cli_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, char *e
             if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F)
                 snprintf(err, errcap, "invalid hex character '%c' at character offset %zu", c, i);
             else
-                snprintf(err, errcap, "invalid byte 0x%02x at character offset %zu", (unsigned char)c, i);
+                snprintf(err, errcap, "invalid byte 0x%02x at character offset %zu (raw bytes? use --binary)",
+                         (unsigned char)c, i);
             return -1;
         }
         if (hi < 0) {

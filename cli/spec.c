@@ -144,7 +144,14 @@ static int item(struct spec *s, struct rscp_builder *b)
         type = rscp_type_from_name(tname);
         if (type < 0) {
             s->p = t_at;
-            return fail(s, "unknown type");
+            char msg[320];
+            int n = snprintf(msg, sizeof msg, "unknown type '%s' (one of", tname);
+            for (int t = 0; t < 256 && n > 0 && (size_t)n < sizeof msg; t++)
+                if (rscp_type_is_known(t))
+                    n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", rscp_type_name(t));
+            if (n > 0 && (size_t)n < sizeof msg - 1)
+                snprintf(msg + n, sizeof msg - (size_t)n, ")");
+            return fail(s, msg);
         }
         explicit_type = true;
         skip_sp(s);
