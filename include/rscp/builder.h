@@ -1,6 +1,7 @@
 /* librscp: writing data blocks and frames straight into a caller's buffer.
  * Pure; no heap, no clock (the caller passes the frame's timestamp; see
- * rscp_timestamp_now() in clock.h for the current time).
+ * rscp_timestamp_now() in clock.h for the current time). A builder is used
+ * by one thread at a time; distinct builders are independent.
  *
  *     uint8_t buf[512];
  *     struct rscp_builder b;
@@ -45,26 +46,33 @@ struct rscp_builder {
 RSCP_BEGIN_DECLS
 
 /* Start writing bare data blocks (no frame header) into buf[0..cap).
- * The builder borrows buf until rscp_builder_finish(). */
+ * The builder borrows buf until rscp_builder_finish(). buf may be NULL (cap
+ * is then taken as 0: every put fails with RSCP_ERR_NOSPACE). */
 RSCP_API void rscp_builder_init(struct rscp_builder *b, void *buf, size_t cap);
 
 /* Start a frame: writes the 18-byte header (magic, control word version 1
  * with the CRC flag when crc is true, the timestamp) and reserves the data.
- * Returns 0, RSCP_ERR_NOSPACE (cap < header), or RSCP_ERR_ARG
- * (ts->nanoseconds >= 1e9). The error is also kept in the builder. */
+ * Returns 0, RSCP_ERR_NOSPACE (cap < header), or RSCP_ERR_ARG (ts NULL or
+ * ts->nanoseconds >= 1e9). The error is also kept in the builder. The
+ * builder borrows buf until rscp_builder_finish(). */
 RSCP_API int rscp_builder_begin_frame(struct rscp_builder *b, void *buf, size_t cap,
                                       const struct rscp_timestamp *ts, bool crc);
 
-/* Finish: in frame mode fix the data length and append the CRC-32.
- * *out_len (may be NULL) gets the total bytes written.
- * Returns 0 or the sticky error; RSCP_ERR_STATE when a container is still
- * open; RSCP_ERR_VALUE_TOO_LONG when the frame data exceeds 65,535 bytes. */
+/* Finish: in frame mode fix the data length and append the CRC-32 (when
+ * the frame was begun with crc; RSCP_ERR_NOSPACE if its 4 bytes do not
+ * fit). On success buf[0..*out_len) holds the complete frame or blocks;
+ * *out_len (may be NULL) gets the total bytes written. Returns 0 or the
+ * sticky error; RSCP_ERR_STATE (not sticky) when a container is still open;
+ * RSCP_ERR_VALUE_TOO_LONG when the frame data exceeds 65,535 bytes. A
+ * second call returns the same length without writing again. */
 RSCP_API int rscp_builder_finish(struct rscp_builder *b, size_t *out_len);
 
 /* The sticky error (0 if none). */
 RSCP_API int rscp_builder_error(const struct rscp_builder *b);
 
-/* Scalar blocks. Each returns 0 or the (sticky) error: RSCP_ERR_NOSPACE. */
+/* Scalar blocks. Each returns 0 or the (sticky) error: RSCP_ERR_NOSPACE
+ * when the block does not fit (nothing is written). Values are stored
+ * little-endian; floats as their IEEE-754 bits (-0.0, NaN payloads kept). */
 RSCP_API int rscp_put_none(struct rscp_builder *b, uint32_t tag);
 RSCP_API int rscp_put_bool(struct rscp_builder *b, uint32_t tag, bool v);
 RSCP_API int rscp_put_char8(struct rscp_builder *b, uint32_t tag, int8_t v);
@@ -82,16 +90,19 @@ RSCP_API int rscp_put_timestamp(struct rscp_builder *b, uint32_t tag, int64_t se
 /* ERROR block with a device error code. */
 RSCP_API int rscp_put_error(struct rscp_builder *b, uint32_t tag, uint32_t code);
 
-/* Variable-length values; s/p may be NULL when len is 0.
- * RSCP_ERR_VALUE_TOO_LONG when len > RSCP_MAX_VALUE_LEN. */
+/* Variable-length values, copied into the buffer; s/p may be NULL when len
+ * is 0 (RSCP_ERR_ARG otherwise). RSCP_ERR_VALUE_TOO_LONG when len >
+ * RSCP_MAX_VALUE_LEN, RSCP_ERR_NOSPACE when the block does not fit. */
 RSCP_API int rscp_put_string(struct rscp_builder *b, uint32_t tag, const char *s, size_t len);
-RSCP_API int rscp_put_cstr(struct rscp_builder *b, uint32_t tag, const char *s); /* NUL-terminated s */
+RSCP_API int rscp_put_cstr(struct rscp_builder *b, uint32_t tag, const char *s); /* NUL-terminated s, not NULL */
 RSCP_API int rscp_put_bytes(struct rscp_builder *b, uint32_t tag, const void *p, size_t len);    /* BYTEARRAY */
 RSCP_API int rscp_put_bitfield(struct rscp_builder *b, uint32_t tag, const void *p, size_t len); /* BITFIELD */
 /* Any type code with raw value bytes, e.g. to re-emit an unknown type. No
  * check that len fits the type. */
 RSCP_API int rscp_put_raw(struct rscp_builder *b, uint32_t tag, uint8_t type, const void *p, size_t len);
-/* Re-emit a parsed block as it was (containers copied whole). */
+/* Re-emit a parsed block as it was (containers copied whole); blk's value
+ * must not overlap the builder's buffer past its current position. Errors
+ * as rscp_put_raw(). */
 RSCP_API int rscp_put_block(struct rscp_builder *b, const struct rscp_block *blk);
 
 /* Open a CONTAINER block; its children follow until the matching close,

@@ -39,27 +39,38 @@ struct rscp_strbuf {
 RSCP_BEGIN_DECLS
 
 /* Text dump: one line per block, indented by nesting
- * ("  EMS.POWER_PV (0x01800001) INT32 = 4687"). indent: starting level.
- * Returns 0, RSCP_ERR_IO (sink stopped) or a structure error (the blocks up to
- * the error are printed, then an "error at offset N: ..." line). */
+ * ("  EMS.POWER_PV (0x01800001) INT32 = 4687"). indent: starting level;
+ * flags: RSCP_DUMP_SHOW_SECRETS. sink is called with pieces of the output
+ * and ctx. Returns 0, RSCP_ERR_ARG (sink NULL, data NULL with len > 0),
+ * RSCP_ERR_IO (sink stopped) or a structure error (the blocks up to the
+ * error are printed, then an "error at offset N: ..." line):
+ * RSCP_ERR_TRUNCATED, RSCP_ERR_BLOCK_OVERRUN, or RSCP_ERR_DEPTH for
+ * containers nested deeper than RSCP_DEFAULT_MAX_DEPTH (also inside masked
+ * secrets, which are checked but not shown). Thread-safe; no heap. */
 RSCP_API int rscp_dump_blocks(const void *data, size_t len, unsigned indent, unsigned flags,
                               rscp_sink_fn sink, void *ctx);
 
 /* Text dump of a frame: a header line with the time and CRC flag, then
- * its blocks. */
+ * its blocks. Returns as rscp_dump_blocks() (RSCP_ERR_ARG also for f
+ * NULL). */
 RSCP_API int rscp_dump_frame(const struct rscp_frame *f, unsigned flags, rscp_sink_fn sink, void *ctx);
 
-/* JSON array of the blocks in data[0..len). Returns as rscp_dump_blocks
+/* JSON array of the blocks in data[0..len) (form above); flags:
+ * RSCP_DUMP_SHOW_SECRETS, RSCP_DUMP_PRETTY. Returns as rscp_dump_blocks()
  * (no partial JSON is claimed valid on error). */
 RSCP_API int rscp_json_blocks(const void *data, size_t len, unsigned flags, rscp_sink_fn sink, void *ctx);
 
-/* JSON object of one frame. */
+/* JSON object of one frame (form above). Returns as rscp_json_blocks()
+ * (RSCP_ERR_ARG also for f NULL). */
 RSCP_API int rscp_json_frame(const struct rscp_frame *f, unsigned flags, rscp_sink_fn sink, void *ctx);
 
-/* Initialise a string sink over buf[0..cap), cap >= 1. */
+/* Initialise a string sink over buf[0..cap), cap >= 1 (buf[0] becomes NUL).
+ * The strbuf borrows buf. */
 RSCP_API void rscp_strbuf_init(struct rscp_strbuf *sb, char *buf, size_t cap);
 
-/* Sink function for struct rscp_strbuf (ctx = the strbuf). */
+/* Sink function for struct rscp_strbuf (ctx = the strbuf): appends s[0..n)
+ * and returns 0; when that does not fit with the NUL, appends what fits,
+ * sets overflow and returns -1 (and -1 on every later call). */
 RSCP_API int rscp_strbuf_sink(void *ctx, const char *s, size_t n);
 
 RSCP_END_DECLS

@@ -38,38 +38,49 @@ typedef struct rscp_reader rscp_reader;
 RSCP_BEGIN_DECLS
 
 /* Create a plaintext reader with the default limits. Returns 0 and *out, or
- * RSCP_ERR_NOMEM. */
+ * RSCP_ERR_NOMEM / RSCP_ERR_ARG (out NULL); *out is NULL on error. Free
+ * with rscp_reader_free(). */
 RSCP_API int rscp_reader_new(rscp_reader **out);
 
-/* Free; NULL accepted. */
+/* Wipe the buffer (decrypted frames may hold passwords) and free; NULL
+ * accepted. The cipher, if any, is not freed. */
 RSCP_API void rscp_reader_free(rscp_reader *r);
 
 /* Decrypt incoming bytes with c's receive IV chain (NULL: plaintext). The
- * reader borrows c; it must outlive the reader or be detached. Set it before
- * feeding the first byte of the stream. */
+ * reader borrows c; it must outlive the reader or be detached; it advances
+ * c's receive IV and must not be used to decrypt anything else meanwhile.
+ * Set it before feeding the first byte of the stream: bytes already
+ * buffered are not decrypted. */
 RSCP_API void rscp_reader_set_cipher(rscp_reader *r, rscp_cipher *c);
 
-/* Replace the limits (frame data length, depth, blocks, flags).
- * RSCP_ERR_ARG if max_data_len > 65,535 or a limit is 0. */
+/* Replace the limits (frame data length, depth, blocks, flags) for the
+ * frames taken out from now on; kept across rscp_reader_reset(). Returns 0,
+ * or RSCP_ERR_ARG (limits NULL, max_data_len > 65,535 or a limit 0) leaving
+ * the old limits in place. */
 RSCP_API int rscp_reader_set_limits(rscp_reader *r, const struct rscp_limits *limits);
 
-/* Append received bytes. Returns the number of bytes taken (0..len; fewer
- * than len only when the buffer holds a whole frame not yet taken out with
- * rscp_reader_next()), or the sticky error. */
+/* Append received bytes (copied: data may be reused after the call).
+ * Returns the number of bytes taken (0..len; fewer than len only when the
+ * buffer holds a whole frame not yet taken out with rscp_reader_next()),
+ * the sticky error, or RSCP_ERR_ARG (data NULL with len > 0). */
 RSCP_API int rscp_reader_feed(rscp_reader *r, const void *data, size_t len);
 
 /* Take out the next complete frame. Returns 1 and fills *out (a view into
- * the reader's buffer, valid until the next call on r), 0 when more bytes
- * are needed, or a negative error (sticky when fatal: RSCP_ERR_MAGIC,
- * _VERSION, _CTRL, _TIME, _FRAME_TOO_LONG, _CRC, _PADDING, _BLOCK_OVERRUN,
- * _TRUNCATED, _DEPTH, _TOO_MANY_BLOCKS). */
+ * the reader's buffer, valid until the next rscp_reader_feed() or
+ * rscp_reader_reset() on r; frames taken out one after the other stay
+ * valid together), 0 when more bytes are needed, or a negative error, all
+ * sticky: RSCP_ERR_MAGIC, _VERSION, _CTRL, _TIME, _FRAME_TOO_LONG, _CRC,
+ * _PADDING (non-zero padding after an encrypted frame), _BAD_KEY_DECRYPT
+ * (an encrypted block does not decrypt to a frame header: wrong key or lost
+ * frame), _BLOCK_OVERRUN, _TRUNCATED, _DEPTH, _TOO_MANY_BLOCKS. */
 RSCP_API int rscp_reader_next(rscp_reader *r, struct rscp_frame *out);
 
 /* The sticky error, or 0. */
 RSCP_API int rscp_reader_error(const rscp_reader *r);
 
 /* Byte offset in the stream (counted from the first byte fed since the
- * last reset) of the frame where the sticky error was found. */
+ * last reset) of the frame where the sticky error was found; 0 without an
+ * error. */
 RSCP_API uint64_t rscp_reader_error_offset(const rscp_reader *r);
 
 /* Bytes fed but not yet returned as part of a frame. */

@@ -18,16 +18,18 @@ struct rscp_tag_info {
 
 RSCP_BEGIN_DECLS
 
-/* Entry for a tag id, or NULL if the dictionary does not know it. */
+/* Entry for a tag id (static storage), or NULL if the dictionary does not
+ * know it. */
 RSCP_API const struct rscp_tag_info *rscp_tag_info(uint32_t id);
 
-/* "EMS.POWER_PV", or NULL for an unknown id. */
+/* "EMS.POWER_PV" (static storage), or NULL for an unknown id. */
 RSCP_API const char *rscp_tag_name(uint32_t id);
 
 /* Tag id for a name. Accepted forms: "EMS.POWER_PV", "EMS_POWER_PV",
  * "TAG_EMS_POWER_PV" (case-insensitive), and numbers "0x01800001" or
- * decimal. Returns 0 with *id set, RSCP_ERR_UNKNOWN_NAME, or RSCP_ERR_ARG
- * (NULL name). */
+ * decimal (any id up to 0xFFFFFFFF, known to the dictionary or not).
+ * Returns 0 with *id set, RSCP_ERR_UNKNOWN_NAME (*id untouched), or
+ * RSCP_ERR_ARG (name or id NULL). */
 RSCP_API int rscp_tag_lookup(const char *name, uint32_t *id);
 
 /* Expected type code of a tag, or -1 when unknown. */
@@ -42,7 +44,8 @@ RSCP_API bool rscp_tag_is_secret(uint32_t id);
 /* Namespace name for the top byte of a tag ("EMS" for 0x01), or NULL. */
 RSCP_API const char *rscp_namespace_name(uint8_t ns);
 
-/* Namespace byte for a name ("EMS", case-insensitive); RSCP_ERR_UNKNOWN_NAME. */
+/* Namespace byte for a name ("EMS", case-insensitive): 0 with *ns set,
+ * RSCP_ERR_UNKNOWN_NAME, or RSCP_ERR_ARG (name or ns NULL). */
 RSCP_API int rscp_namespace_lookup(const char *name, uint8_t *ns);
 
 /* Name of a device error code carried by ERROR blocks ("UNKNOWN_TAG"), or NULL. */

@@ -1,4 +1,6 @@
-/* librscp: read-only views of data blocks (the TLV layer). Pure; no heap.
+/* librscp: read-only views of data blocks (the TLV layer). Pure; no heap;
+ * every function only reads the caller's buffer and its arguments, so calls
+ * are thread-safe as long as no other thread writes those.
  *
  * A struct rscp_block points into the caller's buffer: it stays valid as
  * long as that buffer does and is never copied. Iterators walk one level of
@@ -62,25 +64,29 @@ RSCP_API struct rscp_limits rscp_limits_default(void);
  * is 0. The iterator borrows data. */
 RSCP_API void rscp_iter_init(struct rscp_iter *it, const void *data, size_t len);
 
-/* Take the next block into *out.
- * Returns 1 with *out set, 0 at the clean end of the sequence, or
- * RSCP_ERR_TRUNCATED (a block header is cut off) / RSCP_ERR_BLOCK_OVERRUN
- * (a value runs past the end); errors are sticky. */
+/* Take the next block into *out (a view into the iterated buffer).
+ * Returns 1 with *out set, 0 at the clean end of the sequence (and again on
+ * every later call), or RSCP_ERR_TRUNCATED (a block header is cut off) /
+ * RSCP_ERR_BLOCK_OVERRUN (a value runs past the end); errors are sticky.
+ * *out is untouched unless 1 is returned. */
 RSCP_API int rscp_iter_next(struct rscp_iter *it, struct rscp_block *out);
 
 /* Offset (from the start of the sequence) where the iterator stands: after an
  * error, the offset of the offending block. */
 RSCP_API size_t rscp_iter_offset(const struct rscp_iter *it);
 
-/* Iterate the children of a CONTAINER block.
- * Returns 0, or RSCP_ERR_TYPE when b is not a container. */
+/* Iterate the children of a CONTAINER block: *it walks b's value, in the
+ * buffer b points into. Returns 0, or RSCP_ERR_TYPE when b is not a
+ * container (*it untouched). */
 RSCP_API int rscp_block_children(const struct rscp_block *b, struct rscp_iter *it);
 
 /* Check a whole block sequence recursively against limits (NULL: defaults):
  * structure, depth, block count. Values of wrong length are NOT errors here.
  * Returns 0, or RSCP_ERR_TRUNCATED, RSCP_ERR_BLOCK_OVERRUN, RSCP_ERR_DEPTH,
- * RSCP_ERR_TOO_MANY_BLOCKS; *err_offset (may be NULL) gets the offset of the
- * offending block from the start of data. */
+ * RSCP_ERR_TOO_MANY_BLOCKS, RSCP_ERR_ARG (data NULL with len > 0);
+ * *err_offset (may be NULL) gets the offset of the offending block from the
+ * start of data, and is untouched on success. The C stack use is bounded
+ * for any nesting. */
 RSCP_API int rscp_validate(const void *data, size_t len, const struct rscp_limits *limits,
                            size_t *err_offset);
 
@@ -106,9 +112,11 @@ RSCP_API int rscp_block_get_timestamp(const struct rscp_block *b, struct rscp_ti
 /* ERROR block: the device's error code (see rscp_device_error_name()). */
 RSCP_API int rscp_block_get_error(const struct rscp_block *b, uint32_t *code);
 /* CSTRING: *s points into the buffer, NOT NUL-terminated, *len bytes (may
- * contain NUL bytes). */
+ * contain NUL bytes); an empty string gives a non-NULL *s and *len 0.
+ * RSCP_ERR_TYPE for another type. */
 RSCP_API int rscp_block_get_string(const struct rscp_block *b, const char **s, size_t *len);
-/* BITFIELD or BYTEARRAY: raw bytes. */
+/* BITFIELD or BYTEARRAY: *p points to the raw bytes in the buffer (non-NULL
+ * also when empty). RSCP_ERR_TYPE for another type. */
 RSCP_API int rscp_block_get_bytes(const struct rscp_block *b, const uint8_t **p, size_t *len);
 
 /* Lenient getters for values whose exact type varies between devices.
@@ -124,23 +132,30 @@ RSCP_API int rscp_block_get_number(const struct rscp_block *b, double *out);
 
 /* Find the first block with the given tag among the children of a
  * container (not recursive). Returns 0 with *out set, RSCP_ERR_NOT_FOUND,
- * RSCP_ERR_TYPE (not a container) or an iteration error. */
+ * RSCP_ERR_TYPE (not a container) or an iteration error met before the tag
+ * (RSCP_ERR_TRUNCATED, RSCP_ERR_BLOCK_OVERRUN). *out is untouched on error.
+ * out may point to *container. */
 RSCP_API int rscp_block_find(const struct rscp_block *container, uint32_t tag, struct rscp_block *out);
 
-/* Same over a top-level block sequence, e.g. a frame's data. */
+/* Same over a top-level block sequence data[0..len), e.g. a frame's data;
+ * RSCP_ERR_ARG when data is NULL with len > 0. */
 RSCP_API int rscp_find(const void *data, size_t len, uint32_t tag, struct rscp_block *out);
 
 /* Follow a path of tags: path[0] at the top level of data, path[1] among the
- * children of that block, and so on. n >= 1. Same returns as rscp_find. */
+ * children of that block, and so on. Same returns as rscp_find(), and
+ * RSCP_ERR_ARG when path is NULL or n is 0; *out is untouched on error. */
 RSCP_API int rscp_find_path(const void *data, size_t len, const uint32_t *path, size_t n,
                             struct rscp_block *out);
 
 /* ---- inline fast paths -------------------------------------------------
- * rscp_iter_next_inline() and the rscp_block_get_*_inline() getters have
- * exactly the contracts of the functions of the same names without
- * "_inline", which are built from them; they are inline for loops over
- * many blocks. Every bounds and length check stays; the rare end and error
- * paths of the iterator call the out-of-line function. */
+ * rscp_iter_next_inline(), rscp_block_children_inline() and the
+ * rscp_block_get_*_inline() getters have exactly the contracts of the
+ * functions of the same names without "_inline", which are built from them
+ * (tests/test_inline.c checks that they agree); they are inline for loops
+ * over many blocks. Every bounds and length check stays; the rare end and
+ * error paths of the iterator call the out-of-line function. Inline and
+ * exported calls may be mixed on one iterator. Names with a double
+ * underscore (rscp__*) are helpers of these functions, not API. */
 
 static inline uint16_t rscp__ld16(const uint8_t *p)
 {
