@@ -592,6 +592,31 @@ static void test_bench_vector(void)
     free(pt);
 }
 
+/* Frames taken out one after the other stay valid together until the next
+ * feed (rscp/reader.h): all vector frames in one feed, then every view
+ * compared with its frame. */
+static void test_views(void)
+{
+    struct frame_set fs = {0};
+    load_vectors(&fs);
+    size_t n;
+    uint8_t *s = plain_stream(&fs, &n);
+    rscp_reader *r;
+    CHECK_INT(rscp_reader_new(&r), 0);
+    CHECK_INT(rscp_reader_feed(r, s, n), n);
+    struct rscp_frame views[32];
+    size_t k = 0;
+    while (k < N(views) && rscp_reader_next(r, &views[k]) == 1)
+        k++;
+    CHECK_INT(k, fs.n);
+    for (size_t i = 0; i < k && i < fs.n; i++)
+        CHECK_MEM(views[i].data, views[i].data_len, fs.bytes[i] + 18,
+                  (size_t)(fs.bytes[i][16] | fs.bytes[i][17] << 8));
+    rscp_reader_free(r);
+    free(s);
+    set_free(&fs);
+}
+
 int main(void)
 {
     init_testkey();
@@ -603,5 +628,6 @@ int main(void)
     test_full_buffer(false);
     test_full_buffer(true);
     test_bench_vector();
+    test_views();
     return th_finish();
 }
