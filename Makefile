@@ -45,7 +45,14 @@ check-fuzz:
 	cmake --build build/fuzz -j $(JOBS)
 	cd build/fuzz && ctest --output-on-failure -j $(JOBS)
 
-check: deps gen-check check-asan check-fuzz check-unit
+# The steps run one after the other even under `make -j` (they share the
+# machine's cores through ctest -j and the builds' own -j).
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory gen-check
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-fuzz
+	@$(MAKE) --no-print-directory check-unit
 
 bench: build
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
