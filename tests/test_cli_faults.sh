@@ -132,6 +132,12 @@ check "history: busy, not a protocol error" bash -c "! grep -q 'malformed' '$TMP
 expect busy-json 1 $DEADLINE "$RSCP" live --json --port "$PORT" --timeout $T
 check "busy: JSON counts the error" python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['device_errors'] == 1 and j['pv'] is None" "$TMP/busy-json.out"
 check "busy: get prints the error block" has busy-get.out "GENERAL_ERROR.*AGAIN"
+# the second request of history (after INFO) is the busy one
+start_sim busy2 --busy-every 2
+expect busy-history2 1 $DEADLINE "$RSCP" history day 2024-06-20 --json --port "$PORT" --timeout $T
+check "history reply busy: named" has busy-history2.err "AGAIN"
+check "history reply busy: no JSON" test ! -s "$TMP/busy-history2.out"
+expect busy-history3 0 $DEADLINE "$RSCP" history day 2024-06-20 --json --utc-offset 7200 --port "$PORT" --timeout $T
 
 # ---- live --watch survives connection faults ------------------------------------------
 # Each reading after a reconnect has device_errors 0: the simulator only answers
