@@ -1,7 +1,10 @@
 /* Rijndael-256-CBC against libmcrypt's "rijndael-256" on random keys, IVs
- * and lengths, for every implementation; and the implementations against
- * each other with the CBC chain split at random points. */
+ * and lengths, for every implementation; the implementations against each
+ * other with the CBC chain split at random points; and the AES-NI
+ * decryption without VAES (the path of CPUs that lack it) against libmcrypt
+ * on a CPU that has VAES. */
 #include "harness.h"
+#include "crypto/rijndael.h"
 #include "rscp/cipher.h"
 #include "rscp/error.h"
 
@@ -171,6 +174,49 @@ static void chained_splits(int impl_a, int impl_b, unsigned iters)
     CHECK_INT(bad, 0);
 }
 
+/* The internal AES-NI CBC decryption with the VAES path switched off (and
+ * on, where the CPU has it) against libmcrypt: random keys, IVs and lengths
+ * of 1..MAX_BLOCKS blocks, the IV chained on into a second call. */
+static void aesni_paths_vs_mcrypt(unsigned iters)
+{
+    static uint8_t ct[32 * MAX_BLOCKS], pt[32 * MAX_BLOCKS], mine[32 * MAX_BLOCKS];
+    static struct rscp_rijndael_key k;
+    static struct rscp_aesni_key nk;
+    bool have_vaes = false;
+    unsigned bad = 0;
+    for (unsigned it = 0; it < iters; it++) {
+        uint8_t key[32], iv[32], iv0[32];
+        rand_bytes(key, 32);
+        rand_bytes(iv0, 32);
+        rscp_crypto_expand_key(&k, key);
+        rscp_crypto_aesni_prepare(&nk, &k);
+        have_vaes = have_vaes || nk.vaes;
+        size_t blocks = 1 + th_rand_below(MAX_BLOCKS), first = th_rand_below((uint32_t)blocks + 1);
+        size_t n = 32 * blocks;
+        rand_bytes(pt, n);
+        memcpy(ct, pt, n);
+        MCRYPT td = mc_open("cbc", key, iv0);
+        if (td == MCRYPT_FAILED)
+            return;
+        CHECK_INT(mcrypt_generic(td, ct, (int)n), 0);
+        mc_close(td);
+        for (int vaes = 0; vaes <= (nk.vaes ? 1 : 0); vaes++) {
+            struct rscp_aesni_key use = nk;
+            use.vaes = vaes != 0;
+            memcpy(iv, iv0, 32);
+            memcpy(mine, ct, n);
+            rscp_crypto_aesni_cbc_decrypt(&use, iv, mine, first);
+            rscp_crypto_aesni_cbc_decrypt(&use, iv, mine + 32 * first, blocks - first);
+            if ((memcmp(mine, pt, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5)
+                FAIL(vaes ? "AES-NI decryption with VAES differs from libmcrypt"
+                          : "AES-NI decryption without VAES differs from libmcrypt");
+        }
+    }
+    CHECK_INT(bad, 0);
+    if (!have_vaes)
+        printf("SKIPPED: VAES decryption path (not available on this CPU/build)\n");
+}
+
 int main(void)
 {
     th_seed(0x5eed5eedu);
@@ -188,6 +234,7 @@ int main(void)
         chained_splits(impls[i], impls[i], 300);
     }
     if (have_aesni) {
+        aesni_paths_vs_mcrypt(1000);
         chained_splits(RSCP_CIPHER_PORTABLE, RSCP_CIPHER_AESNI, 300);
         chained_splits(RSCP_CIPHER_AESNI, RSCP_CIPHER_PORTABLE, 300);
     } else {
