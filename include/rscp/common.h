@@ -15,6 +15,7 @@
 #define RSCP_API
 #endif
 
+/* C linkage for the declarations when a header is included from C++. */
 #ifdef __cplusplus
 #define RSCP_BEGIN_DECLS extern "C" {
 #define RSCP_END_DECLS }
