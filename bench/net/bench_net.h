@@ -145,8 +145,12 @@ struct bn_series {
  * each timed with CLOCK_MONOTONIC. Returns 0 or -1. */
 int bn_time_series(bn_exchange_fn once, void *ctx, const struct bn_opts *o, struct bn_series *out);
 
-/* Print the series' metrics as live_*_<label>. */
+/* Print the series' metrics as live_*_<label><bn_label_suffix>. */
 void bn_print_series(const char *label, const struct bn_series *s);
+
+/* Appended to every latency label ("" by default; "_1cpu" for the pinned
+ * runs). */
+extern const char *bn_label_suffix;
 
 /* ---- workloads ------------------------------------------------------------------ */
 

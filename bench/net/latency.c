@@ -79,8 +79,12 @@ out:
     return ret;
 }
 
-void bn_print_series(const char *label, const struct bn_series *s)
+const char *bn_label_suffix = "";
+
+void bn_print_series(const char *base_label, const struct bn_series *s)
 {
+    char label[64];
+    snprintf(label, sizeof label, "%s%s", base_label, bn_label_suffix);
     char name[96];
     snprintf(name, sizeof name, "live_rtt_p50_%s", label);
     bn_print(name, s->p50_us, "us");
