@@ -29,6 +29,11 @@ struct rscp__out {
 #define RSCP__NUM_BUF 48u
 
 void rscp__out_init(struct rscp__out *o, rscp_sink_fn sink, void *ctx);
+/* The error a dump returns when it stops on rc: a sink refusal wins. */
+static inline int rscp__out_stop(const struct rscp__out *o, int rc)
+{
+    return o->err ? o->err : rc;
+}
 void rscp__out_mem(struct rscp__out *o, const char *s, size_t n);
 void rscp__out_str(struct rscp__out *o, const char *s);
 void rscp__out_char(struct rscp__out *o, char c);
@@ -50,6 +55,10 @@ void rscp__out_hex(struct rscp__out *o, const uint8_t *p, size_t n);
  *   it is read as the Latin-1 code point of that byte.
  * The result is always valid JSON and valid UTF-8. */
 void rscp__out_json_string(struct rscp__out *o, const char *s, size_t n);
+/* The value of a well-formed (rscp_block_check) BOOL, integer or CSTRING
+ * block, which both dumps write alike: true/false, the exact decimal, a JSON
+ * string literal. Returns false, writing nothing, for every other type. */
+bool rscp__out_common_value(struct rscp__out *o, const struct rscp_block *b);
 
 /* Shortest decimal that reads back (strtof/strtod) as exactly v, written
  * into buf (>= RSCP__NUM_BUF bytes) with '.' as decimal point, e.g.
@@ -65,10 +74,11 @@ bool rscp__format_double(double v, char *buf);
 #define RSCP__ISO_BUF 48u
 void rscp__format_iso8601(int64_t seconds, uint32_t nanoseconds, bool with_fraction, char *buf);
 
-/* Structure check of the children of a container that is not printed (a
- * masked secret) found at container depth `depth` (0 = top level), so that
- * the dumps report the same errors as rscp_validate(). Returns 0 or the
- * error; *abs_offset gets its offset from top. */
+/* Structure check of a block that is not printed (a masked secret) found
+ * at container depth `depth` (0 = top level), so that the dumps report the
+ * same errors as rscp_validate(): RSCP_ERR_DEPTH for a container one level
+ * too deep (*abs_offset untouched), else the first error among its
+ * children (*abs_offset gets its offset from top). Returns 0 or the error. */
 int rscp__check_hidden(const struct rscp_block *b, unsigned depth, const uint8_t *top, size_t *abs_offset);
 
 /* Offset of the current position of it from top (the start of the

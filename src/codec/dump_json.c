@@ -35,28 +35,36 @@ static void newline(struct json_ctx *j, unsigned level)
     rscp__out_spaces(&j->out, 2u * (size_t)level);
 }
 
+/* "key": */
+static void key(struct json_ctx *j, const char *name)
+{
+    rscp__out_char(&j->out, '"');
+    rscp__out_str(&j->out, name);
+    rscp__out_str(&j->out, pretty(j) ? "\": " : "\":");
+}
+
 /* Member "key": of an object at the given level (the level of its brace). */
-static void member(struct json_ctx *j, unsigned level, bool first, const char *key)
+static void member(struct json_ctx *j, unsigned level, bool first, const char *name)
 {
     if (!first)
         rscp__out_char(&j->out, ',');
     newline(j, level + 1);
-    rscp__out_char(&j->out, '"');
-    rscp__out_str(&j->out, key);
-    rscp__out_str(&j->out, pretty(j) ? "\": " : "\":");
+    key(j, name);
 }
 
-/* Separator inside a one-line value object. */
-static void inline_sep(struct json_ctx *j)
+/* Member "key": after the first one of a one-line value object. */
+static void inline_member(struct json_ctx *j, const char *name)
 {
     rscp__out_str(&j->out, pretty(j) ? ", " : ",");
+    key(j, name);
 }
 
-static void inline_key(struct json_ctx *j, const char *key)
+static void string_or_null(struct rscp__out *o, const char *s)
 {
-    rscp__out_char(&j->out, '"');
-    rscp__out_str(&j->out, key);
-    rscp__out_str(&j->out, pretty(j) ? "\": " : "\":");
+    if (s)
+        rscp__out_json_string(o, s, strlen(s));
+    else
+        rscp__out_str(o, "null");
 }
 
 static void hex_string(struct rscp__out *o, const struct rscp_block *b)
@@ -75,34 +83,12 @@ static void json_scalar(struct json_ctx *j, const struct rscp_block *b)
         hex_string(o, b);
         return;
     }
+    if (rscp__out_common_value(o, b))
+        return;
     switch (b->type) {
     case RSCP_TYPE_NONE:
         rscp__out_str(o, "null");
         return;
-    case RSCP_TYPE_BOOL: {
-        bool v = false;
-        rscp_block_get_bool(b, &v);
-        rscp__out_str(o, v ? "true" : "false");
-        return;
-    }
-    case RSCP_TYPE_CHAR8:
-    case RSCP_TYPE_INT16:
-    case RSCP_TYPE_INT32:
-    case RSCP_TYPE_INT64: {
-        int64_t v = 0;
-        rscp_block_get_int(b, &v);
-        rscp__out_i64(o, v);
-        return;
-    }
-    case RSCP_TYPE_UCHAR8:
-    case RSCP_TYPE_UINT16:
-    case RSCP_TYPE_UINT32:
-    case RSCP_TYPE_UINT64: {
-        uint64_t v = 0;
-        rscp_block_get_uint(b, &v);
-        rscp__out_u64(o, v);
-        return;
-    }
     case RSCP_TYPE_FLOAT32: {
         float v = 0;
         char buf[RSCP__NUM_BUF];
@@ -117,21 +103,13 @@ static void json_scalar(struct json_ctx *j, const struct rscp_block *b)
         rscp__out_str(o, rscp__format_double(v, buf) ? buf : "null");
         return;
     }
-    case RSCP_TYPE_CSTRING: {
-        const char *s = NULL;
-        size_t n = 0;
-        rscp_block_get_string(b, &s, &n);
-        rscp__out_json_string(o, s, n);
-        return;
-    }
     case RSCP_TYPE_TIMESTAMP: {
         struct rscp_timestamp ts = {0, 0};
         rscp_block_get_timestamp(b, &ts);
         rscp__out_char(o, '{');
-        inline_key(j, "seconds");
+        key(j, "seconds");
         rscp__out_i64(o, ts.seconds);
-        inline_sep(j);
-        inline_key(j, "nanoseconds");
+        inline_member(j, "nanoseconds");
         rscp__out_u64(o, ts.nanoseconds);
         rscp__out_char(o, '}');
         return;
@@ -139,16 +117,11 @@ static void json_scalar(struct json_ctx *j, const struct rscp_block *b)
     case RSCP_TYPE_ERROR: {
         uint32_t code = 0;
         rscp_block_get_error(b, &code);
-        const char *name = rscp_device_error_name(code);
         rscp__out_char(o, '{');
-        inline_key(j, "code");
+        key(j, "code");
         rscp__out_u64(o, code);
-        inline_sep(j);
-        inline_key(j, "name");
-        if (name)
-            rscp__out_json_string(o, name, strlen(name));
-        else
-            rscp__out_str(o, "null");
+        inline_member(j, "name");
+        string_or_null(o, rscp_device_error_name(code));
         rscp__out_char(o, '}');
         return;
     }
@@ -170,11 +143,7 @@ static int json_block(struct json_ctx *j, const struct rscp_block *b, unsigned l
     rscp__out_tag(o, b->tag);
     rscp__out_char(o, '"');
     member(j, level, false, "name");
-    const char *name = rscp_tag_name(b->tag);
-    if (name)
-        rscp__out_json_string(o, name, strlen(name));
-    else
-        rscp__out_str(o, "null");
+    string_or_null(o, rscp_tag_name(b->tag));
     member(j, level, false, "type");
     rscp__out_char(o, '"');
     rscp__out_type(o, b->type);
@@ -182,15 +151,13 @@ static int json_block(struct json_ctx *j, const struct rscp_block *b, unsigned l
     member(j, level, false, "value");
     if (rscp_tag_is_secret(b->tag) && !(j->flags & RSCP_DUMP_SHOW_SECRETS)) {
         rscp__out_str(o, "\"***\"");
-        size_t at;
-        if (b->type == RSCP_TYPE_CONTAINER && depth + 1 > RSCP__DUMP_MAX_DEPTH)
-            return o->err ? o->err : RSCP_ERR_DEPTH;
+        size_t at; /* JSON output names no offsets */
         int hrc = rscp__check_hidden(b, depth, b->value, &at);
         if (hrc != 0)
-            return o->err ? o->err : hrc;
+            return rscp__out_stop(o, hrc);
     } else if (b->type == RSCP_TYPE_CONTAINER) {
         if (depth + 1 > RSCP__DUMP_MAX_DEPTH)
-            return o->err ? o->err : RSCP_ERR_DEPTH;
+            return rscp__out_stop(o, RSCP_ERR_DEPTH);
         struct rscp_iter child;
         rscp_block_children(b, &child);
         int rc = json_seq(j, &child, level + 1, depth + 1);
@@ -224,7 +191,7 @@ static int json_seq(struct json_ctx *j, struct rscp_iter *it, unsigned level, un
             return brc;
     }
     if (rc < 0)
-        return j->out.err ? j->out.err : rc;
+        return rscp__out_stop(&j->out, rc);
     if (!first)
         newline(j, level);
     rscp__out_char(&j->out, ']');

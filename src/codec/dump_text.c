@@ -16,16 +16,21 @@
 #include "rscp/error.h"
 #include "rscp/tags.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
-static void text_bad_length(struct rscp__out *o, const struct rscp_block *b)
+/* Lowercase hex of the value bytes, or "(empty)". */
+static void text_hex(struct rscp__out *o, const struct rscp_block *b)
 {
     if (b->length > 0)
         rscp__out_hex(o, b->value, b->length);
     else
         rscp__out_str(o, "(empty)");
+}
+
+static void text_bad_length(struct rscp__out *o, const struct rscp_block *b)
+{
+    text_hex(o, b);
     char buf[RSCP__NUM_BUF];
     int n = snprintf(buf, sizeof buf, " (bad length %u, ", (unsigned)b->length);
     rscp__out_mem(o, buf, (size_t)n);
@@ -46,15 +51,25 @@ static void text_float(struct rscp__out *o, double v, bool is_float)
         rscp__out_str(o, v < 0 ? "-inf" : "inf");
 }
 
+/* "2023-08-18T12:55:07.000000000Z (1692363307 s, 0 ns)" */
+static void text_time(struct rscp__out *o, int64_t seconds, uint32_t nanoseconds)
+{
+    char iso[RSCP__ISO_BUF];
+    rscp__format_iso8601(seconds, nanoseconds, true, iso);
+    rscp__out_str(o, iso);
+    rscp__out_str(o, " (");
+    rscp__out_i64(o, seconds);
+    rscp__out_str(o, " s, ");
+    rscp__out_u64(o, nanoseconds);
+    rscp__out_str(o, " ns)");
+}
+
 /* The " = value" part of a non-container block (nothing for NONE). */
 static void text_value(struct rscp__out *o, const struct rscp_block *b)
 {
     if (!rscp_type_is_known(b->type)) {
         rscp__out_str(o, " = ");
-        if (b->length > 0)
-            rscp__out_hex(o, b->value, b->length);
-        else
-            rscp__out_str(o, "(empty)");
+        text_hex(o, b);
         return;
     }
     if (rscp_block_check(b) != 0) {
@@ -65,31 +80,9 @@ static void text_value(struct rscp__out *o, const struct rscp_block *b)
     if (b->type == RSCP_TYPE_NONE)
         return;
     rscp__out_str(o, " = ");
+    if (rscp__out_common_value(o, b))
+        return;
     switch (b->type) {
-    case RSCP_TYPE_BOOL: {
-        bool v = false;
-        rscp_block_get_bool(b, &v);
-        rscp__out_str(o, v ? "true" : "false");
-        return;
-    }
-    case RSCP_TYPE_CHAR8:
-    case RSCP_TYPE_INT16:
-    case RSCP_TYPE_INT32:
-    case RSCP_TYPE_INT64: {
-        int64_t v = 0;
-        rscp_block_get_int(b, &v);
-        rscp__out_i64(o, v);
-        return;
-    }
-    case RSCP_TYPE_UCHAR8:
-    case RSCP_TYPE_UINT16:
-    case RSCP_TYPE_UINT32:
-    case RSCP_TYPE_UINT64: {
-        uint64_t v = 0;
-        rscp_block_get_uint(b, &v);
-        rscp__out_u64(o, v);
-        return;
-    }
     case RSCP_TYPE_FLOAT32: {
         float v = 0;
         rscp_block_get_float32(b, &v);
@@ -102,47 +95,24 @@ static void text_value(struct rscp__out *o, const struct rscp_block *b)
         text_float(o, v, false);
         return;
     }
-    case RSCP_TYPE_CSTRING: {
-        const char *s = NULL;
-        size_t n = 0;
-        rscp_block_get_string(b, &s, &n);
-        rscp__out_json_string(o, s, n);
-        return;
-    }
     case RSCP_TYPE_TIMESTAMP: {
         struct rscp_timestamp ts = {0, 0};
         rscp_block_get_timestamp(b, &ts);
-        char iso[RSCP__ISO_BUF];
-        rscp__format_iso8601(ts.seconds, ts.nanoseconds, true, iso);
-        rscp__out_str(o, iso);
-        rscp__out_str(o, " (");
-        rscp__out_i64(o, ts.seconds);
-        rscp__out_str(o, " s, ");
-        rscp__out_u64(o, ts.nanoseconds);
-        rscp__out_str(o, " ns)");
+        text_time(o, ts.seconds, ts.nanoseconds);
         return;
     }
     case RSCP_TYPE_ERROR: {
         uint32_t code = 0;
         rscp_block_get_error(b, &code);
         const char *name = rscp_device_error_name(code);
-        if (name) {
-            rscp__out_str(o, name);
-            rscp__out_str(o, " (");
-            rscp__out_u64(o, code);
-            rscp__out_char(o, ')');
-        } else {
-            rscp__out_str(o, "unknown device error (");
-            rscp__out_u64(o, code);
-            rscp__out_char(o, ')');
-        }
+        rscp__out_str(o, name ? name : "unknown device error");
+        rscp__out_str(o, " (");
+        rscp__out_u64(o, code);
+        rscp__out_char(o, ')');
         return;
     }
     default: /* BITFIELD, BYTEARRAY */
-        if (b->length > 0)
-            rscp__out_hex(o, b->value, b->length);
-        else
-            rscp__out_str(o, "(empty)");
+        text_hex(o, b);
         return;
     }
 }
@@ -157,6 +127,59 @@ static void text_error_line(struct rscp__out *o, unsigned level, size_t offset, 
     rscp__out_char(o, '\n');
 }
 
+/* "NAME (0x...) TYPE", or "0x... TYPE" for a tag without a name. */
+static void text_head(struct rscp__out *o, const struct rscp_block *b)
+{
+    const char *name = rscp_tag_name(b->tag);
+    if (name) {
+        rscp__out_str(o, name);
+        rscp__out_str(o, " (");
+        rscp__out_tag(o, b->tag);
+        rscp__out_char(o, ')');
+    } else {
+        rscp__out_tag(o, b->tag);
+    }
+    rscp__out_char(o, ' ');
+    rscp__out_type(o, b->type);
+}
+
+static int text_seq(struct rscp__out *o, const uint8_t *top, struct rscp_iter *it, unsigned level,
+                    unsigned depth, unsigned flags);
+
+/* The line of block b (offset from top) at the given indentation, and the
+ * lines of its children; depth counts the containers around it. */
+static int text_block(struct rscp__out *o, const uint8_t *top, const struct rscp_block *b, size_t offset,
+                      unsigned level, unsigned depth, unsigned flags)
+{
+    rscp__out_spaces(o, 2u * (size_t)level);
+    text_head(o, b);
+    if (rscp_tag_is_secret(b->tag) && !(flags & RSCP_DUMP_SHOW_SECRETS)) {
+        rscp__out_str(o, " = ***\n");
+        size_t at = offset;
+        int rc = rscp__check_hidden(b, depth, top, &at);
+        if (rc != 0) {
+            text_error_line(o, level + 1, at, rc);
+            return rscp__out_stop(o, rc);
+        }
+        return o->err;
+    }
+    if (b->type != RSCP_TYPE_CONTAINER) {
+        text_value(o, b);
+        rscp__out_char(o, '\n');
+        return o->err;
+    }
+    char buf[RSCP__NUM_BUF];
+    int n = snprintf(buf, sizeof buf, " [%u bytes]\n", (unsigned)b->length);
+    rscp__out_mem(o, buf, (size_t)n);
+    if (depth + 1 > RSCP__DUMP_MAX_DEPTH) {
+        text_error_line(o, level + 1, offset, RSCP_ERR_DEPTH);
+        return rscp__out_stop(o, RSCP_ERR_DEPTH);
+    }
+    struct rscp_iter child;
+    rscp_block_children(b, &child);
+    return text_seq(o, top, &child, level + 1, depth + 1, flags);
+}
+
 /* Dump the blocks of it at the given indentation; depth counts the
  * containers around them (0 at the top). */
 static int text_seq(struct rscp__out *o, const uint8_t *top, struct rscp_iter *it, unsigned level,
@@ -169,51 +192,13 @@ static int text_seq(struct rscp__out *o, const uint8_t *top, struct rscp_iter *i
         rc = rscp_iter_next(it, &b);
         if (rc <= 0)
             break;
-        rscp__out_spaces(o, 2u * (size_t)level);
-        const char *name = rscp_tag_name(b.tag);
-        if (name) {
-            rscp__out_str(o, name);
-            rscp__out_str(o, " (");
-            rscp__out_tag(o, b.tag);
-            rscp__out_char(o, ')');
-        } else {
-            rscp__out_tag(o, b.tag);
-        }
-        rscp__out_char(o, ' ');
-        rscp__out_type(o, b.type);
-        if (rscp_tag_is_secret(b.tag) && !(flags & RSCP_DUMP_SHOW_SECRETS)) {
-            rscp__out_str(o, " = ***\n");
-            size_t at = offset;
-            int hrc = depth + 1 > RSCP__DUMP_MAX_DEPTH && b.type == RSCP_TYPE_CONTAINER
-                          ? RSCP_ERR_DEPTH
-                          : rscp__check_hidden(&b, depth, top, &at);
-            if (hrc != 0) {
-                text_error_line(o, level + 1, at, hrc);
-                return o->err ? o->err : hrc;
-            }
-        } else if (b.type == RSCP_TYPE_CONTAINER) {
-            char buf[RSCP__NUM_BUF];
-            int n = snprintf(buf, sizeof buf, " [%u bytes]\n", (unsigned)b.length);
-            rscp__out_mem(o, buf, (size_t)n);
-            if (depth + 1 > RSCP__DUMP_MAX_DEPTH) {
-                text_error_line(o, level + 1, offset, RSCP_ERR_DEPTH);
-                return o->err ? o->err : RSCP_ERR_DEPTH;
-            }
-            struct rscp_iter child;
-            rscp_block_children(&b, &child);
-            int crc = text_seq(o, top, &child, level + 1, depth + 1, flags);
-            if (crc != 0)
-                return crc;
-        } else {
-            text_value(o, &b);
-            rscp__out_char(o, '\n');
-        }
-        if (o->err)
-            return o->err;
+        int brc = text_block(o, top, &b, offset, level, depth, flags);
+        if (brc != 0)
+            return brc;
     }
     if (rc < 0) {
         text_error_line(o, level, rscp__iter_abs_offset(it, top), rc);
-        return o->err ? o->err : rc;
+        return rscp__out_stop(o, rc);
     }
     return o->err;
 }
@@ -236,15 +221,9 @@ int rscp_dump_frame(const struct rscp_frame *f, unsigned flags, rscp_sink_fn sin
         return RSCP_ERR_ARG;
     struct rscp__out o;
     rscp__out_init(&o, sink, ctx);
-    char iso[RSCP__ISO_BUF];
-    rscp__format_iso8601(f->seconds, f->nanoseconds, true, iso);
     rscp__out_str(&o, "frame ");
-    rscp__out_str(&o, iso);
-    rscp__out_str(&o, " (");
-    rscp__out_i64(&o, f->seconds);
-    rscp__out_str(&o, " s, ");
-    rscp__out_u64(&o, f->nanoseconds);
-    rscp__out_str(&o, " ns), CRC ");
+    text_time(&o, f->seconds, f->nanoseconds);
+    rscp__out_str(&o, ", CRC ");
     rscp__out_str(&o, f->crc ? "yes" : "no");
     rscp__out_str(&o, ", ");
     rscp__out_u64(&o, f->data_len);

@@ -1,5 +1,6 @@
-/* Output helpers for the dumps: the sink wrapper, numbers, hex, JSON string
- * escaping, round-trip float formatting, ISO-8601 dates, and the bounded
+/* Output helpers for the dumps: the sink wrapper, numbers, hex, the values
+ * both dumps print alike, JSON string escaping, round-trip float formatting,
+ * ISO-8601 dates, the structure check of masked secrets, and the bounded
  * string sink of dump.h. */
 #include "codec/dump_internal.h"
 
@@ -129,6 +130,45 @@ void rscp__out_hex(struct rscp__out *o, const uint8_t *p, size_t n)
         }
     }
     rscp__out_mem(o, buf, k);
+}
+
+bool rscp__out_common_value(struct rscp__out *o, const struct rscp_block *b)
+{
+    switch (b->type) {
+    case RSCP_TYPE_BOOL: {
+        bool v = false;
+        rscp_block_get_bool(b, &v);
+        rscp__out_str(o, v ? "true" : "false");
+        return true;
+    }
+    case RSCP_TYPE_CHAR8:
+    case RSCP_TYPE_INT16:
+    case RSCP_TYPE_INT32:
+    case RSCP_TYPE_INT64: {
+        int64_t v = 0;
+        rscp_block_get_int(b, &v);
+        rscp__out_i64(o, v);
+        return true;
+    }
+    case RSCP_TYPE_UCHAR8:
+    case RSCP_TYPE_UINT16:
+    case RSCP_TYPE_UINT32:
+    case RSCP_TYPE_UINT64: {
+        uint64_t v = 0;
+        rscp_block_get_uint(b, &v);
+        rscp__out_u64(o, v);
+        return true;
+    }
+    case RSCP_TYPE_CSTRING: {
+        const char *s = NULL;
+        size_t n = 0;
+        rscp_block_get_string(b, &s, &n);
+        rscp__out_json_string(o, s, n);
+        return true;
+    }
+    default:
+        return false;
+    }
 }
 
 /* ---- JSON strings --------------------------------------------------------- */
@@ -350,7 +390,11 @@ size_t rscp__iter_abs_offset(const struct rscp_iter *it, const uint8_t *top)
 
 int rscp__check_hidden(const struct rscp_block *b, unsigned depth, const uint8_t *top, size_t *abs_offset)
 {
-    if (b->type != RSCP_TYPE_CONTAINER || b->length == 0)
+    if (b->type != RSCP_TYPE_CONTAINER)
+        return 0;
+    if (depth + 1 > RSCP__DUMP_MAX_DEPTH)
+        return RSCP_ERR_DEPTH;
+    if (b->length == 0)
         return 0;
     struct rscp_limits lim = rscp_limits_default();
     lim.max_depth = RSCP__DUMP_MAX_DEPTH - (depth + 1);
