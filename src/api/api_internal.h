@@ -38,4 +38,22 @@
 /* The response tag of a request tag (bit 23 set). */
 #define RSCP__RESPONSE(tag) ((uint32_t)(tag) | RSCP_TAG_RESPONSE_BIT)
 
+/* One NONE block (a plain request) per tag of tags[0..n) into b. */
+static inline void rscp__put_requests(struct rscp_builder *b, const uint32_t *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rscp_put_none(b, tags[i]);
+}
+
+/* The next top-level block of a reply that is not a device error: ERROR
+ * blocks are data, counted in *device_errors and skipped. Returns as
+ * rscp_iter_next(): 1, 0 at the end, or a structure error. */
+static inline int rscp__next_answer(struct rscp_iter *it, struct rscp_block *blk, uint32_t *device_errors)
+{
+    int rc;
+    while ((rc = rscp_iter_next(it, blk)) == 1 && blk->type == RSCP_TYPE_ERROR)
+        (*device_errors)++;
+    return rc;
+}
+
 #endif

@@ -40,8 +40,7 @@ int rscp_index_request(struct rscp_builder *b, uint32_t container_tag, uint32_t 
     case RSCP_TYPE_UINT64: rscp_put_uint64(b, index_tag, index); break;
     default: rscp_put_int64(b, index_tag, (int64_t)index); break;
     }
-    for (size_t i = 0; i < n; i++)
-        rscp_put_none(b, sub[i]);
+    rscp__put_requests(b, sub, n);
     rscp_put_container_close(b);
     return rscp_builder_error(b);
 }

@@ -13,8 +13,7 @@ int rscp_info_request(struct rscp_builder *b)
 {
     if (!b)
         return RSCP_ERR_ARG;
-    for (size_t i = 0; i < sizeof info_requests / sizeof info_requests[0]; i++)
-        rscp_put_none(b, info_requests[i]);
+    rscp__put_requests(b, info_requests, sizeof info_requests / sizeof info_requests[0]);
     return rscp_builder_error(b);
 }
 
@@ -60,11 +59,7 @@ int rscp_info_parse(const struct rscp_frame *f, struct rscp_info *out)
     struct rscp_block blk;
     int rc;
     rscp_frame_iter(f, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
+    while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
         case RSCP__RESPONSE(RSCP__INFO_REQ_SERIAL_NUMBER):

@@ -14,8 +14,7 @@ int rscp_live_request(struct rscp_builder *b)
 {
     if (!b)
         return RSCP_ERR_ARG;
-    for (size_t i = 0; i < sizeof live_requests / sizeof live_requests[0]; i++)
-        rscp_put_none(b, live_requests[i]);
+    rscp__put_requests(b, live_requests, sizeof live_requests / sizeof live_requests[0]);
     return rscp_builder_error(b);
 }
 
@@ -50,11 +49,7 @@ int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out)
     struct rscp_block blk;
     int rc;
     rscp_frame_iter(f, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
+    while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
         case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_PV): got = take_int(&blk, &out->pv, RSCP_LIVE_PV); break;
