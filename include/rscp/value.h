@@ -189,8 +189,11 @@ static inline int rscp_iter_next_inline(struct rscp_iter *it, struct rscp_block 
 {
     const uint8_t *p = it->pos;
     size_t left = (size_t)(it->end - p); /* 0 after an error: rscp_iter_next() sets end = pos */
-    if (left < RSCP_BLOCK_HEADER_SIZE)
-        return rscp__iter_next_slow(it, out); /* clean end, sticky error or a cut-off header */
+    if (left < RSCP_BLOCK_HEADER_SIZE) {
+        if (left == 0) /* the clean end (0) or the sticky error (< 0) */
+            return it->err < 0 ? it->err : 0;
+        return rscp__iter_next_slow(it, out); /* a cut-off header */
+    }
     uint16_t len = rscp__ld16(p + 5);
     if (left - RSCP_BLOCK_HEADER_SIZE < len)
         return rscp__iter_next_slow(it, out); /* the value runs past the end */
