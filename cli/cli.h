@@ -151,6 +151,9 @@ char *cli_read_file(const char *path, size_t *len);
 
 /* ---- values from text (get specs) and JSON (encode form) ---------------- */
 
+/* Value 0..15 of a hex digit (either case), or -1. */
+int cli_hex_digit(char c);
+
 /* Parse a hex string (whitespace, ':' and '-' separators allowed, optional
  * "0x" prefix) into out[0..cap). Returns the number of bytes, or -1 with a
  * message in err naming the character offset. */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static int hexval(char c)
+int cli_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -33,7 +33,7 @@ long cli_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, char *e
             i++;
             continue;
         }
-        int v = hexval(c);
+        int v = cli_hex_digit(c);
         if (v < 0) {
             if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F)
                 snprintf(err, errcap, "invalid hex character '%c' at character offset %zu", c, i);

@@ -1,6 +1,8 @@
 /* Strict JSON parser: see json_parse.h. Recursive descent, depth-bounded. */
 #include "json_parse.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,15 +93,8 @@ static int hex4(const char *p)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        int d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
+        int d = cli_hex_digit(p[i]);
+        if (d < 0)
             return -1;
         v = v * 16 + d;
     }

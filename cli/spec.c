@@ -44,17 +44,6 @@ static size_t word(struct spec *s, const char *extra)
     return (size_t)(s->p - b);
 }
 
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Read a value into a malloc'd buffer *out (len *n). */
 static int value(struct spec *s, char **out, size_t *n)
 {
@@ -83,8 +72,8 @@ static int value(struct spec *s, char **out, size_t *n)
                     c = '\t';
                 } else if (e == '"' || e == '\\') {
                     c = e;
-                } else if (e == 'x' && hexdig(s->p[0]) >= 0 && hexdig(s->p[1]) >= 0) {
-                    c = (char)(hexdig(s->p[0]) * 16 + hexdig(s->p[1]));
+                } else if (e == 'x' && cli_hex_digit(s->p[0]) >= 0 && cli_hex_digit(s->p[1]) >= 0) {
+                    c = (char)(cli_hex_digit(s->p[0]) * 16 + cli_hex_digit(s->p[1]));
                     s->p += 2;
                 } else {
                     free(buf);
