@@ -125,9 +125,15 @@ void rscp_cipher_get_iv(const rscp_cipher *c, int dir, uint8_t iv[RSCP_IV_SIZE])
         memcpy(iv, c->iv[dir], RSCP_IV_SIZE);
 }
 
+/* CBC in place needs a cipher and whole blocks (none is fine). */
+static bool valid_cbc_args(const rscp_cipher *c, const uint8_t *buf, size_t len)
+{
+    return c != NULL && (buf != NULL || len == 0) && len % RSCP_RIJNDAEL_BLOCK == 0;
+}
+
 int rscp_cipher_encrypt(rscp_cipher *c, uint8_t *buf, size_t len)
 {
-    if (c == NULL || (buf == NULL && len > 0) || len % RSCP_RIJNDAEL_BLOCK != 0)
+    if (!valid_cbc_args(c, buf, len))
         return RSCP_ERR_ARG;
     size_t n = len / RSCP_RIJNDAEL_BLOCK;
     if (n == 0)
@@ -141,7 +147,7 @@ int rscp_cipher_encrypt(rscp_cipher *c, uint8_t *buf, size_t len)
 
 int rscp_cipher_decrypt(rscp_cipher *c, uint8_t *buf, size_t len)
 {
-    if (c == NULL || (buf == NULL && len > 0) || len % RSCP_RIJNDAEL_BLOCK != 0)
+    if (!valid_cbc_args(c, buf, len))
         return RSCP_ERR_ARG;
     size_t n = len / RSCP_RIJNDAEL_BLOCK;
     if (n == 0)
