@@ -10,7 +10,9 @@
  *  - equivalence on random frames (also mutated, also at a guard page):
  *    rscp_frame_open_prefix() against rscp_frame_decode_prefix(), the inline
  *    iterator against rscp_iter_next() (same blocks, same iterator state,
- *    same error and offset), every inline getter against the exported one,
+ *    same error and offset), the depth-first walk (inline and exported)
+ *    against a recursive iteration and rscp_validate(), every inline getter
+ *    against the exported one,
  *    and every inline put against the exported put (same bytes, same
  *    builder state, NOSPACE at every capacity, sticky errors). */
 #include "harness.h"
@@ -293,6 +295,178 @@ static void test_cuts(void)
     rscp_iter_init(&it, NULL, 0);
     CHECK_INT(rscp_iter_next_inline(&it, &b), 0);
     free(seq);
+}
+
+/* ---- the depth-first walk ------------------------------------------------ */
+
+struct rec {
+    struct rscp_block b;
+    unsigned level;
+};
+
+/* Reference: every block in depth-first order with its level, by recursion
+ * with the exported iterator, up to the first error. */
+static void collect(struct rscp_iter it, unsigned level, struct rec *out, size_t cap, size_t *n)
+{
+    struct rscp_block b;
+    while (rscp_iter_next(&it, &b) == 1) {
+        if (*n < cap)
+            out[*n] = (struct rec){b, level};
+        ++*n;
+        struct rscp_iter in;
+        if (rscp_block_children(&b, &in) == 0) {
+            if (level > RSCP_DEFAULT_MAX_DEPTH)
+                return; /* rscp_validate() stops here: nothing inside is walked */
+            collect(in, level + 1, out, cap, n);
+        }
+        if (it.err)
+            return;
+    }
+}
+
+/* Walk data[0..n) with rscp_walk_next_inline() and rscp_walk_next() side by
+ * side; compare each step with the other, with the recursive reference and
+ * the outcome with rscp_validate() (error and offset). */
+static void check_walk(const uint8_t *data, size_t n, unsigned *bad)
+{
+    enum { CAP = 4096 };
+    static struct rec ref[CAP];
+    size_t nref = 0;
+    struct rscp_iter top;
+    rscp_iter_init(&top, data, n);
+    collect(top, 1, ref, CAP, &nref);
+    size_t voff = 4242;
+    int vrc = rscp_validate(data, n, NULL, &voff);
+
+    struct rscp_walk a, b;
+    rscp_walk_init(&a, data, n);
+    rscp_walk_init(&b, data, n);
+    size_t k = 0;
+    int ra, rb;
+    for (;;) {
+        struct rscp_block ba = {1, 2, 3, NULL}, bb = {1, 2, 3, NULL};
+        ra = rscp_walk_next_inline(&a, &ba);
+        rb = rscp_walk_next(&b, &bb);
+        bool same = ra == rb && a.it.pos == b.it.pos && a.it.end == b.it.end && a.it.base == b.it.base &&
+                    a.it.err == b.it.err && a.depth == b.depth && a.level == b.level && ba.tag == bb.tag &&
+                    ba.type == bb.type && ba.length == bb.length && ba.value == bb.value;
+        if (!same && (*bad)++ < 5)
+            FAIL("rscp_walk_next_inline differs from rscp_walk_next");
+        if (ra != 1) {
+            if (ra == 0 && (ba.tag != 1 || ba.type != 2 || ba.length != 3 || ba.value != NULL) && (*bad)++ < 5)
+                FAIL("the walk wrote *out without a block");
+            break;
+        }
+        bool match = k < nref && k < CAP && ref[k].b.tag == ba.tag && ref[k].b.type == ba.type &&
+                     ref[k].b.length == ba.length && ref[k].b.value == ba.value && ref[k].level == a.level;
+        if (!match && (*bad)++ < 5)
+            FAIL("the walk differs from the recursive iteration");
+        k++;
+        if (k > CAP + 10) {
+            FAIL("walk does not end");
+            return;
+        }
+    }
+    /* the outcome is rscp_validate()'s, at the same offset */
+    if ((ra != vrc || (ra < 0 && rscp_iter_offset(&a.it) != voff)) && (*bad)++ < 5)
+        FAIL("walk outcome differs from rscp_validate");
+    if (ra == 0 && k != nref && (*bad)++ < 5)
+        FAIL("walk missed blocks");
+    /* sticky: the same answer again, the offset stays */
+    size_t off = rscp_iter_offset(&a.it);
+    struct rscp_block x;
+    if ((rscp_walk_next_inline(&a, &x) != ra || rscp_walk_next(&b, &x) != ra || rscp_iter_offset(&a.it) != off) &&
+        (*bad)++ < 5)
+        FAIL("walk end or error not sticky");
+}
+
+/* n containers nested in each other, the innermost holding one UCHAR8. */
+static size_t nest(uint8_t *buf, unsigned n)
+{
+    size_t pos = 0;
+    for (unsigned k = 0; k < n; k++) {
+        size_t inner = (size_t)(n - 1 - k) * 7 + 8;
+        uint8_t h[7] = {(uint8_t)k, 0, 0, 0x0e, RSCP_TYPE_CONTAINER, (uint8_t)inner, (uint8_t)(inner >> 8)};
+        memcpy(buf + pos, h, 7);
+        pos += 7;
+    }
+    uint8_t leaf[8] = {0xAA, 0, 0, 0, RSCP_TYPE_UCHAR8, 1, 0, 0x5A};
+    memcpy(buf + pos, leaf, 8);
+    return pos + 8;
+}
+
+static void test_walk(void)
+{
+    size_t n;
+    uint8_t *seq = th_unhex(SEQ, &n);
+    uint8_t *g = th_guard_copy(seq, n);
+    /* SEQ by hand: tags 1..6 at levels 1, 2, 3, 3, 2, 1 */
+    static const unsigned levels[] = {1, 2, 3, 3, 2, 1};
+    struct rscp_walk w;
+    struct rscp_block b;
+    rscp_walk_init(&w, g, n);
+    for (unsigned k = 0; k < 6; k++) {
+        CHECK_INT(rscp_walk_next_inline(&w, &b), 1);
+        CHECK_INT(b.tag, k + 1);
+        CHECK_INT(w.level, levels[k]);
+    }
+    CHECK_INT(b.type, RSCP_TYPE_BYTEARRAY);
+    CHECK_INT(b.length, 2);
+    CHECK(b.value == g + 47);
+    CHECK_INT(rscp_walk_next_inline(&w, &b), 0);
+    CHECK_INT(rscp_walk_next_inline(&w, &b), 0);
+    CHECK_INT(rscp_iter_offset(&w.it), 49);
+    th_guard_free(g, n);
+
+    /* every cut at a guard page: as the recursion and rscp_validate() */
+    unsigned bad = 0;
+    for (size_t k = 0; k <= n; k++) {
+        g = th_guard_copy(seq, k);
+        check_walk(g, k, &bad);
+        th_guard_free(g, k);
+    }
+    /* the inner container overruns the outer one (offset 7, as validate) */
+    seq[5] = 0x0a;
+    g = th_guard_copy(seq, 17);
+    rscp_walk_init(&w, g, 17);
+    CHECK_INT(rscp_walk_next_inline(&w, &b), 1);
+    CHECK_INT(rscp_walk_next_inline(&w, &b), RSCP_ERR_BLOCK_OVERRUN);
+    CHECK_INT(rscp_iter_offset(&w.it), 7);
+    check_walk(g, 17, &bad);
+    th_guard_free(g, 17);
+    free(seq);
+
+    /* depth: containers at levels 1..16 are entered, one at level 17 is
+     * RSCP_ERR_DEPTH at its header */
+    uint8_t deep[20 * 7 + 8];
+    for (unsigned d = 1; d <= 20; d++) {
+        size_t len = nest(deep, d);
+        g = th_guard_copy(deep, len);
+        rscp_walk_init(&w, g, len);
+        unsigned seen = 0, last = 0;
+        int rc;
+        while ((rc = rscp_walk_next_inline(&w, &b)) == 1) {
+            seen++;
+            last = w.level;
+        }
+        if (d <= RSCP_WALK_MAX_DEPTH) {
+            CHECK_INT(rc, 0);
+            CHECK_INT(seen, d + 1);
+            CHECK_INT(last, d + 1);
+            CHECK_INT(b.tag, 0xAA);
+        } else {
+            CHECK_INT(rc, RSCP_ERR_DEPTH);
+            CHECK_INT(seen, RSCP_WALK_MAX_DEPTH);
+            CHECK_INT(rscp_iter_offset(&w.it), RSCP_WALK_MAX_DEPTH * 7);
+        }
+        check_walk(g, len, &bad);
+        th_guard_free(g, len);
+    }
+    /* nothing to walk */
+    rscp_walk_init(&w, NULL, 0);
+    CHECK_INT(rscp_walk_next_inline(&w, &b), 0);
+    CHECK_INT(rscp_walk_next(&w, &b), 0);
+    CHECK_INT(bad, 0);
 }
 
 /* ---- rscp_frame_open_prefix: errors ------------------------------------- */
@@ -603,6 +777,7 @@ static void test_random_frames(void)
         rscp_iter_init(&c, g, o.f.data_len);
         walk_both(a, c, 0, &bad);
         walk_getters(c, &bad);
+        check_walk(g, o.f.data_len, &bad);
         /* open + a depth-first walk finds the structure error that
          * rscp_frame_decode_prefix() reports, at the same offset */
         size_t off = (size_t)-1;
@@ -821,6 +996,7 @@ int main(void)
     test_vectors();
     test_getter_layouts();
     test_cuts();
+    test_walk();
     test_open_errors();
     test_random_frames();
     test_put_layouts();

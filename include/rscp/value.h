@@ -147,8 +147,39 @@ RSCP_API int rscp_find(const void *data, size_t len, uint32_t tag, struct rscp_b
 RSCP_API int rscp_find_path(const void *data, size_t len, const uint32_t *path, size_t n,
                             struct rscp_block *out);
 
+/* Depth-first walk over a block sequence and everything nested in it, in
+ * the order of the bytes: a container is returned like any block, then its
+ * children, then the blocks after it. One loop instead of one iterator per
+ * container; the same bounds checks as rscp_iter_next() at every level.
+ * Transparent so it can live on the stack; initialise with
+ * rscp_walk_init() only. */
+#define RSCP_WALK_MAX_DEPTH RSCP_DEFAULT_MAX_DEPTH /* containers at levels 1..16 are entered */
+
+struct rscp_walk {
+    struct rscp_iter it;  /* the sequence being walked; it.base is the start of all data */
+    unsigned depth;       /* containers entered around it.pos                           */
+    unsigned level;       /* level of the last block returned; 1 = top level           */
+    const uint8_t *outer[RSCP_WALK_MAX_DEPTH]; /* ends of the enclosing sequences      */
+};
+
+/* Start walking the blocks in data[0..len). data may be NULL when len is 0.
+ * The walk borrows data. */
+RSCP_API void rscp_walk_init(struct rscp_walk *w, const void *data, size_t len);
+
+/* Take the next block, depth first, into *out (a view into the walked
+ * buffer); w->level tells its nesting level (1 = top level). Returns 1 with
+ * *out set, 0 at the clean end of data (and again on every later call), or
+ * RSCP_ERR_TRUNCATED / RSCP_ERR_BLOCK_OVERRUN (as rscp_iter_next(), at any
+ * level) / RSCP_ERR_DEPTH (a container at a level above
+ * RSCP_WALK_MAX_DEPTH, as rscp_validate() with the default limits); errors
+ * are sticky, and rscp_iter_offset(&w->it) is then the offset of the
+ * offending block from the start of data, as rscp_validate() reports it.
+ * *out is untouched unless 1 is returned. */
+RSCP_API int rscp_walk_next(struct rscp_walk *w, struct rscp_block *out);
+
 /* ---- inline fast paths -------------------------------------------------
- * rscp_iter_next_inline(), rscp_block_children_inline() and the
+ * rscp_iter_next_inline(), rscp_block_children_inline(),
+ * rscp_walk_next_inline() and the
  * rscp_block_get_*_inline() getters have exactly the contracts of the
  * functions of the same names without "_inline", which are built from them
  * (tests/test_inline.c checks that they agree); they are inline for loops
@@ -214,6 +245,32 @@ static inline int rscp_block_children_inline(const struct rscp_block *b, struct 
     it->end = b->value ? b->value + b->length : b->value;
     it->err = 0;
     return 0;
+}
+
+static inline int rscp_walk_next_inline(struct rscp_walk *w, struct rscp_block *out)
+{
+    struct rscp_block b;
+    int rc;
+    while ((rc = rscp_iter_next_inline(&w->it, &b)) == 0 && w->depth > 0)
+        w->it.end = w->outer[--w->depth]; /* a container ends here: back to the sequence around it */
+    if (rc != 1)
+        return rc;
+    w->level = w->depth + 1;
+    if (b.type == RSCP_TYPE_CONTAINER) {
+        if (w->depth == RSCP_WALK_MAX_DEPTH) { /* sticky, at the container's header */
+            w->it.pos = b.value - RSCP_BLOCK_HEADER_SIZE;
+            w->it.end = w->it.pos;
+            w->it.err = RSCP_ERR_DEPTH;
+            return RSCP_ERR_DEPTH;
+        }
+        /* Enter: the children start right after the header, so the next
+         * position does not wait for the length load. */
+        w->outer[w->depth++] = w->it.end;
+        w->it.pos = b.value;
+        w->it.end = b.value + b.length;
+    }
+    *out = b;
+    return 1;
 }
 
 /* Type and size check of the strict getters. */

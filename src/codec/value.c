@@ -72,6 +72,18 @@ int rscp_block_children(const struct rscp_block *b, struct rscp_iter *it)
     return rscp_block_children_inline(b, it);
 }
 
+void rscp_walk_init(struct rscp_walk *w, const void *data, size_t len)
+{
+    rscp_iter_init(&w->it, data, len);
+    w->depth = 0;
+    w->level = 0;
+}
+
+int rscp_walk_next(struct rscp_walk *w, struct rscp_block *out)
+{
+    return rscp_walk_next_inline(w, out);
+}
+
 int rscp_block_check(const struct rscp_block *b)
 {
     int size = rscp_type_size(b->type);
