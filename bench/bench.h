@@ -89,12 +89,12 @@ int bench_parse_listing(const struct bench_file *f, struct bench_ops *out);
 int bench_build_frame(const struct bench_ops *ops, const struct rscp_timestamp *ts, uint8_t *buf,
                       size_t cap, size_t *out_len);
 
-/* Walk every block below it recursively (at most RSCP_DEFAULT_MAX_DEPTH
- * levels, RSCP_ERR_DEPTH beyond), converting each value to its
- * native C type, folding all values into *acc (so the work is not
+/* Walk every block of data[0..len) depth first (containers up to
+ * RSCP_WALK_MAX_DEPTH levels, RSCP_ERR_DEPTH beyond), converting each value
+ * to its native C type, folding all values into *acc (so the work is not
  * optimised away). *leaves and *max_depth (may be NULL) count leaf values and
  * the deepest level (1 = top level). Returns 0 or a negative error. */
-int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leaves, unsigned *max_depth);
+int bench_walk(const uint8_t *data, size_t len, uint64_t *acc, size_t *leaves, unsigned *max_depth);
 
 /* Compare the frame's blocks with the listing, value by value; 0 or -1
  * (first difference on stderr). */

@@ -341,38 +341,32 @@ static int convert_leaf(const struct rscp_block *b, uint64_t *acc)
     return rc;
 }
 
-int bench_walk(struct rscp_iter *it, unsigned depth, uint64_t *acc, size_t *leaves, unsigned *max_depth)
+int bench_walk(const uint8_t *data, size_t len, uint64_t *acc, size_t *leaves, unsigned *max_depth)
 {
-    if (depth > RSCP_DEFAULT_MAX_DEPTH)
-        return RSCP_ERR_DEPTH; /* frames may be walked without rscp_validate() */
-    if (max_depth != NULL && depth > *max_depth)
-        *max_depth = depth;
-    /* Local copies, so that the position, the sum and the count stay in
-     * registers. */
-    struct rscp_iter cur = *it;
+    /* One depth-first loop over all levels (the walk bounds the depth);
+     * the sum and the counts stay in registers. */
+    struct rscp_walk w;
+    rscp_walk_init(&w, data, len);
     uint64_t sum = *acc;
     size_t n = 0;
+    unsigned deepest = 0;
     struct rscp_block b;
     int rc;
-    while ((rc = rscp_iter_next_inline(&cur, &b)) == 1) {
-        if (b.type == RSCP_TYPE_CONTAINER) {
-            struct rscp_iter child;
-            uint64_t inner = 0;
-            rc = rscp_block_children_inline(&b, &child);
-            if (rc == 0)
-                rc = bench_walk(&child, depth + 1u, &inner, leaves, max_depth);
-            sum += inner;
-        } else {
-            rc = convert_leaf(&b, &sum);
-            n++;
-        }
+    while ((rc = rscp_walk_next_inline(&w, &b)) == 1) {
+        if (w.level > deepest)
+            deepest = w.level;
+        if (b.type == RSCP_TYPE_CONTAINER)
+            continue;
+        rc = convert_leaf(&b, &sum);
+        n++;
         if (rc < 0)
             break;
     }
-    *it = cur;
     *acc = sum;
     if (leaves != NULL)
         *leaves += n;
+    if (max_depth != NULL && deepest > *max_depth)
+        *max_depth = deepest;
     return rc;
 }
 

@@ -104,9 +104,7 @@ static int decode_and_walk(const uint8_t *data, size_t len, uint64_t *acc)
     int rc = rscp_frame_open_prefix(data, len, NULL, &f, NULL);
     if (rc < 0)
         return rc;
-    struct rscp_iter it;
-    rscp_frame_iter(&f, &it);
-    return bench_walk(&it, 1, acc, NULL, NULL);
+    return bench_walk(f.data, f.data_len, acc, NULL, NULL);
 }
 
 static int run_parse(void *vctx, uint64_t iters)
@@ -249,12 +247,10 @@ static int check_response(void)
         return fail("decoding response_1k.bin", rc);
     if (bench_check_against_listing(&f, &response_ops) != 0)
         return fail("response_1k.bin does not decode to response_1k.txt", 0);
-    struct rscp_iter it;
-    rscp_frame_iter(&f, &it);
     uint64_t acc = 0;
     size_t leaves = 0;
     unsigned depth = 0;
-    rc = bench_walk(&it, 1, &acc, &leaves, &depth);
+    rc = bench_walk(f.data, f.data_len, &acc, &leaves, &depth);
     if (rc < 0)
         return fail("walking response_1k.bin", rc);
     if (leaves != RESPONSE_LEAVES || depth != RESPONSE_DEPTH)
