@@ -1,5 +1,6 @@
 /* rscp history: DB history of a device-local day, week, month or year. */
 #include "cli.h"
+#include "civil.h" /* calendar arithmetic, shared with the simulator */
 
 #include "rscp/api.h"
 #include "rscp/error.h"
@@ -51,35 +52,11 @@ static void help(void)
           stdout);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static unsigned days_in_month(int64_t y, unsigned m)
 {
     unsigned m2 = m == 12 ? 1 : m + 1;
     int64_t y2 = m == 12 ? y + 1 : y;
-    return (unsigned)(days_from_civil(y2, m2, 1) - days_from_civil(y, m, 1));
+    return (unsigned)(sim_days_from_civil(y2, m2, 1) - sim_days_from_civil(y, m, 1));
 }
 
 /* Parse DATE: parts = 1 (YYYY), 2 (YYYY-MM) or 3 (YYYY-MM-DD). */
@@ -114,7 +91,7 @@ static void local_stamp(int64_t local_seconds, bool with_time, char *buf, size_t
     unsigned m, d;
     int64_t days = local_seconds >= 0 ? local_seconds / 86400 : -((-local_seconds + 86399) / 86400);
     int64_t sod = local_seconds - days * 86400;
-    civil_from_days(days, &y, &m, &d);
+    sim_civil_from_days(days, &y, &m, &d);
     if (sod || with_time)
         snprintf(buf, cap, "%04lld-%02u-%02uT%02d:%02d", (long long)y, m, d, (int)(sod / 3600), (int)(sod % 3600 / 60));
     else
@@ -208,210 +185,277 @@ static void add_values(struct rscp_history_values *acc, const struct rscp_histor
     acc->home += v->home;
 }
 
-int cli_cmd_history(int argc, char **argv)
+/* What the command line asks for. */
+struct hist_args {
+    bool json;
+    bool have_offset;   /* --utc-offset given                   */
+    long offset;        /* --utc-offset                         */
+    long interval;      /* --interval; 0: the range's default   */
+    int range;          /* RSCP_HISTORY_*                       */
+    const char *date_s; /* DATE, or NULL for today on the device */
+    int64_t y;          /* DATE, when given                     */
+    unsigned m, d;
+};
+
+/* The options and arguments into *a. Returns 0, CLI_EXIT_USAGE after a
+ * message, or -1 after printing the help. */
+static int parse_args(int argc, char **argv, struct cli_conn *conn, struct hist_args *a)
 {
     struct cli_opts o;
     cli_opts_init(&o, "history", argc, argv);
-    struct cli_conn conn = {0};
-    bool json = false, have_offset = false;
-    const char *range_s = NULL, *date_s = NULL;
-    long interval_opt = 0, offset_opt = 0;
+    const char *range_s = NULL;
     int id, rc = 0;
     while (rc == 0 && (id = cli_opts_next(&o, history_opts)) != -1) {
         char *end;
         switch (id) {
         case CLI_OPT_BAD: rc = CLI_EXIT_USAGE; break;
-        case OPT_HELP: help(); cli_conn_free(&conn); return CLI_EXIT_OK;
-        case OPT_JSON: json = true; break;
+        case OPT_HELP: help(); return -1;
+        case OPT_JSON: a->json = true; break;
         case OPT_INTERVAL:
             errno = 0;
-            interval_opt = strtol(o.arg, &end, 10);
-            if (errno || *end || end == o.arg || interval_opt < 900 || interval_opt > 366L * 86400)
+            a->interval = strtol(o.arg, &end, 10);
+            if (errno || *end || end == o.arg || a->interval < 900 || a->interval > 366L * 86400)
                 rc = cli_usage_error("history", "bad --interval '%s' (seconds, >= 900)", o.arg);
             break;
         case OPT_UTC_OFFSET:
             errno = 0;
-            offset_opt = strtol(o.arg, &end, 10);
-            if (errno || *end || end == o.arg || offset_opt < -86400 || offset_opt > 86400)
+            a->offset = strtol(o.arg, &end, 10);
+            if (errno || *end || end == o.arg || a->offset < -86400 || a->offset > 86400)
                 rc = cli_usage_error("history", "bad --utc-offset '%s' (seconds)", o.arg);
-            have_offset = true;
+            a->have_offset = true;
             break;
         case 0:
             if (!range_s)
                 range_s = o.arg;
-            else if (!date_s)
-                date_s = o.arg;
+            else if (!a->date_s)
+                a->date_s = o.arg;
             else
                 rc = cli_usage_error("history", "unexpected argument '%s'", o.arg);
             break;
-        default: rc = cli_conn_option(&conn, "history", id, o.arg); break;
+        default: rc = cli_conn_option(conn, "history", id, o.arg); break;
         }
     }
-    int range = -1;
+    if (rc != 0)
+        return rc;
+    a->range = -1;
     for (int i = 0; range_s && i < 4; i++)
         if (strcmp(range_s, range_names[i]) == 0)
-            range = i;
-    if (rc == 0 && range < 0)
-        rc = range_s ? cli_usage_error("history", "unknown range '%s' (day, week, month, year)", range_s)
-                     : cli_usage_error("history", "give a range: day, week, month or year");
-    if (rc == 0 && interval_opt && range == RSCP_HISTORY_YEAR)
-        rc = cli_usage_error("history", "--interval does not apply to year");
-    int64_t y = 0;
-    unsigned m = 0, d = 0;
+            a->range = i;
+    if (a->range < 0)
+        return range_s ? cli_usage_error("history", "unknown range '%s' (day, week, month, year)", range_s)
+                       : cli_usage_error("history", "give a range: day, week, month or year");
+    if (a->interval && a->range == RSCP_HISTORY_YEAR)
+        return cli_usage_error("history", "--interval does not apply to year");
+    if (!a->date_s)
+        return 0;
     int parts = 0;
-    if (rc == 0 && date_s) {
-        if (parse_date(date_s, &y, &m, &d, &parts) != 0)
-            rc = cli_usage_error("history", "bad DATE '%s' (YYYY-MM-DD, YYYY-MM or YYYY)", date_s);
-        else if ((range == RSCP_HISTORY_DAY || range == RSCP_HISTORY_WEEK) && parts != 3)
-            rc = cli_usage_error("history", "a %s needs DATE as YYYY-MM-DD", range_names[range]);
-        else if (range == RSCP_HISTORY_MONTH && parts < 2)
-            rc = cli_usage_error("history", "a month needs DATE as YYYY-MM");
-    }
+    if (parse_date(a->date_s, &a->y, &a->m, &a->d, &parts) != 0)
+        return cli_usage_error("history", "bad DATE '%s' (YYYY-MM-DD, YYYY-MM or YYYY)", a->date_s);
+    if ((a->range == RSCP_HISTORY_DAY || a->range == RSCP_HISTORY_WEEK) && parts != 3)
+        return cli_usage_error("history", "a %s needs DATE as YYYY-MM-DD", range_names[a->range]);
+    if (a->range == RSCP_HISTORY_MONTH && parts < 2)
+        return cli_usage_error("history", "a month needs DATE as YYYY-MM");
+    return 0;
+}
 
-    rscp_client *c = NULL;
+/* The device's UTC time now and, unless have_offset, its offset to UTC,
+ * from INFO.TIME and INFO.UTC_TIME. Returns 0 or an exit code after a
+ * message. */
+static int device_clock(rscp_client *c, bool have_offset, int32_t *offset, int64_t *now_utc)
+{
     struct rscp_frame reply;
+    int rc = cli_request(c, fill_info, NULL, &reply);
+    if (rc != 0)
+        return rc;
+    struct rscp_info info;
+    if (rscp_info_parse(&reply, &info) != 0) {
+        *now_utc = reply.seconds;
+        return 0;
+    }
+    *now_utc = info.present & RSCP_INFO_UTC_TIME ? info.utc_time.seconds : reply.seconds;
+    if (have_offset || rscp_info_utc_offset(&info, offset) == 0)
+        return 0;
+    if (info.device_errors) {
+        /* A busy device: guessing the day would give the wrong rows. */
+        cli_report_device_errors(&reply);
+        cli_error("cannot read the device's clock for the history request");
+        return CLI_EXIT_DEVICE;
+    }
+    cli_warn("the device gave no INFO.TIME/UTC_TIME: taking its local time as UTC");
+    *offset = 0;
+    return 0;
+}
+
+/* The request for the range of a->range holding the local date y-m-d: the
+ * day, its week from Monday, its month or its year. The start is the
+ * device-local wall time of the first row (the device reads it so). */
+static struct hist_req plan_request(const struct hist_args *a, int64_t y, unsigned m, unsigned d)
+{
+    struct hist_req req = {a->range, 0, 86400, 0};
+    int64_t day0 = sim_days_from_civil(y, m, d);
+    switch (a->range) {
+    case RSCP_HISTORY_DAY:
+        req.start = day0 * 86400;
+        req.interval = 900;
+        req.span = 86400;
+        break;
+    case RSCP_HISTORY_WEEK:
+        req.start = (day0 - (int64_t)sim_weekday(day0)) * 86400;
+        req.span = 7 * 86400;
+        break;
+    case RSCP_HISTORY_MONTH:
+        req.start = sim_days_from_civil(y, m, 1) * 86400;
+        req.span = days_in_month(y, m) * 86400u;
+        break;
+    default:
+        req.start = sim_days_from_civil(y, 1, 1) * 86400;
+        req.span = (uint32_t)(sim_days_from_civil(y + 1, 1, 1) - sim_days_from_civil(y, 1, 1)) * 86400u;
+        break;
+    }
+    if (a->interval)
+        req.interval = (uint32_t)a->interval;
+    return req;
+}
+
+/* Totals and rows (at most MAX_ROWS) of the reply to a history request.
+ * Returns 0, or an exit code after a message. */
+static int read_reply(const struct rscp_frame *reply, int range, struct rscp_history_values *sum,
+                      struct rscp_history_values *rows, size_t *nrows)
+{
+    uint32_t dev_err = 0;
+    int prc = rscp_history_parse(reply, range, sum, rows, MAX_ROWS, nrows, &dev_err);
+    if (prc == RSCP_ERR_DEVICE) {
+        const char *name = rscp_device_error_name(dev_err);
+        if (name)
+            cli_error("the device refused the history request: %s", name);
+        else
+            cli_error("the device refused the history request: error 0x%08X", dev_err);
+        return CLI_EXIT_DEVICE;
+    }
+    if (prc < 0 && cli_report_device_errors(reply) > 0) {
+        cli_error("the device did not answer the history request");
+        return CLI_EXIT_DEVICE;
+    }
+    if (prc < 0) {
+        cli_error("malformed history reply: %s", rscp_strerror(prc));
+        return CLI_EXIT_PROTOCOL;
+    }
+    if (*nrows > MAX_ROWS)
+        *nrows = MAX_ROWS;
+    return 0;
+}
+
+/* The rows with their local start (one interval apart from the request's
+ * start); a year's days are summed into calendar months. Returns the
+ * number of rows written to out. */
+static size_t local_rows(const struct hist_req *req, const struct rscp_history_values *rows, size_t n,
+                         struct row *out)
+{
+    size_t nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t ls = req->start + (int64_t)i * req->interval;
+        if (req->range != RSCP_HISTORY_YEAR) {
+            out[nout].local_start = ls;
+            out[nout++].v = rows[i];
+            continue;
+        }
+        int64_t yy;
+        unsigned mm, dd;
+        sim_civil_from_days(ls / 86400, &yy, &mm, &dd);
+        int64_t ms = sim_days_from_civil(yy, mm, 1) * 86400;
+        if (nout == 0 || out[nout - 1].local_start != ms) {
+            memset(&out[nout], 0, sizeof out[nout]);
+            out[nout++].local_start = ms;
+        }
+        add_values(&out[nout - 1].v, &rows[i]);
+    }
+    return nout;
+}
+
+static void print_json(const struct hist_req *req, int32_t offset, const struct rscp_history_values *sum,
+                       const struct row *out, size_t nout)
+{
+    char sd[40];
+    local_date(req->start, sd, sizeof sd);
+    printf("{\"range\": \"%s\", \"start\": \"%s\", \"start_seconds\": %lld, \"utc_offset_seconds\": %d, "
+           "\"interval_seconds\": %u, \"span_seconds\": %u, \"totals\": ",
+           range_names[req->range], sd, (long long)req->start, (int)offset,
+           req->range == RSCP_HISTORY_YEAR ? 0u : req->interval, req->span);
+    json_row(NULL, sum);
+    fputs(", \"rows\": [", stdout);
+    for (size_t i = 0; i < nout; i++) {
+        char ls[40];
+        local_stamp(out[i].local_start, req->interval % 86400 != 0, ls, sizeof ls);
+        fputs(i ? ",\n  " : "\n  ", stdout);
+        json_row(ls, &out[i].v);
+    }
+    fputs(nout ? "\n]}\n" : "]}\n", stdout);
+}
+
+static void print_table(const struct hist_req *req, int32_t offset, const struct rscp_history_values *sum,
+                        const struct row *out, size_t nout)
+{
+    char sd[40];
+    local_date(req->start, sd, sizeof sd);
+    printf("History of the %s from %s (device local time, UTC%+d:%02d), energies in Wh\n", range_names[req->range],
+           sd, offset / 3600, (offset < 0 ? -offset : offset) % 3600 / 60);
+    printf("%-17s %10s %10s %10s %10s %10s %10s %7s\n", "start", "pv", "bat in", "bat out", "grid in", "grid out",
+           "house", "aut. %");
+    for (size_t i = 0; i < nout; i++) {
+        char ls[40];
+        local_stamp(out[i].local_start, req->interval % 86400 != 0, ls, sizeof ls);
+        if (req->range == RSCP_HISTORY_YEAR)
+            ls[7] = '\0';
+        table_row(ls, &out[i].v);
+    }
+    table_row("total", sum);
+}
+
+int cli_cmd_history(int argc, char **argv)
+{
+    struct cli_conn conn = {0};
+    struct hist_args a = {0};
+    int rc = parse_args(argc, argv, &conn, &a);
+    if (rc < 0) {
+        cli_conn_free(&conn);
+        return CLI_EXIT_OK;
+    }
+    rscp_client *c = NULL;
     if (rc == 0)
         rc = cli_conn_resolve(&conn, "history");
     if (rc == 0)
         rc = cli_connect(&conn, &c);
 
-    /* The device's offset to UTC and its today. */
-    int32_t offset = (int32_t)offset_opt;
+    int32_t offset = (int32_t)a.offset;
     int64_t now_utc = 0;
-    if (rc == 0 && (!have_offset || !date_s)) {
-        rc = cli_request(c, fill_info, NULL, &reply);
-        struct rscp_info info;
-        if (rc == 0 && rscp_info_parse(&reply, &info) == 0) {
-            now_utc = info.present & RSCP_INFO_UTC_TIME ? info.utc_time.seconds : reply.seconds;
-            if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0 && info.device_errors) {
-                /* A busy device: guessing the day would give the wrong rows. */
-                cli_report_device_errors(&reply);
-                cli_error("cannot read the device's clock for the history request");
-                rc = CLI_EXIT_DEVICE;
-            } else if (!have_offset && rscp_info_utc_offset(&info, &offset) != 0) {
-                cli_warn("the device gave no INFO.TIME/UTC_TIME: taking its local time as UTC");
-                offset = 0;
-            }
-        } else if (rc == 0) {
-            now_utc = reply.seconds;
-        }
-    }
-    struct hist_req req = {range, 0, 0, 0};
-    int64_t local_start = 0;
+    if (rc == 0 && (!a.have_offset || !a.date_s))
+        rc = device_clock(c, a.have_offset, &offset, &now_utc);
+    struct hist_req req;
+    struct rscp_frame reply;
     if (rc == 0) {
-        if (!date_s) {
+        int64_t y = a.y;
+        unsigned m = a.m, d = a.d;
+        if (!a.date_s) {
             int64_t today = (now_utc + offset) / 86400;
             if (now_utc + offset < 0)
                 today--;
-            civil_from_days(today, &y, &m, &d);
+            sim_civil_from_days(today, &y, &m, &d);
         }
-        int64_t day0 = days_from_civil(y, m, d);
-        switch (range) {
-        case RSCP_HISTORY_DAY:
-            local_start = day0 * 86400;
-            req.interval = 900;
-            req.span = 86400;
-            break;
-        case RSCP_HISTORY_WEEK: {
-            /* 1970-01-01 was a Thursday: weekday 0 = Monday. */
-            int64_t wd = ((day0 % 7) + 7 + 3) % 7;
-            local_start = (day0 - wd) * 86400;
-            req.interval = 86400;
-            req.span = 7 * 86400;
-            break;
-        }
-        case RSCP_HISTORY_MONTH:
-            local_start = days_from_civil(y, m, 1) * 86400;
-            req.interval = 86400;
-            req.span = days_in_month(y, m) * 86400u;
-            break;
-        default:
-            local_start = days_from_civil(y, 1, 1) * 86400;
-            req.interval = 86400;
-            req.span = (uint32_t)(days_from_civil(y + 1, 1, 1) - days_from_civil(y, 1, 1)) * 86400u;
-            break;
-        }
-        if (interval_opt)
-            req.interval = (uint32_t)interval_opt;
-        /* The device reads the start as its local wall time. */
-        req.start = local_start;
+        req = plan_request(&a, y, m, d);
         rc = cli_request(c, fill_hist, &req, &reply);
     }
-
     static struct rscp_history_values rows[MAX_ROWS];
+    static struct row out[MAX_ROWS];
     struct rscp_history_values sum;
     size_t nrows = 0;
+    if (rc == 0)
+        rc = read_reply(&reply, a.range, &sum, rows, &nrows);
     if (rc == 0) {
-        uint32_t dev_err = 0;
-        int prc = rscp_history_parse(&reply, range, &sum, rows, MAX_ROWS, &nrows, &dev_err);
-        if (prc == RSCP_ERR_DEVICE || (prc < 0 && cli_report_device_errors(&reply) > 0)) {
-            const char *name = prc == RSCP_ERR_DEVICE ? rscp_device_error_name(dev_err) : NULL;
-            if (prc != RSCP_ERR_DEVICE)
-                cli_error("the device did not answer the history request");
-            else if (name)
-                cli_error("the device refused the history request: %s", name);
-            else
-                cli_error("the device refused the history request: error 0x%08X", dev_err);
-            rc = CLI_EXIT_DEVICE;
-        } else if (prc < 0) {
-            cli_error("malformed history reply: %s", rscp_strerror(prc));
-            rc = CLI_EXIT_PROTOCOL;
-        }
-        if (nrows > MAX_ROWS)
-            nrows = MAX_ROWS;
-    }
-
-    if (rc == 0) {
-        /* Rows with their local start; a year is summed into months. */
-        static struct row out[MAX_ROWS];
-        size_t nout = 0;
-        for (size_t i = 0; i < nrows; i++) {
-            int64_t ls = local_start + (int64_t)i * req.interval;
-            if (range == RSCP_HISTORY_YEAR) {
-                int64_t yy;
-                unsigned mm, dd;
-                civil_from_days(ls / 86400, &yy, &mm, &dd);
-                int64_t ms = days_from_civil(yy, mm, 1) * 86400;
-                if (nout == 0 || out[nout - 1].local_start != ms) {
-                    memset(&out[nout], 0, sizeof out[nout]);
-                    out[nout++].local_start = ms;
-                }
-                add_values(&out[nout - 1].v, &rows[i]);
-            } else {
-                out[nout].local_start = ls;
-                out[nout++].v = rows[i];
-            }
-        }
-        char sd[40];
-        local_date(local_start, sd, sizeof sd);
-        if (json) {
-            printf("{\"range\": \"%s\", \"start\": \"%s\", \"start_seconds\": %lld, \"utc_offset_seconds\": %d, "
-                   "\"interval_seconds\": %u, \"span_seconds\": %u, \"totals\": ",
-                   range_names[range], sd, (long long)req.start, (int)offset,
-                   range == RSCP_HISTORY_YEAR ? 0u : req.interval, req.span);
-            json_row(NULL, &sum);
-            fputs(", \"rows\": [", stdout);
-            for (size_t i = 0; i < nout; i++) {
-                char ls[40];
-                local_stamp(out[i].local_start, req.interval % 86400 != 0, ls, sizeof ls);
-                fputs(i ? ",\n  " : "\n  ", stdout);
-                json_row(ls, &out[i].v);
-            }
-            fputs(nout ? "\n]}\n" : "]}\n", stdout);
-        } else {
-            printf("History of the %s from %s (device local time, UTC%+d:%02d), energies in Wh\n",
-                   range_names[range], sd, offset / 3600, (offset < 0 ? -offset : offset) % 3600 / 60);
-            printf("%-17s %10s %10s %10s %10s %10s %10s %7s\n", "start", "pv", "bat in", "bat out", "grid in",
-                   "grid out", "house", "aut. %");
-            for (size_t i = 0; i < nout; i++) {
-                char ls[40];
-                local_stamp(out[i].local_start, req.interval % 86400 != 0, ls, sizeof ls);
-                if (range == RSCP_HISTORY_YEAR)
-                    ls[7] = '\0';
-                table_row(ls, &out[i].v);
-            }
-            table_row("total", &sum);
-        }
+        size_t nout = local_rows(&req, rows, nrows, out);
+        if (a.json)
+            print_json(&req, offset, &sum, out, nout);
+        else
+            print_table(&req, offset, &sum, out, nout);
     }
     rscp_client_free(c);
     cli_conn_free(&conn);
