@@ -89,7 +89,7 @@ static int feed(struct decode_state *st, const uint8_t *p, size_t n)
         while ((rc = rscp_reader_next(st->reader, &f)) == 1) {
             got++;
             if (emit(st, &f) < 0) {
-                cli_error("write error");
+                cli_error("write error on standard output");
                 return CLI_EXIT_CONN;
             }
         }

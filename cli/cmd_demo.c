@@ -65,13 +65,13 @@ int cli_cmd_demo(int argc, char **argv)
             errno = 0;
             count = strtol(o.arg, &end, 10);
             if (errno || *end || end == o.arg || count <= 0)
-                return cli_usage_error("demo", "bad --count '%s'", o.arg);
+                return cli_usage_error("demo", "bad --count '%s' (readings, > 0)", o.arg);
             break;
         case OPT_SPEED:
             errno = 0;
             speed = strtod(o.arg, &end);
             if (errno || *end || end == o.arg || !(speed > 0) || speed > 1e6)
-                return cli_usage_error("demo", "bad --speed '%s'", o.arg);
+                return cli_usage_error("demo", "bad --speed '%s' (simulated seconds per second, > 0, <= 1000000)", o.arg);
             break;
         case 0: return cli_usage_error("demo", "unexpected argument '%s'", o.arg);
         default: break;

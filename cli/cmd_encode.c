@@ -135,7 +135,7 @@ int cli_cmd_encode(int argc, char **argv)
     char err[512];
     if (cli_json_parse(text, len, &doc, err, sizeof err) != 0) {
         free(text);
-        cli_error("invalid JSON: %s", err);
+        cli_error("%s: invalid JSON: %s", path ? path : "-", err);
         return CLI_EXIT_PROTOCOL;
     }
     free(text);

@@ -173,7 +173,7 @@ int cli_cmd_live(int argc, char **argv)
             char *end;
             count = strtol(o.arg, &end, 10);
             if (*end || end == o.arg || count <= 0)
-                rc = cli_usage_error("live", "bad --count '%s'", o.arg);
+                rc = cli_usage_error("live", "bad --count '%s' (readings, > 0)", o.arg);
             break;
         }
         case 0: rc = cli_usage_error("live", "unexpected argument '%s'", o.arg); break;

@@ -62,7 +62,7 @@ int cli_cmd_tags(int argc, char **argv)
     char pat[256] = "";
     if (pattern) {
         if (strlen(pattern) >= sizeof pat)
-            return cli_usage_error("tags", "PATTERN too long");
+            return cli_usage_error("tags", "PATTERN too long (at most %zu characters)", sizeof pat - 1);
         upper(pat, pattern, sizeof pat);
     }
     bool glob = strpbrk(pat, "*?[") != NULL;

@@ -77,11 +77,11 @@ int cli_conn_option(struct cli_conn *c, const char *cmd, int id, const char *arg
         return 0;
     case OPT_PORT:
         if (parse_port(arg, &c->port) != 0 || c->port == 0)
-            return cli_usage_error(cmd, "bad port '%s' (1..65535)", arg);
+            return cli_usage_error(cmd, "bad --port '%s' (1..65535)", arg);
         return 0;
     case OPT_TIMEOUT:
         if (parse_timeout(arg, &c->timeout_ms) != 0)
-            return cli_usage_error(cmd, "bad timeout '%s' (milliseconds, > 0)", arg);
+            return cli_usage_error(cmd, "bad --timeout '%s' (milliseconds, > 0)", arg);
         return 0;
     default: return cli_usage_error(cmd, "internal: unknown connection option");
     }
@@ -163,7 +163,7 @@ static int read_config(struct cli_conn *c, const char *cmd, const char *path, bo
         } else if (strcmp(key, "port") == 0) {
             unsigned p;
             if (parse_port(val, &p) != 0 || p == 0) {
-                cli_error("%s:%u: bad port", path, lineno);
+                cli_error("%s:%u: bad port '%s' (1..65535)", path, lineno, val);
                 rc = CLI_EXIT_USAGE;
                 break;
             }
@@ -172,7 +172,7 @@ static int read_config(struct cli_conn *c, const char *cmd, const char *path, bo
         } else if (strcmp(key, "timeout") == 0) {
             int t;
             if (parse_timeout(val, &t) != 0) {
-                cli_error("%s:%u: bad timeout", path, lineno);
+                cli_error("%s:%u: bad timeout '%s' (milliseconds, > 0)", path, lineno, val);
                 rc = CLI_EXIT_USAGE;
                 break;
             }
@@ -226,11 +226,11 @@ int cli_conn_resolve(struct cli_conn *c, const char *cmd)
         c->key = dup_or_die(e);
     if (!c->port && (e = getenv("RSCP_PORT")) && *e) {
         if (parse_port(e, &c->port) != 0 || c->port == 0)
-            return cli_usage_error(cmd, "bad RSCP_PORT '%s'", e);
+            return cli_usage_error(cmd, "bad RSCP_PORT '%s' (1..65535)", e);
     }
     if (!c->timeout_ms && (e = getenv("RSCP_TIMEOUT")) && *e) {
         if (parse_timeout(e, &c->timeout_ms) != 0)
-            return cli_usage_error(cmd, "bad RSCP_TIMEOUT '%s'", e);
+            return cli_usage_error(cmd, "bad RSCP_TIMEOUT '%s' (milliseconds, > 0)", e);
     }
     bool explicit_path = c->config_path != NULL;
     if (!c->config_path && (e = getenv("RSCP_CONFIG")) && *e) {
