@@ -3,8 +3,6 @@
  * its area (handler_*.c). */
 #include "handler_internal.h"
 
-#include "rscp/types.h"
-
 #include <stdio.h>
 #include <string.h>
 
@@ -32,19 +30,14 @@ static void top_level(struct req_ctx *x, const struct rscp_block *req)
     case SIM_BAT_REQ_DATA:
     case SIM_PVI_REQ_DATA:
     case SIM_PM_REQ_DATA:
-        if (req->type != RSCP_TYPE_CONTAINER) {
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-            return;
-        }
-        sim__index_container(x, req);
+        if (want_container(x, req))
+            sim__index_container(x, req);
         return;
     case SIM_DB_REQ_HISTORY_DATA_DAY:
     case SIM_DB_REQ_HISTORY_DATA_WEEK:
     case SIM_DB_REQ_HISTORY_DATA_MONTH:
     case SIM_DB_REQ_HISTORY_DATA_YEAR:
-        if (req->type != RSCP_TYPE_CONTAINER)
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-        else
+        if (want_container(x, req))
             sim__db_history(x, req);
         return;
     case SIM_RSCP_REQ_USER_LEVEL:

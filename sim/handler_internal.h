@@ -48,6 +48,16 @@ static inline bool get_index(const struct rscp_block *blk, uint64_t *out)
     return rscp_block_get_uint(blk, out) == 0;
 }
 
+/* For a request that must be a container: true when it is one, else it is
+ * answered with ERROR FORMAT and the result is false. */
+static inline bool want_container(struct req_ctx *x, const struct rscp_block *req)
+{
+    if (req->type == RSCP_TYPE_CONTAINER)
+        return true;
+    rscp_put_error(x->b, SIM_RESP(req->tag), SIM_ERR_FORMAT);
+    return false;
+}
+
 static inline bool tag_in(uint32_t tag, const uint32_t *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)

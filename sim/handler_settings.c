@@ -2,8 +2,6 @@
  * settings (and reading them back), battery-before-car, manual charge. */
 #include "handler_internal.h"
 
-#include "rscp/types.h"
-
 #define SET_POWER_HOLD_S 30.0 /* REQ_SET_POWER lasts this long unless resent */
 
 static void ems_set_power(struct req_ctx *x, const struct rscp_block *req)
@@ -52,6 +50,16 @@ static int8_t apply_limit(const struct rscp_block *blk, double device_max, doubl
     return (double)v < recommended_min ? 1 : 0;
 }
 
+/* Result of one on/off setting: 0 applied, -1 not a BOOL. */
+static int8_t apply_flag(const struct rscp_block *blk, bool *target)
+{
+    bool v;
+    if (rscp_block_get_bool(blk, &v) != 0)
+        return -1;
+    *target = v;
+    return 0;
+}
+
 static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *req)
 {
     struct rscp_builder *b = x->b;
@@ -63,12 +71,9 @@ static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *r
     rscp_put_container_open(b, rt);
     rscp_block_children(req, &it);
     while (rscp_iter_next(&it, &blk) == 1) {
-        bool flag;
         switch (blk.tag) {
         case SIM_EMS_POWER_LIMITS_USED:
-            if (rscp_block_get_bool(&blk, &flag) == 0)
-                ctl->limits_used = flag;
-            rscp_put_char8(b, SIM_EMS_RES_POWER_LIMITS_USED, rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            rscp_put_char8(b, SIM_EMS_RES_POWER_LIMITS_USED, apply_flag(&blk, &ctl->limits_used));
             break;
         case SIM_EMS_MAX_CHARGE_POWER:
             rscp_put_char8(b, SIM_EMS_RES_MAX_CHARGE_POWER,
@@ -83,15 +88,10 @@ static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *r
                            apply_limit(&blk, 1000.0, 0.0, &ctl->discharge_start_w));
             break;
         case SIM_EMS_POWERSAVE_ENABLED:
-            if (rscp_block_get_bool(&blk, &flag) == 0)
-                ctl->powersave = flag;
-            rscp_put_char8(b, SIM_EMS_RES_POWERSAVE_ENABLED, rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            rscp_put_char8(b, SIM_EMS_RES_POWERSAVE_ENABLED, apply_flag(&blk, &ctl->powersave));
             break;
         case SIM_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
-            if (rscp_block_get_bool(&blk, &flag) == 0)
-                ctl->weather_regulated = flag;
-            rscp_put_char8(b, SIM_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED,
-                           rscp_block_get_bool(&blk, &flag) == 0 ? 0 : -1);
+            rscp_put_char8(b, SIM_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED, apply_flag(&blk, &ctl->weather_regulated));
             break;
         default: rscp_put_error(b, SIM_RESP(blk.tag), SIM_ERR_UNKNOWN_TAG); break;
         }
@@ -117,16 +117,12 @@ bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
         break;
     }
     case SIM_EMS_REQ_SET_POWER:
-        if (req->type != RSCP_TYPE_CONTAINER)
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-        else
+        if (want_container(x, req))
             ems_set_power(x, req);
         break;
     case SIM_EMS_REQ_GET_POWER_SETTINGS: ems_get_power_settings(x, rt); break;
     case SIM_EMS_REQ_SET_POWER_SETTINGS:
-        if (req->type != RSCP_TYPE_CONTAINER)
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-        else
+        if (want_container(x, req))
             ems_set_power_settings(x, req);
         break;
     case SIM_EMS_REQ_START_MANUAL_CHARGE: {
