@@ -73,6 +73,15 @@ static int emit(struct decode_state *st, const struct rscp_frame *f)
     return rc;
 }
 
+/* Close the JSON array of the frames printed so far: an error message
+ * follows on stderr. */
+static void end_output_early(const struct decode_state *st)
+{
+    if (st->json)
+        fputs("\n]\n", stdout);
+    fflush(stdout);
+}
+
 /* Feed one piece; print the frames completed. Returns 0 or an exit code. */
 static int feed(struct decode_state *st, const uint8_t *p, size_t n)
 {
@@ -106,12 +115,67 @@ fail:;
     int err = rscp_reader_error(st->reader);
     if (!err)
         err = RSCP_ERR_PROTOCOL;
-    if (st->json)
-        fputs("\n]\n", stdout);
-    fflush(stdout);
+    end_output_early(st);
     cli_error("invalid input at byte offset %llu (frame %u): %s",
               (unsigned long long)rscp_reader_error_offset(st->reader), st->frames + 1, rscp_strerror(err));
     return CLI_EXIT_PROTOCOL;
+}
+
+/* Feed the hex arguments hex[0..n) as one stream; none or "-": hex from
+ * stdin. Returns 0 or an exit code after a message. */
+static int feed_hex(struct decode_state *st, const char **hex, size_t n)
+{
+    char *stdin_text = NULL;
+    if (n == 0 || (n == 1 && strcmp(hex[0], "-") == 0)) {
+        size_t len;
+        stdin_text = cli_read_file("-", &len);
+        if (!stdin_text)
+            return CLI_EXIT_USAGE;
+        hex[0] = stdin_text;
+        n = 1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t len = strlen(hex[i]);
+        uint8_t *buf = malloc(len / 2 + 1);
+        char herr[160];
+        long k = buf ? cli_hex_decode(hex[i], len, buf, len / 2 + 1, herr, sizeof herr) : -1;
+        if (k < 0) {
+            end_output_early(st);
+            if (n > 1)
+                cli_error("invalid hex in argument %zu (stream byte offset %llu): %s", i + 1,
+                          (unsigned long long)st->fed, buf ? herr : "out of memory");
+            else
+                cli_error("invalid hex: %s", buf ? herr : "out of memory");
+            rc = CLI_EXIT_PROTOCOL;
+        } else {
+            rc = feed(st, buf, (size_t)k);
+        }
+        free(buf);
+    }
+    free(stdin_text);
+    return rc;
+}
+
+/* After the whole input: close the JSON array; the input must have held
+ * at least one frame and ended with one. Returns 0 or an exit code after a
+ * message. */
+static int finish(struct decode_state *st, bool keyed)
+{
+    size_t pending = rscp_reader_pending(st->reader);
+    if (st->json)
+        fputs(st->frames ? "\n]\n" : "]\n", stdout);
+    if (pending > 0) {
+        fflush(stdout);
+        cli_error("input ends inside a frame: %zu bytes from byte offset %llu are not a complete frame%s", pending,
+                  (unsigned long long)(st->fed - pending), keyed ? " (or the key is wrong)" : "");
+        return CLI_EXIT_PROTOCOL;
+    }
+    if (st->frames == 0) {
+        cli_error("no frame in the input");
+        return CLI_EXIT_PROTOCOL;
+    }
+    return 0;
 }
 
 int cli_cmd_decode(int argc, char **argv)
@@ -194,54 +258,10 @@ int cli_cmd_decode(int argc, char **argv)
         rc = feed(&st, (const uint8_t *)data, len);
         free(data);
     } else {
-        char *stdin_text = NULL;
-        if (nhex == 0 || (nhex == 1 && strcmp(hex[0], "-") == 0)) {
-            size_t len;
-            stdin_text = cli_read_file("-", &len);
-            if (!stdin_text) {
-                rc = CLI_EXIT_USAGE;
-                goto out;
-            }
-            hex[0] = stdin_text;
-            nhex = 1;
-        }
-        for (size_t i = 0; i < nhex && rc == 0; i++) {
-            size_t len = strlen(hex[i]);
-            uint8_t *buf = malloc(len / 2 + 1);
-            char herr[160];
-            long n = buf ? cli_hex_decode(hex[i], len, buf, len / 2 + 1, herr, sizeof herr) : -1;
-            if (n < 0) {
-                if (json)
-                    fputs("\n]\n", stdout);
-                fflush(stdout);
-                if (nhex > 1)
-                    cli_error("invalid hex in argument %zu (stream byte offset %llu): %s", i + 1,
-                              (unsigned long long)st.fed, buf ? herr : "out of memory");
-                else
-                    cli_error("invalid hex: %s", buf ? herr : "out of memory");
-                rc = CLI_EXIT_PROTOCOL;
-            } else {
-                rc = feed(&st, buf, (size_t)n);
-            }
-            free(buf);
-        }
-        free(stdin_text);
+        rc = feed_hex(&st, hex, nhex);
     }
-    if (rc == 0) {
-        size_t pending = rscp_reader_pending(st.reader);
-        if (json)
-            fputs(st.frames ? "\n]\n" : "]\n", stdout);
-        if (pending > 0) {
-            fflush(stdout);
-            cli_error("input ends inside a frame: %zu bytes from byte offset %llu are not a complete frame%s",
-                      pending, (unsigned long long)(st.fed - pending),
-                      key ? " (or the key is wrong)" : "");
-            rc = CLI_EXIT_PROTOCOL;
-        } else if (st.frames == 0) {
-            cli_error("no frame in the input");
-            rc = CLI_EXIT_PROTOCOL;
-        }
-    }
+    if (rc == 0)
+        rc = finish(&st, key != NULL);
 out:
     rscp_reader_free(st.reader);
     rscp_cipher_free(cipher);
