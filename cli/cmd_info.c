@@ -47,13 +47,49 @@ static void local_time(const struct rscp_timestamp *t, char *buf, size_t cap)
         buf[n - 1] = '\0';
 }
 
-static void json_str(const char *key, bool have, const char *v)
+/* sep, then "key": the string v, or null when the device did not give it. */
+static void json_str(const char *sep, const char *key, bool have, const char *v)
 {
-    printf(", \"%s\": ", key);
+    printf("%s\"%s\": ", sep, key);
     if (have)
         cli_json_string(stdout, v, strlen(v));
     else
         fputs("null", stdout);
+}
+
+/* lt, ut: the local and UTC time as text; off: the offset to UTC when have_off. */
+static void print_json(const struct rscp_info *info, const char *lt, const char *ut, bool have_off, int32_t off)
+{
+    uint32_t p = info->present;
+    json_str("{", "serial_number", p & RSCP_INFO_SERIAL, info->serial);
+    json_str(", ", "production_date", p & RSCP_INFO_PRODUCTION_DATE, info->production_date);
+    json_str(", ", "sw_release", p & RSCP_INFO_SW_RELEASE, info->sw_release);
+    json_str(", ", "mac_address", p & RSCP_INFO_MAC, info->mac);
+    json_str(", ", "ip_address", p & RSCP_INFO_IP, info->ip);
+    json_str(", ", "time_zone", p & RSCP_INFO_TIME_ZONE, info->time_zone);
+    json_str(", ", "local_time", p & RSCP_INFO_TIME, lt);
+    json_str(", ", "utc_time", p & RSCP_INFO_UTC_TIME, ut);
+    if (have_off)
+        printf(", \"utc_offset_seconds\": %d", (int)off);
+    else
+        fputs(", \"utc_offset_seconds\": null", stdout);
+    printf(", \"device_errors\": %u}\n", info->device_errors);
+}
+
+static void print_table(const struct rscp_info *info, const char *lt, const char *ut, bool have_off, int32_t off)
+{
+    uint32_t p = info->present;
+    const char *na = "n/a";
+    printf("  %-18s %s\n", "Serial number", p & RSCP_INFO_SERIAL ? info->serial : na);
+    printf("  %-18s %s\n", "Production date", p & RSCP_INFO_PRODUCTION_DATE ? info->production_date : na);
+    printf("  %-18s %s\n", "Software release", p & RSCP_INFO_SW_RELEASE ? info->sw_release : na);
+    printf("  %-18s %s\n", "MAC address", p & RSCP_INFO_MAC ? info->mac : na);
+    printf("  %-18s %s\n", "IP address", p & RSCP_INFO_IP ? info->ip : na);
+    printf("  %-18s %s\n", "Time zone", p & RSCP_INFO_TIME_ZONE ? info->time_zone : na);
+    printf("  %-18s %s\n", "Local time", p & RSCP_INFO_TIME ? lt : na);
+    printf("  %-18s %s\n", "UTC time", p & RSCP_INFO_UTC_TIME ? ut : na);
+    if (have_off)
+        printf("  %-18s %+d:%02d\n", "UTC offset", off / 3600, (off < 0 ? -off : off) % 3600 / 60);
 }
 
 int cli_cmd_info(int argc, char **argv)
@@ -96,38 +132,10 @@ int cli_cmd_info(int argc, char **argv)
             local_time(&info.time, lt, sizeof lt);
         if (info.present & RSCP_INFO_UTC_TIME)
             cli_format_time(info.utc_time.seconds, 0, ut, sizeof ut);
-        uint32_t p = info.present;
-        if (json) {
-            fputs("{\"serial_number\": ", stdout);
-            if (p & RSCP_INFO_SERIAL)
-                cli_json_string(stdout, info.serial, strlen(info.serial));
-            else
-                fputs("null", stdout);
-            json_str("production_date", p & RSCP_INFO_PRODUCTION_DATE, info.production_date);
-            json_str("sw_release", p & RSCP_INFO_SW_RELEASE, info.sw_release);
-            json_str("mac_address", p & RSCP_INFO_MAC, info.mac);
-            json_str("ip_address", p & RSCP_INFO_IP, info.ip);
-            json_str("time_zone", p & RSCP_INFO_TIME_ZONE, info.time_zone);
-            json_str("local_time", p & RSCP_INFO_TIME, lt);
-            json_str("utc_time", p & RSCP_INFO_UTC_TIME, ut);
-            if (have_off)
-                printf(", \"utc_offset_seconds\": %d", (int)off);
-            else
-                fputs(", \"utc_offset_seconds\": null", stdout);
-            printf(", \"device_errors\": %u}\n", info.device_errors);
-        } else {
-            const char *na = "n/a";
-            printf("  %-18s %s\n", "Serial number", p & RSCP_INFO_SERIAL ? info.serial : na);
-            printf("  %-18s %s\n", "Production date", p & RSCP_INFO_PRODUCTION_DATE ? info.production_date : na);
-            printf("  %-18s %s\n", "Software release", p & RSCP_INFO_SW_RELEASE ? info.sw_release : na);
-            printf("  %-18s %s\n", "MAC address", p & RSCP_INFO_MAC ? info.mac : na);
-            printf("  %-18s %s\n", "IP address", p & RSCP_INFO_IP ? info.ip : na);
-            printf("  %-18s %s\n", "Time zone", p & RSCP_INFO_TIME_ZONE ? info.time_zone : na);
-            printf("  %-18s %s\n", "Local time", p & RSCP_INFO_TIME ? lt : na);
-            printf("  %-18s %s\n", "UTC time", p & RSCP_INFO_UTC_TIME ? ut : na);
-            if (have_off)
-                printf("  %-18s %+d:%02d\n", "UTC offset", off / 3600, (off < 0 ? -off : off) % 3600 / 60);
-        }
+        if (json)
+            print_json(&info, lt, ut, have_off, off);
+        else
+            print_table(&info, lt, ut, have_off, off);
         if (info.device_errors) {
             cli_report_device_errors(&reply);
             rc = CLI_EXIT_DEVICE;
