@@ -159,6 +159,14 @@ int cli_hex_digit(char c);
  * message in err naming the character offset. */
 long cli_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, char *err, size_t errcap);
 
+/* Whether an integer type (CHAR8 ... UINT64) is one of the unsigned ones. */
+bool cli_int_type_unsigned(int type);
+
+/* Write an integer block of type CHAR8 ... UINT64 holding i (signed types)
+ * or u (unsigned types). Returns 0, or -1 with nothing written when the
+ * value does not fit the type (or type is no integer type). */
+int cli_put_int(struct rscp_builder *b, uint32_t tag, int type, int64_t i, uint64_t u);
+
 /* Write a block of tag/type with a value given as text (spec syntax).
  * Returns 0 or -1 with a message in err. */
 int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const char *text, size_t len,

@@ -77,47 +77,13 @@ static int put_int(struct rscp_builder *b, uint32_t tag, int type, const struct 
 {
     int64_t i = 0;
     uint64_t u = 0;
-    bool is_unsigned = type == RSCP_TYPE_UCHAR8 || type == RSCP_TYPE_UINT16 || type == RSCP_TYPE_UINT32 ||
-                       type == RSCP_TYPE_UINT64;
-    int rc = is_unsigned ? cli_json_u64(v, &u) : cli_json_i64(v, &i);
+    int rc = cli_int_type_unsigned(type) ? cli_json_u64(v, &u) : cli_json_i64(v, &i);
     const char *tn = rscp_type_name(type);
     if (rc != 0)
         return jfail(v, err, errcap, "%s value must be an integer in range", tn);
-    switch (type) {
-    case RSCP_TYPE_CHAR8:
-        if (i < INT8_MIN || i > INT8_MAX)
-            break;
-        rscp_put_char8(b, tag, (int8_t)i);
-        return 0;
-    case RSCP_TYPE_UCHAR8:
-        if (u > UINT8_MAX)
-            break;
-        rscp_put_uchar8(b, tag, (uint8_t)u);
-        return 0;
-    case RSCP_TYPE_INT16:
-        if (i < INT16_MIN || i > INT16_MAX)
-            break;
-        rscp_put_int16(b, tag, (int16_t)i);
-        return 0;
-    case RSCP_TYPE_UINT16:
-        if (u > UINT16_MAX)
-            break;
-        rscp_put_uint16(b, tag, (uint16_t)u);
-        return 0;
-    case RSCP_TYPE_INT32:
-        if (i < INT32_MIN || i > INT32_MAX)
-            break;
-        rscp_put_int32(b, tag, (int32_t)i);
-        return 0;
-    case RSCP_TYPE_UINT32:
-        if (u > UINT32_MAX)
-            break;
-        rscp_put_uint32(b, tag, (uint32_t)u);
-        return 0;
-    case RSCP_TYPE_INT64: rscp_put_int64(b, tag, i); return 0;
-    default: rscp_put_uint64(b, tag, u); return 0;
-    }
-    return jfail(v, err, errcap, "%s value %s out of range", tn, v->str);
+    if (cli_put_int(b, tag, type, i, u) != 0)
+        return jfail(v, err, errcap, "%s value %s out of range", tn, v->str);
+    return 0;
 }
 
 static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigned depth, char *err, size_t errcap);

@@ -88,8 +88,8 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
     s[len] = '\0';
     const char *tn = rscp_type_name(type);
     int rc = 0;
-    int64_t i;
-    uint64_t u;
+    int64_t i = 0;
+    uint64_t u = 0;
     switch (type) {
     case RSCP_TYPE_NONE:
         if (len) {
@@ -109,55 +109,22 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
             rc = -1;
         break;
     case RSCP_TYPE_CHAR8:
-        if (parse_i64(s, &i) || i < INT8_MIN || i > INT8_MAX)
-            rc = -1;
-        else
-            rscp_put_char8(b, tag, (int8_t)i);
-        break;
     case RSCP_TYPE_UCHAR8:
-        if (parse_u64(s, &u) || u > UINT8_MAX)
-            rc = -1;
-        else
-            rscp_put_uchar8(b, tag, (uint8_t)u);
-        break;
     case RSCP_TYPE_INT16:
-        if (parse_i64(s, &i) || i < INT16_MIN || i > INT16_MAX)
-            rc = -1;
-        else
-            rscp_put_int16(b, tag, (int16_t)i);
-        break;
     case RSCP_TYPE_UINT16:
-        if (parse_u64(s, &u) || u > UINT16_MAX)
-            rc = -1;
-        else
-            rscp_put_uint16(b, tag, (uint16_t)u);
-        break;
     case RSCP_TYPE_INT32:
-        if (parse_i64(s, &i) || i < INT32_MIN || i > INT32_MAX)
-            rc = -1;
-        else
-            rscp_put_int32(b, tag, (int32_t)i);
-        break;
     case RSCP_TYPE_UINT32:
+    case RSCP_TYPE_INT64:
+    case RSCP_TYPE_UINT64:
+        if ((cli_int_type_unsigned(type) ? parse_u64(s, &u) : parse_i64(s, &i)) != 0 ||
+            cli_put_int(b, tag, type, i, u) != 0)
+            rc = -1;
+        break;
     case RSCP_TYPE_ERROR:
         if (parse_u64(s, &u) || u > UINT32_MAX)
             rc = -1;
-        else if (type == RSCP_TYPE_ERROR)
+        else
             rscp_put_error(b, tag, (uint32_t)u);
-        else
-            rscp_put_uint32(b, tag, (uint32_t)u);
-        break;
-    case RSCP_TYPE_INT64:
-        if (parse_i64(s, &i))
-            rc = -1;
-        else
-            rscp_put_int64(b, tag, i);
-        break;
-    case RSCP_TYPE_UINT64:
-        if (parse_u64(s, &u))
-            rc = -1;
-        else
-            rscp_put_uint64(b, tag, u);
         break;
     case RSCP_TYPE_FLOAT32:
     case RSCP_TYPE_DOUBLE64: {
