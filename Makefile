@@ -8,7 +8,7 @@
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 45
 CMAKE_FLAGS ?=
 
 .PHONY: all build check deps gen-check check-asan check-fuzz check-unit bench demo install clean
