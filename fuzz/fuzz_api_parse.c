@@ -1,0 +1,178 @@
+/* Fuzz target: the typed reply parsers of the API (src/api) on arbitrary
+ * frame data: rscp_live_parse, rscp_info_parse with rscp_info_utc_offset,
+ * rscp_history_parse for every range with rscp_history_values_parse,
+ * rscp_index_parse / rscp_index_find, rscp_count_device_errors; and the
+ * request writers round-tripped through them.
+ *
+ * Input: bytes 0..7 the frame's seconds (LE), byte 8 the history row
+ * capacity, byte 9 the index request's type and bytes 10..13 its index,
+ * then the frame data (exactly sized on the heap).
+ * Invariants (abort() when broken): the parsers report a structure error
+ * only for data that rscp_validate refuses; present bits stay within their
+ * masks; strings stay NUL-terminated in their arrays; the UTC offset is a
+ * multiple of 15 minutes within a day; rows beyond the capacity are never
+ * written; on well-formed data the device-error count equals the ERROR
+ * blocks a walk finds; a container found by rscp_index_find holds the
+ * index asked for. */
+#include "fuzz_walk.h"
+
+#include "rscp/api.h"
+#include "util/bytes.h"
+
+#define HEAD 14u
+
+static void check_info(const struct rscp_info *in)
+{
+    const char *s[] = {in->serial, in->production_date, in->sw_release, in->mac, in->ip, in->time_zone};
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+        if (memchr(s[i], '\0', RSCP_INFO_STR_MAX) == NULL)
+            fuzz_fail("info string not NUL-terminated");
+    if (in->present & ~RSCP_INFO_ALL)
+        fuzz_fail("info present bits");
+    int32_t off;
+    int rc = rscp_info_utc_offset(in, &off);
+    if (rc == 0 && (off % 900 != 0 || off > 86400 || off < -86400))
+        fuzz_fail("UTC offset");
+    if (rc != 0 && rc != RSCP_ERR_NOT_FOUND && rc != RSCP_ERR_RANGE)
+        fuzz_fail("UTC offset error code");
+}
+
+static void check_history(const struct rscp_frame *f, uint8_t cap, bool valid)
+{
+    for (int range = -1; range <= 4; range++) {
+        struct rscp_history_values sum;
+        /* Exactly cap rows (at least one byte) on the heap. */
+        struct rscp_history_values *rows = cap ? malloc(cap * sizeof *rows) : NULL;
+        size_t n = 0;
+        uint32_t dev = 0;
+        int rc = rscp_history_parse(f, range, &sum, rows, cap, &n, &dev);
+        if (range < 0 || range > 3) {
+            if (rc != RSCP_ERR_ARG)
+                fuzz_fail("history: a bad range accepted");
+        } else if (rc == 0) {
+            if (sum.present & ~0x1FFFu)
+                fuzz_fail("history present bits");
+            for (size_t i = 0; i < n && i < cap; i++)
+                if (rows[i].present & ~0x1FFFu)
+                    fuzz_fail("history row present bits");
+        } else if (rc != RSCP_ERR_DEVICE && rc != RSCP_ERR_NOT_FOUND && valid) {
+            fuzz_fail("history: structure error on well-formed data");
+        }
+        free(rows);
+    }
+}
+
+/* Every top-level container: its values as history values, its first
+ * child as an index that rscp_index_find must find again. */
+static void check_containers(const struct rscp_frame *f, bool valid)
+{
+    struct rscp_iter it;
+    struct rscp_block blk;
+    rscp_frame_iter(f, &it);
+    while (rscp_iter_next(&it, &blk) == 1) {
+        struct rscp_history_values v;
+        int rc = rscp_history_values_parse(&blk, &v);
+        if (rc == 0 && (v.present & ~0x1FFFu))
+            fuzz_fail("values present bits");
+        if (blk.type != RSCP_TYPE_CONTAINER)
+            continue;
+        struct rscp_iter ci;
+        struct rscp_block first;
+        if (rscp_block_children(&blk, &ci) != 0 || rscp_iter_next(&ci, &first) != 1)
+            continue;
+        uint64_t idx;
+        if (rscp_index_parse(&blk, first.tag, &idx) != 0)
+            continue;
+        struct rscp_block found;
+        rc = rscp_index_find(f, blk.tag, first.tag, idx, &found);
+        if (rc == 0) {
+            uint64_t got;
+            if (rscp_index_parse(&found, first.tag, &got) != 0 || got != idx || found.tag != blk.tag)
+                fuzz_fail("index_find returned another container");
+        } else if (valid) {
+            fuzz_fail("index_find missed a container it walked past");
+        }
+    }
+}
+
+static int count_errors(const uint8_t *p, size_t n)
+{
+    struct rscp_walk w;
+    struct rscp_block b;
+    int k = 0, rc;
+    rscp_walk_init(&w, p, n);
+    while ((rc = rscp_walk_next(&w, &b)) == 1)
+        if (b.type == RSCP_TYPE_ERROR)
+            k++;
+    return rc < 0 ? rc : k;
+}
+
+/* The request writers against the parsers. */
+static void check_requests(const uint8_t *head)
+{
+    static uint8_t buf[4096];
+    struct rscp_builder b;
+    size_t n;
+    int type = head[9] % 16;
+    uint64_t index = rscp_load32_le(head + 10);
+    uint32_t sub[2] = {0x03000001u, 0x03000002u};
+    rscp_builder_init(&b, buf, sizeof buf);
+    int rc = rscp_index_request(&b, 0x03040000u, 0x03040001u, type == 15 ? -1 : type, index, sub, 2);
+    if (rc != 0)
+        return;
+    if (rscp_builder_finish(&b, &n) != 0)
+        fuzz_fail("index request did not finish");
+    struct rscp_frame f = {0, 0, false, buf, (uint16_t)n};
+    struct rscp_block found;
+    if (rscp_index_find(&f, 0x03040000u, 0x03040001u, index, &found) != 0)
+        fuzz_fail("index request not found again");
+
+    rscp_builder_init(&b, buf, sizeof buf);
+    int range = head[9] % 4;
+    if (rscp_history_request(&b, range, (int64_t)rscp_load64_le(head), (uint32_t)index | 1u, 900) != 0 ||
+        rscp_builder_finish(&b, &n) != 0 || rscp_validate(buf, n, NULL, NULL) != 0)
+        fuzz_fail("history request");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < HEAD || size - HEAD > 0xFFFFu)
+        return 0;
+    size_t len = size - HEAD;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return 0;
+    memcpy(copy, data + HEAD, len);
+    struct rscp_frame f = {(int64_t)rscp_load64_le(data), 0, false, copy, (uint16_t)len};
+    bool valid = rscp_validate(copy, len, NULL, NULL) == 0;
+
+    struct rscp_live live;
+    int rc = rscp_live_parse(&f, &live);
+    if (rc < 0 && valid)
+        fuzz_fail("live: structure error on well-formed data");
+    if (live.present & ~RSCP_LIVE_ALL)
+        fuzz_fail("live present bits");
+    if (live.time.seconds != f.seconds)
+        fuzz_fail("live time");
+
+    struct rscp_info info;
+    rc = rscp_info_parse(&f, &info);
+    if (rc < 0 && valid)
+        fuzz_fail("info: structure error on well-formed data");
+    check_info(&info);
+
+    check_history(&f, data[8], valid);
+    check_containers(&f, valid);
+
+    int k = rscp_count_device_errors(copy, len);
+    if (valid && k != count_errors(copy, len))
+        fuzz_fail("device error count differs from a walk");
+    if (!valid && k >= 0 && count_errors(copy, len) >= 0 && k != count_errors(copy, len))
+        fuzz_fail("device error count differs from a walk");
+
+    check_requests(data);
+    free(copy);
+    return 0;
+}

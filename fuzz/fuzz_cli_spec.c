@@ -1,0 +1,63 @@
+/* Fuzz target: the request-spec parser of `rscp get` (cli/spec.c) and the
+ * values it reads as text (cli/value_text.c).
+ *
+ * Input: the spec text ("BAT.REQ_DATA{BAT.INDEX=0,BAT.REQ_RSOC}"), as one
+ * NUL-terminated string of exactly that size. Also, with byte 0 as a type
+ * code, bytes 1.. as a value of that type (cli_put_text_value).
+ * Invariants (abort() when broken): a spec or value that is accepted gives
+ * well-formed blocks (rscp_validate); one that is refused leaves a
+ * NUL-terminated message; a NUL inside the input ends the spec. */
+#include "fuzz_walk.h"
+
+#include "cli.h"
+
+#define BUF_CAP (RSCP_MAX_FRAME_SIZE + 4096u)
+
+static uint8_t out[BUF_CAP];
+
+static void check_built(struct rscp_builder *b, int rc, const char *err, size_t errcap)
+{
+    size_t n = 0;
+    if (rc == 0) {
+        int frc = rscp_builder_finish(b, &n);
+        if (frc == 0 && rscp_validate(out, n, NULL, NULL) != 0)
+            fuzz_fail("accepted input gave malformed blocks");
+    } else if (memchr(err, '\0', errcap) == NULL || err[0] == '\0') {
+        fuzz_fail("refused input without a message");
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 1u << 16)
+        return 0;
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+
+    char err[512];
+    struct rscp_builder b;
+    memset(err, 'x', sizeof err);
+    rscp_builder_init(&b, out, sizeof out);
+    check_built(&b, cli_spec_put(&b, text, err, sizeof err), err, sizeof err);
+
+    /* A tiny message buffer: still terminated. */
+    char small[5];
+    memset(small, 'x', sizeof small);
+    rscp_builder_init(&b, out, sizeof out);
+    if (cli_spec_put(&b, text, small, sizeof small) != 0 && memchr(small, '\0', sizeof small) == NULL)
+        fuzz_fail("small message buffer not terminated");
+
+    if (size > 0) {
+        memset(err, 'x', sizeof err);
+        rscp_builder_init(&b, out, sizeof out);
+        int rc = cli_put_text_value(&b, 0x01000001u, data[0], text + 1, size - 1, err, sizeof err);
+        check_built(&b, rc, err, sizeof err);
+    }
+    free(text);
+    return 0;
+}
