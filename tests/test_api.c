@@ -140,6 +140,24 @@ static void test_info(void)
     info.time.seconds = info.utc_time.seconds - 5 * 3600 - 1800 + 2; /* UTC-05:30 */
     CHECK_INT(rscp_info_utc_offset(&info, &off), 0);
     CHECK_INT(off, -(5 * 3600 + 1800));
+    /* Extreme peer timestamps: out of range, not an overflow. */
+    info.time.seconds = INT64_MAX;
+    info.utc_time.seconds = INT64_MIN;
+    CHECK_INT(rscp_info_utc_offset(&info, &off), RSCP_ERR_RANGE);
+    info.time.seconds = INT64_MIN;
+    info.utc_time.seconds = INT64_MAX;
+    CHECK_INT(rscp_info_utc_offset(&info, &off), RSCP_ERR_RANGE);
+    info.time.seconds = INT64_MAX;
+    info.utc_time.seconds = INT64_MAX - 3600;
+    CHECK_INT(rscp_info_utc_offset(&info, &off), 0);
+    CHECK_INT(off, 3600);
+    info.time.seconds = INT64_MIN + 100;
+    info.utc_time.seconds = INT64_MIN + 1900;
+    CHECK_INT(rscp_info_utc_offset(&info, &off), 0);
+    CHECK_INT(off, -1800);
+    info.time.seconds = 3 * 86400;
+    info.utc_time.seconds = 0;
+    CHECK_INT(rscp_info_utc_offset(&info, &off), RSCP_ERR_RANGE);
     info.present &= ~RSCP_INFO_UTC_TIME;
     CHECK_INT(rscp_info_utc_offset(&info, &off), RSCP_ERR_NOT_FOUND);
 }

@@ -94,7 +94,15 @@ int rscp_info_utc_offset(const struct rscp_info *info, int32_t *offset)
         return RSCP_ERR_ARG;
     if ((info->present & (RSCP_INFO_TIME | RSCP_INFO_UTC_TIME)) != (RSCP_INFO_TIME | RSCP_INFO_UTC_TIME))
         return RSCP_ERR_NOT_FOUND;
-    int64_t diff = info->time.seconds - info->utc_time.seconds;
+    /* Timestamps are peer data: subtract only when the difference is
+     * within a few days (no int64_t overflow for extreme values). */
+    int64_t local = info->time.seconds, utc = info->utc_time.seconds;
+    const int64_t far = 2 * 86400;
+    if ((utc < 0 && local > INT64_MAX + utc - far) || (utc >= 0 && local < INT64_MIN + utc + far))
+        return RSCP_ERR_RANGE;
+    int64_t diff = local - utc;
+    if (diff > far || diff < -far)
+        return RSCP_ERR_RANGE;
     /* The two readings are taken a moment apart: round to 15 minutes. */
     const int64_t q = 900;
     int64_t r = diff >= 0 ? (diff + q / 2) / q * q : -((-diff + q / 2) / q * q);
