@@ -250,6 +250,13 @@ static void test_history_parse(void)
     uint32_t code = 0;
     CHECK_INT(rscp_history_parse(&f, RSCP_HISTORY_DAY, &sum, rows, 4, &nrows, &code), RSCP_ERR_DEVICE);
     CHECK_INT(code, 0xFFFFFFFFu);
+
+    /* HISTORY_DATA of another type: neither rows nor a device error */
+    rscp_builder_begin_frame(&b, buf, sizeof buf, &ts, true);
+    rscp_put_raw(&b, 0x06800100, RSCP_TYPE_INT16, NULL, 0);
+    CHECK_INT(rscp_builder_finish(&b, &n), 0);
+    CHECK_INT(rscp_frame_decode(buf, n, NULL, &f, NULL), 0);
+    CHECK_INT(rscp_history_parse(&f, RSCP_HISTORY_DAY, &sum, rows, 4, &nrows, &code), RSCP_ERR_TYPE);
 }
 
 static void test_index(void)

@@ -179,7 +179,9 @@ RSCP_API int rscp_history_request(struct rscp_builder *b, int range, int64_t sta
  * cap are stored). rows may be NULL when cap is 0.
  * Returns 0; RSCP_ERR_DEVICE with *device_error (may be NULL) set when the
  * device answered the container with an ERROR block; RSCP_ERR_NOT_FOUND
- * when the reply has no HISTORY_DATA container; or a structure error. */
+ * when the reply has no HISTORY_DATA container; RSCP_ERR_TYPE when its
+ * HISTORY_DATA block is neither a container nor an ERROR block; or a
+ * structure error. */
 RSCP_API int rscp_history_parse(const struct rscp_frame *f, int range, struct rscp_history_values *sum,
                                 struct rscp_history_values *rows, size_t cap, size_t *n_rows,
                                 uint32_t *device_error);
