@@ -1,8 +1,9 @@
 /* Rijndael-256-CBC against libmcrypt's "rijndael-256" on random keys, IVs
  * and lengths, for every implementation; the implementations against each
- * other with the CBC chain split at random points; and the AES-NI
- * decryption without VAES (the path of CPUs that lack it) against libmcrypt
- * on a CPU that has VAES. */
+ * other with the CBC chain split at random points; and each internal path of
+ * the AES-NI implementation (xmm only, VAES, AVX-512) against libmcrypt, so
+ * that a CPU with the newest instructions still tests the paths of CPUs
+ * without them. */
 #include "harness.h"
 #include "crypto/rijndael.h"
 #include "rscp/cipher.h"
@@ -174,15 +175,19 @@ static void chained_splits(int impl_a, int impl_b, unsigned iters)
     CHECK_INT(bad, 0);
 }
 
-/* The internal AES-NI CBC decryption with the VAES path switched off (and
- * on, where the CPU has it) against libmcrypt: random keys, IVs and lengths
- * of 1..MAX_BLOCKS blocks, the IV chained on into a second call. */
+/* The internal AES-NI CBC paths against libmcrypt: xmm only (CPUs without
+ * VAES), VAES decryption, and the AVX-512 path (layout L, encryption and
+ * decryption), each where the CPU has it; random keys, IVs and lengths of
+ * 1..MAX_BLOCKS blocks, the IV chained on into a second call. */
+enum aesni_path { PATH_XMM, PATH_VAES, PATH_AVX512, N_PATHS };
+static const char *const path_names[N_PATHS] = {"xmm", "VAES", "AVX-512"};
+
 static void aesni_paths_vs_mcrypt(unsigned iters)
 {
     static uint8_t ct[32 * MAX_BLOCKS], pt[32 * MAX_BLOCKS], mine[32 * MAX_BLOCKS];
     static struct rscp_rijndael_key k;
     static struct rscp_aesni_key nk;
-    bool have_vaes = false;
+    bool have[N_PATHS] = {true, false, false};
     unsigned bad = 0;
     for (unsigned it = 0; it < iters; it++) {
         uint8_t key[32], iv[32], iv0[32];
@@ -190,7 +195,8 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
         rand_bytes(iv0, 32);
         rscp_crypto_expand_key(&k, key);
         rscp_crypto_aesni_prepare(&nk, &k);
-        have_vaes = have_vaes || nk.vaes;
+        have[PATH_VAES] = nk.vaes;
+        have[PATH_AVX512] = nk.avx512;
         size_t blocks = 1 + th_rand_below(MAX_BLOCKS), first = th_rand_below((uint32_t)blocks + 1);
         size_t n = 32 * blocks;
         rand_bytes(pt, n);
@@ -200,21 +206,34 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
             return;
         CHECK_INT(mcrypt_generic(td, ct, (int)n), 0);
         mc_close(td);
-        for (int vaes = 0; vaes <= (nk.vaes ? 1 : 0); vaes++) {
+        for (int path = 0; path < N_PATHS; path++) {
+            if (!have[path])
+                continue;
             struct rscp_aesni_key use = nk;
-            use.vaes = vaes != 0;
+            use.vaes = path == PATH_VAES;
+            use.avx512 = path == PATH_AVX512;
+            memcpy(iv, iv0, 32);
+            memcpy(mine, pt, n);
+            rscp_crypto_aesni_cbc_encrypt(&use, iv, mine, first);
+            rscp_crypto_aesni_cbc_encrypt(&use, iv, mine + 32 * first, blocks - first);
+            if ((memcmp(mine, ct, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5) {
+                printf("AES-NI encryption (%s path) differs from libmcrypt, %zu blocks\n", path_names[path], blocks);
+                FAIL("AES-NI CBC encryption path differs from libmcrypt");
+            }
             memcpy(iv, iv0, 32);
             memcpy(mine, ct, n);
             rscp_crypto_aesni_cbc_decrypt(&use, iv, mine, first);
             rscp_crypto_aesni_cbc_decrypt(&use, iv, mine + 32 * first, blocks - first);
-            if ((memcmp(mine, pt, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5)
-                FAIL(vaes ? "AES-NI decryption with VAES differs from libmcrypt"
-                          : "AES-NI decryption without VAES differs from libmcrypt");
+            if ((memcmp(mine, pt, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5) {
+                printf("AES-NI decryption (%s path) differs from libmcrypt, %zu blocks\n", path_names[path], blocks);
+                FAIL("AES-NI CBC decryption path differs from libmcrypt");
+            }
         }
     }
     CHECK_INT(bad, 0);
-    if (!have_vaes)
-        printf("SKIPPED: VAES decryption path (not available on this CPU/build)\n");
+    for (int path = 0; path < N_PATHS; path++)
+        if (!have[path])
+            printf("SKIPPED: AES-NI %s path (not available on this CPU/build)\n", path_names[path]);
 }
 
 int main(void)

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Regenerates the tag dictionary into a scratch folder and fails if the
-# committed output under src/dict/ differs (someone edited generated code or
-# changed data/*.tsv without regenerating).
+# Regenerates the generated sources into a scratch folder and fails if the
+# committed output differs (someone edited generated code or changed its
+# input without regenerating): the tag dictionary under src/dict/ from
+# data/*.tsv, and the AVX-512 encryption layouts in src/crypto/.
 set -eu
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -16,5 +17,12 @@ for f in "$tmp"/*; do
         status=1
     fi
 done
-[ $status -eq 0 ] && echo "generated dictionary is up to date"
+python3 tools/gen_rijndael_layouts.py >"$tmp/rijndael_layouts.h.new"
+if ! cmp -s "$tmp/rijndael_layouts.h.new" src/crypto/rijndael_layouts.h; then
+    echo "generated file src/crypto/rijndael_layouts.h is out of date; run:" \
+        "python3 tools/gen_rijndael_layouts.py > src/crypto/rijndael_layouts.h" >&2
+    diff -u src/crypto/rijndael_layouts.h "$tmp/rijndael_layouts.h.new" | head -20 >&2 || true
+    status=1
+fi
+[ $status -eq 0 ] && echo "generated code is up to date"
 exit $status

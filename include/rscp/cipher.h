@@ -9,7 +9,8 @@
  * no extra block when it already is one.
  *
  * Two implementations sit behind this interface: portable C and x86-64
- * AES-NI. They give identical output. RSCP_CIPHER_AUTO picks AES-NI when the
+ * AES-NI (which uses VAES and AVX-512 too where the CPU has them). They give
+ * identical output. RSCP_CIPHER_AUTO picks AES-NI when the
  * CPU has it, unless the environment variable RSCP_CIPHER_IMPL is set to
  * "portable". A cipher object is not thread-safe; distinct objects are. */
 #ifndef RSCP_CIPHER_H

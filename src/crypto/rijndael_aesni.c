@@ -87,6 +87,8 @@ TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const str
         }
     }
     nk->vaes = vaes_available();
+    memset(&nk->l, 0, sizeof nk->l);
+    nk->avx512 = rscp_crypto_avx512_available() && rscp_crypto_avx512_prepare(nk);
 }
 
 static inline __m128i load128(const uint8_t *p)
@@ -176,6 +178,10 @@ TARGET_AESNI void rscp_crypto_aesni_decrypt_block(const struct rscp_aesni_key *n
 TARGET_AESNI void rscp_crypto_aesni_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                                 size_t nblocks)
 {
+    if (nk->avx512) {
+        rscp_crypto_avx512_cbc_encrypt(nk, iv, buf, nblocks);
+        return;
+    }
     const __m128i k0a = load128(nk->enc[0]), k0b = load128(nk->enc[0] + 16);
     const __m128i kla = load128(nk->enc[RSCP_RIJNDAEL_ROUNDS]), klb = load128(nk->enc[RSCP_RIJNDAEL_ROUNDS] + 16);
     __m128i ca = load128(iv), cb = load128(iv + 16);
@@ -293,7 +299,9 @@ TARGET_VAES static void cbc_decrypt_vaes(const struct rscp_aesni_key *nk, uint8_
 void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                    size_t nblocks)
 {
-    if (nk->vaes && nblocks >= 2 * PAIRS)
+    if (nk->avx512)
+        rscp_crypto_avx512_cbc_decrypt(nk, iv, buf, nblocks);
+    else if (nk->vaes && nblocks >= 2 * PAIRS)
         cbc_decrypt_vaes(nk, iv, buf, nblocks);
     else
         cbc_decrypt_xmm(nk, iv, buf, nblocks);
