@@ -79,12 +79,15 @@ static void every_length(const uint8_t *buf)
         if (len >= 64 && len % 16 == 0 && rscp_crypto_crc32_vpclmul_available() &&
             rscp_crypto_crc32_vpclmul(0x5eedu, buf + 9, len) != zcrc(0x5eedu, buf + 9, len) && bad++ < 5)
             FAIL("vpclmul crc differs from zlib");
+        if (len >= 64 && len % 16 == 0 && rscp_crypto_crc32_vpclmul512_available() &&
+            rscp_crypto_crc32_vpclmul512(0x5eedu, buf + 11, len) != zcrc(0x5eedu, buf + 11, len) && bad++ < 5)
+            FAIL("512-bit vpclmul crc differs from zlib");
     }
     CHECK_INT(bad, 0);
 }
 
 /* The dispatch of rscp_crc32(): tables below 128 bytes, 128-bit folding
- * from 128, 256-bit folding from 256 (on the 16-byte-aligned part; the
+ * from 128, 256-bit (or 512-bit) folding from 256 (on the 16-byte-aligned part; the
  * tail goes through the tables). Every length around both thresholds, at
  * every alignment and with a tail of every size, and each folding path
  * called directly at its smallest lengths (64, 80, ...) with the start
@@ -112,6 +115,9 @@ static void thresholds(const uint8_t *buf)
             if (rscp_crypto_crc32_vpclmul_available() && rscp_crypto_crc32_vpclmul(start, buf + 1, len) != want &&
                 bad++ < 5)
                 FAIL("vpclmul crc differs from zlib at its smallest lengths");
+            if (rscp_crypto_crc32_vpclmul512_available() && rscp_crypto_crc32_vpclmul512(start, buf + 1, len) != want &&
+                bad++ < 5)
+                FAIL("512-bit vpclmul crc differs from zlib at its smallest lengths");
         }
     }
     CHECK_INT(bad, 0);
@@ -123,6 +129,8 @@ static void thresholds(const uint8_t *buf)
             CHECK_INT(rscp_crypto_crc32_pclmul(3, g, len), want);
         if (rscp_crypto_crc32_vpclmul_available())
             CHECK_INT(rscp_crypto_crc32_vpclmul(3, g, len), want);
+        if (rscp_crypto_crc32_vpclmul512_available())
+            CHECK_INT(rscp_crypto_crc32_vpclmul512(3, g, len), want);
         th_guard_free(g, len);
     }
 }
@@ -182,6 +190,8 @@ int main(void)
         printf("SKIPPED: PCLMULQDQ path (not available on this CPU/build)\n");
     if (!rscp_crypto_crc32_vpclmul_available())
         printf("SKIPPED: 256-bit VPCLMULQDQ path (not available on this CPU/build)\n");
+    if (!rscp_crypto_crc32_vpclmul512_available())
+        printf("SKIPPED: 512-bit VPCLMULQDQ path (not available on this CPU/build)\n");
     enum { SIZE = (1 << 20) + 64 };
     uint8_t *buf = malloc(SIZE);
     for (size_t i = 0; i < SIZE; i++)

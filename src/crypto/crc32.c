@@ -1,5 +1,6 @@
 /* CRC-32 as zlib's crc32(): slicing by 16 over the generated tables, and
- * PCLMULQDQ folding for long buffers where the CPU has it. */
+ * PCLMULQDQ folding (128, 256 or 512 bits at a time) for long buffers where
+ * the CPU has it. */
 #include "rscp/frame.h"
 
 #include "crypto/crc32.h"
@@ -7,7 +8,7 @@
 
 /* Below this the table code is as fast as setting up the folding. */
 #define PCLMUL_MIN_LEN 128u
-/* From here the 256-bit folding pays for its wider reduction. */
+/* From here the 256-bit (or 512-bit) folding pays for its wider reduction. */
 #define VPCLMUL_MIN_LEN 256u
 
 uint32_t rscp_crypto_crc32_sliced(uint32_t crc, const uint8_t *p, size_t len)
@@ -52,7 +53,9 @@ uint32_t rscp_crc32(uint32_t crc, const void *data, size_t len)
         return crc;
     if (len >= PCLMUL_MIN_LEN && rscp_crypto_crc32_pclmul_available()) {
         size_t n = len & ~(size_t)15;
-        if (n >= VPCLMUL_MIN_LEN && rscp_crypto_crc32_vpclmul_available())
+        if (n >= VPCLMUL_MIN_LEN && rscp_crypto_crc32_vpclmul512_available())
+            crc = rscp_crypto_crc32_vpclmul512(crc, p, n);
+        else if (n >= VPCLMUL_MIN_LEN && rscp_crypto_crc32_vpclmul_available())
             crc = rscp_crypto_crc32_vpclmul(crc, p, n);
         else
             crc = rscp_crypto_crc32_pclmul(crc, p, n);

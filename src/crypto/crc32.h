@@ -22,4 +22,9 @@ bool rscp_crypto_crc32_pclmul_available(void);
 uint32_t rscp_crypto_crc32_vpclmul(uint32_t crc, const uint8_t *p, size_t len);
 bool rscp_crypto_crc32_vpclmul_available(void);
 
+/* The same with 512-bit VPCLMULQDQ and AVX-512F (eight lanes, 128 bytes a
+ * step); same contract. Only call when rscp_crypto_crc32_vpclmul512_available(). */
+uint32_t rscp_crypto_crc32_vpclmul512(uint32_t crc, const uint8_t *p, size_t len);
+bool rscp_crypto_crc32_vpclmul512_available(void);
+
 #endif
