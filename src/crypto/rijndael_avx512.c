@@ -30,7 +30,6 @@
  *
  * The tests check both against libmcrypt and the portable code. */
 #include "crypto/rijndael.h"
-#include "crypto/rijndael_layouts.h"
 
 #include <string.h>
 
@@ -38,6 +37,8 @@
 
 #include <cpuid.h>
 #include <immintrin.h>
+
+#include "crypto/rijndael_layouts.h"
 
 #define TARGET_AVX512 __attribute__((target("aes,sse4.1,ssse3,avx2,vaes,avx512f,avx512bw,avx512vl,avx512vbmi")))
 
