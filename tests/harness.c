@@ -58,7 +58,7 @@ int th_finish(void)
     return failed ? 1 : 0;
 }
 
-static int hexval(int c)
+int th_hexval(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -73,7 +73,7 @@ uint8_t *th_unhex(const char *hex, size_t *len)
 {
     size_t n = 0;
     for (const char *p = hex; *p; p++)
-        if (hexval((unsigned char)*p) >= 0)
+        if (th_hexval((unsigned char)*p) >= 0)
             n++;
     if (n % 2) {
         fprintf(stderr, "odd hex string: %s\n", hex);
@@ -85,7 +85,7 @@ uint8_t *th_unhex(const char *hex, size_t *len)
     size_t k = 0;
     int hi = -1;
     for (const char *p = hex; *p; p++) {
-        int v = hexval((unsigned char)*p);
+        int v = th_hexval((unsigned char)*p);
         if (v < 0) {
             if (*p == ' ' || *p == '\n' || *p == '\t')
                 continue;
@@ -167,6 +167,50 @@ void th_guard_free(uint8_t *p, size_t n)
     uint8_t *guard = p + n;
     size_t span = (n + page - 1) / page * page + page;
     munmap(guard + page - span, span);
+}
+
+const struct th_frame_vector th_frame_vectors[] = {
+    {"P1", "e3dc001178b00a6500000000c8c7d0300e0001000001000000020000010000004c769f09"},
+    {"P2", "e3dc00117bb00a6500000000885e2c011600010080010604004f120000020080010604005b08000058156e18"},
+    {"P3", "e3dc001121000b650000000070da58201c00010000000e1500020000000d040054455354030000000d030031323378babe16"},
+    {"P4", "e3dc001106010b6500000000309eee2e0800010080000301000ad4e6f5cf"},
+    {"P5", "e3dc00115e010b65000000001830de1f0b00010080000604000000000003120cf6"},
+    {"F1", "e3dc0011d9744698faffffff00ca5b070800010080000301000a7fb3efc3"},
+    {"F2", "e3dc0001d9744698faffffff00ca5b070800010080000301000a"},
+    {"F3", "e3dc00112b6adf6400000000000000000800010086030101000155519433"},
+    {"F4",
+     "e3dc00112b6adf640000000000000000300001008603010100010100040304020064000c0080030d180045787472656d6520706f7765"
+     "7266756c2062617474657279e08ab95f"},
+    {"F5", "e3dc00112b6adf6400000000000000000b000c0080030d040074657374c36b5a12"},
+    {"F6",
+     "e3dc00114d61d45f0000000000ceed343700010000000e3000020000000d14007465737475736572406578616d706c652e636f6d03"
+     "0000000d0e00537570657253656372657431323360c48640"},
+    {"F11", "e3dc00114e61bc000000000040e2010007000100000a000000fefa843c"},
+    {"F12", "e3dc00014e61bc000000000040e2010007000100000a000000"},
+    {"F13", "e3dc00119523866200000000901d45350800010080000301000a0f240123"},
+    /* no CRC, exactly 192 bytes, ends in zero bytes */
+    {"R2",
+     "e3dc0001d9744698faffffff00ca5b07ae00000084030e4900010004030502000000000086030e18000100860301010001020086030101"
+     "00010300860301010000010080030a0400000000000a008003070400000000000b008003070400000000000e00800a0f0c00d9744698"
+     "faffffff00ca5b078b0080010e4400000100010101000101010001060400941100000201000106040094110000030100010704004100"
+     "0000040100010101000005010001010100000601000106040000000000"},
+    /* 196 bytes */
+    {"R1",
+     "e3dc0011d9744698faffffff00ca5b07ae00000084030e4900010004030502000000000086030e18000100860301010001020086030101"
+     "00010300860301010000010080030a0400000000000a008003070400000000000b008003070400000000000e00800a0f0c00d9744698"
+     "faffffff00ca5b078b0080010e4400000100010101000101010001060400941100000201000106040094110000030100010704004100"
+     "0000040100010101000005010001010100000601000106040000000000"
+     "9e267071"},
+};
+const size_t th_frame_vector_count = sizeof th_frame_vectors / sizeof th_frame_vectors[0];
+
+const char *th_frame_hex(const char *name)
+{
+    for (size_t i = 0; i < th_frame_vector_count; i++)
+        if (strcmp(th_frame_vectors[i].name, name) == 0)
+            return th_frame_vectors[i].hex;
+    fprintf(stderr, "no vector frame %s\n", name);
+    abort();
 }
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;

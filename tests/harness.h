@@ -23,6 +23,9 @@ unsigned th_failures(void);
 #define CHECK_INT(got, want) th_check_int((long long)(got), (long long)(want), __FILE__, __LINE__, #got " == " #want)
 #define CHECK_MEM(got, glen, want, wlen) th_check_mem((got), (glen), (want), (wlen), __FILE__, __LINE__, #got)
 
+/* Value of the hex digit c (either case), or -1 if c is none. */
+int th_hexval(int c);
+
 /* Hex string (whitespace ignored) to a freshly malloc'd, exactly sized
  * buffer; aborts the program on malformed hex. *len gets the size. */
 uint8_t *th_unhex(const char *hex, size_t *len);
@@ -42,6 +45,20 @@ const char *th_shared_path(const char *rel);
  * Release with th_guard_free(). */
 uint8_t *th_guard_copy(const void *p, size_t n);
 void th_guard_free(uint8_t *p, size_t n);
+
+/* The complete frames of shared/rscp/vectors-public.md and vectors-peers.md
+ * as hex, under their names there: P1..P5, F1..F6, F11, F12, F13 (without its
+ * padding), R2 and R1 (without its padding), in that order. */
+struct th_frame_vector {
+    const char *name;
+    const char *hex;
+};
+extern const struct th_frame_vector th_frame_vectors[];
+extern const size_t th_frame_vector_count;
+
+/* Hex of the vector frame with this name ("F1"); aborts the program on an
+ * unknown name. */
+const char *th_frame_hex(const char *name);
 
 /* Deterministic pseudo-random numbers (xorshift64*), seeded by th_seed(). */
 void th_seed(uint64_t seed);

@@ -9,18 +9,8 @@
 set -u
 BUILD=${1:?build dir}
 RSCP="$BUILD/rscp"
-TMP=$(mktemp -d)
-SIM_PIDS=()
-cleanup() {
-    for p in "${SIM_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 
 # run NAME CMD...: runs CMD with stdout/stderr in $TMP/NAME.{out,err}; sets RC
 # and MS (elapsed milliseconds).
@@ -51,22 +41,6 @@ export RSCP_USER=fault-user RSCP_PASSWORD=$SECRET_PW RSCP_KEY=$SECRET_KEY RSCP_H
 export HOME="$TMP/home" XDG_CONFIG_HOME=
 mkdir -p "$HOME"
 unset RSCP_CONFIG RSCP_TIMEOUT RSCP_PORT
-
-# start_sim NAME ARGS...: a simulator on a free port; sets PORT
-start_sim() {
-    local name=$1; shift
-    "$RSCP" sim --port 0 "$@" >"$TMP/sim-$name.log" 2>&1 &
-    SIM_PIDS+=($!)
-    PORT=
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sim-$name.log" | head -1)
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "simulator $name did not start:" >&2
-    cat "$TMP/sim-$name.log" >&2
-    exit 1
-}
 
 T=800          # --timeout of the clients (ms)
 DEADLINE=2500  # one command with one timeout: T plus slack for loaded machines
@@ -298,5 +272,4 @@ fi
 leaks=$(grep -l -e "$SECRET_PW" -e "$SECRET_KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*.log 2>/dev/null)
 check "no secret in any output: $leaks" test -z "$leaks"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summary

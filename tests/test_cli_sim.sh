@@ -6,18 +6,9 @@
 set -u
 BUILD=${1:?build dir}
 RSCP="$BUILD/rscp"
-TMP=$(mktemp -d)
-SIM_PIDS=()
-cleanup() {
-    for p in "${SIM_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+
 expect_rc() {
     local want=$1 d=$2; shift 2
     "$@" >"$TMP/out" 2>"$TMP/err"
@@ -35,22 +26,6 @@ jcheck() {
 export RSCP_USER=test-user RSCP_PASSWORD=test-password RSCP_KEY=test-key
 export HOME="$TMP" XDG_CONFIG_HOME=
 unset RSCP_CONFIG RSCP_TIMEOUT
-
-# start_sim NAME ARGS...: starts a simulator, sets PORT
-start_sim() {
-    local name=$1; shift
-    "$RSCP" sim --port 0 "$@" >"$TMP/$name.log" 2>&1 &
-    SIM_PIDS+=($!)
-    PORT=
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' "$TMP/$name.log" | head -1)
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "simulator $name did not start:" >&2
-    cat "$TMP/$name.log" >&2
-    exit 1
-}
 
 start_sim main --start 2024-06-21T12:00 --seed 7
 MAIN=$PORT
@@ -169,5 +144,4 @@ check "demo shows a reading" grep -q "State of charge" "$TMP/out"
 expect_rc 0 "demo --once --json" "$RSCP" demo --once --json
 jcheck "$TMP/out" 'j["pv"] + j["additional"] + j["grid"] == j["house"] + j["battery"] + j["wallbox_all"]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summary

@@ -13,29 +13,9 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Frames from vectors-public.md and vectors-peers.md. */
-static const char *const frames[] = {
-    "e3dc001178b00a6500000000c8c7d0300e0001000001000000020000010000004c769f09",
-    "e3dc00117bb00a6500000000885e2c011600010080010604004f120000020080010604005b08000058156e18",
-    "e3dc001121000b650000000070da58201c00010000000e1500020000000d040054455354030000000d030031323378babe16",
-    "e3dc001106010b6500000000309eee2e0800010080000301000ad4e6f5cf",
-    "e3dc00115e010b65000000001830de1f0b00010080000604000000000003120cf6",
-    "e3dc0011d9744698faffffff00ca5b070800010080000301000a7fb3efc3",
-    "e3dc0001d9744698faffffff00ca5b070800010080000301000a",
-    "e3dc00112b6adf6400000000000000000800010086030101000155519433",
-    "e3dc00112b6adf640000000000000000300001008603010100010100040304020064000c0080030d180045787472656d6520706f7765"
-    "7266756c2062617474657279e08ab95f",
-    "e3dc00112b6adf6400000000000000000b000c0080030d040074657374c36b5a12",
-    "e3dc00114d61d45f0000000000ceed343700010000000e3000020000000d14007465737475736572406578616d706c652e636f6d03"
-    "0000000d0e00537570657253656372657431323360c48640",
-    "e3dc00114e61bc000000000040e2010007000100000a000000fefa843c",
-    "e3dc00014e61bc000000000040e2010007000100000a000000",
-    "e3dc0011d9744698faffffff00ca5b07ae00000084030e4900010004030502000000000086030e18000100860301010001020086030101"
-    "00010300860301010000010080030a0400000000000a008003070400000000000b008003070400000000000e00800a0f0c00d9744698"
-    "faffffff00ca5b078b0080010e4400000100010101000101010001060400941100000201000106040094110000030100010704004100"
-    "0000040100010101000005010001010100000601000106040000000000"
-    "9e267071",
-};
+/* The vector frames the tests below run on (th_frame_hex() names). */
+static const char *const frame_names[] = {"P1", "P2", "P3", "P4", "P5", "F1", "F2",
+                                          "F3", "F4", "F5", "F6", "F11", "F12", "R1"};
 
 struct result {
     int rc;
@@ -91,7 +71,7 @@ static void expect(const char *hex_or_null, const uint8_t *p, size_t n, const st
 static void test_error_kinds(void)
 {
     size_t n;
-    uint8_t *f1 = th_unhex(frames[5], &n); /* F1, 30 bytes, CRC */
+    uint8_t *f1 = th_unhex(th_frame_hex("F1"), &n); /* 30 bytes, CRC */
     uint8_t p[128];
     struct rscp_limits lim = rscp_limits_default();
 
@@ -149,7 +129,7 @@ static void test_error_kinds(void)
     free(f1);
 
     /* depth and block count, on the F6 container frame */
-    uint8_t *f6 = th_unhex(frames[10], &n);
+    uint8_t *f6 = th_unhex(th_frame_hex("F6"), &n);
     lim.max_depth = 0;
     EXPECT_BUF(f6, n, &lim, RSCP_ERR_DEPTH, 18);
     lim.max_depth = 1;
@@ -182,9 +162,9 @@ static void test_error_kinds(void)
 /* Every proper prefix of every frame is an error (TRUNCATED), never a crash. */
 static void test_truncations(void)
 {
-    for (size_t i = 0; i < N(frames); i++) {
+    for (size_t i = 0; i < N(frame_names); i++) {
         size_t n;
-        uint8_t *f = th_unhex(frames[i], &n);
+        uint8_t *f = th_unhex(th_frame_hex(frame_names[i]), &n);
         for (size_t k = 0; k < n; k++) {
             struct result r = decode_guarded(f, k, NULL);
             CHECK_INT(r.rc, RSCP_ERR_TRUNCATED);
@@ -210,9 +190,9 @@ static void test_truncations(void)
  * the decoder must at least not crash. */
 static void test_bit_flips(void)
 {
-    for (size_t i = 0; i < N(frames); i++) {
+    for (size_t i = 0; i < N(frame_names); i++) {
         size_t n;
-        uint8_t *f = th_unhex(frames[i], &n);
+        uint8_t *f = th_unhex(th_frame_hex(frame_names[i]), &n);
         bool crc = f[3] == 0x11;
         for (size_t k = 0; k < n * 8; k++) {
             f[k / 8] ^= (uint8_t)(1u << (k % 8));

@@ -16,39 +16,6 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Plaintext frames of the vector files (without any padding). */
-static const char *const vector_frames[] = {
-    /* P1..P5 */
-    "e3dc001178b00a6500000000c8c7d0300e0001000001000000020000010000004c769f09",
-    "e3dc00117bb00a6500000000885e2c011600010080010604004f120000020080010604005b08000058156e18",
-    "e3dc001121000b650000000070da58201c00010000000e1500020000000d040054455354030000000d030031323378babe16",
-    "e3dc001106010b6500000000309eee2e0800010080000301000ad4e6f5cf",
-    "e3dc00115e010b65000000001830de1f0b00010080000604000000000003120cf6",
-    /* F1..F6, F11, F12, F13 (frame part) */
-    "e3dc0011d9744698faffffff00ca5b070800010080000301000a7fb3efc3",
-    "e3dc0001d9744698faffffff00ca5b070800010080000301000a",
-    "e3dc00112b6adf6400000000000000000800010086030101000155519433",
-    "e3dc00112b6adf640000000000000000300001008603010100010100040304020064000c0080030d180045787472656d6520706f7765"
-    "7266756c2062617474657279e08ab95f",
-    "e3dc00112b6adf6400000000000000000b000c0080030d040074657374c36b5a12",
-    "e3dc00114d61d45f0000000000ceed343700010000000e3000020000000d14007465737475736572406578616d706c652e636f6d03"
-    "0000000d0e00537570657253656372657431323360c48640",
-    "e3dc00114e61bc000000000040e2010007000100000a000000fefa843c",
-    "e3dc00014e61bc000000000040e2010007000100000a000000",
-    "e3dc00119523866200000000901d45350800010080000301000a0f240123",
-    /* R2: no CRC, exactly 192 bytes, ends in zero bytes */
-    "e3dc0001d9744698faffffff00ca5b07ae00000084030e4900010004030502000000000086030e18000100860301010001020086030101"
-    "00010300860301010000010080030a0400000000000a008003070400000000000b008003070400000000000e00800a0f0c00d9744698"
-    "faffffff00ca5b078b0080010e4400000100010101000101010001060400941100000201000106040094110000030100010704004100"
-    "0000040100010101000005010001010100000601000106040000000000",
-    /* R1 frame part (196 bytes) */
-    "e3dc0011d9744698faffffff00ca5b07ae00000084030e4900010004030502000000000086030e18000100860301010001020086030101"
-    "00010300860301010000010080030a0400000000000a008003070400000000000b008003070400000000000e00800a0f0c00d9744698"
-    "faffffff00ca5b078b0080010e4400000100010101000101010001060400941100000201000106040094110000030100010704004100"
-    "0000040100010101000005010001010100000601000106040000000000"
-    "9e267071",
-};
-
 struct frame_set {
     uint8_t *bytes[32];
     size_t len[32];
@@ -69,11 +36,13 @@ static void set_free(struct frame_set *s)
     s->n = 0;
 }
 
+/* The plaintext frames of the vector files (th_frame_vectors, without any
+ * padding), then P1's content without CRC. */
 static void load_vectors(struct frame_set *s)
 {
-    for (size_t i = 0; i < N(vector_frames); i++) {
+    for (size_t i = 0; i < th_frame_vector_count; i++) {
         size_t n;
-        uint8_t *p = th_unhex(vector_frames[i], &n);
+        uint8_t *p = th_unhex(th_frame_vectors[i].hex, &n);
         set_add(s, p, n);
         free(p);
     }
@@ -266,7 +235,7 @@ static void test_mcrypt_matches_vectors(void)
 {
     struct frame_set fs = {0};
     size_t n;
-    uint8_t *p = th_unhex(vector_frames[5], &n); /* F1 */
+    uint8_t *p = th_unhex(th_frame_hex("F1"), &n);
     set_add(&fs, p, n);
     free(p);
     size_t m;
@@ -276,7 +245,7 @@ static void test_mcrypt_matches_vectors(void)
     free(c);
     free(want);
     set_free(&fs);
-    p = th_unhex(vector_frames[N(vector_frames) - 1], &n); /* R1 frame */
+    p = th_unhex(th_frame_hex("R1"), &n);
     set_add(&fs, p, n);
     free(p);
     c = mcrypt_stream(&fs, testkey, &m, -1, 0);
@@ -440,7 +409,7 @@ static void test_limits(void)
     CHECK_INT(rscp_reader_set_limits(r, NULL), RSCP_ERR_ARG);
 
     size_t n;
-    uint8_t *f6 = th_unhex(vector_frames[10], &n); /* F6: data 55, a container with 2 children */
+    uint8_t *f6 = th_unhex(th_frame_hex("F6"), &n); /* data 55, a container with 2 children */
     struct rscp_frame f;
     static const struct {
         uint32_t depth, blocks, data;
@@ -516,7 +485,7 @@ static void test_full_buffer(bool enc)
     struct rscp_timestamp ts = {1700000000, 5};
     size_t n;
     size_t f1;
-    uint8_t *small = th_unhex(vector_frames[5], &f1);
+    uint8_t *small = th_unhex(th_frame_hex("F1"), &f1);
     for (int k = 0; k < 2; k++) {
         set_add(&fs, small, f1);
         rscp_builder_begin_frame(&b, big, cap, &ts, true);

@@ -182,7 +182,7 @@ RSCP_API int rscp_walk_next(struct rscp_walk *w, struct rscp_block *out);
  * rscp_walk_next_inline() and the
  * rscp_block_get_*_inline() getters have exactly the contracts of the
  * functions of the same names without "_inline", which are built from them
- * (tests/test_inline.c checks that they agree); they are inline for loops
+ * (tests/test_inline_*.c check that they agree); they are inline for loops
  * over many blocks. Every bounds and length check stays; the rare end and
  * error paths of the iterator call the out-of-line function. Inline and
  * exported calls may be mixed on one iterator. Names with a double
