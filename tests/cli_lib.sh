@@ -29,7 +29,7 @@ start_sim() {
     SIM_PIDS+=($!)
     PORT=
     for _ in $(seq 100); do
-        PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sim-$name.log" | head -1)
+        PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sim-$name.log" 2>/dev/null | head -1)
         [ -n "$PORT" ] && return 0
         sleep 0.05
     done
