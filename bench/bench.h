@@ -100,6 +100,14 @@ int bench_walk(const uint8_t *data, size_t len, uint64_t *acc, size_t *leaves, u
  * (first difference on stderr). */
 int bench_check_against_listing(const struct rscp_frame *f, const struct bench_ops *ops);
 
+/* ---- the AES-NI implementation's internal paths (cipher_paths.c) ---------- */
+
+/* Check each internal CBC path available on this CPU against the portable
+ * code on the 64 KiB plain (encrypted from the all-0xFF IV with key), then
+ * print its encrypt/decrypt speed on 64 KiB and 1 KiB. 0, or 1 when a path
+ * gives another output (message on stderr). */
+int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain);
+
 /* ---- OpenSSL reference (openssl_ref.c) ------------------------------------ */
 
 /* Run `openssl speed -evp aes-256-cbc -bytes 65536 -seconds 1` (with

@@ -543,6 +543,11 @@ int main(int argc, char **argv)
         bench_print(name, cr[k].decrypt.ns_per_op / 1e3, "us/op");
     }
 
+    uint8_t path_key[RSCP_KEY_SIZE];
+    rscp_key_derive(bench_key_password, strlen(bench_key_password), path_key);
+    if (bench_cipher_paths(path_key, kat64_plain) != 0)
+        return 1;
+
     if (bench_alloc_counting()) {
         printf("# heap allocation calls (malloc/calloc/realloc/aligned_alloc/posix_memalign) per operation,\n"
                "# counted over all timed runs\n");
