@@ -65,7 +65,7 @@ struct rscp_aesni_key {
     uint8_t enc[RSCP_RIJNDAEL_ROUNDS + 1][32];
     uint8_t dec[RSCP_RIJNDAEL_ROUNDS + 1][32];
     bool vaes;   /* 256-bit VAES + AVX2 usable for parallel decryption      */
-    bool avx512; /* the AVX-512 path below runs CBC encryption and decryption */
+    bool avx512; /* CBC runs on the AVX-512 path (rijndael_avx512.c) with l */
     struct rscp_avx512_tables l;
 };
 
