@@ -42,6 +42,18 @@ static void mc_close(MCRYPT td)
     mcrypt_module_close(td);
 }
 
+/* The reference: libmcrypt's CBC encryption of buf[0..n) in place from iv;
+ * false (a failure recorded) when libmcrypt cannot be opened. */
+static bool mc_encrypt(uint8_t key[32], uint8_t iv[32], uint8_t *buf, size_t n)
+{
+    MCRYPT td = mc_open("cbc", key, iv);
+    if (td == MCRYPT_FAILED)
+        return false;
+    CHECK_INT(mcrypt_generic(td, buf, (int)n), 0);
+    mc_close(td);
+    return true;
+}
+
 /* Random key, IV, length; one call each way, at an unaligned offset. */
 static void cbc_vs_mcrypt(int impl, unsigned iters)
 {
@@ -182,6 +194,15 @@ static void chained_splits(int impl_a, int impl_b, unsigned iters)
 enum aesni_path { PATH_XMM, PATH_VAES, PATH_AVX512, N_PATHS };
 static const char *const path_names[N_PATHS] = {"xmm", "VAES", "AVX-512"};
 
+/* The prepared key with only the given path switched on. */
+static struct rscp_aesni_key path_key(const struct rscp_aesni_key *nk, int path)
+{
+    struct rscp_aesni_key use = *nk;
+    use.vaes = path == PATH_VAES;
+    use.avx512 = path == PATH_AVX512;
+    return use;
+}
+
 static void aesni_paths_vs_mcrypt(unsigned iters)
 {
     static uint8_t ct[32 * MAX_BLOCKS], pt[32 * MAX_BLOCKS], mine[32 * MAX_BLOCKS];
@@ -206,17 +227,12 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
         size_t n = 32 * blocks;
         rand_bytes(pt, n);
         memcpy(ct, pt, n);
-        MCRYPT td = mc_open("cbc", key, iv0);
-        if (td == MCRYPT_FAILED)
+        if (!mc_encrypt(key, iv0, ct, n))
             return;
-        CHECK_INT(mcrypt_generic(td, ct, (int)n), 0);
-        mc_close(td);
         for (int path = 0; path < N_PATHS; path++) {
             if (!have[path])
                 continue;
-            struct rscp_aesni_key use = nk;
-            use.vaes = path == PATH_VAES;
-            use.avx512 = path == PATH_AVX512;
+            struct rscp_aesni_key use = path_key(&nk, path);
             memcpy(iv, iv0, 32);
             memcpy(mine, pt, n);
             rscp_crypto_aesni_cbc_encrypt(&use, iv, mine, first);
@@ -261,17 +277,12 @@ static void aesni_paths_at_guard_page(void)
         size_t n = 32 * blocks;
         rand_bytes(pt, n);
         memcpy(ct, pt, n);
-        MCRYPT td = mc_open("cbc", key, iv0);
-        if (td == MCRYPT_FAILED)
+        if (!mc_encrypt(key, iv0, ct, n))
             return;
-        CHECK_INT(mcrypt_generic(td, ct, (int)n), 0);
-        mc_close(td);
         for (int path = 0; path < N_PATHS; path++) {
             if (!have[path])
                 continue;
-            struct rscp_aesni_key use = nk;
-            use.vaes = path == PATH_VAES;
-            use.avx512 = path == PATH_AVX512;
+            struct rscp_aesni_key use = path_key(&nk, path);
             uint8_t *g = th_guard_copy(pt, n);
             memcpy(iv, iv0, 32);
             rscp_crypto_aesni_cbc_encrypt(&use, iv, g, blocks);
