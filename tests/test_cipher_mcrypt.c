@@ -218,9 +218,8 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
         rscp_crypto_aesni_prepare(&nk, &k);
         have[PATH_VAES] = nk.vaes;
         have[PATH_AVX512] = nk.avx512;
-        /* A CPU that can run the AVX-512 path must get it: its tables are
-         * built from the generated layouts, and prepare refuses them (and
-         * falls back) if they break the in-place rule. */
+        /* A CPU that can run the AVX-512 path must get it (its tables are
+         * generated and checked by tools/gen_rijndael_layouts.py). */
         if (it == 0)
             CHECK(nk.avx512 == rscp_crypto_avx512_available());
         size_t blocks = 1 + th_rand_below(MAX_BLOCKS), first = th_rand_below((uint32_t)blocks + 1);

@@ -2,7 +2,7 @@
 # Regenerates the generated sources into a scratch folder and fails if the
 # committed output differs (someone edited generated code or changed its
 # input without regenerating): the tag dictionary under src/dict/ from
-# data/*.tsv, and the AVX-512 encryption layouts in src/crypto/.
+# data/*.tsv, and the byte tables of the AVX-512 cipher path in src/crypto/.
 set -eu
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -17,11 +17,11 @@ for f in "$tmp"/*; do
         status=1
     fi
 done
-python3 tools/gen_rijndael_layouts.py >"$tmp/rijndael_layouts.h.new"
-if ! cmp -s "$tmp/rijndael_layouts.h.new" src/crypto/rijndael_layouts.h; then
-    echo "generated file src/crypto/rijndael_layouts.h is out of date; run:" \
-        "python3 tools/gen_rijndael_layouts.py > src/crypto/rijndael_layouts.h" >&2
-    diff -u src/crypto/rijndael_layouts.h "$tmp/rijndael_layouts.h.new" | head -20 >&2 || true
+python3 tools/gen_rijndael_layouts.py >"$tmp/rijndael_avx512_tables.h.new"
+if ! cmp -s "$tmp/rijndael_avx512_tables.h.new" src/crypto/rijndael_avx512_tables.h; then
+    echo "generated file src/crypto/rijndael_avx512_tables.h is out of date; run:" \
+        "python3 tools/gen_rijndael_layouts.py > src/crypto/rijndael_avx512_tables.h" >&2
+    diff -u src/crypto/rijndael_avx512_tables.h "$tmp/rijndael_avx512_tables.h.new" | head -20 >&2 || true
     status=1
 fi
 [ $status -eq 0 ] && echo "generated code is up to date"

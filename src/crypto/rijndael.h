@@ -47,26 +47,15 @@ void rscp_crypto_portable_cbc_encrypt(const struct rscp_rijndael_key *k, uint8_t
 void rscp_crypto_portable_cbc_decrypt(const struct rscp_rijndael_key *k, uint8_t iv[32], uint8_t *buf,
                                       size_t nblocks);
 
-/* The AVX-512 path's tables (rijndael_avx512.c). Encryption round t works on
- * states in the layouts of rijndael_layouts.h; decryption on the natural
- * layout with the round keys of struct rscp_aesni_key. */
-struct rscp_avx512_tables {
-    uint8_t enc[RSCP_RIJNDAEL_ROUNDS + 1][32];        /* ek round t in its layout */
-    uint8_t enc_first[2][16];                         /* round 1: VPERMT2B indexes */
-    uint8_t enc_shuf[RSCP_RIJNDAEL_ROUNDS + 1][2][16]; /* rounds 2..14: VPSHUFB    */
-    uint16_t enc_mask[RSCP_RIJNDAEL_ROUNDS + 1][2];    /* bytes from the other half */
-    uint8_t to_e[32], from_e[32];                     /* natural <-> between blocks */
-    uint8_t dec_perm[64];                             /* VPERMB before each AESDEC */
-};
-
 /* x86-64 AES-NI (rijndael_aesni.c). Round keys as bytes in the order the
  * instructions use them: enc[r] = ek round r, dec[r] = dk round r. */
 struct rscp_aesni_key {
     uint8_t enc[RSCP_RIJNDAEL_ROUNDS + 1][32];
     uint8_t dec[RSCP_RIJNDAEL_ROUNDS + 1][32];
-    bool vaes;   /* 256-bit VAES + AVX2 usable for parallel decryption      */
-    bool avx512; /* CBC runs on the AVX-512 path (rijndael_avx512.c) with l */
-    struct rscp_avx512_tables l;
+    /* ek rounds in the layouts of the AVX-512 encryption rounds */
+    uint8_t enc_avx512[RSCP_RIJNDAEL_ROUNDS + 1][32];
+    bool vaes;   /* 256-bit VAES + AVX2 usable for parallel decryption */
+    bool avx512; /* CBC runs on the AVX-512 path (rijndael_avx512.c)   */
 };
 
 /* true when the CPU (and this build) can run the AES-NI code. */
@@ -84,9 +73,8 @@ void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[3
  * CBC functions of the AES-NI implementation on CPUs that have them, chosen
  * by rscp_crypto_aesni_prepare() through nk->avx512. */
 bool rscp_crypto_avx512_available(void);
-/* Fill nk->l from nk->enc and nk->dec; false if the tables cannot be built
- * (then the path must not be used). */
-bool rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk);
+/* Fill nk->enc_avx512 from nk->enc. */
+void rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk);
 void rscp_crypto_avx512_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                     size_t nblocks);
 void rscp_crypto_avx512_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,

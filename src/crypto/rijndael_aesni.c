@@ -87,8 +87,8 @@ TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const str
         }
     }
     nk->vaes = vaes_available();
-    memset(&nk->l, 0, sizeof nk->l);
-    nk->avx512 = rscp_crypto_avx512_available() && rscp_crypto_avx512_prepare(nk);
+    nk->avx512 = rscp_crypto_avx512_available();
+    rscp_crypto_avx512_prepare(nk);
 }
 
 static inline __m128i load128(const uint8_t *p)

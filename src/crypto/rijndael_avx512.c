@@ -4,9 +4,9 @@
  * the latency of a round. rijndael_aesni.c keeps the state in its natural
  * layout and needs a byte shuffle and a cross-half blend in series before
  * each AESENC (8 cycles a round on Zen 4). Here the state moves through a
- * cycle of layouts (rijndael_layouts.h, found by
- * tools/gen_rijndael_layouts.py) in which one masked byte shuffle per half
- * does it:
+ * cycle of layouts (found by tools/gen_rijndael_layouts.py, which also writes
+ * the byte tables of rijndael_avx512_tables.h) in which one masked byte
+ * shuffle per half does it, the same shuffle in every round:
  *
  *   X = mask_shuffle(A, KX, B, SX)    byte i: KX bit i ? B[SX[i]] : A[i]
  *   Y = mask_shuffle(B, KY, A, SY)
@@ -18,7 +18,7 @@
  * tolerates); SubBytes and AddRoundKey work per byte, so AESENC computes a
  * Rijndael-256 round of a state in any layout, given the round key in the
  * layout of the round's output. A round is then one masked shuffle and one
- * AESENC (about 6.5 cycles). Round 1 starts from the layout of the state
+ * AESENC (about 6.8 cycles). Round 1 starts from the layout of the state
  * between blocks with a two-source byte permute (VPERMT2B), since 14 rounds
  * are not a whole number of turns of the 8-layout cycle; plaintext and
  * ciphertext are converted with VPERMT2B off the chain.
@@ -38,50 +38,9 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
-#include "crypto/rijndael_layouts.h"
+#include "crypto/rijndael_avx512_tables.h"
 
 #define TARGET_AVX512 __attribute__((target("aes,sse4.1,ssse3,avx2,vaes,avx512f,avx512bw,avx512vl,avx512vbmi")))
-
-/* Rijndael-256 ShiftRows: row r moves left by SHIFT[r] columns. */
-static const uint8_t SHIFT[4] = {0, 1, 3, 4};
-
-/* Encryption round t (1..14) turns a state in layout t - 1 into a state in
- * layout t, both taken mod RSCP_ENC_LAYOUTS. The state between blocks (the
- * output of round 14, the input of round 1) is in layout E = 14 mod 8. */
-#define LAYOUT_E (RSCP_RIJNDAEL_ROUNDS % RSCP_ENC_LAYOUTS)
-
-/* Byte index (0..31: half A, then B) of row r of logical column c in layout
- * number t (mod RSCP_ENC_LAYOUTS). */
-static unsigned pos_in(unsigned t, unsigned r, unsigned c)
-{
-    const struct rscp_col_place *cp = &rscp_enc_layouts[t % RSCP_ENC_LAYOUTS][c];
-    return 16u * (cp->slot / 4u) + 4u * (cp->slot % 4u) + ((r + cp->rot) & 3u);
-}
-
-/* Where the byte at position i of half `half` of the input to the AESENC of
- * round t must come from, as a byte index in the state in layout `from`:
- * AESENC's ShiftRows moves the byte in column k, row p of a half to column
- * k - p; the slot (half, k - p) holds logical column c in layout t, whose
- * row r = p - rot is row r of column c + SHIFT[r] before the round. */
-static unsigned round_source(unsigned t, unsigned from, unsigned half, unsigned i)
-{
-    unsigned k = i / 4u, p = i % 4u;
-    unsigned slot = 4u * half + ((k - p) & 3u);
-    unsigned c = 0;
-    while (rscp_enc_layouts[t % RSCP_ENC_LAYOUTS][c].slot != slot)
-        c++;
-    unsigned r = (p - rscp_enc_layouts[t % RSCP_ENC_LAYOUTS][c].rot) & 3u;
-    return pos_in(from, r, (c + SHIFT[r]) & 7u);
-}
-
-/* A round key (32 bytes, natural layout: row r of column c at 4c + r) in
- * layout t. */
-static void key_to_layout(unsigned t, const uint8_t in[32], uint8_t out[32])
-{
-    for (unsigned c = 0; c < 8; c++)
-        for (unsigned r = 0; r < 4; r++)
-            out[pos_in(t, r, c)] = in[4 * c + r];
-}
 
 /* CPUID leaf 1: ECX bit 25 AES, bit 27 OSXSAVE. Leaf 7: EBX bit 16
  * AVX512F, bit 30 AVX512BW, bit 31 AVX512VL; ECX bit 1 AVX512_VBMI, bit 9
@@ -105,50 +64,11 @@ bool rscp_crypto_avx512_available(void)
     return (lo & 0xE6u) == 0xE6u;
 }
 
-bool rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk)
+void rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk)
 {
-    struct rscp_avx512_tables *t = &nk->l;
-    /* Round 0 and round 14 act on the state between blocks (layout E). */
     for (unsigned r = 0; r <= RSCP_RIJNDAEL_ROUNDS; r++)
-        key_to_layout(r == 0 ? LAYOUT_E : r, nk->enc[r], t->enc[r]);
-    for (unsigned h = 0; h < 2; h++) {
-        for (unsigned i = 0; i < 16; i++) {
-            /* Round 1 reads layout E: any byte from either half. */
-            t->enc_first[h][i] = (uint8_t)round_source(1, LAYOUT_E, h, i);
-            for (unsigned r = 2; r <= RSCP_RIJNDAEL_ROUNDS; r++) {
-                unsigned from = round_source(r, r - 1, h, i);
-                if (from / 16u == h) {
-                    /* The layouts were chosen so that a byte staying in its
-                     * half stays in place; refuse tables that break it. */
-                    if (from != 16u * h + i)
-                        return false;
-                } else {
-                    t->enc_shuf[r][h][i] = (uint8_t)(from % 16u);
-                    t->enc_mask[r][h] = (uint16_t)(t->enc_mask[r][h] | 1u << i);
-                }
-            }
-        }
-    }
-    /* Natural block <-> layout E, as VPERMT2B indexes over the two halves
-     * (0..15 the first source, 16..31 the second). */
-    for (unsigned c = 0; c < 8; c++) {
-        for (unsigned r = 0; r < 4; r++) {
-            unsigned e = pos_in(LAYOUT_E, r, c), n = 4 * c + r;
-            t->to_e[e] = (uint8_t)n;
-            t->from_e[n] = (uint8_t)e;
-        }
-    }
-    /* Decryption, natural layout: byte i of the input of AESDEC (half h,
-     * column k, row p) lands in column k + p of its half, which must hold
-     * row p of column c = 4h + (k + p) % 4 after the round, that is row p of
-     * column c - SHIFT[p] before it. */
-    for (unsigned i = 0; i < 32; i++) {
-        unsigned h = i / 16u, k = (i % 16u) / 4u, p = i % 4u;
-        unsigned c = 4u * h + ((k + p) & 3u);
-        t->dec_perm[i] = (uint8_t)(4u * ((c - SHIFT[p]) & 7u) + p);
-        t->dec_perm[32 + i] = (uint8_t)(32u + t->dec_perm[i]); /* second block of a zmm */
-    }
-    return true;
+        for (unsigned i = 0; i < 32; i++)
+            nk->enc_avx512[r][i] = nk->enc[r][rscp_avx512_key_src[r][i]];
 }
 
 static inline __m128i load128(const uint8_t *p)
@@ -164,39 +84,42 @@ static inline void store128(uint8_t *p, __m128i v)
 /* ---- CBC encryption: one block at a time, the chain in layouts ---------- */
 
 /* Natural block at p -> halves in layout E. */
-TARGET_AVX512 static inline void to_e(const struct rscp_avx512_tables *t, const uint8_t *p, __m128i *a, __m128i *b)
+TARGET_AVX512 static inline void to_e(const uint8_t *p, __m128i *a, __m128i *b)
 {
     __m128i lo = load128(p), hi = load128(p + 16);
-    *a = _mm_permutex2var_epi8(lo, load128(t->to_e), hi);
-    *b = _mm_permutex2var_epi8(lo, load128(t->to_e + 16), hi);
+    *a = _mm_permutex2var_epi8(lo, load128(rscp_avx512_to_e), hi);
+    *b = _mm_permutex2var_epi8(lo, load128(rscp_avx512_to_e + 16), hi);
 }
 
 /* Halves in layout E -> natural block at p. */
-TARGET_AVX512 static inline void from_e(const struct rscp_avx512_tables *t, __m128i a, __m128i b, uint8_t *p)
+TARGET_AVX512 static inline void from_e(__m128i a, __m128i b, uint8_t *p)
 {
-    store128(p, _mm_permutex2var_epi8(a, load128(t->from_e), b));
-    store128(p + 16, _mm_permutex2var_epi8(a, load128(t->from_e + 16), b));
+    store128(p, _mm_permutex2var_epi8(a, load128(rscp_avx512_from_e), b));
+    store128(p + 16, _mm_permutex2var_epi8(a, load128(rscp_avx512_from_e + 16), b));
+}
+
+/* The masked shuffle of rounds 2..14 (the same in each): the new halves
+ * *u and *v from the old ones a and b. */
+TARGET_AVX512 static inline void round_shuffle(__m128i a, __m128i b, __m128i *u, __m128i *v)
+{
+    *u = _mm_mask_shuffle_epi8(a, rscp_avx512_enc_mask[0], b, load128(rscp_avx512_enc_shuf[0]));
+    *v = _mm_mask_shuffle_epi8(b, rscp_avx512_enc_mask[1], a, load128(rscp_avx512_enc_shuf[1]));
 }
 
 /* Rounds 1..13 of the block whose round-1 input (layout E) is a, b, then
  * the inputs of the AESENCLAST of round 14 into *x, *y. */
-TARGET_AVX512 static inline void enc_rounds(const struct rscp_avx512_tables *t, __m128i a, __m128i b, __m128i *x,
-                                            __m128i *y)
+TARGET_AVX512 static inline void enc_rounds(const uint8_t (*k)[32], __m128i a, __m128i b, __m128i *x, __m128i *y)
 {
-    __m128i u = _mm_permutex2var_epi8(a, load128(t->enc_first[0]), b);
-    __m128i v = _mm_permutex2var_epi8(a, load128(t->enc_first[1]), b);
-    a = _mm_aesenc_si128(u, load128(t->enc[1]));
-    b = _mm_aesenc_si128(v, load128(t->enc[1] + 16));
+    __m128i u = _mm_permutex2var_epi8(a, load128(rscp_avx512_enc_first[0]), b);
+    __m128i v = _mm_permutex2var_epi8(a, load128(rscp_avx512_enc_first[1]), b);
+    a = _mm_aesenc_si128(u, load128(k[1]));
+    b = _mm_aesenc_si128(v, load128(k[1] + 16));
     for (unsigned r = 2; r < RSCP_RIJNDAEL_ROUNDS; r++) {
-        u = _mm_mask_shuffle_epi8(a, t->enc_mask[r][0], b, load128(t->enc_shuf[r][0]));
-        v = _mm_mask_shuffle_epi8(b, t->enc_mask[r][1], a, load128(t->enc_shuf[r][1]));
-        a = _mm_aesenc_si128(u, load128(t->enc[r]));
-        b = _mm_aesenc_si128(v, load128(t->enc[r] + 16));
+        round_shuffle(a, b, &u, &v);
+        a = _mm_aesenc_si128(u, load128(k[r]));
+        b = _mm_aesenc_si128(v, load128(k[r] + 16));
     }
-    *x = _mm_mask_shuffle_epi8(a, t->enc_mask[RSCP_RIJNDAEL_ROUNDS][0], b,
-                               load128(t->enc_shuf[RSCP_RIJNDAEL_ROUNDS][0]));
-    *y = _mm_mask_shuffle_epi8(b, t->enc_mask[RSCP_RIJNDAEL_ROUNDS][1], a,
-                               load128(t->enc_shuf[RSCP_RIJNDAEL_ROUNDS][1]));
+    round_shuffle(a, b, x, y);
 }
 
 /* Each block's round 1 input is C_prev ^ P ^ k0 (layout E); the XOR with
@@ -206,28 +129,28 @@ TARGET_AVX512 static inline void enc_rounds(const struct rscp_avx512_tables *t, 
 TARGET_AVX512 void rscp_crypto_avx512_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                                   size_t nblocks)
 {
-    const struct rscp_avx512_tables *t = &nk->l;
+    const uint8_t(*k)[32] = nk->enc_avx512;
     if (nblocks == 0)
         return;
-    const __m128i k0a = load128(t->enc[0]), k0b = load128(t->enc[0] + 16);
-    const __m128i kla = load128(t->enc[RSCP_RIJNDAEL_ROUNDS]), klb = load128(t->enc[RSCP_RIJNDAEL_ROUNDS] + 16);
+    const __m128i k0a = load128(k[0]), k0b = load128(k[0] + 16);
+    const __m128i kla = load128(k[RSCP_RIJNDAEL_ROUNDS]), klb = load128(k[RSCP_RIJNDAEL_ROUNDS] + 16);
     __m128i a, b, pa, pb, x, y, ca, cb;
-    to_e(t, iv, &a, &b);
-    to_e(t, buf, &pa, &pb);
+    to_e(iv, &a, &b);
+    to_e(buf, &pa, &pb);
     a = _mm_xor_si128(a, _mm_xor_si128(pa, k0a));
     b = _mm_xor_si128(b, _mm_xor_si128(pb, k0b));
     for (size_t i = 0;; i++, buf += 32) {
-        enc_rounds(t, a, b, &x, &y);
+        enc_rounds(k, a, b, &x, &y);
         ca = _mm_aesenclast_si128(x, kla);
         cb = _mm_aesenclast_si128(y, klb);
         if (i + 1 == nblocks)
             break;
-        to_e(t, buf + 32, &pa, &pb);
+        to_e(buf + 32, &pa, &pb);
         a = _mm_aesenclast_si128(x, _mm_xor_si128(kla, _mm_xor_si128(pa, k0a)));
         b = _mm_aesenclast_si128(y, _mm_xor_si128(klb, _mm_xor_si128(pb, k0b)));
-        from_e(t, ca, cb, buf);
+        from_e(ca, cb, buf);
     }
-    from_e(t, ca, cb, buf);
+    from_e(ca, cb, buf);
     memcpy(iv, buf, 32);
 }
 
@@ -255,7 +178,7 @@ static inline __mmask64 reg_mask(size_t n, unsigned j)
 TARGET_AVX512 static inline void dec_step(const struct rscp_aesni_key *nk, uint8_t *buf, size_t n, __m256i *prev,
                                           const unsigned nregs)
 {
-    const __m512i perm = _mm512_loadu_si512((const void *)nk->l.dec_perm);
+    const __m512i perm = _mm512_loadu_si512((const void *)rscp_avx512_dec_perm);
     __m512i c[DEC_REGS], x[DEC_REGS];
     __m512i k = round_key512(nk->dec[0]);
     for (unsigned j = 0; j < nregs; j++) {
@@ -306,10 +229,9 @@ bool rscp_crypto_avx512_available(void)
     return false;
 }
 
-bool rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk)
+void rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk)
 {
-    memset(&nk->l, 0, sizeof nk->l);
-    return false;
+    memset(nk->enc_avx512, 0, sizeof nk->enc_avx512);
 }
 
 void rscp_crypto_avx512_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf, size_t nblocks)
