@@ -10,41 +10,19 @@
  * x^k mod P(x) for the CRC-32 polynomial P, bit-reflected and shifted left
  * by one; tests/test_crc32.c compares the result with zlib on every length. */
 #include "crypto/crc32.h"
+#include "crypto/cpu.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
-#include <cpuid.h>
 #include <immintrin.h>
 
 #define TARGET_PCLMUL __attribute__((target("pclmul,sse4.1")))
 #define TARGET_VPCLMUL __attribute__((target("pclmul,sse4.1,avx2,vpclmulqdq")))
 #define TARGET_VPCLMUL512 __attribute__((target("pclmul,sse4.1,avx2,vpclmulqdq,avx512f")))
 
-/* Decided once at load time: CPUID is slow (it traps under a hypervisor). */
-static bool have_pclmul, have_vpclmul, have_vpclmul512;
-
-__attribute__((constructor)) static void crc32_detect(void)
-{
-    unsigned eax, ebx, ecx, edx;
-    __builtin_cpu_init();
-    have_pclmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-    /* VPCLMULQDQ is CPUID leaf 7, ECX bit 10; the avx2 test covers the OS
-     * saving the ymm registers. */
-    have_vpclmul = have_pclmul && __builtin_cpu_supports("avx2") && __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) &&
-                   ((ecx >> 10) & 1u);
-    /* AVX512F is leaf 7 EBX bit 16; the OS must save the opmask and zmm
-     * state (XCR0 bits 5, 6, 7) besides SSE and AVX (1, 2). */
-    if (have_vpclmul && ((ebx >> 16) & 1u)) {
-        unsigned lo, hi;
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        (void)hi;
-        have_vpclmul512 = (lo & 0xE6u) == 0xE6u;
-    }
-}
-
 bool rscp_crypto_crc32_pclmul_available(void)
 {
-    return have_pclmul;
+    return rscp_crypto_cpu()->pclmul;
 }
 
 static inline __m128i load128(const uint8_t *p)
@@ -118,7 +96,7 @@ TARGET_PCLMUL uint32_t rscp_crypto_crc32_pclmul(uint32_t crc, const uint8_t *p, 
 
 bool rscp_crypto_crc32_vpclmul_available(void)
 {
-    return have_vpclmul;
+    return rscp_crypto_cpu()->pclmul && rscp_crypto_cpu()->vpclmul;
 }
 
 TARGET_VPCLMUL static inline __m256i load256(const uint8_t *p)
@@ -153,7 +131,7 @@ TARGET_VPCLMUL uint32_t rscp_crypto_crc32_vpclmul(uint32_t crc, const uint8_t *p
 
 bool rscp_crypto_crc32_vpclmul512_available(void)
 {
-    return have_vpclmul512;
+    return rscp_crypto_crc32_vpclmul_available() && rscp_crypto_cpu()->avx512;
 }
 
 TARGET_VPCLMUL512 static inline __m512i load512(const uint8_t *p)

@@ -27,12 +27,12 @@
  * instructions run the 128-bit scheme above on two blocks at once, with no
  * lane crossing inside the rounds; four pairs are in flight. */
 #include "crypto/rijndael.h"
+#include "crypto/cpu.h"
 
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
-#include <cpuid.h>
 #include <immintrin.h>
 
 #define TARGET_AESNI __attribute__((target("aes,sse4.1,ssse3")))
@@ -51,21 +51,7 @@ static const uint8_t dec_shuf[32] = {DEC_SHUF, DEC_SHUF};
 
 bool rscp_crypto_aesni_available(void)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse4.1") &&
-           __builtin_cpu_supports("ssse3");
-}
-
-/* VAES is CPUID leaf 7, ECX bit 9 (not every compiler's
- * __builtin_cpu_supports knows it); the avx2 test covers the OS saving
- * the ymm registers. */
-static bool vaes_available(void)
-{
-    unsigned eax, ebx, ecx, edx;
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2") || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
-        return false;
-    return (ecx >> 9) & 1u;
+    return rscp_crypto_cpu()->aes;
 }
 
 TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const struct rscp_rijndael_key *k)
@@ -86,7 +72,7 @@ TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const str
             _mm_storeu_si128((__m128i *)(void *)(nk->dec[r] + 16 * h), v);
         }
     }
-    nk->vaes = vaes_available();
+    nk->vaes = rscp_crypto_cpu()->vaes;
     nk->avx512 = rscp_crypto_avx512_available();
     rscp_crypto_avx512_prepare(nk);
 }

@@ -30,38 +30,22 @@
  *
  * The tests check both against libmcrypt and the portable code. */
 #include "crypto/rijndael.h"
+#include "crypto/cpu.h"
 
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
-#include <cpuid.h>
 #include <immintrin.h>
 
 #include "crypto/rijndael_avx512_tables.h"
 
 #define TARGET_AVX512 __attribute__((target("aes,sse4.1,ssse3,avx2,vaes,avx512f,avx512bw,avx512vl,avx512vbmi")))
 
-/* CPUID leaf 1: ECX bit 25 AES, bit 27 OSXSAVE. Leaf 7: EBX bit 16
- * AVX512F, bit 30 AVX512BW, bit 31 AVX512VL; ECX bit 1 AVX512_VBMI, bit 9
- * VAES. XCR0 must have the SSE, AVX, opmask and ZMM state bits (1, 2, 5, 6,
- * 7) enabled by the operating system. */
 bool rscp_crypto_avx512_available(void)
 {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-        return false;
-    bool aes = (ecx >> 25) & 1u, osxsave = (ecx >> 27) & 1u;
-    if (!aes || !osxsave || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
-        return false;
-    bool f = (ebx >> 16) & 1u, bw = (ebx >> 30) & 1u, vl = (ebx >> 31) & 1u;
-    bool vbmi = (ecx >> 1) & 1u, vaes = (ecx >> 9) & 1u;
-    if (!(f && bw && vl && vbmi && vaes))
-        return false;
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    (void)hi;
-    return (lo & 0xE6u) == 0xE6u;
+    const struct rscp_cpu *cpu = rscp_crypto_cpu();
+    return cpu->aes && cpu->vaes && cpu->avx512_bytes;
 }
 
 void rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk)
