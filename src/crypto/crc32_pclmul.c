@@ -41,13 +41,16 @@ TARGET_PCLMUL static inline __m128i fold(__m128i a, __m128i k, __m128i data)
 /* x^(4*128+32), x^(4*128-32): folds a lane forward by 64 bytes. */
 #define K1K2_HI 0x01c6e41596
 #define K1K2_LO 0x0154442bd4
+/* x^(128+32), x^(128-32): folds a lane forward by 16 bytes. */
+#define K3K4_HI 0x00ccaa009e
+#define K3K4_LO 0x01751997d0
 
 /* Fold the 16-byte chunks at p into the lane x1, then reduce to the 32-bit
  * CRC. */
 TARGET_PCLMUL static inline uint32_t finish1(__m128i x1, const uint8_t *p, size_t len)
 {
-    /* x^(128+32), x^(128-32) | x^64 | P', mu */
-    const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+    const __m128i k3k4 = _mm_set_epi64x(K3K4_HI, K3K4_LO);
+    /* x^64 | P', mu */
     const __m128i k5 = _mm_set_epi64x(0, 0x0163cd6124);
     const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
     const __m128i low32 = _mm_setr_epi32(-1, 0, -1, 0);
@@ -69,7 +72,7 @@ TARGET_PCLMUL static inline uint32_t finish1(__m128i x1, const uint8_t *p, size_
  * remaining 16-byte chunks at p, and reduce to the 32-bit CRC. */
 TARGET_PCLMUL static inline uint32_t finish(__m128i x1, __m128i x2, __m128i x3, __m128i x4, const uint8_t *p, size_t len)
 {
-    const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+    const __m128i k3k4 = _mm_set_epi64x(K3K4_HI, K3K4_LO);
     x1 = fold(x1, k3k4, x2);
     x1 = fold(x1, k3k4, x3);
     x1 = fold(x1, k3k4, x4);
@@ -156,7 +159,7 @@ TARGET_VPCLMUL512 uint32_t rscp_crypto_crc32_vpclmul512(uint32_t crc, const uint
     const __m512i k1024 = FOLD4(0x01e88ef372, 0x014a7fe880);
     const __m512i k512 = FOLD4(K1K2_LO, K1K2_HI);
     /* Lanes 0, 1, 2 onto lane 3: d = 384, 256, 128 (lane 3 is kept). */
-    const __m512i klanes = _mm512_set_epi64(0, 0, 0x00ccaa009e, 0x01751997d0, 0x0015a546366, 0x00f1da05aa,
+    const __m512i klanes = _mm512_set_epi64(0, 0, K3K4_HI, K3K4_LO, 0x0015a546366, 0x00f1da05aa,
                                             0x0174359406, 0x003db1ecdc);
     __m512i z1 = _mm512_xor_si512(load512(p), _mm512_zextsi128_si512(_mm_cvtsi32_si128((int)~crc)));
     if (len >= 128) {
