@@ -16,7 +16,14 @@ struct rscp_cpu {
     bool avx512_bytes; /* AVX-512 BW, VL and VBMI besides avx512                  */
 };
 
-/* The flags of this CPU; the object lives as long as the program. */
-const struct rscp_cpu *rscp_crypto_cpu(void);
+/* Filled by cpu.c before main(); read it through rscp_crypto_cpu(). */
+extern struct rscp_cpu rscp_crypto_cpu_features;
+
+/* The flags of this CPU (inline: the CRC-32 dispatch reads them on every
+ * call). */
+static inline const struct rscp_cpu *rscp_crypto_cpu(void)
+{
+    return &rscp_crypto_cpu_features;
+}
 
 #endif
