@@ -1,5 +1,5 @@
-/* The benchmark's inputs: locating and reading the shared files, parsing the
- * decoded listings (request.txt, response_1k.txt) that describe them,
+/* The benchmark's inputs: locating and reading the workload files in
+ * bench/data, parsing the decoded listings (request.txt, response_1k.txt) that describe them,
  * building frames from a listing, and walking a frame's values.
  *
  * The listings are independent of this library (produced elsewhere), so
@@ -42,26 +42,19 @@ const char *bench_data_dir(const char *override_dir)
         return is_data_dir(env) ? canonical(env) : NULL;
 
     /* __FILE__ is this file's path as the build passed it (absolute with
-     * CMake): <source>/bench/data.c. The shared benchmark files sit beside
-     * the source tree, in <source>/../shared/bench, or may be copied into
-     * <source>/bench/data. */
+     * CMake): <source>/bench/data.c, so the workloads are <source>/bench/data. */
     char src[1024];
     snprintf(src, sizeof src, "%s", __FILE__);
     char *slash = strrchr(src, '/');
     if (slash != NULL) {
         *slash = '\0'; /* <source>/bench */
-        static const char *const rel[] = {"/data", "/../../shared/bench"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            int n = snprintf(found, sizeof found, "%s%s", src, rel[i]);
-            if (n > 0 && (size_t)n < sizeof found && is_data_dir(found))
-                return canonical(found);
-        }
+        int n = snprintf(found, sizeof found, "%s/data", src);
+        if (n > 0 && (size_t)n < sizeof found && is_data_dir(found))
+            return canonical(found);
     }
     /* Relative to the working directory (make bench runs from the source). */
-    static const char *const cwd_rel[] = {"bench/data", "../shared/bench", "../../shared/bench"};
-    for (size_t i = 0; i < sizeof cwd_rel / sizeof cwd_rel[0]; i++)
-        if (is_data_dir(cwd_rel[i]))
-            return canonical(cwd_rel[i]);
+    if (is_data_dir("bench/data"))
+        return canonical("bench/data");
     return NULL;
 }
 

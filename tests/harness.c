@@ -137,11 +137,11 @@ uint8_t *th_read_file(const char *path, size_t *len)
     return buf;
 }
 
-const char *th_shared_path(const char *rel)
+const char *th_source_path(const char *rel)
 {
     static char path[4096];
-    const char *env = getenv("RSCP_SHARED_DIR");
-    snprintf(path, sizeof path, "%s/%s", env ? env : RSCP_SHARED_DIR, rel);
+    const char *env = getenv("RSCP_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/%s", env != NULL && *env != '\0' ? env : RSCP_SOURCE_DIR, rel);
     return path;
 }
 

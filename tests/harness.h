@@ -36,9 +36,10 @@ char *th_hex(const void *p, size_t n);
 /* Whole file into a malloc'd buffer (exactly sized); NULL on failure. */
 uint8_t *th_read_file(const char *path, size_t *len);
 
-/* Path of a file in the shared/ folder beside the project ("rscp/tags.tsv"),
- * in a static buffer. */
-const char *th_shared_path(const char *rel);
+/* Path of a file of the source tree ("tests/data/vectors-public.md"), in a
+ * static buffer: under $RSCP_SOURCE_DIR when set, else the configured
+ * source directory. Tests read fixtures only from the repository. */
+const char *th_source_path(const char *rel);
 
 /* Copy p[0..n) so that its last byte is the last byte before an unmapped
  * guard page: any read past the end faults, with or without a sanitizer.
@@ -46,7 +47,7 @@ const char *th_shared_path(const char *rel);
 uint8_t *th_guard_copy(const void *p, size_t n);
 void th_guard_free(uint8_t *p, size_t n);
 
-/* The complete frames of shared/rscp/vectors-public.md and vectors-peers.md
+/* The complete frames of tests/data/vectors-public.md and vectors-peers.md
  * as hex, under their names there: P1..P5, F1..F6, F11, F12, F13 (without its
  * padding), R2 and R1 (without its padding), in that order. */
 struct th_frame_vector {

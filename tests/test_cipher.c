@@ -1,7 +1,7 @@
 /* Rijndael-256-CBC against known answers from independent implementations:
- * the Go and Rust RSCP libraries (shared/rscp/vectors-peers.md), the
+ * the Go and Rust RSCP libraries (tests/data/vectors-peers.md), the
  * benchmark files cross-checked by four implementations
- * (shared/bench/README.md), and the API contract of rscp/cipher.h. Every
+ * (bench/data/README.md), and the API contract of rscp/cipher.h. Every
  * answer is checked with each implementation this CPU can run. */
 #include "harness.h"
 #include "rscp/cipher.h"
@@ -113,8 +113,8 @@ static void kat_p3_seal(int impl)
 static void kat_bench_files(int impl)
 {
     size_t bin_len = 0, enc_len = 0;
-    uint8_t *bin = th_read_file(th_shared_path("bench/response_1k.bin"), &bin_len);
-    uint8_t *enc = th_read_file(th_shared_path("bench/response_1k.enc"), &enc_len);
+    uint8_t *bin = th_read_file(th_source_path("bench/data/response_1k.bin"), &bin_len);
+    uint8_t *enc = th_read_file(th_source_path("bench/data/response_1k.enc"), &enc_len);
     CHECK(bin != NULL && enc != NULL);
     if (bin == NULL || enc == NULL) {
         free(bin);

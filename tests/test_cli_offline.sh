@@ -7,7 +7,7 @@ set -u
 BUILD=${1:?build dir}
 SRC=${2:?source dir}
 RSCP="$BUILD/rscp"
-SHARED="$SRC/../shared/rscp"
+VECTORS="$SRC/tests/data"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
@@ -36,13 +36,13 @@ vec() { # vec FILE HEADING
 
 [ -x "$RSCP" ] || { echo "no $RSCP"; exit 1; }
 
-P1=$(vec "$SHARED/vectors-public.md" "## P1")
-P2=$(vec "$SHARED/vectors-public.md" "## P2")
-P3=$(vec "$SHARED/vectors-public.md" "## P3")
-P4=$(vec "$SHARED/vectors-public.md" "## P4")
-P5=$(vec "$SHARED/vectors-public.md" "## P5")
-F4=$(vec "$SHARED/vectors-peers.md" "### F4")
-F2=$(vec "$SHARED/vectors-peers.md" "### F2")
+P1=$(vec "$VECTORS/vectors-public.md" "## P1")
+P2=$(vec "$VECTORS/vectors-public.md" "## P2")
+P3=$(vec "$VECTORS/vectors-public.md" "## P3")
+P4=$(vec "$VECTORS/vectors-public.md" "## P4")
+P5=$(vec "$VECTORS/vectors-public.md" "## P5")
+F4=$(vec "$VECTORS/vectors-peers.md" "### F4")
+F2=$(vec "$VECTORS/vectors-peers.md" "### F2")
 check "vectors found" test -n "$P1" -a -n "$P2" -a -n "$P3" -a -n "$P4" -a -n "$P5" -a -n "$F4"
 
 # ---- help and usage ---------------------------------------------------------
@@ -163,7 +163,7 @@ check "wrong key exits 6" test $? -eq 6
 check "wrong key message" grep -q "offset" "$TMP/err"
 
 # Encryption against the peer vector (GO writer_test: key "testkey", frame F1).
-F1=$(vec "$SHARED/vectors-peers.md" "### F1")
+F1=$(vec "$VECTORS/vectors-peers.md" "### F1")
 GOENC=a52858a12680c2b712bbc9cb8ce0f0406f01f5d10ca06e9bda41fb46b311c226
 out=$("$RSCP" decode --json "$F1" | "$RSCP" encode --key testkey 2>/dev/null)
 check "encode --key matches the go-rscp ciphertext" test "$out" = "$GOENC"

@@ -128,7 +128,7 @@ static void test_errors(void)
 static void test_bench_response(void)
 {
     size_t n;
-    uint8_t *p = th_read_file(th_shared_path("bench/response_1k.bin"), &n);
+    uint8_t *p = th_read_file(th_source_path("bench/data/response_1k.bin"), &n);
     CHECK(p != NULL);
     if (!p)
         return;

@@ -3,7 +3,7 @@
  * forms (device errors, unknown tags and types, bad lengths).
  *
  * Expected strings are written by hand from the decoded meanings given in
- * shared/rscp/vectors-public.md and vectors-peers.md (names, values, dates);
+ * tests/data/vectors-public.md and vectors-peers.md (names, values, dates);
  * JSON output is also checked to be valid JSON (dump_testlib.h). */
 #include "dump_testlib.h"
 

@@ -524,13 +524,13 @@ static void test_full_buffer(bool enc)
     set_free(&fs);
 }
 
-/* shared/bench: response_1k.enc is response_1k.bin padded and encrypted
+/* bench/data: response_1k.enc is response_1k.bin padded and encrypted
  * with key "0123456789abcdef" from the initial IV (a known answer). */
 static void test_bench_vector(void)
 {
     size_t clen, plen;
-    uint8_t *ct = th_read_file(th_shared_path("bench/response_1k.enc"), &clen);
-    uint8_t *pt = th_read_file(th_shared_path("bench/response_1k.bin"), &plen);
+    uint8_t *ct = th_read_file(th_source_path("bench/data/response_1k.enc"), &clen);
+    uint8_t *pt = th_read_file(th_source_path("bench/data/response_1k.bin"), &plen);
     CHECK(ct && pt);
     if (!ct || !pt) {
         free(ct);

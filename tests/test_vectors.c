@@ -1,4 +1,4 @@
-/* Every frame and block of shared/rscp/vectors-public.md (P1-P5) and
+/* Every frame and block of tests/data/vectors-public.md (P1-P5) and
  * vectors-peers.md (F1-F13, the header table, D1-D24, RD1-RD19, the decoder
  * edge cases, R1-R7) decoded to the documented values and re-encoded with the
  * builder from those values, byte for byte. The expected values below are

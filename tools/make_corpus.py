@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Generates the fuzz seed corpora in fuzz/corpus/ from the test vectors.
 
-Sources: every hex string in shared/rscp/vectors-public.md and
+Sources: every hex string in tests/data/vectors-public.md and
 vectors-peers.md (complete frames and block sequences), the benchmark frames
-in shared/bench/, plus a few hand-made edge cases. Encrypted streams are made
+in bench/data/, plus a few hand-made edge cases. Encrypted streams are made
 with the Rijndael-256-CBC below (checked against the go-rscp known answer at
 start-up) and the key "fuzzkey".
 
@@ -11,7 +11,7 @@ Input formats of the targets (see fuzz/fuzz_walk.h):
   values, roundtrip:          raw bytes (block data / one frame)
   reader_plain, _encrypted:   1 flag byte, 8 chunk-size bytes, the stream
 
-Usage: python3 tools/make_corpus.py [--shared ../shared] [--out fuzz/corpus]
+Usage: python3 tools/make_corpus.py [--out fuzz/corpus]
 The output is deterministic; re-running it rewrites the seed-* files and
 leaves others (regression inputs found by fuzzing, named regress-*) alone.
 """
@@ -182,9 +182,9 @@ def block(tag, typ, value):
     return struct.pack("<IBH", tag, typ, len(value)) + value
 
 
-def vector_hex(shared):
+def vector_hex(root):
     out = []
-    for path in sorted(glob.glob(os.path.join(shared, "rscp", "vectors-*.md"))):
+    for path in sorted(glob.glob(os.path.join(root, "tests", "data", "vectors-*.md"))):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         for m in re.finditer(r"(?<![0-9a-fA-Fx])([0-9a-f]{14,})(?![0-9a-fA-F])", text):
@@ -194,9 +194,9 @@ def vector_hex(shared):
     return out
 
 
-def decrypted_vectors(shared):
+def decrypted_vectors(root):
     """Plaintexts listed in the peer vectors (R1..R7, with their padding)."""
-    path = os.path.join(shared, "rscp", "vectors-peers.md")
+    path = os.path.join(root, "tests", "data", "vectors-peers.md")
     with open(path, encoding="utf-8") as f:
         text = f.read()
     return [bytes.fromhex(h) for h in re.findall(r"plaintext  ([0-9a-f]+)", text)]
@@ -259,13 +259,12 @@ def reader_input(flags, chunks, stream):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--shared", default=os.path.join(root, "..", "shared"))
     ap.add_argument("--out", default=os.path.join(root, "fuzz", "corpus"))
     args = ap.parse_args()
     _self_test()
 
     frames, blocks_seqs, lenient, damaged = [], [], [], []
-    for raw in vector_hex(args.shared) + decrypted_vectors(args.shared):
+    for raw in vector_hex(root) + decrypted_vectors(root):
         info = frame_info(raw)
         if info:
             f = raw[:info[0]]
@@ -276,7 +275,7 @@ def main():
         elif blocks_ok(raw):
             blocks_seqs.append(raw)
     for name in ("request.bin", "response_1k.bin"):
-        with open(os.path.join(args.shared, "bench", name), "rb") as f:
+        with open(os.path.join(root, "bench", "data", name), "rb") as f:
             frames.append(f.read())
     edges = edge_blocks()
     for e in edges:
