@@ -10,6 +10,9 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 45
 CMAKE_FLAGS ?=
+# cmake --build runs make again below this one: without this, every one of
+# its sub-makes prints "Entering/Leaving directory" lines.
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build check deps gen-check check-asan check-fuzz check-unit bench demo install clean
 

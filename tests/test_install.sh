@@ -4,7 +4,9 @@
 # and as C++ when a C++ compiler is there); librscp.pc with the right prefix
 # and version; a small program built through pkg-config against the shared
 # and against the static library, run, and checked to use the one it was
-# linked with.
+# linked with; the CMake package (librscpConfig.cmake, its version file, the
+# imported targets rscp::rscp and rscp::rscp_static) used by a consumer
+# project.
 #   usage: test_install.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -121,4 +123,39 @@ out=$("$tmp/prog_static") || fail "program linked with the static library failed
 if ldd "$tmp/prog_static" | grep librscp >/dev/null; then fail "static program loads librscp.so"; fi
 nm "$tmp/prog_static" | grep ' T rscp_version$' >/dev/null || fail "static program does not contain rscp_version"
 
-echo "install, SONAME $soname, librscp.pc $version, headers, shared and static programs: ok"
+# ---- the CMake package: a consumer project with find_package(librscp CONFIG)
+cmakedir=$(dirname "$(find "$prefix" -name librscpConfig.cmake)")
+[ -f "$cmakedir/librscpConfigVersion.cmake" ] || fail "librscpConfigVersion.cmake not installed"
+mkdir -p "$tmp/consumer"
+cp "$tmp/prog.c" "$tmp/consumer/prog.c"
+cat >"$tmp/consumer/CMakeLists.txt" <<EOF
+cmake_minimum_required(VERSION 3.20)
+project(rscp_consumer C)
+find_package(librscp $version CONFIG REQUIRED)
+if(NOT librscp_VERSION STREQUAL "$version")
+  message(FATAL_ERROR "librscp_VERSION is '\${librscp_VERSION}'")
+endif()
+add_executable(prog_shared prog.c)
+target_link_libraries(prog_shared PRIVATE rscp::rscp)
+add_executable(prog_static prog.c)
+target_link_libraries(prog_static PRIVATE rscp::rscp_static)
+EOF
+sanflags="${flags[*]:-}"
+cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_FLAGS="$sanflags" -DCMAKE_EXE_LINKER_FLAGS="$sanflags" >"$tmp/cmake.log" 2>&1 ||
+    { cat "$tmp/cmake.log" >&2; fail "find_package(librscp $version CONFIG) failed"; }
+cmake --build "$tmp/consumer/build" >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log" >&2; fail "the CMake consumer does not build"; }
+out=$("$tmp/consumer/build/prog_shared") || fail "CMake consumer with rscp::rscp failed ($?)"
+[ "$out" = "$version" ] || fail "CMake consumer with rscp::rscp printed '$out'"
+ldd "$tmp/consumer/build/prog_shared" | grep "librscp.so.$major => $libdir/" >/dev/null ||
+    fail "rscp::rscp does not load $libdir/librscp.so.$major"
+out=$("$tmp/consumer/build/prog_static") || fail "CMake consumer with rscp::rscp_static failed ($?)"
+[ "$out" = "$version" ] || fail "CMake consumer with rscp::rscp_static printed '$out'"
+if ldd "$tmp/consumer/build/prog_static" | grep librscp >/dev/null; then fail "rscp::rscp_static loads librscp.so"; fi
+# A version with another major number is refused.
+sed -i "s/find_package(librscp $version CONFIG REQUIRED)/find_package(librscp $((major + 1)).0 CONFIG REQUIRED)/" "$tmp/consumer/CMakeLists.txt"
+if cmake -S "$tmp/consumer" -B "$tmp/consumer/build2" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/cmake.log" 2>&1; then
+    fail "find_package(librscp $((major + 1)).0) accepted version $version"
+fi
+
+echo "install, SONAME $soname, librscp.pc $version, CMake package, headers, shared and static programs: ok"
