@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/path_select.h"
+#include "crypto/rijndael.h"
 #include "rscp/rscp.h"
 
 /* ---- allocation counting (alloc_count.c) -------------------------------- */
@@ -102,11 +104,28 @@ int bench_check_against_listing(const struct rscp_frame *f, const struct bench_o
 
 /* ---- the AES-NI implementation's internal paths (cipher_paths.c) ---------- */
 
+struct bench_path_speed {
+    bool have;        /* available on this CPU and measured */
+    double mbps_64k;  /* one CBC call on 64 KiB             */
+    double us_1k;     /* one CBC call on 1 KiB              */
+};
+
+struct bench_path_speeds {
+    bool have; /* AES-NI available */
+    struct bench_path_speed enc[RSCP_ENC_PATHS];
+    struct bench_path_speed dec[RSCP_DEC_PATHS];
+};
+
 /* Check each internal CBC path available on this CPU against the portable
  * code on the 64 KiB plain (encrypted from the all-0xFF IV with key), then
- * print its encrypt/decrypt speed on 64 KiB and 1 KiB. 0, or 1 when a path
- * gives another output (message on stderr). */
-int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain);
+ * print its speed on 64 KiB and 1 KiB, and record it in *out. 0, or 1 when
+ * a path gives another output (message on stderr). */
+int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain, struct bench_path_speeds *out);
+
+/* Print the paths the library chose at first use and what that cost, the
+ * fastest paths in *sp, and the chosen paths' speed relative to them. */
+void bench_print_path_choice(const struct bench_path_speeds *sp, const struct rscp_path_choice *chosen,
+                             uint32_t calibration_ns);
 
 /* ---- OpenSSL reference (openssl_ref.c) ------------------------------------ */
 

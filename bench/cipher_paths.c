@@ -1,9 +1,11 @@
-/* The AES-NI implementation's internal paths side by side: xmm only (CPUs
- * without VAES), VAES decryption, and the AVX-512 path, each where this CPU
- * has it, so that one run shows what older CPUs get. Each path is first
- * checked against the portable implementation on the 64 KiB pattern; the
- * timed loops are the internal CBC functions on 64 KiB and on 1 KiB (the
- * size of e2e_1k's frame, where CBC encryption's serial chain dominates). */
+/* The AES-NI implementation's internal CBC paths side by side, each where
+ * this CPU has it: encryption xmm / avx512, decryption xmm / vaes / avx512
+ * (crypto/rijndael.h), so that one run shows what older CPUs get and which
+ * path is fastest here. Each path is first checked against the portable
+ * implementation on the 64 KiB pattern; the timed loops are the internal
+ * CBC functions on 64 KiB and on 1 KiB (the size of e2e_1k's frame, where
+ * CBC encryption's serial chain dominates). Then the paths the library
+ * chose at first use are compared with the fastest ones measured here. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +13,6 @@
 #include "crypto/rijndael.h"
 
 #define PATH_BYTES 65536u
-
-enum { PATH_XMM, PATH_VAES, PATH_AVX512, N_PATHS };
-static const char *const path_names[N_PATHS] = {"xmm", "vaes", "avx512"};
 
 struct path_ctx {
     struct rscp_aesni_key nk;
@@ -39,8 +38,8 @@ static int run_path_decrypt(void *vctx, uint64_t iters)
     return 0;
 }
 
-/* The path's CBC output on the pattern equals the portable code's, both
- * ways. */
+/* The paths set in ctx give the portable code's CBC output on the pattern,
+ * both ways. */
 static int path_agrees(const struct path_ctx *ctx, const struct rscp_rijndael_key *k, const uint8_t *plain)
 {
     static uint8_t want[PATH_BYTES];
@@ -58,50 +57,100 @@ static int path_agrees(const struct path_ctx *ctx, const struct rscp_rijndael_ke
     return memcmp(path_buf, plain, PATH_BYTES) == 0 && memcmp(iv, iv_ref, 32) == 0;
 }
 
-int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain)
+/* Time one direction's current path on 64 KiB and 1 KiB. */
+static void time_path(struct path_ctx *ctx, bool enc, const uint8_t *plain, double *mbps, double *us_1k)
 {
+    bench_fn fn = enc ? run_path_encrypt : run_path_decrypt;
+    memset(ctx->iv, 0xff, sizeof ctx->iv);
+    memcpy(path_buf, plain, PATH_BYTES);
+    ctx->len = PATH_BYTES;
+    struct bench_result r = bench_measure(fn, ctx);
+    *mbps = (double)PATH_BYTES / r.ns_per_op * 1e3;
+    ctx->len = 1024u;
+    r = bench_measure(fn, ctx);
+    *us_1k = r.ns_per_op / 1e3;
+}
+
+int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain, struct bench_path_speeds *out)
+{
+    memset(out, 0, sizeof *out);
     if (!rscp_crypto_aesni_available()) {
         printf("# AES-NI not available: no internal paths to compare\n");
         return 0;
     }
+    out->have = true;
     static struct rscp_rijndael_key k;
     static struct path_ctx ctx;
     rscp_crypto_expand_key(&k, key);
     rscp_crypto_aesni_prepare(&ctx.nk, &k);
-    const bool have[N_PATHS] = {true, ctx.nk.vaes, ctx.nk.avx512};
-    printf("# AES-NI internal paths (xmm: no VAES; vaes: VAES decryption; avx512: the path this CPU uses\n"
-           "# when it has AVX-512 BW/VL/VBMI and VAES); *_1k: one CBC call on 1,024 bytes\n");
+    const uint8_t enc0 = ctx.nk.enc_path, dec0 = ctx.nk.dec_path;
+    printf("# AES-NI internal paths (encryption: xmm = shuffle + blend per round, avx512 = one masked\n"
+           "# shuffle per round; decryption: xmm = one block at a time, vaes = 2 blocks per ymm,\n"
+           "# avx512 = 2 blocks per zmm); *_1k: one CBC call on 1,024 bytes\n");
     char name[64];
-    for (int p = 0; p < N_PATHS; p++) {
-        if (!have[p]) {
-            printf("# %s path not available on this CPU/build: skipped\n", path_names[p]);
-            continue;
-        }
-        ctx.nk.vaes = p == PATH_VAES;
-        ctx.nk.avx512 = p == PATH_AVX512;
-        if (!path_agrees(&ctx, &k, plain)) {
-            fprintf(stderr, "rscp_bench: the AES-NI %s path differs from the portable code\n", path_names[p]);
-            return 1;
-        }
-        memset(ctx.iv, 0xff, sizeof ctx.iv);
-        memcpy(path_buf, plain, PATH_BYTES);
-        static const size_t lens[2] = {PATH_BYTES, 1024u};
-        for (int l = 0; l < 2; l++) {
-            ctx.len = lens[l];
-            struct bench_result enc = bench_measure(run_path_encrypt, &ctx);
-            struct bench_result dec = bench_measure(run_path_decrypt, &ctx);
-            if (l == 0) {
-                snprintf(name, sizeof name, "encrypt_64k[aesni:%s]", path_names[p]);
-                bench_print(name, (double)PATH_BYTES / enc.ns_per_op * 1e3, "MB/s");
-                snprintf(name, sizeof name, "decrypt_64k[aesni:%s]", path_names[p]);
-                bench_print(name, (double)PATH_BYTES / dec.ns_per_op * 1e3, "MB/s");
-            } else {
-                snprintf(name, sizeof name, "encrypt_1k[aesni:%s]", path_names[p]);
-                bench_print(name, enc.ns_per_op / 1e3, "us/op");
-                snprintf(name, sizeof name, "decrypt_1k[aesni:%s]", path_names[p]);
-                bench_print(name, dec.ns_per_op / 1e3, "us/op");
+    for (unsigned dir = 0; dir < 2; dir++) {
+        bool enc = dir == 0;
+        unsigned n = enc ? RSCP_ENC_PATHS : RSCP_DEC_PATHS;
+        for (unsigned p = 0; p < n; p++) {
+            const char *pname = enc ? rscp_crypto_enc_path_name(p) : rscp_crypto_dec_path_name(p);
+            if (!(enc ? rscp_crypto_enc_path_available(p) : rscp_crypto_dec_path_available(p))) {
+                printf("# %s %s path not available on this CPU/build: skipped\n", enc ? "encryption" : "decryption",
+                       pname);
+                continue;
             }
+            ctx.nk.enc_path = enc ? (uint8_t)p : enc0;
+            ctx.nk.dec_path = enc ? dec0 : (uint8_t)p;
+            if (!path_agrees(&ctx, &k, plain)) {
+                fprintf(stderr, "rscp_bench: the AES-NI %s path differs from the portable code\n", pname);
+                return 1;
+            }
+            struct bench_path_speed *s = enc ? &out->enc[p] : &out->dec[p];
+            s->have = true;
+            time_path(&ctx, enc, plain, &s->mbps_64k, &s->us_1k);
+            const char *what = enc ? "encrypt" : "decrypt";
+            snprintf(name, sizeof name, "%s_64k[aesni:%s]", what, pname);
+            bench_print(name, s->mbps_64k, "MB/s");
+            snprintf(name, sizeof name, "%s_1k[aesni:%s]", what, pname);
+            bench_print(name, s->us_1k, "us/op");
         }
     }
     return 0;
+}
+
+/* The path with the highest 64 KiB speed (by_1k false) or the lowest 1 KiB
+ * time among those measured. */
+static unsigned fastest(const struct bench_path_speed *s, unsigned n, bool by_1k)
+{
+    unsigned best = n;
+    for (unsigned p = 0; p < n; p++) {
+        if (!s[p].have)
+            continue;
+        if (best == n || (by_1k ? s[p].us_1k < s[best].us_1k : s[p].mbps_64k > s[best].mbps_64k))
+            best = p;
+    }
+    return best;
+}
+
+void bench_print_path_choice(const struct bench_path_speeds *sp, const struct rscp_path_choice *chosen,
+                             uint32_t calibration_ns)
+{
+    if (!sp->have || chosen == NULL)
+        return;
+    printf("# AES-NI paths chosen at first use (each timed on %u bytes, fastest of %u runs): encrypt %s,\n"
+           "# decrypt %s; that measurement took %.1f us\n",
+           RSCP_PATH_CALIB_BYTES, RSCP_PATH_SAMPLES, rscp_crypto_enc_path_name(chosen->enc),
+           rscp_crypto_dec_path_name(chosen->dec), calibration_ns / 1e3);
+    bench_print("cipher_path_calibration", calibration_ns / 1e3, "us");
+    unsigned e64 = fastest(sp->enc, RSCP_ENC_PATHS, false), e1 = fastest(sp->enc, RSCP_ENC_PATHS, true);
+    unsigned d64 = fastest(sp->dec, RSCP_DEC_PATHS, false), d1 = fastest(sp->dec, RSCP_DEC_PATHS, true);
+    if (e64 == RSCP_ENC_PATHS || d64 == RSCP_DEC_PATHS || !sp->enc[chosen->enc].have || !sp->dec[chosen->dec].have)
+        return;
+    printf("# fastest paths measured above: encrypt_64k %s, encrypt_1k %s, decrypt_64k %s, decrypt_1k %s;\n"
+           "# the chosen path's speed against the fastest (1 = the chosen one is the fastest)\n",
+           rscp_crypto_enc_path_name(e64), rscp_crypto_enc_path_name(e1), rscp_crypto_dec_path_name(d64),
+           rscp_crypto_dec_path_name(d1));
+    bench_print("encrypt_64k_chosen_vs_fastest_path", sp->enc[chosen->enc].mbps_64k / sp->enc[e64].mbps_64k, "x");
+    bench_print("encrypt_1k_chosen_vs_fastest_path", sp->enc[e1].us_1k / sp->enc[chosen->enc].us_1k, "x");
+    bench_print("decrypt_64k_chosen_vs_fastest_path", sp->dec[chosen->dec].mbps_64k / sp->dec[d64].mbps_64k, "x");
+    bench_print("decrypt_1k_chosen_vs_fastest_path", sp->dec[d1].us_1k / sp->dec[chosen->dec].us_1k, "x");
 }

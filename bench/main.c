@@ -485,6 +485,8 @@ int main(int argc, char **argv)
 
     rscp_cipher *probe = NULL;
     int auto_impl = new_cipher(&probe, RSCP_CIPHER_AUTO) == 0 ? rscp_cipher_impl(probe) : -1;
+    struct rscp_path_choice chosen;
+    bool have_paths = rscp_crypto_cipher_paths(probe, &chosen);
     rscp_cipher_free(probe);
 
     printf("# rscp_bench, librscp %s; data: %s\n", rscp_version(), dir);
@@ -545,8 +547,10 @@ int main(int argc, char **argv)
 
     uint8_t path_key[RSCP_KEY_SIZE];
     rscp_key_derive(bench_key_password, strlen(bench_key_password), path_key);
-    if (bench_cipher_paths(path_key, kat64_plain) != 0)
+    struct bench_path_speeds path_speeds;
+    if (bench_cipher_paths(path_key, kat64_plain, &path_speeds) != 0)
         return 1;
+    bench_print_path_choice(&path_speeds, have_paths ? &chosen : NULL, rscp_crypto_path_calibration_ns());
 
     if (bench_alloc_counting()) {
         printf("# heap allocation calls (malloc/calloc/realloc/aligned_alloc/posix_memalign) per operation,\n"

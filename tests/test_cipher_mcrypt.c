@@ -1,10 +1,12 @@
 /* Rijndael-256-CBC against libmcrypt's "rijndael-256" on random keys, IVs
  * and lengths, for every implementation; the implementations against each
- * other with the CBC chain split at random points; and each internal path of
+ * other with the CBC chain split at random points; each internal path of
  * the AES-NI implementation (xmm only, VAES, AVX-512) against libmcrypt, so
  * that a CPU with the newest instructions still tests the paths of CPUs
- * without them. */
+ * without them; and ciphers with the paths measured at first use or forced
+ * through RSCP_CIPHER_IMPL. */
 #include "harness.h"
+#include "crypto/path_select.h"
 #include "crypto/rijndael.h"
 #include "rscp/cipher.h"
 #include "rscp/error.h"
@@ -187,20 +189,40 @@ static void chained_splits(int impl_a, int impl_b, unsigned iters)
     CHECK_INT(bad, 0);
 }
 
-/* The internal AES-NI CBC paths against libmcrypt: xmm only (CPUs without
- * VAES), VAES decryption, and the AVX-512 path (layout L, encryption and
- * decryption), each where the CPU has it; random keys, IVs and lengths of
- * 1..MAX_BLOCKS blocks, the IV chained on into a second call. */
-enum aesni_path { PATH_XMM, PATH_VAES, PATH_AVX512, N_PATHS };
-static const char *const path_names[N_PATHS] = {"xmm", "VAES", "AVX-512"};
+/* The internal AES-NI CBC paths against libmcrypt: encryption xmm and
+ * avx512, decryption xmm, vaes and avx512, each where the CPU has it;
+ * random keys, IVs and lengths of 1..MAX_BLOCKS blocks, the IV chained on
+ * into a second call. Path p of a direction is tested with path p (or the
+ * last one there is) of the other. */
+#define MAX_PATHS ((unsigned)RSCP_DEC_PATHS > (unsigned)RSCP_ENC_PATHS ? (unsigned)RSCP_DEC_PATHS : (unsigned)RSCP_ENC_PATHS)
 
-/* The prepared key with only the given path switched on. */
-static struct rscp_aesni_key path_key(const struct rscp_aesni_key *nk, int path)
+/* Whether path p exists for encryption (enc) or decryption; its name. */
+static bool have_path(bool enc, unsigned p)
+{
+    return enc ? rscp_crypto_enc_path_available(p) : rscp_crypto_dec_path_available(p);
+}
+
+static const char *path_name(bool enc, unsigned p)
+{
+    return enc ? rscp_crypto_enc_path_name(p) : rscp_crypto_dec_path_name(p);
+}
+
+/* The prepared key with encryption path ep and decryption path dp. */
+static struct rscp_aesni_key path_key(const struct rscp_aesni_key *nk, unsigned ep, unsigned dp)
 {
     struct rscp_aesni_key use = *nk;
-    use.vaes = path == PATH_VAES;
-    use.avx512 = path == PATH_AVX512;
+    use.enc_path = (uint8_t)ep;
+    use.dec_path = (uint8_t)dp;
     return use;
+}
+
+/* Path p of both directions where each has it (encryption path p or xmm,
+ * decryption path p or xmm); false when neither has p. */
+static bool paths_for(unsigned p, unsigned *ep, unsigned *dp)
+{
+    *ep = have_path(true, p) ? p : RSCP_ENC_XMM;
+    *dp = have_path(false, p) ? p : RSCP_DEC_XMM;
+    return have_path(true, p) || have_path(false, p);
 }
 
 static void aesni_paths_vs_mcrypt(unsigned iters)
@@ -208,7 +230,6 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
     static uint8_t ct[32 * MAX_BLOCKS], pt[32 * MAX_BLOCKS], mine[32 * MAX_BLOCKS];
     static struct rscp_rijndael_key k;
     static struct rscp_aesni_key nk;
-    bool have[N_PATHS] = {true, false, false};
     unsigned bad = 0;
     for (unsigned it = 0; it < iters; it++) {
         uint8_t key[32], iv[32], iv0[32];
@@ -216,28 +237,29 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
         rand_bytes(iv0, 32);
         rscp_crypto_expand_key(&k, key);
         rscp_crypto_aesni_prepare(&nk, &k);
-        have[PATH_VAES] = nk.vaes;
-        have[PATH_AVX512] = nk.avx512;
-        /* A CPU that can run the AVX-512 path must get it (its tables are
-         * generated and checked by tools/gen_rijndael_layouts.py). */
-        if (it == 0)
-            CHECK(nk.avx512 == rscp_crypto_avx512_available());
+        /* prepare() sets the most capable paths there are. */
+        if (it == 0) {
+            CHECK(nk.enc_path == (rscp_crypto_avx512_available() ? RSCP_ENC_AVX512 : RSCP_ENC_XMM));
+            CHECK(have_path(true, nk.enc_path) && have_path(false, nk.dec_path));
+            CHECK(nk.dec_path == RSCP_DEC_PATHS - 1 || !have_path(false, nk.dec_path + 1u));
+        }
         size_t blocks = 1 + th_rand_below(MAX_BLOCKS), first = th_rand_below((uint32_t)blocks + 1);
         size_t n = 32 * blocks;
         rand_bytes(pt, n);
         memcpy(ct, pt, n);
         if (!mc_encrypt(key, iv0, ct, n))
             return;
-        for (int path = 0; path < N_PATHS; path++) {
-            if (!have[path])
+        for (unsigned p = 0; p < MAX_PATHS; p++) {
+            unsigned ep, dp;
+            if (!paths_for(p, &ep, &dp))
                 continue;
-            struct rscp_aesni_key use = path_key(&nk, path);
+            struct rscp_aesni_key use = path_key(&nk, ep, dp);
             memcpy(iv, iv0, 32);
             memcpy(mine, pt, n);
             rscp_crypto_aesni_cbc_encrypt(&use, iv, mine, first);
             rscp_crypto_aesni_cbc_encrypt(&use, iv, mine + 32 * first, blocks - first);
             if ((memcmp(mine, ct, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5) {
-                printf("AES-NI encryption (%s path) differs from libmcrypt, %zu blocks\n", path_names[path], blocks);
+                printf("AES-NI encryption (%s path) differs from libmcrypt, %zu blocks\n", path_name(true, ep), blocks);
                 FAIL("AES-NI CBC encryption path differs from libmcrypt");
             }
             memcpy(iv, iv0, 32);
@@ -245,15 +267,17 @@ static void aesni_paths_vs_mcrypt(unsigned iters)
             rscp_crypto_aesni_cbc_decrypt(&use, iv, mine, first);
             rscp_crypto_aesni_cbc_decrypt(&use, iv, mine + 32 * first, blocks - first);
             if ((memcmp(mine, pt, n) != 0 || memcmp(iv, ct + n - 32, 32) != 0) && bad++ < 5) {
-                printf("AES-NI decryption (%s path) differs from libmcrypt, %zu blocks\n", path_names[path], blocks);
+                printf("AES-NI decryption (%s path) differs from libmcrypt, %zu blocks\n", path_name(false, dp), blocks);
                 FAIL("AES-NI CBC decryption path differs from libmcrypt");
             }
         }
     }
     CHECK_INT(bad, 0);
-    for (int path = 0; path < N_PATHS; path++)
-        if (!have[path])
-            printf("SKIPPED: AES-NI %s path (not available on this CPU/build)\n", path_names[path]);
+    for (unsigned dir = 0; dir < 2; dir++)
+        for (unsigned p = 0; p < (dir == 0 ? RSCP_ENC_PATHS : RSCP_DEC_PATHS); p++)
+            if (!have_path(dir == 0, p))
+                printf("SKIPPED: AES-NI %s path %s (not available on this CPU/build)\n",
+                       dir == 0 ? "encryption" : "decryption", path_name(dir == 0, p));
 }
 
 /* Each AES-NI path on buffers of 1..24 blocks that end at an unmapped guard
@@ -270,7 +294,6 @@ static void aesni_paths_at_guard_page(void)
     rand_bytes(iv0, 32);
     rscp_crypto_expand_key(&k, key);
     rscp_crypto_aesni_prepare(&nk, &k);
-    const bool have[N_PATHS] = {true, nk.vaes, nk.avx512};
     unsigned bad = 0;
     for (size_t blocks = 1; blocks <= 24; blocks++) {
         size_t n = 32 * blocks;
@@ -278,10 +301,11 @@ static void aesni_paths_at_guard_page(void)
         memcpy(ct, pt, n);
         if (!mc_encrypt(key, iv0, ct, n))
             return;
-        for (int path = 0; path < N_PATHS; path++) {
-            if (!have[path])
+        for (unsigned p = 0; p < MAX_PATHS; p++) {
+            unsigned ep, dp;
+            if (!paths_for(p, &ep, &dp))
                 continue;
-            struct rscp_aesni_key use = path_key(&nk, path);
+            struct rscp_aesni_key use = path_key(&nk, ep, dp);
             uint8_t *g = th_guard_copy(pt, n);
             memcpy(iv, iv0, 32);
             rscp_crypto_aesni_cbc_encrypt(&use, iv, g, blocks);
@@ -293,12 +317,102 @@ static void aesni_paths_at_guard_page(void)
             ok = ok && memcmp(g, pt, n) == 0 && memcmp(iv, ct + n - 32, 32) == 0;
             th_guard_free(g, n);
             if (!ok && bad++ < 5) {
-                printf("AES-NI %s path at a guard page differs from libmcrypt, %zu blocks\n", path_names[path], blocks);
+                printf("AES-NI paths %s/%s at a guard page differ from libmcrypt, %zu blocks\n", path_name(true, ep),
+                       path_name(false, dp), blocks);
                 FAIL("AES-NI CBC path at a guard page differs from libmcrypt");
             }
         }
     }
     CHECK_INT(bad, 0);
+}
+
+/* A cipher created with impl (AUTO or AESNI) uses the paths ep and dp and
+ * agrees with libmcrypt both ways (random key, IV and length). */
+static void cipher_paths_vs_mcrypt(int impl, unsigned ep, unsigned dp, const char *label)
+{
+    static uint8_t pt[32 * MAX_BLOCKS], ref[32 * MAX_BLOCKS], mine[32 * MAX_BLOCKS];
+    uint8_t key[32], iv[32];
+    rand_bytes(key, 32);
+    rand_bytes(iv, 32);
+    size_t n = 32 * (size_t)(1 + th_rand_below(MAX_BLOCKS));
+    rand_bytes(pt, n);
+    memcpy(ref, pt, n);
+    if (!mc_encrypt(key, iv, ref, n))
+        return;
+    rscp_cipher *c = NULL;
+    CHECK_INT(rscp_cipher_new(&c, key, impl), RSCP_OK);
+    struct rscp_path_choice got = {0xff, 0xff};
+    CHECK(rscp_crypto_cipher_paths(c, &got));
+    if (got.enc != ep || got.dec != dp) {
+        printf("%s: paths %u/%u, expected %s/%s\n", label, got.enc, got.dec, path_name(true, ep), path_name(false, dp));
+        FAIL("cipher paths differ from the expected ones");
+    }
+    rscp_cipher_set_iv(c, RSCP_DIR_SEND, iv);
+    rscp_cipher_set_iv(c, RSCP_DIR_RECV, iv);
+    memcpy(mine, pt, n);
+    CHECK_INT(rscp_cipher_encrypt(c, mine, n), RSCP_OK);
+    bool ok = memcmp(mine, ref, n) == 0;
+    CHECK_INT(rscp_cipher_decrypt(c, mine, n), RSCP_OK);
+    ok = ok && memcmp(mine, pt, n) == 0;
+    rscp_cipher_free(c);
+    if (!ok) {
+        printf("%s: CBC differs from libmcrypt\n", label);
+        FAIL("cipher with chosen or forced paths differs from libmcrypt");
+    }
+}
+
+/* Without an override a cipher gets the measured choice (available paths,
+ * the same for every cipher); RSCP_CIPHER_IMPL=aesni:ENC,DEC forces each
+ * available combination, for AUTO and AESNI ciphers alike; "aesni:ENC"
+ * forces encryption only; unknown or unavailable names fall back to the
+ * measured choice; "portable" still means portable. */
+static void chosen_and_forced_paths(void)
+{
+    CHECK_INT(unsetenv("RSCP_CIPHER_IMPL"), 0);
+    struct rscp_path_choice ch = rscp_crypto_path_choice();
+    CHECK(have_path(true, ch.enc));
+    CHECK(have_path(false, ch.dec));
+    struct rscp_path_choice again = rscp_crypto_path_choice();
+    CHECK(again.enc == ch.enc && again.dec == ch.dec);
+    CHECK(rscp_crypto_path_calibration_ns() > 0);
+    printf("measured choice: encrypt %s, decrypt %s (%.1f us)\n", path_name(true, ch.enc), path_name(false, ch.dec),
+           rscp_crypto_path_calibration_ns() / 1e3);
+    for (unsigned i = 0; i < 20; i++) {
+        cipher_paths_vs_mcrypt(RSCP_CIPHER_AUTO, ch.enc, ch.dec, "auto");
+        cipher_paths_vs_mcrypt(RSCP_CIPHER_AESNI, ch.enc, ch.dec, "aesni");
+    }
+    char env[64];
+    for (unsigned ep = 0; ep < RSCP_ENC_PATHS; ep++) {
+        for (unsigned dp = 0; dp < RSCP_DEC_PATHS; dp++) {
+            snprintf(env, sizeof env, "aesni:%s,%s", path_name(true, ep), path_name(false, dp));
+            CHECK_INT(setenv("RSCP_CIPHER_IMPL", env, 1), 0);
+            unsigned want_e = have_path(true, ep) ? ep : ch.enc, want_d = have_path(false, dp) ? dp : ch.dec;
+            for (unsigned i = 0; i < 20; i++) {
+                cipher_paths_vs_mcrypt(RSCP_CIPHER_AUTO, want_e, want_d, env);
+                cipher_paths_vs_mcrypt(RSCP_CIPHER_AESNI, want_e, want_d, env);
+            }
+        }
+        snprintf(env, sizeof env, "aesni:%s", path_name(true, ep));
+        CHECK_INT(setenv("RSCP_CIPHER_IMPL", env, 1), 0);
+        cipher_paths_vs_mcrypt(RSCP_CIPHER_AUTO, have_path(true, ep) ? ep : ch.enc, ch.dec, env);
+    }
+    static const char *const unknown[] = {"aesni:", "aesni:bogus,xmm2", "aesni:auto,auto", "aesni:xmmx,",
+                                          "aesni", "AESNI:xmm,xmm", ""};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        CHECK_INT(setenv("RSCP_CIPHER_IMPL", unknown[i], 1), 0);
+        cipher_paths_vs_mcrypt(RSCP_CIPHER_AUTO, ch.enc, ch.dec, unknown[i]);
+    }
+    CHECK_INT(setenv("RSCP_CIPHER_IMPL", "aesni:auto,xmm", 1), 0);
+    cipher_paths_vs_mcrypt(RSCP_CIPHER_AUTO, ch.enc, RSCP_DEC_XMM, "aesni:auto,xmm");
+    CHECK_INT(setenv("RSCP_CIPHER_IMPL", "portable", 1), 0);
+    rscp_cipher *c = NULL;
+    uint8_t key[32] = {0};
+    struct rscp_path_choice got;
+    CHECK_INT(rscp_cipher_new(&c, key, RSCP_CIPHER_AUTO), RSCP_OK);
+    CHECK_INT(rscp_cipher_impl(c), RSCP_CIPHER_PORTABLE);
+    CHECK(!rscp_crypto_cipher_paths(c, &got));
+    rscp_cipher_free(c);
+    CHECK_INT(unsetenv("RSCP_CIPHER_IMPL"), 0);
 }
 
 int main(void)
@@ -320,6 +434,7 @@ int main(void)
     if (have_aesni) {
         aesni_paths_vs_mcrypt(1000);
         aesni_paths_at_guard_page();
+        chosen_and_forced_paths();
         chained_splits(RSCP_CIPHER_PORTABLE, RSCP_CIPHER_AESNI, 300);
         chained_splits(RSCP_CIPHER_AESNI, RSCP_CIPHER_PORTABLE, 300);
     } else {

@@ -12,7 +12,15 @@
  * AES-NI (which uses VAES and AVX-512 too where the CPU has them). They give
  * identical output. RSCP_CIPHER_AUTO picks AES-NI when the
  * CPU has it, unless the environment variable RSCP_CIPHER_IMPL is set to
- * "portable". A cipher object is not thread-safe; distinct objects are. */
+ * "portable". Within AES-NI each direction has several internal paths
+ * (encryption: xmm, avx512; decryption: xmm, vaes, avx512); which is fastest
+ * depends on the CPU model, so the first AES-NI cipher created in the
+ * process times each available one on a small buffer (tens of
+ * microseconds, no heap) and every AES-NI cipher uses the fastest.
+ * RSCP_CIPHER_IMPL=aesni:ENC,DEC (or aesni:ENC) forces paths instead, e.g.
+ * "aesni:xmm,vaes"; a name that is "auto", unknown, or not available on
+ * this CPU leaves that direction to the measurement. A cipher object is not
+ * thread-safe; distinct objects are. */
 #ifndef RSCP_CIPHER_H
 #define RSCP_CIPHER_H
 
@@ -48,7 +56,8 @@ RSCP_API void rscp_key_derive(const void *pw, size_t len, uint8_t key[RSCP_KEY_S
  * Returns 0 and *out, RSCP_ERR_NOMEM, RSCP_ERR_UNSUPPORTED (AESNI asked but
  * not available) or RSCP_ERR_ARG (out or key NULL, unknown impl); *out is
  * NULL on error. Free with rscp_cipher_free(). Thread-safe unless another
- * thread changes the environment (AUTO reads RSCP_CIPHER_IMPL). */
+ * thread changes the environment (RSCP_CIPHER_IMPL is read on every call);
+ * the first AES-NI cipher also measures the AES-NI paths (see above). */
 RSCP_API int rscp_cipher_new(rscp_cipher **out, const uint8_t key[RSCP_KEY_SIZE], int impl);
 
 /* Wipe the key schedule and IVs and free. NULL is accepted. */

@@ -1,10 +1,13 @@
-/* The public cipher object: key schedule, per-direction CBC IVs and the
- * choice between the portable and the AES-NI implementation. */
+/* The public cipher object: key schedule, per-direction CBC IVs, the
+ * choice between the portable and the AES-NI implementation, and of the
+ * AES-NI paths (measured once, crypto/path_select.h, unless the
+ * environment names them). */
 #include "rscp/cipher.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/path_select.h"
 #include "crypto/rijndael.h"
 #include "rscp/error.h"
 #include "util/wipe.h"
@@ -56,14 +59,57 @@ const char *rscp_cipher_impl_name(int impl)
     }
 }
 
-static int resolve_impl(int impl)
+/* RSCP_CIPHER_IMPL: "portable", "aesni", or "aesni:ENC" / "aesni:ENC,DEC"
+ * with ENC and DEC path names (rscp_crypto_enc_path_name(), _dec_) or
+ * "auto". */
+static const char *env_impl(void)
+{
+    return getenv("RSCP_CIPHER_IMPL");
+}
+
+static int resolve_impl(int impl, const char *env)
 {
     if (impl != RSCP_CIPHER_AUTO)
         return impl;
-    const char *env = getenv("RSCP_CIPHER_IMPL");
     if (env != NULL && strcmp(env, "portable") == 0)
         return RSCP_CIPHER_PORTABLE;
     return rscp_crypto_aesni_available() ? RSCP_CIPHER_AESNI : RSCP_CIPHER_PORTABLE;
+}
+
+/* The path named by s[0..len) among the available ones, or -1 (auto,
+ * unknown or unavailable). */
+static int env_path(const char *s, size_t len, bool enc)
+{
+    unsigned n = enc ? RSCP_ENC_PATHS : RSCP_DEC_PATHS;
+    for (unsigned p = 0; p < n; p++) {
+        const char *name = enc ? rscp_crypto_enc_path_name(p) : rscp_crypto_dec_path_name(p);
+        bool avail = enc ? rscp_crypto_enc_path_available(p) : rscp_crypto_dec_path_available(p);
+        if (strlen(name) == len && memcmp(s, name, len) == 0)
+            return avail ? (int)p : -1;
+    }
+    return -1;
+}
+
+/* The AES-NI paths: those the environment names, the measured choice for
+ * the others. */
+static void choose_paths(struct rscp_aesni_key *ni, const char *env)
+{
+    int enc = -1, dec = -1;
+    if (env != NULL && strncmp(env, "aesni:", 6) == 0) {
+        const char *e = env + 6, *comma = strchr(e, ',');
+        enc = env_path(e, comma != NULL ? (size_t)(comma - e) : strlen(e), true);
+        if (comma != NULL)
+            dec = env_path(comma + 1, strlen(comma + 1), false);
+    }
+    if (enc < 0 || dec < 0) {
+        struct rscp_path_choice ch = rscp_crypto_path_choice();
+        if (enc < 0)
+            enc = ch.enc;
+        if (dec < 0)
+            dec = ch.dec;
+    }
+    ni->enc_path = (uint8_t)enc;
+    ni->dec_path = (uint8_t)dec;
 }
 
 int rscp_cipher_new(rscp_cipher **out, const uint8_t key[RSCP_KEY_SIZE], int impl)
@@ -73,7 +119,8 @@ int rscp_cipher_new(rscp_cipher **out, const uint8_t key[RSCP_KEY_SIZE], int imp
     *out = NULL;
     if (key == NULL || rscp_cipher_impl_name(impl) == NULL)
         return RSCP_ERR_ARG;
-    impl = resolve_impl(impl);
+    const char *env = env_impl();
+    impl = resolve_impl(impl, env);
     if (impl == RSCP_CIPHER_AESNI && !rscp_crypto_aesni_available())
         return RSCP_ERR_UNSUPPORTED;
     rscp_cipher *c = calloc(1, sizeof *c);
@@ -81,11 +128,22 @@ int rscp_cipher_new(rscp_cipher **out, const uint8_t key[RSCP_KEY_SIZE], int imp
         return RSCP_ERR_NOMEM;
     c->impl = impl;
     rscp_crypto_expand_key(&c->key, key);
-    if (impl == RSCP_CIPHER_AESNI)
+    if (impl == RSCP_CIPHER_AESNI) {
         rscp_crypto_aesni_prepare(&c->ni, &c->key);
+        choose_paths(&c->ni, env);
+    }
     rscp_cipher_reset(c);
     *out = c;
     return RSCP_OK;
+}
+
+bool rscp_crypto_cipher_paths(const rscp_cipher *c, struct rscp_path_choice *out)
+{
+    if (c == NULL || c->impl != RSCP_CIPHER_AESNI || out == NULL)
+        return false;
+    out->enc = c->ni.enc_path;
+    out->dec = c->ni.dec_path;
+    return true;
 }
 
 void rscp_cipher_free(rscp_cipher *c)

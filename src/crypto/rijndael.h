@@ -47,6 +47,25 @@ void rscp_crypto_portable_cbc_encrypt(const struct rscp_rijndael_key *k, uint8_t
 void rscp_crypto_portable_cbc_decrypt(const struct rscp_rijndael_key *k, uint8_t iv[32], uint8_t *buf,
                                       size_t nblocks);
 
+/* The internal CBC paths of the AES-NI implementation, one set per
+ * direction; every path gives the same output. Encryption (one serial chain
+ * of rounds): xmm (rijndael_aesni.c, shuffle and blend per round) or avx512
+ * (rijndael_avx512.c, one masked shuffle per round in a cycle of layouts).
+ * Decryption (parallel): xmm (one block at a time), vaes (two blocks per
+ * ymm register) or avx512 (two blocks per zmm register). Which one is
+ * fastest depends on the CPU model, not only on its features: see
+ * crypto/path_select.h. */
+enum rscp_enc_path { RSCP_ENC_XMM, RSCP_ENC_AVX512, RSCP_ENC_PATHS };
+enum rscp_dec_path { RSCP_DEC_XMM, RSCP_DEC_VAES, RSCP_DEC_AVX512, RSCP_DEC_PATHS };
+
+/* true when this CPU and build can run the path; false for values out of
+ * range. */
+bool rscp_crypto_enc_path_available(unsigned path);
+bool rscp_crypto_dec_path_available(unsigned path);
+/* "xmm", "avx512", ...; NULL for values out of range. */
+const char *rscp_crypto_enc_path_name(unsigned path);
+const char *rscp_crypto_dec_path_name(unsigned path);
+
 /* x86-64 AES-NI (rijndael_aesni.c). Round keys as bytes in the order the
  * instructions use them: enc[r] = ek round r, dec[r] = dk round r. */
 struct rscp_aesni_key {
@@ -54,13 +73,15 @@ struct rscp_aesni_key {
     uint8_t dec[RSCP_RIJNDAEL_ROUNDS + 1][32];
     /* ek rounds in the layouts of the AVX-512 encryption rounds */
     uint8_t enc_avx512[RSCP_RIJNDAEL_ROUNDS + 1][32];
-    bool vaes;   /* 256-bit VAES + AVX2 usable for parallel decryption */
-    bool avx512; /* CBC runs on the AVX-512 path (rijndael_avx512.c)   */
+    uint8_t enc_path; /* enum rscp_enc_path, available on this CPU */
+    uint8_t dec_path; /* enum rscp_dec_path, available on this CPU */
 };
 
 /* true when the CPU (and this build) can run the AES-NI code. */
 bool rscp_crypto_aesni_available(void);
-/* Round keys from an expanded key. Only call when available. */
+/* Round keys from an expanded key, with the paths set to the most capable
+ * ones this CPU has (the caller may set any other available path). Only
+ * call when available. */
 void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const struct rscp_rijndael_key *k);
 void rscp_crypto_aesni_encrypt_block(const struct rscp_aesni_key *nk, const uint8_t in[32], uint8_t out[32]);
 void rscp_crypto_aesni_decrypt_block(const struct rscp_aesni_key *nk, const uint8_t in[32], uint8_t out[32]);
@@ -70,8 +91,8 @@ void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[3
                                    size_t nblocks);
 
 /* x86-64 AES-NI with VAES and AVX-512 BW/VL/VBMI (rijndael_avx512.c): the
- * CBC functions of the AES-NI implementation on CPUs that have them, chosen
- * by rscp_crypto_aesni_prepare() through nk->avx512. */
+ * avx512 CBC paths of the AES-NI implementation, on CPUs that have them,
+ * chosen through nk->enc_path and nk->dec_path. */
 bool rscp_crypto_avx512_available(void);
 /* Fill nk->enc_avx512 from nk->enc. */
 void rscp_crypto_avx512_prepare(struct rscp_aesni_key *nk);

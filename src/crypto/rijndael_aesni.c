@@ -72,9 +72,36 @@ TARGET_AESNI void rscp_crypto_aesni_prepare(struct rscp_aesni_key *nk, const str
             _mm_storeu_si128((__m128i *)(void *)(nk->dec[r] + 16 * h), v);
         }
     }
-    nk->vaes = rscp_crypto_cpu()->vaes;
-    nk->avx512 = rscp_crypto_avx512_available();
+    bool avx512 = rscp_crypto_avx512_available();
+    nk->enc_path = avx512 ? RSCP_ENC_AVX512 : RSCP_ENC_XMM;
+    nk->dec_path = avx512 ? RSCP_DEC_AVX512 : rscp_crypto_cpu()->vaes ? RSCP_DEC_VAES : RSCP_DEC_XMM;
     rscp_crypto_avx512_prepare(nk);
+}
+
+bool rscp_crypto_enc_path_available(unsigned path)
+{
+    switch (path) {
+    case RSCP_ENC_XMM:
+        return rscp_crypto_aesni_available();
+    case RSCP_ENC_AVX512:
+        return rscp_crypto_avx512_available();
+    default:
+        return false;
+    }
+}
+
+bool rscp_crypto_dec_path_available(unsigned path)
+{
+    switch (path) {
+    case RSCP_DEC_XMM:
+        return rscp_crypto_aesni_available();
+    case RSCP_DEC_VAES:
+        return rscp_crypto_aesni_available() && rscp_crypto_cpu()->vaes;
+    case RSCP_DEC_AVX512:
+        return rscp_crypto_avx512_available();
+    default:
+        return false;
+    }
 }
 
 static inline __m128i load128(const uint8_t *p)
@@ -164,7 +191,7 @@ TARGET_AESNI void rscp_crypto_aesni_decrypt_block(const struct rscp_aesni_key *n
 TARGET_AESNI void rscp_crypto_aesni_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                                 size_t nblocks)
 {
-    if (nk->avx512) {
+    if (nk->enc_path == RSCP_ENC_AVX512) {
         rscp_crypto_avx512_cbc_encrypt(nk, iv, buf, nblocks);
         return;
     }
@@ -285,9 +312,9 @@ TARGET_VAES static void cbc_decrypt_vaes(const struct rscp_aesni_key *nk, uint8_
 void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                    size_t nblocks)
 {
-    if (nk->avx512)
+    if (nk->dec_path == RSCP_DEC_AVX512)
         rscp_crypto_avx512_cbc_decrypt(nk, iv, buf, nblocks);
-    else if (nk->vaes && nblocks >= 2 * PAIRS)
+    else if (nk->dec_path == RSCP_DEC_VAES && nblocks >= 2 * PAIRS)
         cbc_decrypt_vaes(nk, iv, buf, nblocks);
     else
         cbc_decrypt_xmm(nk, iv, buf, nblocks);
@@ -297,6 +324,18 @@ void rscp_crypto_aesni_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[3
 
 bool rscp_crypto_aesni_available(void)
 {
+    return false;
+}
+
+bool rscp_crypto_enc_path_available(unsigned path)
+{
+    (void)path;
+    return false;
+}
+
+bool rscp_crypto_dec_path_available(unsigned path)
+{
+    (void)path;
     return false;
 }
 

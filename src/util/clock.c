@@ -1,5 +1,6 @@
 /* Wall-clock and monotonic time: the only place the library reads clocks. */
 #include "rscp/clock.h"
+#include "util/clock.h"
 
 #include <time.h>
 
@@ -16,4 +17,12 @@ int64_t rscp_monotonic_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t rscp_util_monotonic_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return -1;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
