@@ -2,18 +2,21 @@
 # Regenerates the generated sources into a scratch folder and fails if the
 # committed output differs (someone edited generated code or changed its
 # input without regenerating): the tag dictionary under src/dict/ from
-# data/*.tsv, and the byte tables of the AVX-512 cipher path in src/crypto/.
+# data/*.tsv with its public constants (include/rscp/tag_ids.h), and the
+# byte tables of the AVX-512 cipher path in src/crypto/.
 set -eu
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 tools/gen_dict.py --data data --out "$tmp"
+python3 tools/gen_dict.py --data data --out "$tmp/dict" --public-out "$tmp/public"
 status=0
-for f in "$tmp"/*; do
+for f in "$tmp"/dict/* "$tmp"/public/*; do
+    case $f in */dict/*) dir=src/dict ;; *) dir=include/rscp ;; esac
     name=$(basename "$f")
-    if ! cmp -s "$f" "src/dict/$name"; then
-        echo "generated file src/dict/$name is out of date; run: python3 tools/gen_dict.py --data data --out src/dict" >&2
-        diff -u "src/dict/$name" "$f" | head -20 >&2 || true
+    if ! cmp -s "$f" "$dir/$name"; then
+        echo "generated file $dir/$name is out of date; run:" \
+            "python3 tools/gen_dict.py --data data --out src/dict --public-out include/rscp" >&2
+        diff -u "$dir/$name" "$f" | head -20 >&2 || true
         status=1
     fi
 done

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Generate the C tables of the tag dictionary from data/*.tsv.
 
-    python3 tools/gen_dict.py --data data --out src/dict
+    python3 tools/gen_dict.py --data data --out src/dict --public-out include/rscp
 
 Reads tags.tsv, types.tsv, errors.tsv, auth-levels.tsv and secrets.tsv and
-writes exactly two files into the output folder: tags_data.h and tags_data.c.
+writes exactly two files into the output folder, tags_data.h and tags_data.c,
+and the public header tag_ids.h (one RSCP_TAG_<NAMESPACE>_<NAME> constant per
+tag) into the public output folder.
 The output depends only on the input files (no dates, no dict-order effects),
 so tools/check-generated.sh can compare it byte for byte. Python 3 standard
 library only; the C build does not run this script.
@@ -34,6 +36,10 @@ Data rules, checked here so that the C side can rely on them:
     index the byte with the most tags of that name (ties: lowest byte); every
     conflict is reported on stderr.
   * Every tag listed in secrets.tsv must exist with the listed name.
+  * The constant names of tag_ids.h are "RSCP_TAG_" + the upper-case
+    underscore form. Two tags with one underscore form cannot both have a
+    constant, so such a clash is an error here (today there is none), and so
+    is a constant that would redefine a macro of rscp/tags.h.
 """
 
 import argparse
@@ -365,6 +371,45 @@ def write_source(path, tags, type_names, table, by_byte, namespaces, errors, lev
     write_file(path, "".join(out))
 
 
+# Macros of include/rscp/tags.h in the RSCP_TAG_ name space.
+RESERVED_MACROS = {"RSCP_TAG_RESPONSE_BIT", "RSCP_TAG_NAMESPACE"}
+
+
+def constant_names(tags):
+    """RSCP_TAG_<NAMESPACE>_<NAME> for every tag, checked for clashes."""
+    names = {}
+    for t in tags:
+        macro = "RSCP_TAG_" + (t["ns"] + "_" + t["name"]).upper()
+        if macro in RESERVED_MACROS:
+            raise DataError("tag %s would define %s, a macro of rscp/tags.h" % (t["full"], macro))
+        if macro in names:
+            raise DataError("tags %s and %s would both be %s in tag_ids.h"
+                            % (names[macro]["full"], t["full"], macro))
+        names[macro] = t
+    return names
+
+
+def write_public_header(path, tags, type_names):
+    constant_names(tags)
+    out = [HEADER_COMMENT]
+    out.append("""/* librscp: a constant for every tag of the dictionary (%d tags), so that C
+ * code names tags the compiler checks instead of numbers or run-time lookups:
+ * RSCP_TAG_<NAMESPACE>_<NAME>, upper case, e.g. RSCP_TAG_EMS_POWER_PV for
+ * EMS.POWER_PV (0x01800001). The comment gives each tag's dictionary name
+ * and expected type. Constants only: nothing to link.
+ * rscp_tag_name() and rscp_tag_type() give the same facts at run time. */
+#ifndef RSCP_TAG_IDS_H
+#define RSCP_TAG_IDS_H
+
+""" % len(tags))
+    for t in tags:
+        macro = "RSCP_TAG_" + (t["ns"] + "_" + t["name"]).upper()
+        kind = type_names[t["type"]] if t["type"] >= 0 else "type unknown"
+        out.append("#define %s 0x%08Xu /* %s, %s */\n" % (macro, t["id"], t["full"], kind))
+    out.append("\n#endif\n")
+    write_file(path, "".join(out))
+
+
 def write_file(path, text):
     with open(path, "w", encoding="ascii", newline="\n") as f:
         f.write(text)
@@ -374,6 +419,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", required=True, help="folder with tags.tsv and friends")
     parser.add_argument("--out", required=True, help="folder for tags_data.h and tags_data.c")
+    parser.add_argument("--public-out", required=True, help="folder for the public header tag_ids.h")
     args = parser.parse_args()
     try:
         types = load_types(args.data)
@@ -384,6 +430,7 @@ def main():
         table, longest_probe = build_hash(tags)
         errors = load_errors(args.data)
         levels = load_auth_levels(args.data)
+        constant_names(tags)
     except DataError as e:
         print("gen_dict: error: %s" % e, file=sys.stderr)
         return 1
@@ -391,6 +438,8 @@ def main():
     write_header(os.path.join(args.out, "tags_data.h"), tags, len(table), namespaces, errors, levels)
     write_source(os.path.join(args.out, "tags_data.c"), tags, type_names, table, by_byte,
                  namespaces, errors, levels)
+    os.makedirs(args.public_out, exist_ok=True)
+    write_public_header(os.path.join(args.public_out, "tag_ids.h"), tags, type_names)
     note("%d tags, %d secret, %d namespaces, %d device errors, %d auth levels; "
          "hash %d slots, longest probe %d"
          % (len(tags), secrets, len(namespaces), len(errors), len(levels), len(table), longest_probe))

@@ -24,6 +24,7 @@
 #include "rscp/frame.h"
 #include "rscp/reader.h"
 #include "rscp/server.h"
+#include "rscp/tag_ids.h"
 #include "rscp/tags.h"
 #include "rscp/types.h"
 #include "rscp/value.h"
