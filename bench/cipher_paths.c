@@ -1,5 +1,5 @@
 /* The AES-NI implementation's internal CBC paths side by side, each where
- * this CPU has it: encryption xmm / avx512, decryption xmm / vaes / avx512
+ * this CPU has it: encryption xmm / avx512 / ymm, decryption xmm / vaes / avx512
  * (crypto/rijndael.h), so that one run shows what older CPUs get and which
  * path is fastest here. Each path is first checked against the portable
  * implementation on the 64 KiB pattern; the timed loops are the internal
@@ -85,8 +85,9 @@ int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain, struct bench
     rscp_crypto_aesni_prepare(&ctx.nk, &k);
     const uint8_t enc0 = ctx.nk.enc_path, dec0 = ctx.nk.dec_path;
     printf("# AES-NI internal paths (encryption: xmm = shuffle + blend per round, avx512 = one masked\n"
-           "# shuffle per round; decryption: xmm = one block at a time, vaes = 2 blocks per ymm,\n"
-           "# avx512 = 2 blocks per zmm); *_1k: one CBC call on 1,024 bytes\n");
+           "# shuffle per round in a cycle of layouts, ymm = the block in one register, one VPERMB per\n"
+           "# round; decryption: xmm = one block at a time, vaes = 2 blocks per ymm, avx512 = 2 blocks\n"
+           "# per zmm); *_1k: one CBC call on 1,024 bytes\n");
     char name[64];
     for (unsigned dir = 0; dir < 2; dir++) {
         bool enc = dir == 0;

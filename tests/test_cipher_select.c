@@ -157,6 +157,7 @@ static void names(void)
 {
     CHECK(strcmp(rscp_crypto_enc_path_name(RSCP_ENC_XMM), "xmm") == 0);
     CHECK(strcmp(rscp_crypto_enc_path_name(RSCP_ENC_AVX512), "avx512") == 0);
+    CHECK(strcmp(rscp_crypto_enc_path_name(RSCP_ENC_YMM), "ymm") == 0);
     CHECK(strcmp(rscp_crypto_dec_path_name(RSCP_DEC_XMM), "xmm") == 0);
     CHECK(strcmp(rscp_crypto_dec_path_name(RSCP_DEC_VAES), "vaes") == 0);
     CHECK(strcmp(rscp_crypto_dec_path_name(RSCP_DEC_AVX512), "avx512") == 0);

@@ -13,7 +13,7 @@
  * identical output. RSCP_CIPHER_AUTO picks AES-NI when the
  * CPU has it, unless the environment variable RSCP_CIPHER_IMPL is set to
  * "portable". Within AES-NI each direction has several internal paths
- * (encryption: xmm, avx512; decryption: xmm, vaes, avx512); which is fastest
+ * (encryption: xmm, avx512, ymm; decryption: xmm, vaes, avx512); which is fastest
  * depends on the CPU model, so the first AES-NI cipher created in the
  * process times each available one on a small buffer (tens of
  * microseconds, no heap) and every AES-NI cipher uses the fastest.

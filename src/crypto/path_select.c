@@ -10,7 +10,7 @@
 
 const char *rscp_crypto_enc_path_name(unsigned path)
 {
-    static const char *const names[RSCP_ENC_PATHS] = {"xmm", "avx512"};
+    static const char *const names[RSCP_ENC_PATHS] = {"xmm", "avx512", "ymm"};
     return path < RSCP_ENC_PATHS ? names[path] : NULL;
 }
 

@@ -49,13 +49,14 @@ void rscp_crypto_portable_cbc_decrypt(const struct rscp_rijndael_key *k, uint8_t
 
 /* The internal CBC paths of the AES-NI implementation, one set per
  * direction; every path gives the same output. Encryption (one serial chain
- * of rounds): xmm (rijndael_aesni.c, shuffle and blend per round) or avx512
- * (rijndael_avx512.c, one masked shuffle per round in a cycle of layouts).
+ * of rounds): xmm (rijndael_aesni.c, shuffle and blend per round), avx512
+ * (rijndael_avx512.c, one masked shuffle per round in a cycle of layouts)
+ * or ymm (rijndael_ymm.c, the block in one register, one VPERMB per round).
  * Decryption (parallel): xmm (one block at a time), vaes (two blocks per
  * ymm register) or avx512 (two blocks per zmm register). Which one is
  * fastest depends on the CPU model, not only on its features: see
  * crypto/path_select.h. */
-enum rscp_enc_path { RSCP_ENC_XMM, RSCP_ENC_AVX512, RSCP_ENC_PATHS };
+enum rscp_enc_path { RSCP_ENC_XMM, RSCP_ENC_AVX512, RSCP_ENC_YMM, RSCP_ENC_PATHS };
 enum rscp_dec_path { RSCP_DEC_XMM, RSCP_DEC_VAES, RSCP_DEC_AVX512, RSCP_DEC_PATHS };
 
 /* true when this CPU and build can run the path; false for values out of
@@ -100,5 +101,9 @@ void rscp_crypto_avx512_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[
                                     size_t nblocks);
 void rscp_crypto_avx512_cbc_decrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf,
                                     size_t nblocks);
+
+/* The ymm encryption path (rijndael_ymm.c), on the CPUs of the avx512
+ * paths; chosen through nk->enc_path. */
+void rscp_crypto_ymm_cbc_encrypt(const struct rscp_aesni_key *nk, uint8_t iv[32], uint8_t *buf, size_t nblocks);
 
 #endif

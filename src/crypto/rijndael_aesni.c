@@ -84,6 +84,7 @@ bool rscp_crypto_enc_path_available(unsigned path)
     case RSCP_ENC_XMM:
         return rscp_crypto_aesni_available();
     case RSCP_ENC_AVX512:
+    case RSCP_ENC_YMM:
         return rscp_crypto_avx512_available();
     default:
         return false;
@@ -193,6 +194,10 @@ TARGET_AESNI void rscp_crypto_aesni_cbc_encrypt(const struct rscp_aesni_key *nk,
 {
     if (nk->enc_path == RSCP_ENC_AVX512) {
         rscp_crypto_avx512_cbc_encrypt(nk, iv, buf, nblocks);
+        return;
+    }
+    if (nk->enc_path == RSCP_ENC_YMM) {
+        rscp_crypto_ymm_cbc_encrypt(nk, iv, buf, nblocks);
         return;
     }
     const __m128i k0a = load128(nk->enc[0]), k0b = load128(nk->enc[0] + 16);
