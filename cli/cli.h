@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rscp/api.h"
 #include "rscp/builder.h"
 #include "rscp/client.h"
 #include "rscp/frame.h"
@@ -23,7 +24,7 @@ enum cli_exit {
     CLI_EXIT_DEVICE = 1,   /* the device answered with an error block            */
     CLI_EXIT_USAGE = 2,    /* bad command line                                   */
     CLI_EXIT_CONN = 3,     /* resolve, connect, connection closed, socket error  */
-    CLI_EXIT_AUTH = 4,     /* authentication refused or wrong RSCP key           */
+    CLI_EXIT_AUTH = 4,     /* authentication refused, or no reply to it (key)    */
     CLI_EXIT_TIMEOUT = 5,  /* no answer in time                                  */
     CLI_EXIT_PROTOCOL = 6  /* protocol, framing or decoding error; invalid input */
 };
@@ -145,6 +146,24 @@ void cli_json_string(FILE *f, const char *s, size_t n);
  * nanoseconds != 0) into buf[48]. */
 void cli_format_time(int64_t seconds, uint32_t nanoseconds, char *buf, size_t cap);
 
+/* A JSON number for v: a value that is exactly a float prints as the
+ * shortest decimal that reads back as that float (values of FLOAT32
+ * blocks), others as the shortest for the double; NaN and infinities as
+ * null. The formatting is the dumps' (rscp_format_float32). */
+void cli_json_number(FILE *f, double v);
+
+/* Device-local wall-clock time "2024-05-01T14:00:00" (no zone) of the
+ * seconds given as local wall time. */
+void cli_format_local_time(int64_t local_seconds, char *buf, size_t cap);
+
+/* A UTC offset as "+2:00", "-3:30" or "+0:00" into buf[16]. */
+void cli_format_utc_offset(int32_t seconds, char *buf, size_t cap);
+
+/* s[0..n) made safe to show in a message: valid UTF-8 stays, control
+ * bytes and bytes that are not valid UTF-8 become \xHH, a backslash \\.
+ * Always NUL-terminated; cut (with "...") when it does not fit cap. */
+void cli_printable(const char *s, size_t n, char *out, size_t cap);
+
 /* Read a whole file ("-": stdin). Returns a malloc'd buffer (NUL-terminated,
  * *len without the NUL) or NULL after a message. */
 char *cli_read_file(const char *path, size_t *len);
@@ -198,14 +217,31 @@ int cli_parse_seconds(const char *s, double *out);
 /* Readings of `rscp live` against an open client, shared with demo: one
  * when watch_seconds is 0, else one every watch_seconds on a fixed
  * schedule until count readings (0: no limit) or SIGINT/SIGTERM. A lost
- * connection is reported on stderr and rebuilt with backoff; the reading
- * after the gap says how long it lasted. Returns the exit code: 0, 1 when a
- * reading held device errors, or the code of the error that ended it
- * (authentication and key errors are not retried). */
+ * connection is reported on stderr and rebuilt with backoff, whatever the
+ * error, until a reading comes through; the reading after the gap says how
+ * long it lasted. Returns the exit code: 128 + the signal when stopped by
+ * one; else 0, 1 when a reading held device errors, 6 when a reply was
+ * unusable; for one reading, the code of its error. */
 int cli_live_run(rscp_client *c, bool json, double watch_seconds, long count);
 
-struct rscp_live;
+/* One reading: the live summary and the device's UTC offset (from the
+ * INFO clocks of the same reply) when it gave both clocks. */
+struct cli_live_reading {
+    struct rscp_live live;
+    bool have_offset;
+    int32_t utc_offset; /* seconds east of UTC */
+};
+
+/* The live request: rscp_live_request() plus INFO.REQ_TIME and
+ * INFO.REQ_UTC_TIME. Returns 0 or the builder's error. */
+int cli_live_request(struct rscp_builder *b);
+
+/* Read a reply to cli_live_request(). Returns 0, or CLI_EXIT_PROTOCOL
+ * after a message for a malformed reply or one that holds none of the
+ * values asked for (neither a value nor a device error). */
+int cli_live_parse(const struct rscp_frame *reply, struct cli_live_reading *r);
+
 /* One reading as a table or as one JSON line (see `rscp live --help`). */
-void cli_live_print(const struct rscp_live *l, bool json);
+void cli_live_print(const struct cli_live_reading *r, bool json);
 
 #endif

@@ -38,19 +38,10 @@ static int fill_info(void *ctx, struct rscp_builder *b)
     return rscp_info_request(b);
 }
 
-static void local_time(const struct rscp_timestamp *t, char *buf, size_t cap)
-{
-    /* INFO.TIME is the local wall clock written as if it were UTC. */
-    cli_format_time(t->seconds, 0, buf, cap);
-    size_t n = strlen(buf);
-    if (n && buf[n - 1] == 'Z')
-        buf[n - 1] = '\0';
-}
-
 /* sep, then "key": the string v, or null when the device did not give it. */
 static void json_str(const char *sep, const char *key, bool have, const char *v)
 {
-    printf("%s\"%s\": ", sep, key);
+    printf("%s\"%s\":", sep, key);
     if (have)
         cli_json_string(stdout, v, strlen(v));
     else
@@ -62,18 +53,18 @@ static void print_json(const struct rscp_info *info, const char *lt, const char 
 {
     uint32_t p = info->present;
     json_str("{", "serial_number", p & RSCP_INFO_SERIAL, info->serial);
-    json_str(", ", "production_date", p & RSCP_INFO_PRODUCTION_DATE, info->production_date);
-    json_str(", ", "sw_release", p & RSCP_INFO_SW_RELEASE, info->sw_release);
-    json_str(", ", "mac_address", p & RSCP_INFO_MAC, info->mac);
-    json_str(", ", "ip_address", p & RSCP_INFO_IP, info->ip);
-    json_str(", ", "time_zone", p & RSCP_INFO_TIME_ZONE, info->time_zone);
-    json_str(", ", "local_time", p & RSCP_INFO_TIME, lt);
-    json_str(", ", "utc_time", p & RSCP_INFO_UTC_TIME, ut);
+    json_str(",", "production_date", p & RSCP_INFO_PRODUCTION_DATE, info->production_date);
+    json_str(",", "sw_release", p & RSCP_INFO_SW_RELEASE, info->sw_release);
+    json_str(",", "mac_address", p & RSCP_INFO_MAC, info->mac);
+    json_str(",", "ip_address", p & RSCP_INFO_IP, info->ip);
+    json_str(",", "time_zone", p & RSCP_INFO_TIME_ZONE, info->time_zone);
+    json_str(",", "local_time", p & RSCP_INFO_TIME, lt);
+    json_str(",", "utc_time", p & RSCP_INFO_UTC_TIME, ut);
     if (have_off)
-        printf(", \"utc_offset_seconds\": %d", (int)off);
+        printf(",\"utc_offset_seconds\":%d", (int)off);
     else
-        fputs(", \"utc_offset_seconds\": null", stdout);
-    printf(", \"device_errors\": %u}\n", info->device_errors);
+        fputs(",\"utc_offset_seconds\":null", stdout);
+    printf(",\"device_errors\":%u}\n", info->device_errors);
 }
 
 static void print_table(const struct rscp_info *info, const char *lt, const char *ut, bool have_off, int32_t off)
@@ -88,8 +79,11 @@ static void print_table(const struct rscp_info *info, const char *lt, const char
     printf("  %-18s %s\n", "Time zone", p & RSCP_INFO_TIME_ZONE ? info->time_zone : na);
     printf("  %-18s %s\n", "Local time", p & RSCP_INFO_TIME ? lt : na);
     printf("  %-18s %s\n", "UTC time", p & RSCP_INFO_UTC_TIME ? ut : na);
-    if (have_off)
-        printf("  %-18s %+d:%02d\n", "UTC offset", off / 3600, (off < 0 ? -off : off) % 3600 / 60);
+    if (have_off) {
+        char o[16];
+        cli_format_utc_offset(off, o, sizeof o);
+        printf("  %-18s %s\n", "UTC offset", o);
+    }
 }
 
 int cli_cmd_info(int argc, char **argv)
@@ -122,6 +116,9 @@ int cli_cmd_info(int argc, char **argv)
         if (prc < 0) {
             cli_error("malformed reply: %s", rscp_strerror(prc));
             rc = CLI_EXIT_PROTOCOL;
+        } else if (info.present == 0 && info.device_errors == 0) {
+            cli_error("the reply holds none of the requested values (%u data bytes)", (unsigned)reply.data_len);
+            rc = CLI_EXIT_PROTOCOL;
         }
     }
     if (rc == 0) {
@@ -129,7 +126,7 @@ int cli_cmd_info(int argc, char **argv)
         int32_t off = 0;
         bool have_off = rscp_info_utc_offset(&info, &off) == 0;
         if (info.present & RSCP_INFO_TIME)
-            local_time(&info.time, lt, sizeof lt);
+            cli_format_local_time(info.time.seconds, lt, sizeof lt);
         if (info.present & RSCP_INFO_UTC_TIME)
             cli_format_time(info.utc_time.seconds, 0, ut, sizeof ut);
         if (json)

@@ -3,6 +3,7 @@
 
 #include "rscp/api.h"
 #include "rscp/error.h"
+#include "rscp/tags.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,73 +25,120 @@ static void help(void)
           "One request frame for the live power summary: PV, battery (+ charging,\n"
           "- discharging), grid (+ import, - export), house, wallboxes (all and\n"
           "solar share), additional producer, state of charge, autarky,\n"
-          "self-consumption, EMS status bits and the time of the reading.\n"
+          "self-consumption, EMS status bits and the time of the reading, in\n"
+          "UTC and in the device's local time (from its INFO clocks).\n"
           "The additional producer is shown as its output (devices report it\n"
           "negative), so that PV + additional + grid = house + battery + wallbox.\n"
           "\n"
           "Options:\n"
           "  -w, --watch SECONDS  repeat every SECONDS on one connection; a lost\n"
-          "                       connection is rebuilt with backoff and the gap\n"
-          "                       reported on stderr; Ctrl-C stops\n"
+          "                       connection is rebuilt with backoff (every failure\n"
+          "                       reported on stderr, then the gap) until it works;\n"
+          "                       only Ctrl-C (exit 130) or --count ends a watch\n"
           "  -n, --count N        stop after N readings (with --watch)\n"
           "  -j, --json           one JSON object per reading and line:\n"
-          "      {\"time\": ISO-8601, \"seconds\", \"nanoseconds\", \"pv\", \"battery\",\n"
+          "      {\"time\": ISO-8601 UTC, \"local_time\": the device's wall clock,\n"
+          "       \"utc_offset_seconds\", \"seconds\", \"nanoseconds\", \"pv\", \"battery\",\n"
           "       \"grid\", \"house\", \"wallbox_all\", \"wallbox_solar\", \"additional\" (W),\n"
           "       \"soc\", \"autarky\", \"self_consumption\" (%), \"status\",\n"
           "       \"device_errors\"}; a value the device did not give is null\n"
           "  plus the connection options of 'rscp --help'.\n"
           "\n"
           "Exit status: 0 ok; 1 device error block; 2 usage; 3 connection;\n"
-          "4 authentication; 5 timeout; 6 protocol.\n",
+          "4 authentication; 5 timeout; 6 protocol (also a reply without any of\n"
+          "the values); 130 a watch stopped by Ctrl-C (143: SIGTERM).\n",
           stdout);
 }
 
-static void json_int(const char *key, bool have, int64_t v, bool *first)
+int cli_live_request(struct rscp_builder *b)
 {
-    printf("%s\"%s\": ", *first ? "" : ", ", key);
-    *first = false;
+    int rc = rscp_live_request(b);
+    /* The device's clocks, for its local time next to UTC. */
+    uint32_t tag;
+    if (rc == 0 && rscp_tag_lookup("INFO.REQ_TIME", &tag) == 0)
+        rscp_put_none(b, tag);
+    if (rc == 0 && rscp_tag_lookup("INFO.REQ_UTC_TIME", &tag) == 0)
+        rscp_put_none(b, tag);
+    return rc ? rc : rscp_builder_error(b);
+}
+
+int cli_live_parse(const struct rscp_frame *reply, struct cli_live_reading *r)
+{
+    memset(r, 0, sizeof *r);
+    int rc = rscp_live_parse(reply, &r->live);
+    struct rscp_info info;
+    if (rc == 0)
+        rc = rscp_info_parse(reply, &info);
+    if (rc < 0) {
+        cli_error("malformed reply: %s", rscp_strerror(rc));
+        return CLI_EXIT_PROTOCOL;
+    }
+    if (r->live.present == 0 && r->live.device_errors == 0) {
+        cli_error("the reply holds none of the requested values (%u data bytes)", (unsigned)reply->data_len);
+        return CLI_EXIT_PROTOCOL;
+    }
+    r->have_offset = rscp_info_utc_offset(&info, &r->utc_offset) == 0;
+    return 0;
+}
+
+static void json_int(const char *key, bool have, int64_t v)
+{
+    printf(",\"%s\":", key);
     if (have)
         printf("%lld", (long long)v);
     else
         fputs("null", stdout);
 }
 
-static void json_num(const char *key, bool have, double v, bool *first)
+static void json_num(const char *key, bool have, double v)
 {
-    printf("%s\"%s\": ", *first ? "" : ", ", key);
-    *first = false;
-    if (have && isfinite(v))
-        printf("%.17g", v);
+    printf(",\"%s\":", key);
+    if (have)
+        cli_json_number(stdout, v);
     else
         fputs("null", stdout);
 }
 
-static void print_json(const struct rscp_live *l)
+/* The device-local time of a reading, or "" without the offset. */
+static void local_of(const struct cli_live_reading *r, char *buf, size_t cap)
 {
-    char t[64];
+    buf[0] = '\0';
+    if (r->have_offset)
+        cli_format_local_time(r->live.time.seconds + r->utc_offset, buf, cap);
+}
+
+static void print_json(const struct cli_live_reading *r)
+{
+    const struct rscp_live *l = &r->live;
+    char t[64], lt[64];
     cli_format_time(l->time.seconds, l->time.nanoseconds, t, sizeof t);
-    bool first = true;
-    fputs("{\"time\": ", stdout);
+    local_of(r, lt, sizeof lt);
+    fputs("{\"time\":", stdout);
     cli_json_string(stdout, t, strlen(t));
-    first = false;
-    json_int("seconds", true, l->time.seconds, &first);
-    json_int("nanoseconds", true, l->time.nanoseconds, &first);
-    json_int("pv", l->present & RSCP_LIVE_PV, l->pv, &first);
-    json_int("battery", l->present & RSCP_LIVE_BAT, l->bat, &first);
-    json_int("grid", l->present & RSCP_LIVE_GRID, l->grid, &first);
-    json_int("house", l->present & RSCP_LIVE_HOME, l->home, &first);
-    json_int("wallbox_all", l->present & RSCP_LIVE_WB_ALL, l->wb_all, &first);
-    json_int("wallbox_solar", l->present & RSCP_LIVE_WB_SOLAR, l->wb_solar, &first);
-    json_int("additional", l->present & RSCP_LIVE_ADD, l->add, &first);
-    json_num("soc", l->present & RSCP_LIVE_SOC, l->soc, &first);
-    json_num("autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky, &first);
-    json_num("self_consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption, &first);
-    printf(", \"status\": ");
+    fputs(",\"local_time\":", stdout);
+    if (r->have_offset)
+        cli_json_string(stdout, lt, strlen(lt));
+    else
+        fputs("null", stdout);
+    json_int("utc_offset_seconds", r->have_offset, r->utc_offset);
+    json_int("seconds", true, l->time.seconds);
+    json_int("nanoseconds", true, l->time.nanoseconds);
+    json_int("pv", l->present & RSCP_LIVE_PV, l->pv);
+    json_int("battery", l->present & RSCP_LIVE_BAT, l->bat);
+    json_int("grid", l->present & RSCP_LIVE_GRID, l->grid);
+    json_int("house", l->present & RSCP_LIVE_HOME, l->home);
+    json_int("wallbox_all", l->present & RSCP_LIVE_WB_ALL, l->wb_all);
+    json_int("wallbox_solar", l->present & RSCP_LIVE_WB_SOLAR, l->wb_solar);
+    json_int("additional", l->present & RSCP_LIVE_ADD, l->add);
+    json_num("soc", l->present & RSCP_LIVE_SOC, l->soc);
+    json_num("autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky);
+    json_num("self_consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption);
+    fputs(",\"status\":", stdout);
     if (l->present & RSCP_LIVE_STATUS)
         printf("%llu", (unsigned long long)l->status);
     else
         fputs("null", stdout);
-    printf(", \"device_errors\": %u}\n", l->device_errors);
+    printf(",\"device_errors\":%u}\n", l->device_errors);
 }
 
 static void row_power(const char *label, bool have, int64_t v, const char *pos, const char *neg)
@@ -111,11 +159,18 @@ static void row_pct(const char *label, bool have, double v)
         printf("  %-18s %10s\n", label, "n/a");
 }
 
-static void print_table(const struct rscp_live *l)
+static void print_table(const struct cli_live_reading *r)
 {
-    char t[64];
+    const struct rscp_live *l = &r->live;
+    char t[64], lt[64], off[16];
     cli_format_time(l->time.seconds, 0, t, sizeof t);
-    printf("Reading at %s\n", t);
+    local_of(r, lt, sizeof lt);
+    if (r->have_offset) {
+        cli_format_utc_offset(r->utc_offset, off, sizeof off);
+        printf("Reading at %s, device local time %s (UTC%s)\n", t, lt, off);
+    } else {
+        printf("Reading at %s\n", t);
+    }
     row_power("PV", l->present & RSCP_LIVE_PV, l->pv, NULL, NULL);
     row_power("Battery", l->present & RSCP_LIVE_BAT, l->bat, "charging", "discharging");
     row_power("Grid", l->present & RSCP_LIVE_GRID, l->grid, "import", "export");
@@ -132,12 +187,12 @@ static void print_table(const struct rscp_live *l)
         printf("  (%u value%s answered with a device error)\n", l->device_errors, l->device_errors == 1 ? "" : "s");
 }
 
-void cli_live_print(const struct rscp_live *l, bool json)
+void cli_live_print(const struct cli_live_reading *r, bool json)
 {
     if (json)
-        print_json(l);
+        print_json(r);
     else
-        print_table(l);
+        print_table(r);
 }
 
 int cli_parse_seconds(const char *s, double *out)

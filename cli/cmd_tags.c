@@ -27,7 +27,7 @@ static void help(void)
           "  -j, --json   JSON array of {\"id\", \"name\", \"type\", \"secret\"}\n"
           "  -h, --help   this help\n"
           "\n"
-          "Exit status: 0 at least one match; 1 no match; 2 usage.\n",
+          "Exit status: 0 at least one match; 1 no match (said on stderr); 2 usage.\n",
           stdout);
 }
 
@@ -85,13 +85,13 @@ int cli_cmd_tags(int argc, char **argv)
         }
         const char *type = t->type >= 0 ? rscp_type_name(t->type) : NULL;
         if (json) {
-            printf("%s\n  {\"id\": \"0x%08X\", \"name\": ", matches ? "," : "", t->id);
+            printf("%s\n{\"id\":\"0x%08X\",\"name\":", matches ? "," : "", t->id);
             cli_json_string(stdout, t->name, strlen(t->name));
             if (type)
-                printf(", \"type\": \"%s\"", type);
+                printf(",\"type\":\"%s\"", type);
             else
-                fputs(", \"type\": null", stdout);
-            printf(", \"secret\": %s}", t->secret ? "true" : "false");
+                fputs(",\"type\":null", stdout);
+            printf(",\"secret\":%s}", t->secret ? "true" : "false");
         } else {
             printf("0x%08X  %-52s %s%s\n", t->id, t->name, type ? type : "-", t->secret ? "  (secret)" : "");
         }
@@ -99,5 +99,11 @@ int cli_cmd_tags(int argc, char **argv)
     }
     if (json)
         fputs(matches ? "\n]\n" : "]\n", stdout);
+    if (!matches) {
+        /* The pattern as given, made printable. */
+        char shown[4 * sizeof pat];
+        cli_printable(pattern ? pattern : "", pattern ? strlen(pattern) : 0, shown, sizeof shown);
+        cli_error("no tag matches '%s' (a substring, a glob with * ? [, or an id)", shown);
+    }
     return matches ? CLI_EXIT_OK : CLI_EXIT_DEVICE;
 }

@@ -17,18 +17,16 @@
 #define RECONNECT_INITIAL_MS 500u
 #define RECONNECT_MAX_MS 30000u
 
-static volatile sig_atomic_t g_stop;       /* SIGINT / SIGTERM seen           */
-static volatile sig_atomic_t g_in_io;      /* inside a blocking network call  */
-static volatile sig_atomic_t g_exit_code;  /* status when stopped inside I/O  */
+static volatile sig_atomic_t g_stop;   /* the signal that stops the watch, 0: none */
+static volatile sig_atomic_t g_in_io;  /* inside a blocking network call           */
 
 static void on_stop(int sig)
 {
-    (void)sig;
-    g_stop = 1;
+    g_stop = sig;
     /* A request may wait up to its timeout: end now. Readings are flushed
      * as they are printed, so nothing is lost. */
     if (g_in_io)
-        _exit(g_exit_code);
+        _exit(128 + sig);
 }
 
 static void catch_stop_signals(bool on)
@@ -71,19 +69,21 @@ struct watch {
     long taken;          /* readings printed */
     int64_t t0;          /* monotonic ms of the schedule's start */
     int64_t last_ok;     /* monotonic ms of the last reading */
-    int rc;              /* sticky status of the readings */
+    int rc;              /* sticky status of the readings: 0, 1 or 6 */
     char gap_note[160];  /* the last outage, shown under the table */
 };
 
-/* One request and its output. Returns 0, CLI_EXIT_PROTOCOL for a reply
- * that does not parse, or the negative library error of the exchange. */
+/* One request and its output. Returns 0; CLI_EXIT_PROTOCOL after a message
+ * for a reply that does not parse or holds none of the values asked for
+ * (the connection stays usable); or the negative library error of the
+ * exchange (the connection is lost). */
 static int take_reading(struct watch *w)
 {
     struct rscp_builder b;
     struct rscp_frame reply;
     int e = rscp_client_request_begin(w->c, &b);
     if (e == 0)
-        e = rscp_live_request(&b);
+        e = cli_live_request(&b);
     if (e == 0) {
         g_in_io = 1;
         e = rscp_client_request_send(w->c, &b, &reply);
@@ -91,44 +91,44 @@ static int take_reading(struct watch *w)
     }
     if (e < 0)
         return e;
-    struct rscp_live live;
-    int prc = rscp_live_parse(&reply, &live);
+    struct cli_live_reading r;
+    int prc = cli_live_parse(&reply, &r);
     if (prc < 0) {
-        cli_error("malformed reply: %s", rscp_strerror(prc));
+        w->rc = CLI_EXIT_PROTOCOL;
         return CLI_EXIT_PROTOCOL;
     }
     if (w->redraw)
         fputs("\033[H\033[2J", stdout);
     else if (!w->json && w->taken > 0)
         putchar('\n');
-    cli_live_print(&live, w->json);
+    cli_live_print(&r, w->json);
     if (w->redraw && w->gap_note[0])
         printf("\n  %s\n", w->gap_note);
     fflush(stdout);
-    if (live.device_errors) {
+    if (r.live.device_errors) {
         cli_report_device_errors(&reply);
-        w->rc = CLI_EXIT_DEVICE;
-        g_exit_code = CLI_EXIT_DEVICE;
+        if (w->rc == 0)
+            w->rc = CLI_EXIT_DEVICE;
     }
     w->taken++;
     w->last_ok = rscp_monotonic_ms();
-    if (!g_stop)
-        g_exit_code = w->rc;
     return 0;
 }
 
 /* After a lost connection: reconnect with backoff (the first attempt at
- * once) and take the reading that was due. Returns 0 once a reading came
- * through, or an exit code (authentication refused, wrong key, stopped). */
+ * once) and take the reading that was due, until a reading came through or
+ * a stop signal. Every failure is reported and retried, a refused
+ * authentication and a silent close after it too: the same settings worked
+ * on the first connection (a device that accepts no more connections
+ * closes like one with another key). Returns 0 once connected again, or
+ * 128 + the signal. */
 static int recover(struct watch *w, int err)
 {
     int64_t lost_at = rscp_monotonic_ms();
     int64_t prev_ok = w->last_ok;
     cli_error("connection lost: %s; reconnecting", cli_client_error(w->c, err));
-    g_exit_code = cli_exit_for_error(err);
     struct rscp_backoff bo;
     rscp_backoff_init(&bo, RECONNECT_INITIAL_MS, RECONNECT_MAX_MS, (uint64_t)lost_at ^ (uint64_t)getpid());
-    int last = err;
     for (unsigned attempt = 0; !g_stop; attempt++) {
         if (attempt > 0) {
             uint32_t d = rscp_backoff_next(&bo);
@@ -140,33 +140,29 @@ static int recover(struct watch *w, int err)
         g_in_io = 1;
         int rc = rscp_client_connect(w->c);
         g_in_io = 0;
-        if (rc == RSCP_ERR_AUTH || rc == RSCP_ERR_KEY) {
-            cli_error("%s", cli_client_error(w->c, rc));
-            return cli_exit_for_error(rc);
+        if (rc < 0) {
+            cli_error("reconnect failed: %s", cli_client_error(w->c, rc));
+            continue;
         }
-        bool connected = rc == 0;
-        if (connected)
-            rc = take_reading(w);
-        if (rc == CLI_EXIT_PROTOCOL)
-            return rc;
-        if (rc == 0) {
-            /* Slots between the last reading before the loss and this one. */
-            long missed = (long)((w->last_ok - w->t0) / w->interval_ms - (prev_ok - w->t0) / w->interval_ms) - 1;
-            if (missed < 0 || prev_ok == 0)
-                missed = 0;
-            char gap[48];
-            format_gap(w->last_ok - (prev_ok ? prev_ok : lost_at), gap, sizeof gap);
-            snprintf(w->gap_note, sizeof w->gap_note, "last gap: %s, no reading for %s (%ld missed)",
-                     rscp_strerror(err), gap, missed);
-            cli_error("reconnected: no reading for %s (%ld reading%s missed)", gap, missed, missed == 1 ? "" : "s");
-            g_exit_code = w->rc;
+        rc = take_reading(w);
+        if (rc < 0) {
+            cli_error("reconnected, but the request failed: %s", cli_client_error(w->c, rc));
+            continue;
+        }
+        if (rc > 0) /* connected; the reply was unusable (reported) */
             return 0;
-        }
-        cli_error("%s: %s", connected ? "reconnected, but the request failed" : "reconnect failed",
-                  cli_client_error(w->c, rc));
-        last = rc;
+        /* Slots between the last reading before the loss and this one. */
+        long missed = (long)((w->last_ok - w->t0) / w->interval_ms - (prev_ok - w->t0) / w->interval_ms) - 1;
+        if (missed < 0 || prev_ok == 0)
+            missed = 0;
+        char gap[48];
+        format_gap(w->last_ok - (prev_ok ? prev_ok : lost_at), gap, sizeof gap);
+        snprintf(w->gap_note, sizeof w->gap_note, "last gap: %s, no reading for %s (%ld missed)", rscp_strerror(err),
+                 gap, missed);
+        cli_error("reconnected: no reading for %s (%ld reading%s missed)", gap, missed, missed == 1 ? "" : "s");
+        return 0;
     }
-    return cli_exit_for_error(last);
+    return 128 + g_stop;
 }
 
 int cli_live_run(rscp_client *c, bool json, double watch, long count)
@@ -190,17 +186,12 @@ int cli_live_run(rscp_client *c, bool json, double watch, long count)
     const char *term = getenv("TERM");
     w.redraw = !json && isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0;
     g_stop = 0;
-    g_exit_code = 128 + SIGINT; /* stopped before the first reading */
     catch_stop_signals(true);
     int rc = 0;
     int64_t t0 = rscp_monotonic_ms();
     w.t0 = t0;
     for (long slot = 0; !g_stop;) {
         int e = take_reading(&w);
-        if (e == CLI_EXIT_PROTOCOL) {
-            rc = e;
-            break;
-        }
         if (e < 0 && !g_stop) {
             rc = recover(&w, e);
             if (rc)
@@ -216,7 +207,8 @@ int cli_live_run(rscp_client *c, bool json, double watch, long count)
         sleep_until(t0 + slot * w.interval_ms);
     }
     catch_stop_signals(false);
-    if (rc == 0 && w.taken == 0)
-        rc = 128 + SIGINT;
+    /* Stopped by a signal: 128 + its number, as a shell reports it. */
+    if (g_stop)
+        return 128 + g_stop;
     return rc ? rc : w.rc;
 }

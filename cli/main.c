@@ -5,6 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 struct command {
     const char *name;
@@ -56,9 +60,11 @@ static void usage(FILE *f)
           "  1  the device answered with an error block\n"
           "  2  usage error\n"
           "  3  connection error (resolve, connect, closed, socket)\n"
-          "  4  authentication refused or wrong RSCP key\n"
+          "  4  authentication refused, or no reply to it (RSCP key, or no free\n"
+          "     connection on the device)\n"
           "  5  timeout\n"
           "  6  protocol or decoding error, invalid input\n"
+          "130  live --watch or demo stopped by Ctrl-C (143: SIGTERM)\n"
           "\n"
           "See rscp(1).\n",
           f);
@@ -76,8 +82,21 @@ static bool global_takes_value(const char *a)
     return false;
 }
 
+/* The process holds the portal password and the RSCP key: no core dump
+ * (and on Linux no ptrace attach by other processes of the user) may copy
+ * them out. */
+static void protect_secrets(void)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+#if defined(__linux__)
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    protect_secrets();
     /* Leading options: remember them and pass them on to the command. */
     int i = 1;
     while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {

@@ -1,7 +1,10 @@
 /* Output helpers of the rscp tool: sinks, JSON strings, times, file input. */
 #include "cli.h"
 
+#include "rscp/dump.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,6 +51,97 @@ void cli_format_time(int64_t seconds, uint32_t nanoseconds, char *buf, size_t ca
         snprintf(buf, cap, "%s.%09uZ", base, (unsigned)nanoseconds);
     else
         snprintf(buf, cap, "%sZ", base);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n) (a printable character,
+ * no overlong form, no surrogate, at most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c >= 0x20 && c < 0x7F)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0))
+        return 0;
+    return len;
+}
+
+void cli_printable(const char *s, size_t n, char *out, size_t cap)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0;
+    if (cap == 0)
+        return;
+    for (size_t i = 0; i < n;) {
+        char piece[8];
+        size_t k = utf8_len(u + i, n - i), plen;
+        if (k && u[i] != '\\') {
+            memcpy(piece, s + i, k);
+            plen = k;
+            i += k;
+        } else {
+            plen = u[i] == '\\' ? 2 : 4;
+            if (u[i] == '\\')
+                memcpy(piece, "\\\\", 2);
+            else
+                snprintf(piece, sizeof piece, "\\x%02x", u[i]);
+            i++;
+        }
+        if (o + plen + 4 > cap) {
+            if (o + 4 <= cap) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+    }
+    out[o] = '\0';
+}
+
+void cli_json_number(FILE *f, double v)
+{
+    char buf[RSCP_NUMBER_BUF];
+    bool ok = isfinite(v) && (double)(float)v == v ? rscp_format_float32((float)v, buf)
+                                                   : rscp_format_double64(v, buf);
+    fputs(ok ? buf : "null", f);
+}
+
+void cli_format_local_time(int64_t local_seconds, char *buf, size_t cap)
+{
+    /* The wall time written as if it were UTC, without the zone. */
+    cli_format_time(local_seconds, 0, buf, cap);
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == 'Z')
+        buf[n - 1] = '\0';
+}
+
+void cli_format_utc_offset(int32_t seconds, char *buf, size_t cap)
+{
+    long a = seconds < 0 ? -(long)seconds : (long)seconds;
+    snprintf(buf, cap, "%c%ld:%02ld", seconds < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
 }
 
 char *cli_read_file(const char *path, size_t *len)

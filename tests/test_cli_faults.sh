@@ -64,7 +64,7 @@ expect stall-auth 5 $DEADLINE "$RSCP" info --port "$PORT" --timeout $T
 
 start_sim close --close-after 100
 expect close 3 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
-check "close: message" has close.err "closed the connection"
+check "close: message" has close.err "connection closed by peer: 127.0.0.1:[0-9]* (68 bytes of the reply received)"
 start_sim close-auth --close-after 10
 expect close-auth 3 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
 check "close inside the auth reply is not blamed on the key" bash -c "! grep -qi 'RSCP key' '$TMP/close-auth.err'"
@@ -92,7 +92,8 @@ expect drop 5 $DEADLINE "$RSCP" info --port "$PORT" --timeout $T
 
 start_sim refuse --refuse-auth
 expect refuse 4 $DEADLINE "$RSCP" live --port "$PORT" --timeout $T
-check "refused: message" has refuse.err "user name or password"
+check "refused: message" has refuse.err "user name and password"
+check "refused: said once" test "$(grep -o 'refused' "$TMP/refuse.err" | wc -l)" -eq 1
 expect refuse-watch 4 $DEADLINE "$RSCP" live --watch 0.2 --port "$PORT" --timeout $T
 
 start_sim busy --busy-every 1
@@ -147,7 +148,7 @@ assert [j['device_errors'] for j in ls] == [0, 1, 0, 1], ls
 " "$TMP/w-busy.out"
 
 # a simulator that resets every request: the watch keeps trying with growing
-# delays until it is stopped; then it exits with the connection error
+# delays until it is stopped; then it exits with 128 + the signal
 start_sim w-reset --reset
 "$RSCP" live --json --watch 0.2 --port "$PORT" --timeout $T >"$TMP/w-reset.out" 2>"$TMP/w-reset.err" &
 wpid=$!
@@ -155,7 +156,7 @@ sleep 2.5
 kill -TERM $wpid
 wait $wpid
 rc=$?
-check "w-reset: exit 3 after the stop, got $rc" test $rc -eq 3
+check "w-reset: exit 143 after SIGTERM, got $rc" test $rc -eq 143
 check "w-reset: no readings" test "$(lines "$TMP/w-reset.out")" -eq 0
 check "w-reset: several attempts" test "$(grep -c 'request failed' "$TMP/w-reset.err")" -ge 3
 check "w-reset: delays grow" python3 -c "
@@ -179,7 +180,7 @@ sleep 4.5 # the backoff's fourth delay ends at most 3.5 s after the loss
 kill -INT $wpid
 wait $wpid
 rc=$?
-check "w-back: exit 0 after Ctrl-C, got $rc" test $rc -eq 0
+check "w-back: exit 130 after Ctrl-C, got $rc" test $rc -eq 130
 check "w-back: reports the refused reconnects" has w-back.err "Connection refused"
 check "w-back: reports the gap" has w-back.err "reconnected: no reading for"
 check "w-back: readings before and after" python3 -c "
@@ -188,6 +189,30 @@ ts = [json.loads(l)['seconds'] for l in open(sys.argv[1])]
 gaps = [b - a for a, b in zip(ts, ts[1:])]
 assert len(ts) >= 4 and max(gaps) >= 1, ts
 " "$TMP/w-back.out"
+
+# a reconnect that meets a device accepting and closing at once (no free
+# connection), then one refusing the authentication, does not end the watch:
+# each failure is reported and retried until the device answers again
+start_sim w-full-ok
+OKP=$PORT
+start_sim w-full-refuse --refuse-auth
+REFP=$PORT
+python3 "$(dirname "$0")/fault_proxy.py" "$OKP@500" close close "$REFP" "$OKP" >"$TMP/proxy.log" 2>&1 &
+SIM_PIDS+=($!)
+PXP=
+for _ in $(seq 100); do
+    PXP=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/proxy.log")
+    [ -n "$PXP" ] && break
+    sleep 0.05
+done
+expect w-full 0 15000 "$RSCP" live --json --watch 0.2 --count 5 --port "$PXP" --timeout $T
+check "w-full: five readings" test "$(lines "$TMP/w-full.out")" -eq 5
+check "w-full: the accept-and-close named with both causes" \
+    has w-full.err "reconnect failed: no reply to the authentication: check the RSCP key, or the device accepts no more connections"
+check "w-full: the refusal reported and retried" has w-full.err "reconnect failed: authentication refused"
+check "w-full: three failed reconnects" test "$(grep -c 'reconnect failed' "$TMP/w-full.err")" -eq 3
+check "w-full: then the gap" has w-full.err "reconnected: no reading for"
+check "w-full: no message says a thing twice" bash -c "! grep -E 'RSCP key.*RSCP key|refused.*refused|closed.*closed' '$TMP/w-full.err'"
 
 # ---- schedule and stopping --------------------------------------------------------------
 start_sim sched
@@ -200,16 +225,18 @@ assert len(t) == 5 and all(0.15 <= b - a <= 0.4 for a, b in zip(t, t[1:])), t
 " "$TMP/sched.out"
 # Ctrl-C while a reply is awaited: out at once, readings so far intact
 start_sim slow --delay 1500
-"$RSCP" live --json --watch 0.1 --port "$PORT" --timeout 5000 >"$TMP/int.out" 2>"$TMP/int.err" &
+(ulimit -c unlimited 2>/dev/null; exec "$RSCP" live --json --watch 0.1 --port "$PORT" --timeout 5000 >"$TMP/int.out" 2>"$TMP/int.err") &
 wpid=$!
 for _ in $(seq 100); do [ -s "$TMP/int.out" ] && break; sleep 0.05; done
+# the process holds the password: no core dump, whatever the shell allowed
+check "core dumps disabled" grep -Eq '^Max core file size +0 +0 ' /proc/$wpid/limits
 sleep 0.3
 t0=$(date +%s%N)
 kill -INT $wpid
 wait $wpid
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
-check "Ctrl-C during a request: exit 0, got $rc" test $rc -eq 0
+check "Ctrl-C during a request: exit 130, got $rc" test $rc -eq 130
 check "Ctrl-C during a request: within 500 ms, took $ms" test $ms -le 500
 check "Ctrl-C: the first reading is whole" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$TMP/int.out"
 

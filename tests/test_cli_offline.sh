@@ -243,6 +243,11 @@ jcheck "$TMP/out" 'all(t["name"].startswith("EMS.REQ_POWER_") for t in j) and an
 expect_rc 0 "tags by id" "$RSCP" tags 0x00000003
 check "tags by id marks secret" grep -q "secret" "$TMP/out"
 expect_rc 1 "tags without match" "$RSCP" tags no_such_tag_anywhere
+check "tags without match says so" grep -q "no tag matches 'no_such_tag_anywhere'" "$TMP/err"
+expect_rc 1 "tags without match, invalid UTF-8" "$RSCP" tags $'bad\xff\x01'
+check "the pattern is shown escaped" grep -q "no tag matches 'BAD\\\\xff\\\\x01'\|no tag matches 'bad\\\\xff\\\\x01'" "$TMP/err"
+expect_rc 0 "tags --json" "$RSCP" tags --json 0x01800001
+check "tags --json: the compact spacing of every command" grep -qx '{"id":"0x01800001","name":"EMS.POWER_PV","type":"INT32","secret":false}' "$TMP/out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -42,6 +42,20 @@ jcheck "$TMP/live.json" 'j["pv"] + j["additional"] + j["grid"] == j["house"] + j
 jcheck "$TMP/live.json" '0 <= j["soc"] <= 100 and 0 <= j["autarky"] <= 100 and 0 <= j["self_consumption"] <= 100'
 jcheck "$TMP/live.json" 'j["pv"] > 0 and 0 <= j["wallbox_solar"] <= max(j["wallbox_all"], 0) and j["additional"] >= 0'
 jcheck "$TMP/live.json" 'j["device_errors"] == 0 and j["time"].endswith("Z") and j["seconds"] > 1700000000'
+# the device's local time beside UTC: the simulator runs in Europe/Berlin (UTC+2 in June)
+jcheck "$TMP/live.json" 'j["utc_offset_seconds"] == 7200 and j["local_time"] == __import__("datetime").datetime.utcfromtimestamp(j["seconds"] + 7200).strftime("%Y-%m-%dT%H:%M:%S")'
+# FLOAT32 values as the shortest decimal that reads back as the same float
+check "live: floats without noise" python3 -c "
+import re, struct, sys
+t = open(sys.argv[1]).read()
+for k in ('soc', 'autarky', 'self_consumption'):
+    v = re.search('\"%s\": *([-0-9.e+]+)' % k, t).group(1)
+    digits = re.sub('[^0-9]', '', v.split('e')[0]).lstrip('0')
+    f = struct.unpack('f', struct.pack('f', float(v)))[0]
+    assert len(digits) <= 9 and repr(struct.unpack('f', struct.pack('f', f))[0]) == repr(f), (k, v)
+" "$TMP/live.json"
+expect_rc 0 "live table" "$RSCP" live
+check "live table: local time and offset" grep -Eq '^Reading at .*Z, device local time .* \(UTC\+2:00\)$' "$TMP/out"
 # the same reading through get: the raw reply agrees with the typed parse
 expect_rc 0 "get EMS powers" "$RSCP" get --json EMS.REQ_POWER_PV EMS.REQ_POWER_BAT EMS.REQ_POWER_GRID EMS.REQ_POWER_HOME EMS.REQ_POWER_ADD EMS.REQ_POWER_WB_ALL
 cp "$TMP/out" "$TMP/powers.json"

@@ -164,6 +164,7 @@ static void test_auth_failures(void)
     CHECK(nt_no_secret(rscp_client_errstr(c), "not the RSCP key"));
     CHECK(nt_no_secret(rscp_client_errstr(c), NT_PASSWORD));
     CHECK(strstr(rscp_client_errstr(c), "RSCP key") != NULL);
+    CHECK(strstr(rscp_client_errstr(c), "no more connections") != NULL);
     CHECK_INT(rscp_client_state(c), RSCP_CLIENT_FAILED);
     rscp_client_free(c);
 
@@ -500,6 +501,160 @@ static void test_unsolicited_frame(void)
     close(lfd);
 }
 
+/* Fake devices for the authentication outcomes that the server does not
+ * produce on its own: one that accepts and closes at once (as a device
+ * does that accepts no more connections) and one whose authentication
+ * reply is a valid encrypted frame with containers nested 9,000 deep. */
+enum fake_mode { FAKE_ACCEPT_CLOSE, FAKE_DEEP_REPLY };
+
+struct fake_device {
+    int lfd;
+    uint16_t port;
+    enum fake_mode mode;
+    pthread_t thread;
+};
+
+static void *fake_device_main(void *arg)
+{
+    struct fake_device *fd_ = arg;
+    int fd = accept(fd_->lfd, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    if (fd_->mode == FAKE_ACCEPT_CLOSE) {
+        close(fd);
+        return NULL;
+    }
+    static uint8_t buf[RSCP_MAX_WIRE_SIZE], inner[9000 * 7];
+    ssize_t got = recv(fd, buf, sizeof buf, 0); /* the authentication frame */
+    (void)got;
+    /* 9,000 containers, each the only child of the one before: the outer
+     * one and n inside it. */
+    size_t n = sizeof inner / 7 - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *h = inner + 7 * i;
+        rscp_store32_le(h, 0x00800001u);
+        h[4] = RSCP_TYPE_CONTAINER;
+        rscp_store16_le(h + 5, (uint16_t)(7 * (n - i - 1)));
+    }
+    uint8_t key[RSCP_KEY_SIZE];
+    rscp_key_derive(NT_KEY, strlen(NT_KEY), key);
+    rscp_cipher *ci = NULL;
+    CHECK_INT(rscp_cipher_new(&ci, key, RSCP_CIPHER_PORTABLE), 0);
+    struct rscp_builder b;
+    struct rscp_timestamp ts = {1700000000, 0};
+    size_t len = 0, wire = 0;
+    rscp_builder_begin_frame(&b, buf, sizeof buf, &ts, true);
+    rscp_put_raw(&b, 0x00800001u, RSCP_TYPE_CONTAINER, inner, 7 * n);
+    CHECK_INT(rscp_builder_finish(&b, &len), 0);
+    CHECK_INT(rscp_cipher_seal(ci, buf, len, sizeof buf, &wire), 0);
+    CHECK_INT(send(fd, buf, wire, MSG_NOSIGNAL), (long long)wire);
+    got = recv(fd, buf, sizeof buf, 0); /* until the client closes */
+    rscp_cipher_free(ci);
+    close(fd);
+    return NULL;
+}
+
+static void fake_device_start(struct fake_device *d, enum fake_mode mode)
+{
+    d->lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    CHECK_INT(bind(d->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    CHECK_INT(listen(d->lfd, 4), 0);
+    CHECK_INT(getsockname(d->lfd, (struct sockaddr *)&sa, &len), 0);
+    d->port = ntohs(sa.sin_port);
+    d->mode = mode;
+    CHECK_INT(pthread_create(&d->thread, NULL, fake_device_main, d), 0);
+}
+
+static void fake_device_stop(struct fake_device *d)
+{
+    pthread_join(d->thread, NULL);
+    close(d->lfd);
+}
+
+/* Occurrences of needle in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void test_auth_close_causes(void)
+{
+    /* accepted and closed at once: the key or a full device, named once each */
+    struct fake_device d;
+    fake_device_start(&d, FAKE_ACCEPT_CLOSE);
+    rscp_client *c = new_client("127.0.0.1", d.port);
+    int rc = rscp_client_connect(c);
+    const char *e = rscp_client_errstr(c);
+    /* the frame is normally sent before the close arrives; if not, the
+     * close is a plain broken connection */
+    CHECK(rc == RSCP_ERR_KEY || rc == RSCP_ERR_CLOSED);
+    if (rc == RSCP_ERR_KEY)
+        CHECK_INT(count_of(e, "RSCP key"), 1);
+    else
+        CHECK_INT(count_of(e, "RSCP key"), 0);
+    CHECK_INT(count_of(e, "no more connections"), 1);
+    CHECK_INT(count_of(e, "the connection"), 1);
+    CHECK_INT(count_of(e, rscp_strerror(rc)), 1);
+    CHECK(nt_no_secret(e, NT_PASSWORD));
+    rscp_client_free(c);
+    fake_device_stop(&d);
+
+    /* a server that serves one client at a time: the second is closed */
+    struct rscp_server_config scfg;
+    struct nt_server one;
+    nt_server_config(&scfg);
+    scfg.max_clients = 1;
+    CHECK_INT(nt_server_start(&one, &scfg), 0);
+    rscp_client *first = new_client("127.0.0.1", rscp_server_port(one.srv));
+    CHECK_INT(rscp_client_connect(first), 0);
+    c = new_client("127.0.0.1", rscp_server_port(one.srv));
+    rc = rscp_client_connect(c);
+    CHECK(rc == RSCP_ERR_KEY || rc == RSCP_ERR_CLOSED);
+    CHECK(strstr(rscp_client_errstr(c), "no more connections") != NULL);
+    rscp_client_free(c);
+    rscp_client_free(first);
+    nt_server_stop(&one);
+
+    /* an invalid authentication reply is a protocol error, not the key */
+    fake_device_start(&d, FAKE_DEEP_REPLY);
+    c = new_client("127.0.0.1", d.port);
+    CHECK_INT(rscp_client_connect(c), RSCP_ERR_DEPTH);
+    e = rscp_client_errstr(c);
+    CHECK(strstr(e, "authentication reply") != NULL);
+    CHECK_INT(count_of(e, "RSCP key"), 0);
+    CHECK_INT(count_of(e, rscp_strerror(RSCP_ERR_DEPTH)), 1);
+    CHECK_INT(rscp_client_state(c), RSCP_CLIENT_FAILED);
+    rscp_client_free(c);
+    fake_device_stop(&d);
+
+    /* the wrong key and a refused password: each message says it once */
+    struct rscp_client_config cfg;
+    nt_client_config(&cfg, "127.0.0.1", g_port);
+    cfg.key = "not the RSCP key";
+    CHECK_INT(rscp_client_new(&c, &cfg), 0);
+    CHECK_INT(rscp_client_connect(c), RSCP_ERR_KEY);
+    e = rscp_client_errstr(c);
+    CHECK_INT(count_of(e, "RSCP key"), 1);
+    CHECK_INT(count_of(e, "authentication"), 1);
+    rscp_client_free(c);
+    nt_client_config(&cfg, "127.0.0.1", g_port);
+    cfg.password = "nope";
+    CHECK_INT(rscp_client_new(&c, &cfg), 0);
+    CHECK_INT(rscp_client_connect(c), RSCP_ERR_AUTH);
+    e = rscp_client_errstr(c);
+    CHECK_INT(count_of(e, "refused"), 1);
+    CHECK_INT(count_of(e, "password"), 1);
+    rscp_client_free(c);
+}
+
 static void test_ipv6(void)
 {
     struct rscp_server_config scfg;
@@ -542,6 +697,7 @@ int main(void)
     test_nonblocking();
     test_backoff();
     test_unsolicited_frame();
+    test_auth_close_causes();
     test_ipv6();
 
     nt_server_stop(&g_srv);

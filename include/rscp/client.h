@@ -75,10 +75,20 @@ RSCP_API void rscp_client_free(rscp_client *c);
 
 /* Resolve, connect (IPv4 or IPv6) and authenticate, within
  * connect_timeout_ms. Closes an existing connection first; starts with
- * fresh IVs. Returns 0, or RSCP_ERR_RESOLVE, _CONNECT, _TIMEOUT, _AUTH
- * (user/password refused), _KEY (closed before any byte of the reply, or
- * garbage, during authentication: probably a wrong RSCP key), _CLOSED, _PROTOCOL, _IO, _NOMEM. The detail is
- * in rscp_client_errstr(). */
+ * fresh IVs. Returns 0, or
+ *   RSCP_ERR_RESOLVE, _CONNECT, _TIMEOUT, _IO, _NOMEM;
+ *   _AUTH      the device refused the user name or password;
+ *   _KEY       the authentication frame was sent whole and the device
+ *              closed (or reset) the connection without a byte of reply:
+ *              a wrong RSCP key -- or a device that accepts no more
+ *              connections, which looks the same on the wire;
+ *   _CLOSED    closed before the authentication frame was sent whole, or
+ *              after part of the reply;
+ *   _PROTOCOL  the reply is a valid frame without a usable
+ *              RSCP.AUTHENTICATION level, or more than one frame came;
+ *   a reader error (RSCP_ERR_MAGIC, _CRC, _DEPTH, ...) when the reply is
+ *              no valid frame.
+ * The detail is in rscp_client_errstr(). */
 RSCP_API int rscp_client_connect(rscp_client *c);
 
 /* Close the connection (the object can connect again). */
@@ -90,8 +100,10 @@ RSCP_API int rscp_client_auth_level(const rscp_client *c);
 /* enum rscp_client_state. */
 RSCP_API int rscp_client_state(const rscp_client *c);
 
-/* Detail of the last error ("connect 192.0.2.1:5033: Connection refused").
- * Never contains secrets. Valid until the next call on c. */
+/* The last error as one line: the message of its code (rscp_strerror),
+ * then what the client knows beyond it, without repeating it ("cannot
+ * connect: 192.0.2.1:5033: Connection refused"). Never contains secrets.
+ * Valid until the next call on c. */
 RSCP_API const char *rscp_client_errstr(const rscp_client *c);
 
 /* Send one request frame whose data blocks are blocks[0..len) and wait for
@@ -135,7 +147,9 @@ RSCP_API void rscp_backoff_reset(struct rscp_backoff *bo);
 /* Call rscp_client_connect() until it succeeds, sleeping rscp_backoff_next()
  * between attempts, at most max_attempts times (0: no limit) and not past
  * deadline_ms on clk's clock (< 0: none). Authentication refusals (_AUTH)
- * and wrong keys (_KEY) are not retried. Resets bo on success.
+ * and wrong keys (_KEY) are not retried (a caller that knows the key is
+ * right -- it worked before -- may retry _KEY itself: a device that
+ * accepts no more connections gives it too). Resets bo on success.
  * Returns 0 or the last error. clk may be NULL. */
 RSCP_API int rscp_client_connect_retry(rscp_client *c, struct rscp_backoff *bo, unsigned max_attempts,
                                        int64_t deadline_ms, const struct rscp_clock *clk);

@@ -73,6 +73,21 @@ RSCP_API void rscp_strbuf_init(struct rscp_strbuf *sb, char *buf, size_t cap);
  * sets overflow and returns -1 (and -1 on every later call). */
 RSCP_API int rscp_strbuf_sink(void *ctx, const char *s, size_t n);
 
+/* Numbers as the dumps print them, for programs that write the same JSON
+ * by hand. */
+#define RSCP_NUMBER_BUF 48u /* enough for any formatted float or double */
+
+/* The shortest decimal that reads back (strtof) as the same float v:
+ * 64.51863f gives "64.51863", not "64.518630981445312". '.' is the decimal
+ * point in every locale; whole values below 1e16 print without exponent
+ * ("100"); negative zero prints "-0.0". Writes a NUL-terminated string
+ * into buf[RSCP_NUMBER_BUF] and returns true; for NaN and infinities
+ * returns false and leaves buf alone. Thread-safe. */
+RSCP_API bool rscp_format_float32(float v, char *buf);
+
+/* The same for a double (reads back with strtod). */
+RSCP_API bool rscp_format_double64(double v, char *buf);
+
 RSCP_END_DECLS
 
 #endif

@@ -49,7 +49,7 @@
     X(ERR_CLOSED, -33, 1, "connection closed by peer")                                      \
     X(ERR_IO, -34, 1, "socket error")                                                       \
     X(ERR_AUTH, -35, 1, "authentication refused: check user name and password")            \
-    X(ERR_KEY, -36, 1, "connection closed during authentication: check the RSCP key")       \
+    X(ERR_KEY, -36, 1, "no reply to the authentication: check the RSCP key, or the device accepts no more connections") \
     X(ERR_PROTOCOL, -37, 1, "protocol violation by peer")                                   \
     X(ERR_DEVICE, -38, 0, "device answered with an error block")                            \
     X(ERR_NOT_CONNECTED, -39, 0, "not connected")

@@ -26,7 +26,7 @@ struct rscp__out {
 };
 
 /* Room for any number the helpers print, NUL included. */
-#define RSCP__NUM_BUF 48u
+#define RSCP__NUM_BUF RSCP_NUMBER_BUF
 
 void rscp__out_init(struct rscp__out *o, rscp_sink_fn sink, void *ctx);
 /* The error a dump returns when it stops on rc: a sink refusal wins. */

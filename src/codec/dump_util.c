@@ -424,3 +424,14 @@ int rscp__check_hidden(const struct rscp_block *b, unsigned depth, const uint8_t
         *abs_offset = (size_t)(b->value - top) + off;
     return rc;
 }
+
+/* The public names of the two formatters above (dump.h). */
+bool rscp_format_float32(float v, char *buf)
+{
+    return buf != NULL && rscp__format_float(v, buf);
+}
+
+bool rscp_format_double64(double v, char *buf)
+{
+    return buf != NULL && rscp__format_double(v, buf);
+}

@@ -175,16 +175,31 @@ static bool authenticating(const rscp_client *c)
     return c->state == RSCP_CLIENT_AUTHENTICATING;
 }
 
+/* The peer ended the connection: how is "reset the connection" for a
+ * reset, NULL for an orderly close (the error message already says
+ * "closed"). */
 static int closed_by_peer(rscp_client *c, const char *how)
 {
-    /* A device closes at once, without a byte, on a frame it cannot decrypt;
-     * a close after part of the reply is a broken connection. */
+    const char *sp = how ? " " : "";
+    if (!how)
+        how = "";
+    /* A device closes at once, without a byte, on an authentication frame
+     * it cannot decrypt (a wrong RSCP key) -- and so does one that accepts
+     * no more connections. A close before the frame was sent, or after part
+     * of the reply, is a broken connection. The message of each error code
+     * (rscp_strerror) comes first in errstr: the detail adds only facts. */
+    if (authenticating(c) && c->send_off < c->send_len)
+        return rscp_net_client_fail(c, RSCP_ERR_CLOSED,
+                                    "%s%s%s before the authentication frame was sent (%zu of %zu bytes); "
+                                    "the device may accept no more connections",
+                                    c->peer, sp, how, c->send_off, c->send_len);
     if (authenticating(c) && c->reply_bytes == 0)
-        return rscp_net_client_fail(c, RSCP_ERR_KEY, "%s %s during authentication: check the RSCP key", c->peer, how);
+        return rscp_net_client_fail(c, RSCP_ERR_KEY, "%s %s without a byte", c->peer,
+                                    *how ? how : "closed the connection");
     if (authenticating(c))
-        return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s %s during authentication (%llu bytes of its reply received)",
-                                    c->peer, how, (unsigned long long)c->reply_bytes);
-    return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s %s (%llu bytes of the reply received)", c->peer, how,
+        return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s%s%s during authentication (%llu bytes of its reply received)",
+                                    c->peer, sp, how, (unsigned long long)c->reply_bytes);
+    return rscp_net_client_fail(c, RSCP_ERR_CLOSED, "%s%s%s (%llu bytes of the reply received)", c->peer, sp, how,
                                 (unsigned long long)c->reply_bytes);
 }
 
@@ -277,7 +292,7 @@ static int try_next_address(rscp_client *c)
         c->fd = -1;
     }
     char msg[96];
-    return rscp_net_client_fail(c, RSCP_ERR_CONNECT, "connect %s: %s", c->peer,
+    return rscp_net_client_fail(c, RSCP_ERR_CONNECT, "%s: %s", c->peer,
                                 rscp_net_strerror(last_errno ? last_errno : ECONNREFUSED, msg, sizeof msg));
 }
 
@@ -305,7 +320,7 @@ int rscp_client_start(rscp_client *c)
         c->ai_list = NULL;
         char msg[96];
         const char *why = g == EAI_SYSTEM ? rscp_net_strerror(errno, msg, sizeof msg) : gai_strerror(g);
-        return rscp_net_client_fail(c, RSCP_ERR_RESOLVE, "resolve \"%s\": %s", c->host, why);
+        return rscp_net_client_fail(c, RSCP_ERR_RESOLVE, "\"%s\": %s", c->host, why);
     }
     c->ai_next = c->ai_list;
     return try_next_address(c);
@@ -324,7 +339,7 @@ static int finish_connect(rscp_client *c)
     c->fd = -1;
     if (!c->ai_next) {
         char msg[96];
-        return rscp_net_client_fail(c, RSCP_ERR_CONNECT, "connect %s: %s", c->peer, rscp_net_strerror(e, msg, sizeof msg));
+        return rscp_net_client_fail(c, RSCP_ERR_CONNECT, "%s: %s", c->peer, rscp_net_strerror(e, msg, sizeof msg));
     }
     return try_next_address(c);
 }
@@ -333,11 +348,10 @@ static int finish_connect(rscp_client *c)
 
 static int reader_failed(rscp_client *c, int err)
 {
-    if (authenticating(c))
-        return rscp_net_client_fail(c, RSCP_ERR_KEY,
-                                    "the authentication reply from %s is not a valid frame (%s): check the RSCP key",
-                                    c->peer, rscp_strerror(err));
-    return rscp_net_client_fail(c, err, "reply from %s at stream offset %llu", c->peer,
+    /* The reply arrived but is no valid frame: a protocol error, also
+     * during authentication (a device with another key closes instead). */
+    return rscp_net_client_fail(c, err, "%s from %s at stream offset %llu",
+                                authenticating(c) ? "the authentication reply" : "the reply", c->peer,
                                 (unsigned long long)rscp_reader_error_offset(c->reader));
 }
 
@@ -348,7 +362,7 @@ static int handle_frame(rscp_client *c, const struct rscp_frame *f)
         int level = 0;
         int rc = rscp_net_parse_auth_reply(f, &level);
         if (rc == RSCP_ERR_AUTH)
-            return rscp_net_client_fail(c, rc, "%s refused the user name or password", c->peer);
+            return rscp_net_client_fail(c, rc, "by %s", c->peer);
         if (rc != 0)
             return rscp_net_client_fail(c, rc, "the authentication reply from %s holds no RSCP.AUTHENTICATION level",
                                         c->peer);
@@ -412,7 +426,7 @@ int rscp_client_on_readable(rscp_client *c)
     for (;;) {
         ssize_t k = rscp_net_recv(c->fd, c->recvbuf, RSCP_NET_RECV_CHUNK);
         if (k == 0)
-            return closed_by_peer(c, "closed the connection");
+            return closed_by_peer(c, NULL);
         if (k < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return 0;
@@ -457,7 +471,7 @@ int rscp_client_on_timer(rscp_client *c, int64_t now_ms)
                                     c->connect_timeout_ms);
     case RSCP_CLIENT_AUTHENTICATING:
         return rscp_net_client_fail(c, RSCP_ERR_TIMEOUT,
-                                    "%s sent no authentication reply within %d ms (wrong RSCP key?)", c->peer,
+                                    "%s sent no authentication reply within %d ms", c->peer,
                                     c->connect_timeout_ms);
     case RSCP_CLIENT_BUSY:
         return rscp_net_client_fail(c, RSCP_ERR_TIMEOUT, "%s: no complete reply within %d ms (%llu bytes received)",
