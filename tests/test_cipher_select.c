@@ -1,12 +1,14 @@
 /* The choice of the fastest AES-NI path (crypto/path_select.h) on a fake
  * clock: paths whose runs cost known amounts of fake time, with noise, so
  * that the picking rule is tested deterministically and no assertion
- * depends on real timings. The real measurement and the paths it picks are
- * tested against libmcrypt in test_cipher_mcrypt. */
+ * depends on real timings; and the real measurement's first use from
+ * several threads at once. The paths it picks are tested against libmcrypt
+ * in test_cipher_mcrypt. */
 #include "harness.h"
 #include "crypto/path_select.h"
 #include "crypto/rijndael.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define NPATHS 4
@@ -169,8 +171,43 @@ static void names(void)
     CHECK(rscp_crypto_dec_path_available(RSCP_DEC_XMM) == rscp_crypto_aesni_available());
 }
 
+/* Threads asking for the measured choice at once, before anyone else in
+ * the process did, all get the same one (the first result stored), an
+ * available path for each direction. */
+#define THREADS 4
+
+static void *ask_choice(void *arg)
+{
+    *(struct rscp_path_choice *)arg = rscp_crypto_path_choice();
+    return NULL;
+}
+
+static void concurrent_first_use(void)
+{
+    if (!rscp_crypto_aesni_available()) {
+        printf("SKIPPED: concurrent first use of the path measurement (no AES-NI)\n");
+        return;
+    }
+    CHECK_INT(rscp_crypto_path_calibration_ns(), 0);
+    pthread_t t[THREADS];
+    struct rscp_path_choice got[THREADS];
+    for (unsigned i = 0; i < THREADS; i++)
+        CHECK_INT(pthread_create(&t[i], NULL, ask_choice, &got[i]), 0);
+    for (unsigned i = 0; i < THREADS; i++)
+        CHECK_INT(pthread_join(t[i], NULL), 0);
+    struct rscp_path_choice later = rscp_crypto_path_choice();
+    for (unsigned i = 0; i < THREADS; i++) {
+        CHECK_INT(got[i].enc, later.enc);
+        CHECK_INT(got[i].dec, later.dec);
+    }
+    CHECK(rscp_crypto_enc_path_available(later.enc));
+    CHECK(rscp_crypto_dec_path_available(later.dec));
+    CHECK(rscp_crypto_path_calibration_ns() > 0);
+}
+
 int main(void)
 {
+    concurrent_first_use();
     cheapest_wins();
     noise();
     ties();
