@@ -60,7 +60,8 @@ bool sim_config_same(const struct sim_config *a, const struct sim_config *b)
            a->batteries == b->batteries && a->dcbs == b->dcbs && a->bat_capacity_wh == b->bat_capacity_wh &&
            a->bat_max_charge_w == b->bat_max_charge_w && a->bat_max_discharge_w == b->bat_max_discharge_w &&
            a->bat_efficiency == b->bat_efficiency && a->home_base_w == b->home_base_w &&
-           a->wallbox == b->wallbox && a->wb_min_w == b->wb_min_w && a->wb_max_w == b->wb_max_w;
+           a->wallbox == b->wallbox && a->wb_min_w == b->wb_min_w && a->wb_max_w == b->wb_max_w &&
+           a->car_max_w == b->car_max_w;
 }
 
 static double clampd(double v, double lo, double hi)
@@ -403,6 +404,8 @@ struct sim_flows sim_model_flows(const struct sim_model *m, double dt)
             for_car = surplus - (surplus < chg ? surplus : chg);
         if ((double)for_car >= c->wb_min_w) {
             double w = fmin((double)for_car, c->wb_max_w);
+            if (c->car_max_w > 0.0)
+                w = fmin(w, c->car_max_w);
             w = fmin(w, m->car_need_wh / h);
             wb = (int32_t)floor(w);
         }

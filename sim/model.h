@@ -45,6 +45,8 @@ struct sim_config {
     bool wallbox;             /* a wallbox with a car (true)            */
     double wb_min_w;          /* least charging power (1380: 6 A, 1 phase) */
     double wb_max_w;          /* 11000 (16 A, 3 phases)                 */
+    double car_max_w;         /* the car's own charging limit, 0: none
+                                 beyond the wallbox's (0)               */
 };
 
 /* Fill *c with the defaults above (seed 1). */

@@ -32,6 +32,10 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
         c->batteries = o->batteries > SIM_MAX_BATTERIES ? SIM_MAX_BATTERIES : o->batteries;
     if (o->trackers > 0)
         c->trackers = o->trackers > SIM_MAX_TRACKERS ? SIM_MAX_TRACKERS : o->trackers;
+    if (o->bat_max_charge_w > 0.0)
+        c->bat_max_charge_w = o->bat_max_charge_w;
+    if (o->car_max_w > 0.0)
+        c->car_max_w = o->car_max_w;
     /* More strings: more capacity and power, same modules per string. */
     c->bat_capacity_wh *= (double)c->batteries;
     c->bat_max_charge_w *= (double)c->batteries;

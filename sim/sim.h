@@ -8,6 +8,7 @@
 
 #include "rscp/server.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Credentials a simulator accepts unless told otherwise. */
@@ -20,6 +21,12 @@
  * SIGTERM. Returns the exit code: 0 after a signal or --help, 2 for a
  * usage error, 3 when the socket cannot be set up. */
 int sim_command(int argc, char **argv);
+
+/* Parse a simulated start time for `--start`: Unix seconds, "now" (*out
+ * = 0, which sim_spawn_options.start reads as now), or
+ * YYYY-MM-DD[THH:MM[:SS]][Z] in the device's local time unless Z. Returns
+ * false for anything else. */
+bool sim_parse_start(const char *s, double *out);
 
 /* A simulator served from a background pthread. */
 struct sim_handle;
@@ -35,6 +42,8 @@ struct sim_spawn_options {
     uint16_t port;                     /* 0: a free port                 */
     unsigned batteries;                /* 0: 1                           */
     unsigned trackers;                 /* 0: 2                           */
+    double bat_max_charge_w;           /* per string; 0: 6000            */
+    double car_max_w;                  /* the car's limit; 0: the wallbox's */
     struct rscp_server_faults faults;  /* all zero: none                 */
 };
 

@@ -27,45 +27,49 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: rscp sim [options]\n"
-            "\n"
-            "Run a simulated E3/DC home power plant that answers RSCP: PV following the sun\n"
-            "(9.8 kWp, clouds), a house load, a 13.8 kWh battery, grid, an additional producer\n"
-            "and a wallbox with a car. Prints \"listening on HOST:PORT\" and serves until\n"
-            "SIGINT or SIGTERM.\n"
-            "\n"
-            "options:\n"
-            "  --port N           TCP port (default 5033; 0: pick a free one and print it)\n"
-            "  --bind HOST        address to listen on (default 127.0.0.1)\n"
-            "  --user NAME        accepted user (env RSCP_USER; default \"" SIM_DEFAULT_USER "\")\n"
-            "  --password PW      accepted password (env RSCP_PASSWORD; default \"" SIM_DEFAULT_PASSWORD "\")\n"
-            "  --key KEY          RSCP key (env RSCP_KEY; default \"" SIM_DEFAULT_KEY "\")\n"
-            "  --seed N           seed of the weather, load and car (default 1)\n"
-            "  --speed X          simulated seconds per real second (default 1)\n"
-            "  --start TIME       simulated start: Unix seconds, YYYY-MM-DD[THH:MM[:SS]][Z]\n"
-            "                     (device-local time unless Z), or \"now\" (default)\n"
-            "  --pm-index N       index of the root power meter, 0..15; devices use 0 or 6\n"
-            "                     (default 0)\n"
-            "  --batteries N      battery strings, 1..4 (default 1)\n"
-            "  --trackers N       PV trackers, 1..4 (default 2)\n"
-            "\n"
-            "fault injection (for testing clients; counts are per connection):\n"
-            "  --delay MS         wait before each reply\n"
-            "  --stall-after N    stop sending after N bytes, keep the socket open\n"
-            "  --close-after N    close the socket after sending N bytes\n"
-            "  --reset            reset the connection instead of replying to a request\n"
-            "  --chunk N          write replies in pieces of N bytes\n"
-            "  --coalesce N       hold replies and send N frames in one write\n"
-            "  --corrupt-crc      flip a CRC bit in every reply after authentication\n"
-            "  --drop-frame N     do not send the N-th reply after authentication\n"
-            "  --refuse-auth      refuse every authentication\n"
-            "  --busy-every N     answer every N-th request with GENERAL_ERROR AGAIN\n"
-            "\n"
-            "  -h, --help         this help\n"
-            "\n"
-            "Secrets on the command line are visible to other users: prefer the environment.\n"
-            "exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen\n");
+    fputs("Usage: rscp sim [OPTIONS]\n"
+          "\n"
+          "Run a simulated E3/DC home power plant that answers RSCP: PV following the\n"
+          "sun (9.8 kWp, clouds), a house load, a 13.8 kWh battery, grid, an additional\n"
+          "producer and a wallbox with a car. Prints \"listening on HOST:PORT\" and\n"
+          "serves until SIGINT or SIGTERM.\n"
+          "\n"
+          "Options:\n"
+          "  -p, --port PORT      TCP port (RSCP_PORT; default 5033; 0: pick a free one\n"
+          "                       and print it)\n"
+          "      --bind HOST      address to listen on (default 127.0.0.1)\n"
+          "      --user USER      accepted user (RSCP_USER; default " SIM_DEFAULT_USER ")\n"
+          "      --password PW    accepted password (RSCP_PASSWORD; default\n"
+          "                       " SIM_DEFAULT_PASSWORD "; warns)\n"
+          "      --key KEY        RSCP key (RSCP_KEY; default " SIM_DEFAULT_KEY "; warns)\n"
+          "      --seed N         seed of the weather, load and car (default 1)\n"
+          "      --speed X        simulated seconds per real second (default 1)\n"
+          "      --start TIME     simulated start: Unix seconds,\n"
+          "                       YYYY-MM-DD[THH:MM[:SS]][Z] (device-local time unless Z),\n"
+          "                       or now (default)\n"
+          "      --pm-index N     index of the root power meter, 0..15; devices use 0\n"
+          "                       or 6 (default 0)\n"
+          "      --batteries N    battery strings, 1..4 (default 1)\n"
+          "      --trackers N     PV trackers, 1..4 (default 2)\n"
+          "  -h, --help           this help\n"
+          "\n"
+          "Fault injection (for testing clients; counts are per connection):\n"
+          "      --delay MS       wait before each reply\n"
+          "      --stall-after N  stop sending after N bytes, keep the socket open\n"
+          "      --close-after N  close the socket after sending N bytes\n"
+          "      --reset          reset the connection instead of replying to a request\n"
+          "      --chunk N        write replies in pieces of N bytes\n"
+          "      --coalesce N     hold replies and send N frames in one write\n"
+          "      --corrupt-crc    flip a CRC bit in every reply after authentication\n"
+          "      --drop-frame N   do not send the N-th reply after authentication\n"
+          "      --refuse-auth    refuse every authentication\n"
+          "      --busy-every N   answer every N-th request with GENERAL_ERROR AGAIN\n"
+          "\n"
+          "Secrets on the command line are visible to other users: prefer the\n"
+          "environment.\n"
+          "\n"
+          "Exit status: 0 stopped by a signal; 2 usage; 3 cannot listen.\n",
+          f);
 }
 
 /* "rscp sim: MSG 'ARG'" (ARG may be NULL) and a hint; returns EXIT_USAGE. */
@@ -104,9 +108,11 @@ static bool parse_double(const char *s, double *out)
     return true;
 }
 
-/* Unix seconds, "now", or YYYY-MM-DD[THH:MM[:SS]][Z] (device-local unless Z). */
-static bool parse_start(const char *s, const struct sim_tz *tz, double *out)
+bool sim_parse_start(const char *s, double *out)
 {
+    struct sim_config cfg;
+    sim_config_default(&cfg);
+    const struct sim_tz *tz = &cfg.tz;
     if (strcmp(s, "now") == 0) {
         *out = 0.0;
         return true;
@@ -275,16 +281,19 @@ int sim_command(int argc, char **argv)
     o.user = getenv("RSCP_USER");
     o.password = getenv("RSCP_PASSWORD");
     o.key = getenv("RSCP_KEY");
+    const char *env_port = getenv("RSCP_PORT");
+    uint64_t u;
+    if (env_port && *env_port) {
+        if (!parse_u64(env_port, 65535, &u))
+            return usage_error("invalid RSCP_PORT", env_port);
+        port = (uint16_t)u;
+    }
     int rc = parse_options(argc, argv, &o, &port, &start_arg);
     if (rc >= 0)
         return rc;
     o.port = port;
-    if (start_arg) {
-        struct sim_config cfg;
-        sim_config_default(&cfg);
-        if (!parse_start(start_arg, &cfg.tz, &o.start))
-            return usage_error("invalid start time", start_arg);
-    }
+    if (start_arg && !sim_parse_start(start_arg, &o.start))
+        return usage_error("invalid start time", start_arg);
     if (o.user && !*o.user)
         return usage_error("empty user name", NULL);
 
