@@ -22,7 +22,10 @@
  *    invalid range. Missing or non-time fields: ERROR FORMAT. History is
  *    served from the model's definition of each past day, not from what the
  *    live model went through: history.h says exactly what agrees with the
- *    readings and what does not; repeated queries hit a per-device cache.
+ *    readings and what does not. The database starts on 1 January of the
+ *    year before the start: earlier intervals are empty (all zero), as on
+ *    a device installed then, so no request costs more than reading the
+ *    records of at most SIM_HISTORY_MAX_SPAN of days.
  * Value types follow data/tags.tsv except where it lists NONE for a value
  * that devices send as a number: EMS.POWER_WB_ALL and EMS.POWER_WB_SOLAR
  * (INT32) and PVI.VALUE (FLOAT32). EMS.POWER_ADD is reported negative for
@@ -46,11 +49,19 @@ struct sim_device {
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
     struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
-    struct sim_history_cache history_cache;                 /* per-day DB results */
+    int64_t history_first_day;  /* the database's first local day           */
+    struct sim_history_store *history_store; /* may be NULL; not owned     */
+    struct sim_history_day history_scratch;  /* a day outside the store     */
 };
 
+/* The local day a device started at `start` keeps history from: 1 January
+ * of the year before (so this year and the last are complete). */
+int64_t sim_history_first_day(const struct sim_config *c, double start);
+
 /* Set up a device whose model starts at UTC time `start` (see
- * sim_model_init). pm_root_index is where the root meter answers. */
+ * sim_model_init). pm_root_index is where the root meter answers. History
+ * starts at sim_history_first_day(); days are computed per request until
+ * the caller sets history_store (a store for the same configuration). */
 void sim_device_init(struct sim_device *d, const struct sim_config *c, double start, unsigned pm_root_index);
 
 /* Advance the model to `now` (UTC s, never backwards) and answer the

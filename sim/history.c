@@ -1,11 +1,13 @@
-/* DB history from the device model, one local day and one hour block at a
- * time, with an optional memo of per-day results. */
+/* DB history from recorded runs of the device model's local days, and a
+ * store of such records that a background thread can fill. */
 #include "history.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HOUR 3600.0
+#define STEPS_PER_HOUR 12u /* 3600 / SIM_COARSE_STEP */
 
 unsigned sim_history_count(double interval, double span)
 {
@@ -19,132 +21,222 @@ unsigned sim_history_count(double interval, double span)
     return (unsigned)n;
 }
 
-void sim_history_cache_init(struct sim_history_cache *hc)
+/* ---- one day's run --------------------------------------------------------- */
+
+/* The energies of dt seconds of step s, computed as sim_model_step()
+ * computes them (the same expressions, so a whole step gives the same
+ * bits). */
+static void step_energy(const struct sim_history_step *s, double dt, double capacity_wh, struct sim_energy *e)
 {
-    memset(hc, 0, sizeof *hc);
+    double h = dt / 3600.0;
+    e->pv = s->pv * h;
+    e->add = s->add * h;
+    e->home = s->home * h;
+    e->wb = s->wb * h;
+    e->wb_solar = s->wb_solar * h;
+    e->bat_in = (s->bat > 0 ? s->bat : 0) * h;
+    e->bat_out = (s->bat < 0 ? -s->bat : 0) * h;
+    e->grid_in = (s->grid > 0 ? s->grid : 0) * h;
+    e->grid_out = (s->grid < 0 ? -s->grid : 0) * h;
+    e->soc_time = (capacity_wh > 0 ? s->bat_wh / capacity_wh : 0.0) * dt;
+    e->seconds = dt;
 }
 
-/* The cache entry for `day` under configuration c, claimed (and emptied)
- * when it holds another day; NULL without a cache. */
-static struct sim_history_day *cache_slot(struct sim_history_cache *hc, const struct sim_config *c, int64_t day)
+void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_day *out)
 {
-    if (!hc)
-        return NULL;
-    if (!hc->has_cfg || !sim_config_same(&hc->cfg, c)) {
-        memset(hc->slot, 0, sizeof hc->slot);
-        hc->cfg = *c;
-        hc->has_cfg = true;
-    }
-    struct sim_history_day *e = &hc->slot[(uint64_t)day & (SIM_HISTORY_CACHE_DAYS - 1u)];
-    if (e->day != day) {
-        memset(e, 0, sizeof *e);
-        e->day = day;
-    }
-    return e;
-}
-
-/* Battery energy at the local midnight that starts `day`. */
-static double midnight_soc(struct sim_history_cache *hc, const struct sim_config *c, int64_t day)
-{
-    struct sim_history_day *e = cache_slot(hc, c, day);
-    if (e && e->has_soc)
-        return e->soc_wh;
-    double wh = sim_soc_at_midnight(c, day);
-    if (e) {
-        e->soc_wh = wh;
-        e->has_soc = true;
-    }
-    return wh;
-}
-
-/* A model positioned inside the local day it was started for. on_grid:
- * it has stopped only at multiples of SIM_COARSE_STEP after midnight, so
- * its state is the one of the day's run straight from midnight. */
-struct day_runner {
+    double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
+    double day_end = (double)sim_local_to_utc(&c->tz, (day + 1) * 86400);
+    memset(out->hour, 0, sizeof out->hour);
+    out->day = day;
+    out->midnight = midnight;
+    out->soc_wh = sim_soc_at_midnight(c, day);
+    double steps = (day_end - midnight) / SIM_COARSE_STEP;
+    out->steps = steps > (double)SIM_HISTORY_DAY_STEPS ? SIM_HISTORY_DAY_STEPS : (unsigned)steps;
     struct sim_model m;
-    int64_t day;
-    double midnight;
-    bool valid, on_grid;
-    struct sim_history_cache *cache; /* may be NULL */
+    sim_model_init_at(&m, c, midnight, out->soc_wh);
+    for (unsigned k = 0; k < out->steps; k++) {
+        struct sim_history_step *s = &out->step[k];
+        s->bat_wh = m.bat_wh;
+        sim_model_step(&m, SIM_COARSE_STEP, &out->hour[k / STEPS_PER_HOUR]);
+        const struct sim_flows *f = &m.flows;
+        s->pv = f->pv;
+        s->add = f->add;
+        s->home = f->home;
+        s->wb = f->wb;
+        s->wb_solar = f->wb_solar;
+        s->bat = f->bat;
+        s->grid = f->grid;
+    }
+}
+
+/* ---- the store --------------------------------------------------------------- */
+
+enum { DAY_EMPTY = 0, DAY_BUSY = 1, DAY_READY = 2 };
+
+struct sim_history_store {
+    struct sim_config cfg;
+    int64_t first_day;
+    unsigned ndays;
+    atomic_uint ready;
+    atomic_uchar *state;          /* DAY_* per day                          */
+    struct sim_history_day *days; /* written once, by whoever claimed it   */
 };
 
-static bool is_on_grid(double t, double midnight)
+struct sim_history_store *sim_history_store_new(const struct sim_config *c, int64_t first_day, unsigned ndays)
 {
-    return fmod(t - midnight, SIM_COARSE_STEP) == 0.0;
-}
-
-/* Whether seeking the runner to a on `day` restarts it at midnight. */
-static bool runner_restarts(const struct day_runner *r, int64_t day, double a)
-{
-    return !r->valid || r->day != day || r->m.t > a;
-}
-
-/* Put the runner at time a of `day` (continuing, or restarted at the
- * day's midnight). */
-static void runner_seek(struct day_runner *r, const struct sim_config *c, double a, int64_t day, double midnight)
-{
-    if (runner_restarts(r, day, a)) {
-        sim_model_init_at(&r->m, c, midnight, midnight_soc(r->cache, c, day));
-        r->day = day;
-        r->midnight = midnight;
-        r->valid = true;
-        r->on_grid = true;
+    if (ndays == 0)
+        return NULL;
+    struct sim_history_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->cfg = *c;
+    s->first_day = first_day;
+    s->ndays = ndays;
+    atomic_init(&s->ready, 0u);
+    s->state = calloc(ndays, sizeof *s->state);
+    s->days = calloc(ndays, sizeof *s->days); /* pages touched as days are filled */
+    if (!s->state || !s->days) {
+        sim_history_store_free(s);
+        return NULL;
     }
-    sim_model_advance_to(&r->m, a, SIM_COARSE_STEP);
-    r->on_grid = r->on_grid && is_on_grid(a, midnight);
+    for (unsigned i = 0; i < ndays; i++)
+        atomic_init(&s->state[i], (unsigned char)DAY_EMPTY);
+    return s;
 }
 
-/* Energies of [a, b), a part of hour `hour` of `day`, into *out (zeroed).
- * A whole hour reached from the day's straight run depends only on
- * (configuration, day, hour): it comes from and goes to the cache. */
-static void integrate_block(struct day_runner *r, const struct sim_config *c, double a, double b, int64_t day,
-                            double midnight, unsigned hour, struct sim_energy *out)
+void sim_history_store_free(struct sim_history_store *s)
 {
-    memset(out, 0, sizeof *out);
-    double hour_start = midnight + (double)hour * HOUR;
-    bool whole = hour < SIM_HISTORY_DAY_HOURS && a == hour_start && b == hour_start + HOUR;
-    bool straight = runner_restarts(r, day, a) || r->on_grid;
-    struct sim_history_day *e = whole && straight ? cache_slot(r->cache, c, day) : NULL;
-    if (e && (e->hours >> hour & 1u)) {
-        *out = e->hour[hour];
-        r->cache->hits++;
+    if (!s)
+        return;
+    free(s->state);
+    free(s->days);
+    free(s);
+}
+
+unsigned sim_history_store_ready(const struct sim_history_store *s)
+{
+    return atomic_load_explicit(&s->ready, memory_order_acquire);
+}
+
+unsigned sim_history_store_days(const struct sim_history_store *s)
+{
+    return s->ndays;
+}
+
+/* The record of day i of s once it is there, computing it when nobody has
+ * claimed it; NULL while another thread computes it. */
+static const struct sim_history_day *store_day(struct sim_history_store *s, unsigned i)
+{
+    unsigned char st = atomic_load_explicit(&s->state[i], memory_order_acquire);
+    if (st == DAY_READY)
+        return &s->days[i];
+    unsigned char expect = DAY_EMPTY;
+    if (st != DAY_EMPTY || !atomic_compare_exchange_strong_explicit(&s->state[i], &expect, (unsigned char)DAY_BUSY,
+                                                                    memory_order_acq_rel, memory_order_acquire))
+        return expect == DAY_READY ? &s->days[i] : NULL;
+    sim_history_day_compute(&s->cfg, s->first_day + (int64_t)i, &s->days[i]);
+    atomic_store_explicit(&s->state[i], (unsigned char)DAY_READY, memory_order_release);
+    atomic_fetch_add_explicit(&s->ready, 1u, memory_order_acq_rel);
+    return &s->days[i];
+}
+
+void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const atomic_int *stop)
+{
+    int64_t last = s->first_day + (int64_t)s->ndays - 1;
+    if (newest > last)
+        newest = last;
+    if (newest < s->first_day)
+        newest = s->first_day;
+    unsigned top = (unsigned)(newest - s->first_day);
+    for (unsigned i = top + 1; i-- > 0;) {
+        if (atomic_load_explicit(stop, memory_order_relaxed))
+            return;
+        store_day(s, i);
+    }
+    for (unsigned i = top + 1; i < s->ndays; i++) {
+        if (atomic_load_explicit(stop, memory_order_relaxed))
+            return;
+        store_day(s, i);
+    }
+}
+
+/* The record of `day`: from the store, else computed into *scratch (kept
+ * there for the next call with the same day). */
+static const struct sim_history_day *day_record(struct sim_history_store *s, struct sim_history_day *scratch,
+                                                const struct sim_config *c, int64_t day)
+{
+    if (s && day >= s->first_day && day - s->first_day < (int64_t)s->ndays) {
+        const struct sim_history_day *d = store_day(s, (unsigned)(day - s->first_day));
+        if (d)
+            return d;
+    }
+    if (scratch->steps == 0 || scratch->day != day)
+        sim_history_day_compute(c, day, scratch);
+    return scratch;
+}
+
+/* ---- queries ------------------------------------------------------------------- */
+
+/* Add the energies of [a, b), inside hour `hour` of day d, to *out: the
+ * recorded hour when [a, b) is all of it, else its steps (a step cut by a
+ * or b in proportion) added into a zeroed block. */
+static void add_block(const struct sim_history_day *d, double capacity_wh, double a, double b, unsigned hour,
+                      struct sim_energy *out)
+{
+    double hour_start = d->midnight + (double)hour * HOUR;
+    if (a == hour_start && b == hour_start + HOUR && hour < SIM_HISTORY_DAY_HOURS) {
+        sim_energy_add(out, &d->hour[hour]);
         return;
     }
-    runner_seek(r, c, a, day, midnight);
-    sim_model_integrate(&r->m, b, SIM_COARSE_STEP, out);
-    r->on_grid = r->on_grid && is_on_grid(b, midnight);
-    if (e) { /* the slot is still the day's: runner_seek only filled soc_wh */
-        e->hour[hour] = *out;
-        e->hours |= 1u << hour;
-        r->cache->misses++;
+    struct sim_energy block;
+    memset(&block, 0, sizeof block);
+    double first = floor((a - d->midnight) / SIM_COARSE_STEP);
+    for (unsigned k = first > 0.0 ? (unsigned)first : 0u; k < d->steps; k++) {
+        double s0 = d->midnight + (double)k * SIM_COARSE_STEP;
+        if (s0 >= b)
+            break;
+        double u = fmax(a, s0), v = fmin(b, s0 + SIM_COARSE_STEP);
+        if (v > u) {
+            struct sim_energy e;
+            step_energy(&d->step[k], v - u, capacity_wh, &e);
+            sim_energy_add(&block, &e);
+        }
     }
+    sim_energy_add(out, &block);
 }
 
-/* Add the energies of [a, b) to *e, block by block in time order. */
-static void integrate(struct day_runner *r, const struct sim_config *c, double a, double b, struct sim_energy *e)
+/* Add the energies of [a, b) to *e, day by day and hour block by hour
+ * block in time order. */
+static void add_span(struct sim_history_store *s, struct sim_history_day *scratch, const struct sim_config *c,
+                     int64_t first_day, double a, double b, struct sim_energy *e)
 {
     while (a < b) {
         int64_t day = sim_local_day(&c->tz, (int64_t)floor(a));
         double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
         double day_end = (double)sim_local_to_utc(&c->tz, (day + 1) * 86400);
-        double h = floor((a - midnight) / HOUR);
-        double stop = fmin(fmin(b, day_end), midnight + (h + 1.0) * HOUR);
-        struct sim_energy block;
-        integrate_block(r, c, a, stop, day, midnight, (unsigned)h, &block);
-        sim_energy_add(e, &block);
-        a = stop;
+        double stop_day = fmin(b, day_end);
+        if (day < first_day) {
+            a = stop_day;
+            continue;
+        }
+        const struct sim_history_day *d = day_record(s, scratch, c, day);
+        while (a < stop_day) {
+            double h = floor((a - midnight) / HOUR);
+            double stop = fmin(stop_day, midnight + (h + 1.0) * HOUR);
+            add_block(d, c->bat_capacity_wh, a, stop, (unsigned)h, e);
+            a = stop;
+        }
     }
 }
 
-int sim_history_compute_cached(struct sim_history_cache *hc, const struct sim_config *c, double now, double start,
-                               double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum)
+int sim_history_compute_from(struct sim_history_store *store, struct sim_history_day *scratch,
+                             const struct sim_config *c, int64_t first_day, double now, double start,
+                             double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum)
 {
     if (n == 0 || n > SIM_HISTORY_MAX_INTERVALS || !(interval > 0.0))
         return -1;
     static const struct sim_energy zero;
-    struct day_runner r;
-    memset(&r, 0, sizeof r);
-    r.cache = hc;
+    scratch->steps = 0; /* computed for another configuration, maybe */
     if (sum)
         *sum = zero;
     for (unsigned i = 0; i < n; i++) {
@@ -154,7 +246,7 @@ int sim_history_compute_cached(struct sim_history_cache *hc, const struct sim_co
             b = now;
         out[i] = zero;
         if (a < b)
-            integrate(&r, c, a, b, &out[i]);
+            add_span(store, scratch, c, first_day, a, b, &out[i]);
         if (sum)
             sim_energy_add(sum, &out[i]);
     }
@@ -164,5 +256,10 @@ int sim_history_compute_cached(struct sim_history_cache *hc, const struct sim_co
 int sim_history_compute(const struct sim_config *c, double now, double start, double interval, unsigned n,
                         struct sim_energy *out, struct sim_energy *sum)
 {
-    return sim_history_compute_cached(NULL, c, now, start, interval, n, out, sum);
+    struct sim_history_day *scratch = malloc(sizeof *scratch);
+    if (!scratch)
+        return -1;
+    int rc = sim_history_compute_from(NULL, scratch, c, INT64_MIN, now, start, interval, n, out, sum);
+    free(scratch);
+    return rc;
 }

@@ -1,22 +1,32 @@
-/* DB history: energies per interval, integrated from the device model.
+/* DB history: energies per interval, from the device model's run of each
+ * local day.
  *
- * Each local day is computed on its own: the model starts at the day's
- * local midnight with sim_soc_at_midnight() and is integrated with
- * SIM_COARSE_STEP steps. An interval's energies are the sum, in time
- * order, of its blocks: its parts of each hour of each local day (hours
- * counted from local midnight, so 23 or 25 on the days the clocks
- * change), each block integrated into its own zeroed accumulator. So a
- * day, a week or a year query agree on every interval, and the sum is
- * exactly the sum of the intervals. Intervals (or their parts) at or after
- * `now` are empty, as on a device.
+ * A local day's history is one run of the model: it starts at the day's
+ * local midnight with sim_soc_at_midnight() and steps in SIM_COARSE_STEP
+ * steps (276, 288 or 300 of them: 23, 24 or 25 hours on the days the
+ * clocks change). struct sim_history_day records that run: the flows held
+ * during each step, the battery level at each step's start, and the
+ * energies of each hour from midnight (its 12 steps added in time order,
+ * into a zeroed sum). Everything a query asks for is read from these
+ * records; nothing is integrated per query, so a query's cost is bounded
+ * by its number of days and intervals (SIM_HISTORY_MAX_SPAN,
+ * SIM_HISTORY_MAX_INTERVALS) once the records exist.
+ *
+ * An interval's energies are the sum, in time order, of its blocks: its
+ * part of each hour of each local day. A whole hour is the recorded hour;
+ * a part of an hour adds the energies of its steps in time order into a
+ * zeroed sum. A step cut by the part's ends (an interval boundary or `now`
+ * off the step grid) counts in proportion to the seconds inside, as its
+ * flows are held for the step. Parts at or after `now` are empty, as on a
+ * device. So a day, a week or a year query agree on every interval, the
+ * sum is exactly the sum of the intervals, and the result does not depend
+ * on the order of queries or on any cache. (Up to the rework that
+ * introduced the records, a boundary off the step grid restarted the steps
+ * there: values of such queries moved within rounding of a step.)
  *
  * Consistency with the live model (what sim_handle serves as readings):
- * - History is a function of the configuration and `now` alone: the
- *   energies of a period whose ends lie on the SIM_COARSE_STEP grid of
- *   its local day (every whole quarter hour does) are the same in every
- *   query, cached or not, whatever the live model did or was asked to do.
- *   (A query whose start is off that grid steps off it for the rest of
- *   the day, which changes its values within rounding of the step.)
+ * - History is a function of the configuration and `now` alone, whatever
+ *   the live model did or was asked to do.
  * - The handler clips history at the live model's time, so no interval
  *   reports energy after the instant the readings describe.
  * - At its start instant the live model (sim_model_init) is exactly the
@@ -32,56 +42,82 @@
  *   yesterday's totals can differ from the history of the same day, the
  *   more so the longer the live model has run.
  *
- * A struct sim_history_cache memoizes what does not depend on the query:
- * a local day's battery level at midnight and the energies of its whole
- * hours. Repeated and overlapping queries whose intervals start on whole
- * hours (days, weeks, also across a change of summer time) then skip the
- * integration; results are bit for bit those of the uncached path. */
+ * Where the records come from: sim_history_compute() computes each day it
+ * needs (about two days of model steps per day: the battery level at
+ * midnight comes from a run of the day before). A struct
+ * sim_history_store keeps the records of a range of days for a device;
+ * sim_history_store_fill() fills it ahead of time (the simulator runs it
+ * on a background thread), and a query computes and keeps a missing day
+ * itself. */
 #ifndef SIM_HISTORY_H
 #define SIM_HISTORY_H
 
 #include "model.h"
 
+#include <stdatomic.h>
+
 #define SIM_HISTORY_MIN_SECONDS 900.0 /* span and interval are raised to this */
 #define SIM_HISTORY_MAX_INTERVALS 366u
 #define SIM_HISTORY_MAX_SPAN (800.0 * 86400.0) /* bounds the work of one query */
 
-/* Days a cache holds (a power of two, above the 366 days of a year). */
-#define SIM_HISTORY_CACHE_DAYS 512u
 #define SIM_HISTORY_DAY_HOURS 25u /* the longest local day */
+#define SIM_HISTORY_DAY_STEPS 300u /* its SIM_COARSE_STEP steps */
 
-/* What the cache knows about one local day. */
+/* One step of a day's run: the flows held during it (W) and the battery
+ * energy at its start (Wh). */
+struct sim_history_step {
+    int32_t pv, add, home, wb, wb_solar, bat, grid;
+    double bat_wh;
+};
+
+/* The run of one local day. */
 struct sim_history_day {
-    int64_t day;                 /* local day number                        */
-    bool has_soc;                /* soc_wh is known                         */
-    uint32_t hours;              /* bit h: hour[h] is known                 */
-    double soc_wh;               /* sim_soc_at_midnight(cfg, day)           */
+    int64_t day;         /* local day number                          */
+    double midnight;     /* UTC seconds of its local midnight         */
+    unsigned steps;      /* 276, 288 or 300                           */
+    double soc_wh;       /* sim_soc_at_midnight(cfg, day)             */
     struct sim_energy hour[SIM_HISTORY_DAY_HOURS]; /* [midnight + h h, +1 h) */
+    struct sim_history_step step[SIM_HISTORY_DAY_STEPS];
 };
 
-/* A direct-mapped memo of per-day results for one configuration: day d
- * lives in slot d mod SIM_HISTORY_CACHE_DAYS (about 1.1 MiB in all). Used
- * with another configuration it empties itself first. All zero bytes is
- * an empty cache. Not thread-safe: one cache per device. */
-struct sim_history_cache {
-    struct sim_config cfg;       /* the configuration of the entries        */
-    bool has_cfg;
-    uint64_t hits, misses;       /* whole-hour lookups, for measurements    */
-    struct sim_history_day slot[SIM_HISTORY_CACHE_DAYS];
-};
+/* The run of local day `day` under configuration c into *out. */
+void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_day *out);
 
-/* Empty *hc (the same as zeroing it). */
-void sim_history_cache_init(struct sim_history_cache *hc);
+/* Records of the local days [first_day, first_day + ndays) for one
+ * configuration, each computed once. Safe to use from two threads at once
+ * (a filler and a query); a record, once there, never changes. */
+struct sim_history_store;
+
+/* A store for c (copied) and ndays days from first_day (ndays >= 1; the
+ * memory, about 12.5 KiB a day, is reserved but only touched as days are
+ * filled). NULL when out of memory. */
+struct sim_history_store *sim_history_store_new(const struct sim_config *c, int64_t first_day, unsigned ndays);
+
+/* Free s (NULL accepted); nobody may use it any more. */
+void sim_history_store_free(struct sim_history_store *s);
+
+/* Compute the missing days of s, from `newest` (clamped to the range) back
+ * to the first day, then the days after it, until done or *stop is set
+ * (checked between days). For a background thread. */
+void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const atomic_int *stop);
+
+/* How many days of s are ready, and how many it holds. */
+unsigned sim_history_store_ready(const struct sim_history_store *s);
+unsigned sim_history_store_days(const struct sim_history_store *s);
 
 /* Energies of the n intervals [start + i*interval, start + (i+1)*interval),
  * clipped to `now`, into out[0..n); their sum into *sum (may be NULL).
- * start/now are UTC seconds; interval > 0. hc (may be NULL: no cache)
- * memoizes per-day results. Returns 0, or -1 when n is 0 or above
- * SIM_HISTORY_MAX_INTERVALS. */
-int sim_history_compute_cached(struct sim_history_cache *hc, const struct sim_config *c, double now, double start,
-                               double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum);
+ * start/now are UTC seconds; interval > 0. Local days before first_day
+ * count as empty (the device's database starts there; INT64_MIN: none).
+ * Days come from store (may be NULL; it must be for configuration c) or
+ * are computed into *scratch. Returns 0, or -1 when n is 0 or above
+ * SIM_HISTORY_MAX_INTERVALS or interval is not positive. */
+int sim_history_compute_from(struct sim_history_store *store, struct sim_history_day *scratch,
+                             const struct sim_config *c, int64_t first_day, double now, double start,
+                             double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum);
 
-/* sim_history_compute_cached() without a cache. */
+/* sim_history_compute_from() without a store or a first day (scratch on
+ * the heap). Returns -1 also when out of memory. */
 int sim_history_compute(const struct sim_config *c, double now, double start, double interval, unsigned n,
                         struct sim_energy *out, struct sim_energy *sum);
 

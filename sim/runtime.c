@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,39 @@ static int on_request(void *ctx, const struct rscp_session_info *session, const 
     return sim_handle(&r->dev, r->stamp, session->auth_level, request->data, request->data_len, reply);
 }
 
+#if defined(__linux__) && !defined(SCHED_IDLE)
+#define SCHED_IDLE 5 /* <sched.h> names it only with _GNU_SOURCE */
+#endif
+
+static void *fill_history(void *arg)
+{
+    struct sim_runtime *r = arg;
+#ifdef SCHED_IDLE
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp); /* best effort */
+#endif
+    int64_t today = sim_local_day(&r->dev.model.cfg.tz, (int64_t)floor(r->clock.start));
+    sim_history_store_fill(r->history, today, &r->history_stop);
+    return NULL;
+}
+
+/* The device's history store and the thread that fills it; without them
+ * (no memory, no thread) every request computes its days. */
+static void start_history(struct sim_runtime *r)
+{
+    const struct sim_config *c = &r->dev.model.cfg;
+    int64_t first = r->dev.history_first_day;
+    int64_t today = sim_local_day(&c->tz, (int64_t)floor(r->clock.start));
+    int64_t ndays = today - first + 1 + (int64_t)SIM_HISTORY_AHEAD_DAYS;
+    r->history = sim_history_store_new(c, first, (unsigned)ndays);
+    if (!r->history)
+        return;
+    r->dev.history_store = r->history;
+    atomic_init(&r->history_stop, 0);
+    r->history_thread_started = pthread_create(&r->history_thread, NULL, fill_history, r) == 0;
+}
+
 int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap)
 {
     *out = NULL;
@@ -104,6 +138,7 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
         free(r);
         return rc;
     }
+    start_history(r);
     *out = r;
     return 0;
 }
@@ -112,7 +147,12 @@ void sim_runtime_free(struct sim_runtime *r)
 {
     if (!r)
         return;
+    if (r->history_thread_started) {
+        atomic_store(&r->history_stop, 1);
+        pthread_join(r->history_thread, NULL);
+    }
     rscp_server_free(r->server);
+    sim_history_store_free(r->history);
     free(r);
 }
 

@@ -519,6 +519,19 @@ static void test_history(void)
     b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_DAY));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
 
+    /* The database starts on 1 January of the year before the start
+     * (2023-01-01): a week across it has empty days before it. */
+    CHECK_INT(dev->history_first_day, sim_days_from_civil(2023, 1, 1));
+    begin();
+    put_history(SIM_DB_REQ_HISTORY_DATA_WEEK, (double)(sim_days_from_civil(2022, 12, 28) * 86400), 86400,
+                7 * 86400, true);
+    CHECK_INT(send_req(), 0);
+    week = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_WEEK));
+    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 3, &vc));
+    CHECK(field(&vc, SIM_DB_CONSUMPTION) == 0.0f && field(&vc, SIM_DB_DC_POWER) == 0.0f);
+    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 4, &vc));
+    CHECK(field(&vc, SIM_DB_CONSUMPTION) > 1000.0f);
+
     begin(); /* 300 intervals of 3 days: more than SIM_HISTORY_MAX_SPAN in all */
     put_history(SIM_DB_REQ_HISTORY_DATA_YEAR, local_midnight - 900 * 86400.0, 3 * 86400, 900 * 86400.0, true);
     CHECK_INT(send_req(), 0);

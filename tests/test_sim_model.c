@@ -5,6 +5,8 @@
 #include "../sim/sim_all.inc"
 
 #include <math.h>
+#include <pthread.h>
+#include <string.h>
 
 static double utc(int y, unsigned m, unsigned d, int h, int mi)
 {
@@ -280,72 +282,167 @@ static void test_history(void)
     CHECK(soc0 >= 0.0 && soc0 <= c.bat_capacity_wh);
 }
 
-/* The history cache changes nothing but the speed: every query shape
- * gives bit for bit the uncached result, cold, warm, after evictions and
- * after a change of configuration. */
-static bool same_history(struct sim_history_cache *hc, const struct sim_config *c, double now, double start,
-                         double interval, unsigned n)
+/* History as it was computed before the day records: each interval's hour
+ * blocks integrated by a model run from the day's midnight (sim_model_
+ * integrate, one zeroed block at a time). The records must give the same
+ * bits wherever the interval ends and `now` lie on the step grid. */
+static void reference_history(const struct sim_config *c, double now, double start, double interval, unsigned n,
+                              struct sim_energy *out, struct sim_energy *sum)
 {
-    static struct sim_energy plain[SIM_HISTORY_MAX_INTERVALS], cached[SIM_HISTORY_MAX_INTERVALS];
-    struct sim_energy psum, csum;
-    if (sim_history_compute(c, now, start, interval, n, plain, &psum) != 0 ||
-        sim_history_compute_cached(hc, c, now, start, interval, n, cached, &csum) != 0)
-        return false;
-    return memcmp(plain, cached, n * sizeof plain[0]) == 0 && memcmp(&psum, &csum, sizeof psum) == 0;
+    memset(sum, 0, sizeof *sum);
+    for (unsigned i = 0; i < n; i++) {
+        double a = start + (double)i * interval, b = fmin(a + interval, now);
+        memset(&out[i], 0, sizeof out[i]);
+        while (a < b) {
+            int64_t day = sim_local_day(&c->tz, (int64_t)floor(a));
+            double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
+            double day_end = (double)sim_local_to_utc(&c->tz, (day + 1) * 86400);
+            struct sim_model m;
+            sim_model_init_at(&m, c, midnight, sim_soc_at_midnight(c, day));
+            sim_model_advance_to(&m, a, SIM_COARSE_STEP);
+            while (a < fmin(b, day_end)) {
+                double h = floor((a - midnight) / 3600.0);
+                double stop = fmin(fmin(b, day_end), midnight + (h + 1.0) * 3600.0);
+                struct sim_energy block = {0};
+                sim_model_integrate(&m, stop, SIM_COARSE_STEP, &block);
+                sim_energy_add(&out[i], &block);
+                a = stop;
+            }
+        }
+        sim_energy_add(sum, &out[i]);
+    }
 }
 
-static void test_history_cache(void)
+static struct sim_energy ref_iv[SIM_HISTORY_MAX_INTERVALS], got_iv[SIM_HISTORY_MAX_INTERVALS];
+
+static bool same_as_reference(const struct sim_config *c, double now, double start, double interval, unsigned n)
 {
-    struct sim_config c, other;
+    struct sim_energy rsum, gsum;
+    reference_history(c, now, start, interval, n, ref_iv, &rsum);
+    if (sim_history_compute(c, now, start, interval, n, got_iv, &gsum) != 0)
+        return false;
+    return memcmp(ref_iv, got_iv, n * sizeof ref_iv[0]) == 0 && memcmp(&rsum, &gsum, sizeof rsum) == 0;
+}
+
+/* The day records give today's values: bit for bit those of integrating
+ * the model, for every query shape on the step grid (days, weeks, quarter
+ * hours, hours through both changes of summer time, intervals of a day
+ * and a quarter), and within rounding when `now` cuts a step. */
+static void test_history_records(void)
+{
+    struct sim_config c;
     sim_config_default(&c);
-    other = c;
-    other.seed = 2;
-    struct sim_history_cache *hc = malloc(sizeof *hc);
-    CHECK(hc != NULL);
-    if (!hc)
-        return;
-    sim_history_cache_init(hc);
-    /* Summer time ends on 2025-10-26 and starts on 2026-03-29: daily
-     * intervals from a summer midnight straddle local days in winter. */
     int64_t d0 = sim_days_from_civil(2025, 6, 21);
     double m0 = (double)sim_local_to_utc(&c.tz, d0 * 86400);
-    double now = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2026, 6, 21) * 86400 + 12 * 3600) + 123.4;
+    double now = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2026, 6, 21) * 86400 + 12 * 3600);
     struct {
         double start, interval;
         unsigned n;
     } shapes[] = {
-        {m0, 86400, 365},                      /* a year of days                  */
-        {m0, 86400, 365},                      /* again: all from the cache       */
-        {m0 + 300 * 86400.0, 86400, 100},      /* overlapping, runs into `now`    */
-        {m0 + 70 * 86400.0, 7 * 86400, 10},    /* weeks                           */
-        {m0 + 110 * 86400.0 + 12 * 3600, 86400, 30}, /* days from noon           */
-        {m0 + 100 * 86400.0, 900, 96},         /* a day of quarter hours          */
-        {m0 + 100 * 86400.0 + 450, 900, 96},   /* off the step grid               */
-        {m0 + 10, 86400, 20},                  /* off the grid from the start     */
-        {now - 86400, 900, 96},                /* the last day, up to `now`       */
-        {m0 + 126 * 86400.0, 3600, 72},        /* hours around 2025-10-26 (25 h)  */
-        {m0 + 280 * 86400.0, 1800, 144},       /* around 2026-03-29 (23 h)        */
+        {m0, 86400, 10},                        /* days                            */
+        {m0 + 70 * 86400.0, 7 * 86400, 2},      /* weeks                           */
+        {m0 + 110 * 86400.0 + 12 * 3600, 86400, 3}, /* days from noon               */
+        {m0 + 100 * 86400.0, 900, 96},          /* a day of quarter hours          */
+        {m0 + 126 * 86400.0, 3600, 72},         /* hours around 2025-10-26 (25 h)  */
+        {m0 + 280 * 86400.0, 1800, 144},        /* around 2026-03-29 (23 h)        */
+        {m0 + 5 * 86400.0 + 7200, 86400 + 900, 8}, /* a day and a quarter        */
+        {m0 + 3 * 86400.0, 2700, 64},           /* 45 minutes                      */
+        {now - 86400, 900, 96},                 /* the last day, up to `now`       */
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        if (!same_history(hc, &c, now, shapes[i].start, shapes[i].interval, shapes[i].n))
-            printf("history cache differs for shape %zu\n", i);
-        CHECK(same_history(hc, &c, now, shapes[i].start, shapes[i].interval, shapes[i].n));
+        bool same = same_as_reference(&c, now, shapes[i].start, shapes[i].interval, shapes[i].n);
+        if (!same)
+            printf("history differs from the model's integration for shape %zu\n", i);
+        CHECK(same);
     }
-    /* A repeated year costs no integration: every whole hour is a hit. */
-    uint64_t misses = hc->misses, hits = hc->hits;
-    static struct sim_energy iv[SIM_HISTORY_MAX_INTERVALS];
-    CHECK_INT(sim_history_compute_cached(hc, &c, now, m0, 86400, 365, iv, NULL), 0);
-    CHECK(hc->misses == misses);
-    CHECK(hc->hits - hits >= 365 * 23);
-    /* Days SIM_HISTORY_CACHE_DAYS apart share a slot: evict and come back. */
-    CHECK(same_history(hc, &c, now + 600 * 86400.0, m0 + SIM_HISTORY_CACHE_DAYS * 86400.0, 86400, 30));
-    CHECK(same_history(hc, &c, now, m0, 86400, 40));
-    /* Another configuration empties the cache instead of reusing it. */
-    CHECK(same_history(hc, &other, now, m0, 86400, 40));
-    CHECK(sim_config_same(&hc->cfg, &other));
-    CHECK(same_history(hc, &c, now, m0, 86400, 40));
-    CHECK(!sim_config_same(&c, &other));
-    free(hc);
+    /* `now` inside a step: the cut step counts in proportion. */
+    double day_start = m0 + 150 * 86400.0, cut = day_start + 12 * 3600 + 123.4;
+    struct sim_energy rsum, gsum;
+    reference_history(&c, cut, day_start, 900, 96, ref_iv, &rsum);
+    CHECK_INT(sim_history_compute(&c, cut, day_start, 900, 96, got_iv, &gsum), 0);
+    CHECK(memcmp(ref_iv, got_iv, 48 * sizeof ref_iv[0]) == 0);
+    CHECK(rel(rsum.pv, gsum.pv) < 1e-6 && rel(rsum.grid_out, gsum.grid_out) < 1e-6);
+    CHECK(rel(rsum.home, gsum.home) < 1e-6 && rel(rsum.bat_in, gsum.bat_in) < 1e-6);
+    CHECK(fabs(gsum.seconds - (12 * 3600 + 123.4)) < 1e-5 && got_iv[49].seconds == 0.0);
+    /* A boundary off the grid splits a step in proportion: the two
+     * halves add up to the whole, and the sum is unchanged. */
+    struct sim_energy whole, halves[2], hsum;
+    double a = m0 + 200 * 86400.0 + 12 * 3600;
+    CHECK_INT(sim_history_compute(&c, now, a, 3600, 1, &whole, NULL), 0);
+    CHECK_INT(sim_history_compute(&c, now, a - 1757.25, 1757.25 + 1800 + 3.5, 1, &halves[0], NULL), 0);
+    CHECK_INT(sim_history_compute(&c, now, a + 1803.5, 1796.5, 1, &halves[1], NULL), 0);
+    struct sim_energy before;
+    CHECK_INT(sim_history_compute(&c, now, a - 1757.25, 1757.25, 1, &before, NULL), 0);
+    hsum = halves[0];
+    sim_energy_add(&hsum, &halves[1]);
+    CHECK(rel(hsum.pv - before.pv, whole.pv) < 1e-9 && rel(hsum.home - before.home, whole.home) < 1e-9);
+    CHECK(rel(hsum.seconds - before.seconds, whole.seconds) < 1e-12);
+}
+
+struct filler {
+    struct sim_history_store *s;
+    int64_t newest;
+    atomic_int stop;
+};
+
+static void *fill_thread(void *arg)
+{
+    struct filler *f = arg;
+    sim_history_store_fill(f->s, f->newest, &f->stop);
+    return NULL;
+}
+
+/* A store changes nothing but the speed: filled by another thread while
+ * queries run, partly filled, or full, every query gives the bits of the
+ * direct computation; days before the first day are empty. */
+static void test_history_store(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    int64_t first = sim_days_from_civil(2025, 1, 1);
+    double m0 = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2025, 6, 1) * 86400);
+    double now = m0 + 40 * 86400.0 + 5000.0;
+    struct sim_history_store *s = sim_history_store_new(&c, first, 200);
+    struct sim_history_day *scratch = malloc(sizeof *scratch);
+    CHECK(s != NULL && scratch != NULL);
+    if (!s || !scratch) {
+        free(scratch);
+        sim_history_store_free(s);
+        return;
+    }
+    CHECK_INT(sim_history_store_days(s), 200);
+    CHECK_INT(sim_history_store_ready(s), 0);
+    struct filler f = {s, first + 170, 0};
+    pthread_t th;
+    bool started = pthread_create(&th, NULL, fill_thread, &f) == 0;
+    CHECK(started);
+    static struct sim_energy plain[SIM_HISTORY_MAX_INTERVALS], stored[SIM_HISTORY_MAX_INTERVALS];
+    struct sim_energy psum, ssum;
+    for (int round = 0; round < 2; round++) {
+        /* days 120..215 of the year: the store ends at day 200 */
+        CHECK_INT(sim_history_compute(&c, now, m0 - 30 * 86400.0, 86400, 96, plain, &psum), 0);
+        CHECK_INT(sim_history_compute_from(s, scratch, &c, first, now, m0 - 30 * 86400.0, 86400, 96, stored, &ssum),
+                  0);
+        CHECK(memcmp(plain, stored, sizeof plain[0] * 96) == 0 && memcmp(&psum, &ssum, sizeof psum) == 0);
+        CHECK_INT(sim_history_compute(&c, now, m0 + 3 * 86400.0 + 450, 900, 300, plain, &psum), 0);
+        CHECK_INT(sim_history_compute_from(s, scratch, &c, first, now, m0 + 3 * 86400.0 + 450, 900, 300, stored,
+                                           &ssum),
+                  0);
+        CHECK(memcmp(plain, stored, sizeof plain[0] * 300) == 0 && memcmp(&psum, &ssum, sizeof psum) == 0);
+        if (round == 0 && started) {
+            pthread_join(th, NULL);
+            started = false;
+            CHECK_INT(sim_history_store_ready(s), 200);
+        }
+    }
+    /* Before the first day: empty; the day itself is there. */
+    double jan1 = (double)sim_local_to_utc(&c.tz, first * 86400);
+    CHECK_INT(sim_history_compute_from(s, scratch, &c, first, now, jan1 - 2 * 86400.0, 86400, 3, stored, &ssum), 0);
+    CHECK(stored[0].seconds == 0.0 && stored[1].seconds == 0.0 && stored[0].home == 0.0);
+    CHECK(stored[2].seconds == 86400.0 && stored[2].home > 1000.0);
+    CHECK(ssum.seconds == 86400.0);
+    free(scratch);
+    sim_history_store_free(s);
 }
 
 int main(void)
@@ -356,6 +453,7 @@ int main(void)
     test_battery_limits();
     test_determinism();
     test_history();
-    test_history_cache();
+    test_history_records();
+    test_history_store();
     return th_finish();
 }

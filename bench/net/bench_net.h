@@ -170,4 +170,10 @@ int bn_latency(const struct bn_target *t, const struct bn_opts *o, double *alloc
  * threads running (it forks). */
 int bn_many(enum bn_kind kind, const struct bn_opts *o);
 
+/* ---- DB history requests (history.c) ----------------------------------------- */
+
+/* Workload 4: the simulator's time per history request, cold and with its
+ * records filled. Returns 0 or -1 (message on stderr). */
+int bn_history(const struct bn_opts *o);
+
 #endif
