@@ -8,12 +8,14 @@
  *   clock.h                               -- timestamps for headers
  *   client.h, server.h                    -- the network layer
  *   api.h                                 -- typed queries (live, info, history)
+ *   battery.h                             -- battery strings and DCB modules
  * Conventions: functions return 0 (or a count) on success and a negative
  * enum rscp_error on failure (error.h). */
 #ifndef RSCP_RSCP_H
 #define RSCP_RSCP_H
 
 #include "rscp/api.h"
+#include "rscp/battery.h"
 #include "rscp/builder.h"
 #include "rscp/cipher.h"
 #include "rscp/client.h"
