@@ -252,6 +252,42 @@ def write(dirpath, name, data):
         f.write(data)
 
 
+def control_seeds():
+    """Frame data of control replies for fuzz_control_parse (head: mask, value)."""
+    def c(tag, *children):
+        return block(tag, 0x0E, b"".join(children))
+    u8 = lambda t, v: block(t, 0x03, bytes([v]))
+    b1 = lambda t, v: block(t, 0x01, bytes([v]))
+    u32 = lambda t, v: block(t, 0x07, struct.pack("<I", v))
+    i32 = lambda t, v: block(t, 0x06, struct.pack("<i", v))
+    f32 = lambda t, v: block(t, 0x0A, struct.pack("<f", v))
+    err = lambda t, v: block(t, 0xFF, struct.pack("<I", v))
+    cstr = lambda t, v: block(t, 0x0D, v.encode())
+    settings = c(0x0180008B, b1(0x01000100, 1), u32(0x01000101, 4500), u32(0x01000102, 4600),
+                 u32(0x01000103, 65), b1(0x01000104, 0), b1(0x01000105, 1), i32(0x01000106, 0))
+    specs = c(0x01800098, *[c(0x01000099, i32(0x0100009A, i), cstr(0x0100009B, n), i32(0x0100009C, v))
+                            for i, (n, v) in enumerate([("maxChargePower", 4500), ("maxDischargePower", 4600),
+                                                        ("maxStartDischargePower", 1000), ("other", 1)])])
+    results = c(0x0180008C, block(0x01800100, 0x02, b"\x00"), block(0x01800101, 0x02, b"\xff"),
+                block(0x01800102, 0x02, b"\x01"), block(0x01800103, 0x02, b"\xfe"))
+    period = lambda typ, day: c(0x01000082, u8(0x01000083, typ), u8(0x01000084, day), b1(0x01000089, 1),
+                                c(0x01000085, u8(0x01000087, 1), u8(0x01000088, 30)),
+                                c(0x01000086, u8(0x01000087, 5), u8(0x01000088, 0)))
+    idle = b1(0x01800035, 1) + c(0x01800080, period(0, 0), period(1, 6), c(0x01000082))
+    manual = c(0x0180008E, b1(0x01000151, 1), block(0x01000152, 0x0B, struct.pack("<d", 12.5)),
+               block(0x01000150, 0x08, struct.pack("<q", 3)),
+               block(0x01000153, 0x0F, struct.pack("<qI", 1782037800, 0))) + b1(0x0180008F, 1)
+    reserve = c(0x1B800009, u8(0x1B040000, 0), f32(0x1B040023, 20.0), f32(0x1B040033, 2760.0),
+                f32(0x1B040034, 13800.0)) + c(0x1B800010)
+    power = i32(0x01800030, 3000) + u8(0x01800081, 1) + b1(0x01800034, 1)
+    errors = err(0x0180008B, 2) + err(0x01800098, 6) + err(0x01800030, 4) + err(0x1B800009, 3)
+    heads = [struct.pack("<II", 0x02, 3000), struct.pack("<II", 0x3F, 70000), struct.pack("<II", 0x20, 5),
+             struct.pack("<II", 0x11, 4)]
+    datas = [settings + specs, results, idle, manual, reserve, power, errors,
+             settings + specs + results + idle + manual + reserve + power]
+    return [heads[i % len(heads)] + d for i, d in enumerate(datas)]
+
+
 def reader_input(flags, chunks, stream):
     return bytes([flags]) + bytes(chunks) + stream
 
@@ -298,7 +334,7 @@ def main():
         return hashlib.sha1(data).hexdigest()[:16]
 
     out = args.out
-    for sub in ("values", "roundtrip", "reader_plain", "reader_encrypted"):
+    for sub in ("values", "roundtrip", "reader_plain", "reader_encrypted", "control_parse"):
         d = os.path.join(out, sub)
         if os.path.isdir(d):
             for f in os.listdir(d):
@@ -307,6 +343,8 @@ def main():
 
     for b in blocks_seqs:
         write(os.path.join(out, "values"), "seed-" + name_of(b), b)
+    for d in control_seeds():
+        write(os.path.join(out, "control_parse"), "seed-" + name_of(d), d)
     for f in frames + damaged:
         write(os.path.join(out, "roundtrip"), "seed-" + name_of(f), f)
         # a frame followed by padding or the start of the next one

@@ -1,0 +1,106 @@
+/* Manual charge: the start request and the state that tells whether the
+ * device followed it. */
+#include "rscp/control.h"
+
+#include <string.h>
+
+#include "api/reply.h"
+#include "rscp/error.h"
+#include "rscp/tag_ids.h"
+#include "rscp/types.h"
+#include "rscp/value.h"
+
+int rscp_manual_charge_start_request(struct rscp_builder *b, uint32_t wh)
+{
+    if (!b)
+        return RSCP_ERR_ARG;
+    if (wh < 1 || wh > RSCP_MANUAL_CHARGE_MAX_WH)
+        return RSCP_ERR_RANGE;
+    rscp_put_uint32(b, RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE, wh);
+    return rscp_builder_error(b);
+}
+
+int rscp_manual_charge_start_parse(const struct rscp_frame *f, bool *accepted, uint32_t *device_error)
+{
+    if (!f || !accepted)
+        return RSCP_ERR_ARG;
+    int64_t v;
+    int rc = rscp__reply_int(f, RSCP_TAG_EMS_START_MANUAL_CHARGE, &v, device_error);
+    if (rc == 0)
+        *accepted = v != 0;
+    return rc;
+}
+
+int rscp_manual_charge_request(struct rscp_builder *b)
+{
+    if (!b)
+        return RSCP_ERR_ARG;
+    rscp_put_none(b, RSCP_TAG_EMS_REQ_GET_MANUAL_CHARGE);
+    return rscp_builder_error(b);
+}
+
+int rscp_manual_charge_parse(const struct rscp_frame *f, struct rscp_manual_charge *out, uint32_t *device_error)
+{
+    if (!f || !out)
+        return RSCP_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    struct rscp_block c, blk;
+    int rc = rscp__reply_container(f, RSCP_TAG_EMS_GET_MANUAL_CHARGE, &c, device_error);
+    if (rc != 0)
+        return rc;
+    struct rscp_iter it;
+    rscp_block_children(&c, &it);
+    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
+        int64_t i;
+        double d;
+        if (blk.type == RSCP_TYPE_ERROR) {
+            out->device_errors++;
+            continue;
+        }
+        switch (blk.tag) {
+        case RSCP_TAG_EMS_MANUAL_CHARGE_ACTIVE:
+            if (rscp_block_get_int(&blk, &i) == 0) {
+                out->active = i != 0;
+                out->present |= RSCP_MC_ACTIVE;
+            }
+            break;
+        case RSCP_TAG_EMS_MANUAL_CHARGE_ENERGY_COUNTER:
+            if (rscp_block_get_number(&blk, &d) == 0) {
+                out->energy_wh = d;
+                out->present |= RSCP_MC_ENERGY;
+            }
+            break;
+        case RSCP_TAG_EMS_MANUAL_CHARGE_START_COUNTER:
+            if (rscp_block_get_int(&blk, &i) == 0) {
+                out->start_counter = i;
+                out->present |= RSCP_MC_START_COUNTER;
+            }
+            break;
+        case RSCP_TAG_EMS_MANUAL_CHARGE_LASTSTART:
+            if (rscp_block_get_timestamp(&blk, &out->last_start) == 0)
+                out->present |= RSCP_MC_LAST_START;
+            break;
+        default: break;
+        }
+    }
+    return rc;
+}
+
+static bool later(const struct rscp_timestamp *a, const struct rscp_timestamp *b)
+{
+    return a->seconds > b->seconds || (a->seconds == b->seconds && a->nanoseconds > b->nanoseconds);
+}
+
+int rscp_manual_charge_started(const struct rscp_manual_charge *before, const struct rscp_manual_charge *after,
+                               bool *started)
+{
+    if (!before || !after || !started)
+        return RSCP_ERR_ARG;
+    uint32_t both = before->present & after->present;
+    if (!(after->present & RSCP_MC_ACTIVE) || !(both & (RSCP_MC_START_COUNTER | RSCP_MC_LAST_START)))
+        return RSCP_ERR_NOT_FOUND;
+    bool moved = ((both & RSCP_MC_START_COUNTER) && after->start_counter > before->start_counter) ||
+                 ((both & RSCP_MC_LAST_START) && later(&after->last_start, &before->last_start));
+    *started = after->active && moved;
+    return 0;
+}
