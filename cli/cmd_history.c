@@ -36,6 +36,9 @@ static void help(void)
           "today is found from the device's clock (INFO.TIME, asked first).\n"
           "Intervals: 15 minutes for a day, days for a week and a month; a year\n"
           "is asked for in days and summed into calendar months.\n"
+          "Columns: PV, the additional producers (DB.PM_0_POWER + PM_1_POWER),\n"
+          "battery in and out, grid in (import) and out (export), house, autarky;\n"
+          "pv + additional + grid in + bat out = house + grid out + bat in.\n"
           "\n"
           "Options:\n"
           "  -i, --interval SECONDS  another interval (>= 900; not with year)\n"
@@ -43,8 +46,11 @@ static void help(void)
           "  -j, --json   {\"range\", \"start\" (local date), \"start_seconds\" (as sent),\n"
           "                \"utc_offset_seconds\", \"interval_seconds\", \"span_seconds\",\n"
           "                \"totals\": ROW, \"rows\": [ROW...]};\n"
-          "               ROW: {\"start\", \"pv\", \"battery_in\", \"battery_out\",\n"
-          "                \"grid_import\", \"grid_export\", \"house\" (Wh), \"autarky\" (%)}\n"
+          "               ROW: {\"start\", \"pv\", \"additional\" (pm0 + pm1),\n"
+          "                \"battery_in\", \"battery_out\", \"grid_import\", \"grid_export\",\n"
+          "                \"house\", \"pm0\", \"pm1\" (Wh), \"soc\", \"autarky\",\n"
+          "                \"consumed_production\" (%), \"cycles\", \"graph_index\"};\n"
+          "               a value the device did not send is null\n"
           "  plus the connection options of 'rscp --help'.\n"
           "\n"
           "Exit status: 0 ok; 1 the device refused the range; 2 usage;\n"
@@ -128,14 +134,32 @@ struct row {
     struct rscp_history_values v;
 };
 
+/* The additional producers' energy (DB.PM_0_POWER + PM_1_POWER). */
+static double additional_of(const struct rscp_history_values *v)
+{
+    return v->pm0 + v->pm1;
+}
+
+/* 100 * (1 - part / whole) within 0..100, NAN when whole is not positive. */
+static double share(double part, double whole)
+{
+    if (!(whole > 0))
+        return NAN;
+    double a = 100.0 * (1.0 - part / whole);
+    return a < 0 ? 0 : a > 100 ? 100 : a;
+}
+
 static double autarky_of(const struct rscp_history_values *v)
 {
     if (v->present & RSCP_HIST_AUTARKY)
         return v->autarky;
-    if (v->home <= 0)
-        return NAN;
-    double a = 100.0 * (1.0 - v->grid_in / v->home);
-    return a < 0 ? 0 : a > 100 ? 100 : a;
+    return share(v->grid_in, v->home);
+}
+
+/* A field's value, or NAN when the device did not send it. */
+static double field(const struct rscp_history_values *v, uint32_t bit, double value)
+{
+    return v->present & bit ? value : NAN;
 }
 
 static void json_num(const char *key, double v)
@@ -154,35 +178,59 @@ static void json_row(const char *start, const struct rscp_history_values *v)
         cli_json_string(stdout, start, strlen(start));
     else
         fputs("null", stdout);
-    json_num("pv", v->pv);
-    json_num("battery_in", v->bat_in);
-    json_num("battery_out", v->bat_out);
-    json_num("grid_import", v->grid_in);
-    json_num("grid_export", v->grid_out);
-    json_num("house", v->home);
+    bool any_add = (v->present & (RSCP_HIST_PM0 | RSCP_HIST_PM1)) != 0;
+    json_num("pv", field(v, RSCP_HIST_PV, v->pv));
+    json_num("additional", any_add ? additional_of(v) : NAN);
+    json_num("battery_in", field(v, RSCP_HIST_BAT_IN, v->bat_in));
+    json_num("battery_out", field(v, RSCP_HIST_BAT_OUT, v->bat_out));
+    json_num("grid_import", field(v, RSCP_HIST_GRID_IN, v->grid_in));
+    json_num("grid_export", field(v, RSCP_HIST_GRID_OUT, v->grid_out));
+    json_num("house", field(v, RSCP_HIST_HOME, v->home));
+    json_num("pm0", field(v, RSCP_HIST_PM0, v->pm0));
+    json_num("pm1", field(v, RSCP_HIST_PM1, v->pm1));
+    json_num("soc", field(v, RSCP_HIST_SOC, v->soc));
     json_num("autarky", autarky_of(v));
+    json_num("consumed_production", field(v, RSCP_HIST_CONSUMED_PRODUCTION, v->consumed_production));
+    json_num("cycles", field(v, RSCP_HIST_CYCLES, v->cycles));
+    json_num("graph_index", field(v, RSCP_HIST_GRAPH_INDEX, v->graph_index));
     fputc('}', stdout);
 }
 
 static void table_row(const char *label, const struct rscp_history_values *v)
 {
     double a = autarky_of(v);
-    printf("%-17s %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f", label, v->pv, v->bat_in, v->bat_out, v->grid_in,
-           v->grid_out, v->home);
+    printf("%-17s %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f", label, v->pv, additional_of(v), v->bat_in,
+           v->bat_out, v->grid_in, v->grid_out, v->home);
     if (isfinite(a))
-        printf(" %7.1f\n", a);
+        printf(" %6.1f\n", a);
     else
-        printf(" %7s\n", "-");
+        printf(" %6s\n", "-");
 }
 
-static void add_values(struct rscp_history_values *acc, const struct rscp_history_values *v)
+/* Add one day's row to a month's row: energies and cycles add up, the
+ * state of charge is the mean over the days (n_before days so far), and
+ * autarky and consumed production follow from the sums. */
+static void add_values(struct rscp_history_values *acc, const struct rscp_history_values *v, unsigned n_before)
 {
+    if (n_before == 0)
+        acc->graph_index = v->graph_index;
     acc->pv += v->pv;
     acc->bat_in += v->bat_in;
     acc->bat_out += v->bat_out;
     acc->grid_in += v->grid_in;
     acc->grid_out += v->grid_out;
     acc->home += v->home;
+    acc->pm0 += v->pm0;
+    acc->pm1 += v->pm1;
+    acc->cycles += v->cycles;
+    acc->soc = (acc->soc * n_before + v->soc) / (n_before + 1);
+    acc->present |= v->present;
+    acc->autarky = share(acc->grid_in, acc->home);
+    acc->consumed_production = share(acc->grid_out, acc->pv + acc->pm0 + acc->pm1);
+    if (!isfinite(acc->autarky))
+        acc->present &= ~RSCP_HIST_AUTARKY;
+    if (!isfinite(acc->consumed_production))
+        acc->present &= ~RSCP_HIST_CONSUMED_PRODUCTION;
 }
 
 /* What the command line asks for. */
@@ -288,33 +336,39 @@ static int device_clock(rscp_client *c, bool have_offset, int32_t *offset, int64
 
 /* The request for the range of a->range holding the local date y-m-d: the
  * day, its week from Monday, its month or its year. The start is the
- * device-local wall time of the first row (the device reads it so). */
-static struct hist_req plan_request(const struct hist_args *a, int64_t y, unsigned m, unsigned d)
+ * device-local wall time of the first row's midnight, written as if it
+ * were UTC (rscp_history_start_of_date: the device reads it so). Returns 0,
+ * or -1 for a date out of the device's range. */
+static int plan_request(const struct hist_args *a, int64_t y, unsigned m, unsigned d, struct hist_req *req)
 {
-    struct hist_req req = {a->range, 0, 86400, 0};
-    int64_t day0 = sim_days_from_civil(y, m, d);
+    *req = (struct hist_req){a->range, 0, 86400, 0};
+    int64_t first = sim_days_from_civil(y, m, d); /* the range's first day */
     switch (a->range) {
     case RSCP_HISTORY_DAY:
-        req.start = day0 * 86400;
-        req.interval = 900;
-        req.span = 86400;
+        req->interval = 900;
+        req->span = 86400;
         break;
     case RSCP_HISTORY_WEEK:
-        req.start = (day0 - (int64_t)sim_weekday(day0)) * 86400;
-        req.span = 7 * 86400;
+        first -= (int64_t)sim_weekday(first);
+        req->span = 7 * 86400;
         break;
     case RSCP_HISTORY_MONTH:
-        req.start = sim_days_from_civil(y, m, 1) * 86400;
-        req.span = days_in_month(y, m) * 86400u;
+        first = sim_days_from_civil(y, m, 1);
+        req->span = days_in_month(y, m) * 86400u;
         break;
     default:
-        req.start = sim_days_from_civil(y, 1, 1) * 86400;
-        req.span = (uint32_t)(sim_days_from_civil(y + 1, 1, 1) - sim_days_from_civil(y, 1, 1)) * 86400u;
+        first = sim_days_from_civil(y, 1, 1);
+        req->span = (uint32_t)(sim_days_from_civil(y + 1, 1, 1) - first) * 86400u;
         break;
     }
     if (a->interval)
-        req.interval = (uint32_t)a->interval;
-    return req;
+        req->interval = (uint32_t)a->interval;
+    int64_t fy;
+    unsigned fm, fd;
+    sim_civil_from_days(first, &fy, &fm, &fd);
+    if (fy < 1970 || fy > 9999)
+        return -1;
+    return rscp_history_start_of_date((int)fy, (int)fm, (int)fd, &req->start) == 0 ? 0 : -1;
 }
 
 /* Totals and rows (at most MAX_ROWS) of the reply to a history request.
@@ -352,6 +406,7 @@ static size_t local_rows(const struct hist_req *req, const struct rscp_history_v
                          struct row *out)
 {
     size_t nout = 0;
+    unsigned days = 0; /* days in out[nout - 1] so far */
     for (size_t i = 0; i < n; i++) {
         int64_t ls = req->start + (int64_t)i * req->interval;
         if (req->range != RSCP_HISTORY_YEAR) {
@@ -366,8 +421,9 @@ static size_t local_rows(const struct hist_req *req, const struct rscp_history_v
         if (nout == 0 || out[nout - 1].local_start != ms) {
             memset(&out[nout], 0, sizeof out[nout]);
             out[nout++].local_start = ms;
+            days = 0;
         }
-        add_values(&out[nout - 1].v, &rows[i]);
+        add_values(&out[nout - 1].v, &rows[i], days++);
     }
     return nout;
 }
@@ -399,8 +455,8 @@ static void print_table(const struct hist_req *req, int32_t offset, const struct
     local_date(req->start, sd, sizeof sd);
     printf("History of the %s from %s (device local time, UTC%+d:%02d), energies in Wh\n", range_names[req->range],
            sd, offset / 3600, (offset < 0 ? -offset : offset) % 3600 / 60);
-    printf("%-17s %10s %10s %10s %10s %10s %10s %7s\n", "start", "pv", "bat in", "bat out", "grid in", "grid out",
-           "house", "aut. %");
+    printf("%-17s %9s %9s %9s %9s %9s %9s %9s %6s\n", "start", "pv", "add.", "bat in", "bat out", "grid in",
+           "grid out", "house", "aut.%");
     for (size_t i = 0; i < nout; i++) {
         char ls[40];
         local_stamp(out[i].local_start, req->interval % 86400 != 0, ls, sizeof ls);
@@ -436,13 +492,19 @@ int cli_cmd_history(int argc, char **argv)
         int64_t y = a.y;
         unsigned m = a.m, d = a.d;
         if (!a.date_s) {
-            int64_t today = (now_utc + offset) / 86400;
-            if (now_utc + offset < 0)
+            /* Today on the device: its local wall time now, as if UTC. */
+            int64_t local_now = rscp_history_start_of_instant(now_utc, offset);
+            int64_t today = local_now / 86400;
+            if (local_now < 0 && local_now % 86400 != 0)
                 today--;
             sim_civil_from_days(today, &y, &m, &d);
         }
-        req = plan_request(&a, y, m, d);
-        rc = cli_request(c, fill_hist, &req, &reply);
+        if (plan_request(&a, y, m, d, &req) != 0) {
+            cli_error("the range of %04lld-%02u-%02u starts before 1970", (long long)y, m, d);
+            rc = CLI_EXIT_USAGE;
+        }
+        if (rc == 0)
+            rc = cli_request(c, fill_hist, &req, &reply);
     }
     static struct rscp_history_values rows[MAX_ROWS];
     static struct row out[MAX_ROWS];

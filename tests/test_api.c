@@ -196,6 +196,35 @@ static void test_history_request(void)
     CHECK_INT(rscp_history_request(&b, RSCP_HISTORY_DAY, start, 0, 86400), RSCP_ERR_ARG);
 }
 
+/* The start value is the device's local wall time written as if it were
+ * UTC: from a date, or from an instant and the device's offset. */
+static void test_history_start(void)
+{
+    int64_t st = -1;
+    CHECK_INT(rscp_history_start_of_date(1970, 1, 1, &st), 0);
+    CHECK_INT(st, 0);
+    CHECK_INT(rscp_history_start_of_date(2024, 6, 20, &st), 0);
+    CHECK_INT(st, 1718841600); /* 2024-06-20T00:00:00Z */
+    CHECK_INT(rscp_history_start_of_date(2024, 2, 29, &st), 0);
+    CHECK_INT(st, 1709164800);
+    CHECK_INT(rscp_history_start_of_date(2000, 3, 1, &st), 0);
+    CHECK_INT(st, 951868800);
+    CHECK_INT(rscp_history_start_of_date(9999, 12, 31, &st), 0);
+    CHECK_INT(st, 253402214400);
+    int64_t keep = st;
+    static const int bad[][3] = {{2023, 2, 29}, {2024, 13, 1}, {2024, 0, 1}, {2024, 4, 31}, {2024, 1, 0},
+                                 {1969, 12, 31}, {10000, 1, 1}, {2100, 2, 29}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT(rscp_history_start_of_date(bad[i][0], bad[i][1], bad[i][2], &st), RSCP_ERR_ARG);
+    CHECK_INT(st, keep); /* untouched on error */
+    CHECK_INT(rscp_history_start_of_date(2024, 6, 20, NULL), RSCP_ERR_ARG);
+    /* Local midnight of 2024-06-20 in Berlin (UTC+2) is the instant
+     * 1718834400; the device wants it as 1718841600. */
+    CHECK_INT(rscp_history_start_of_instant(1718834400, 7200), 1718841600);
+    CHECK_INT(rscp_history_start_of_instant(1718841600, -5 * 3600), 1718823600);
+    CHECK_INT(rscp_history_start_of_instant(1718841600, 0), 1718841600);
+}
+
 static void put_values(struct rscp_builder *b, uint32_t tag, float base)
 {
     rscp_put_container_open(b, tag);
@@ -334,6 +363,7 @@ int main(void)
     test_live_parse();
     test_info();
     test_history_request();
+    test_history_start();
     test_history_parse();
     test_index();
     test_count_errors();

@@ -118,7 +118,9 @@ enum rscp_history_range {
 #define RSCP_HIST_CONSUMED_PRODUCTION 0x0800u
 #define RSCP_HIST_AUTARKY 0x1000u
 
-/* One SUM_CONTAINER or VALUE_CONTAINER. Energies in Wh. */
+/* One SUM_CONTAINER or VALUE_CONTAINER. Energies in Wh. They balance:
+ * pv + pm0 + pm1 + grid_in + bat_out = home + grid_out + bat_in (the
+ * additional producers' energy is part of what home consumed). */
 struct rscp_history_values {
     double graph_index;         /* DB.GRAPH_INDEX: interval number          */
     double bat_in;              /* DB.BAT_POWER_IN: into the battery        */
@@ -127,8 +129,8 @@ struct rscp_history_values {
     double grid_in;             /* DB.GRID_POWER_IN: taken from the grid    */
     double grid_out;            /* DB.GRID_POWER_OUT: fed into the grid     */
     double home;                /* DB.CONSUMPTION: house                    */
-    double pm0;                 /* DB.PM_0_POWER                            */
-    double pm1;                 /* DB.PM_1_POWER                            */
+    double pm0;                 /* DB.PM_0_POWER: additional producer(s),   */
+    double pm1;                 /* DB.PM_1_POWER:   part of home's supply   */
     double soc;                 /* DB.BAT_CHARGE_LEVEL, percent             */
     double cycles;              /* DB.BAT_CYCLE_COUNT                       */
     double consumed_production; /* DB.CONSUMED_PRODUCTION, percent          */
@@ -166,12 +168,33 @@ RSCP_API int rscp_info_utc_offset(const struct rscp_info *info, int32_t *offset)
 RSCP_API uint32_t rscp_history_tag(int range);
 
 /* Write DB.REQ_HISTORY_DATA_<range> { TIME_START, TIME_INTERVAL, TIME_SPAN }
- * (TIMESTAMP values, as the tag list types them). start: Unix seconds;
+ * (TIMESTAMP values, as the tag list types them).
+ * start is the device's local wall-clock time written as if it were UTC
+ * (seconds since 1970-01-01T00:00 of the device's calendar), not a Unix
+ * instant: the device reads the start that way. The real instant of the
+ * device's local midnight on 2024-06-20 in Berlin (UTC+2) is 1718834400,
+ * but the day starts at start = 1718841600; passing the instant asks for
+ * a day shifted by the UTC offset, without an error. Take the value from
+ * rscp_history_start_of_date() or rscp_history_start_of_instant().
  * interval and span: seconds (the device raises values below 900).
  * Returns 0, RSCP_ERR_ARG (bad range, interval or span 0) or the builder's
  * sticky error. */
 RSCP_API int rscp_history_request(struct rscp_builder *b, int range, int64_t start, uint32_t interval,
                                   uint32_t span);
+
+/* The start value of rscp_history_request() for the device-local midnight
+ * that begins the calendar date year-month-day on the device (days since
+ * 1970-01-01 times 86400). A local date needs no UTC offset: the device
+ * applies its own. year 1970..9999, month 1..12, day 1..the month's last.
+ * Returns 0 with *start, or RSCP_ERR_ARG for an invalid date or a NULL
+ * start. */
+RSCP_API int rscp_history_start_of_date(int year, int month, int day, int64_t *start);
+
+/* The start value of rscp_history_request() for a real instant (Unix
+ * seconds) on a device whose local time is utc_offset seconds ahead of UTC
+ * (rscp_info_utc_offset(); summer time included): unix_seconds +
+ * utc_offset. Exact for the offset in force at that instant. */
+RSCP_API int64_t rscp_history_start_of_instant(int64_t unix_seconds, int32_t utc_offset);
 
 /* Read a reply to rscp_history_request(range): the SUM_CONTAINER into *sum
  * and the VALUE_CONTAINERs, in order, into rows[0..cap). *n_rows gets the

@@ -1,6 +1,7 @@
 /* History: DB.REQ_HISTORY_DATA_* requests and their sum/value containers. */
 #include "api/api_internal.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 uint32_t rscp_history_tag(int range)
@@ -22,6 +23,40 @@ int rscp_history_request(struct rscp_builder *b, int range, int64_t start, uint3
     rscp_put_timestamp(b, RSCP__DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
     rscp_put_container_close(b);
     return rscp_builder_error(b);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (after Howard
+ * Hinnant's public-domain days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t mp = m > 2 ? m - 3 : m + 9;
+    int64_t doy = (153 * mp + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int rscp_history_start_of_date(int year, int month, int day, int64_t *start)
+{
+    if (!start || year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > days_in_month(year, month))
+        return RSCP_ERR_ARG;
+    *start = days_from_civil(year, month, day) * 86400;
+    return 0;
+}
+
+int64_t rscp_history_start_of_instant(int64_t unix_seconds, int32_t utc_offset)
+{
+    return unix_seconds + utc_offset;
 }
 
 struct hist_field {

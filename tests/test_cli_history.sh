@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# `rscp history` against `rscp sim` over TCP: every field of the device's
+# sum and value containers is in the JSON rows, the additional producer is
+# shown, and every row and the totals balance:
+#   pv + additional + grid in + battery out = house + grid out + battery in.
+# The start sent is the device's local midnight written as if UTC.
+# Usage: bash test_cli_history.sh BUILD_DIR SOURCE_DIR
+set -u
+BUILD=${1:?build dir}
+RSCP="$BUILD/rscp"
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+[ -x "$RSCP" ] || { echo "no $RSCP"; exit 1; }
+command -v python3 >/dev/null || { echo "python3 needed"; exit 1; }
+
+export RSCP_USER=test-user RSCP_PASSWORD=test-password RSCP_KEY=test-key
+export HOME="$TMP" XDG_CONFIG_HOME=
+unset RSCP_CONFIG RSCP_TIMEOUT
+start_sim main --start 2026-06-21T12:30 --seed 7
+export RSCP_HOST=127.0.0.1 RSCP_PORT=$PORT
+
+hist() { # NAME ARGS...: rscp history ARGS --json into $TMP/NAME.json
+    local name=$1; shift
+    if "$RSCP" history "$@" --json >"$TMP/$name.json" 2>"$TMP/$name.err"; then ok
+    else bad "history $* exited $?"; cat "$TMP/$name.err" >&2; fi
+}
+
+# The helpers of every JSON check: j (the reply), rows (totals + rows).
+cat >"$TMP/lib.py" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+rows = [j["totals"]] + j["rows"]
+keys = ("start", "pv", "additional", "battery_in", "battery_out", "grid_import", "grid_export", "house",
+        "pm0", "pm1", "soc", "autarky", "consumed_production", "cycles", "graph_index")
+def balanced(r):
+    a = r["pv"] + r["additional"] + r["grid_import"] + r["battery_out"]
+    b = r["house"] + r["grid_export"] + r["battery_in"]
+    return abs(a - b) <= 1e-5 * max(a, b) + 0.01
+def close(a, b):
+    return abs(a - b) <= 1e-5 * max(abs(a), abs(b)) + 0.01
+PY
+# jcheck FILE DESCRIPTION PYTHON
+jcheck() {
+    if { cat "$TMP/lib.py"; printf '%s\n' "$3"; } | python3 - "$1"; then ok
+    else bad "$2"; head -c 600 "$1" >&2; echo >&2; fi
+}
+
+for spec in "day 2026-06-20" "week 2026-06-20" "month 2026-05" "year 2025"; do
+    name=${spec%% *}
+    # shellcheck disable=SC2086
+    hist "$name" $spec
+    f="$TMP/$name.json"
+    jcheck "$f" "$name: every field in every row" \
+        'assert all(k in r for r in rows for k in keys), [k for k in keys if k not in rows[1]]
+assert all(r[k] is not None for r in rows for k in keys if k != "start"), rows[1]'
+    jcheck "$f" "$name: every row and the totals balance" \
+        'bad = [r for r in rows if not balanced(r)]
+assert not bad, bad[:2]'
+    jcheck "$f" "$name: the rows add up to the totals" \
+        'for k in ("pv", "additional", "battery_in", "battery_out", "grid_import", "grid_export", "house", "pm0", "pm1"):
+    assert close(sum(r[k] for r in j["rows"]), j["totals"][k]), k'
+    jcheck "$f" "$name: the additional producer is shown" \
+        'assert j["totals"]["additional"] > 0 and j["totals"]["additional"] == j["totals"]["pm0"] + j["totals"]["pm1"]'
+done
+jcheck "$TMP/day.json" "day: 96 quarter hours, the start as local midnight written as UTC" \
+    'assert len(j["rows"]) == 96 and j["rows"][0]["start"] == "2026-06-20T00:00", j["rows"][0]
+assert j["start_seconds"] == 1781913600 and j["utc_offset_seconds"] == 7200, j["start_seconds"]
+assert [r["graph_index"] for r in j["rows"]] == list(range(96))
+assert 0 <= min(r["soc"] for r in rows) and max(r["soc"] for r in rows) <= 100'
+jcheck "$TMP/week.json" "week: from Monday" \
+    'assert j["start"] == "2026-06-15" and len(j["rows"]) == 7 and j["start_seconds"] == 1781481600, j["start"]'
+jcheck "$TMP/year.json" "year: twelve months, from the first day of each" \
+    'assert [r["start"] for r in j["rows"]] == ["2025-%02d-01" % m for m in range(1, 13)], [r["start"] for r in j["rows"]]
+assert j["rows"][1]["graph_index"] == 31, j["rows"][1]
+assert close(sum(r["cycles"] for r in j["rows"]), j["totals"]["cycles"])
+assert all(0 <= r["soc"] <= 100 and 0 <= r["autarky"] <= 100 and 0 <= r["consumed_production"] <= 100 for r in rows)'
+
+# The table shows the additional producer too, and its rows balance
+# (integers rounded from the same values: within 3 Wh).
+if "$RSCP" history day 2026-06-20 >"$TMP/day.txt" 2>"$TMP/day.err"; then ok; else bad "history day (table)"; fi
+check "table: an additional column" grep -Eq '^start +pv +add\. +bat in +bat out +grid in +grid out +house' "$TMP/day.txt"
+check "table: rows balance" awk '
+    /^(2026|total)/ { n++; a = $2 + $3 + $6 + $5; b = $8 + $7 + $4; if (a - b > 3 || b - a > 3) bad++ }
+    END { exit !(n == 97 && bad == 0) }' "$TMP/day.txt"
+summary
