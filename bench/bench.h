@@ -45,6 +45,14 @@ double bench_now_ns(void);
  * BENCH_MIN_RUN_NS), then time BENCH_RUNS runs and take the median. */
 struct bench_result bench_measure(bench_fn fn, void *ctx);
 
+/* Operations compared with each other (at most BENCH_MAX_INTERLEAVED):
+ * each calibrated as above, then BENCH_RUNS rounds that time one run of
+ * every operation (starting one further on each round), so that a slow
+ * phase of a shared machine hits them alike; out[k] gets the median of
+ * fn[k] (allocations are not counted). 0 or the first error. */
+#define BENCH_MAX_INTERLEAVED 8
+int bench_measure_interleaved(size_t n, const bench_fn *fn, void *const *ctx, struct bench_result *out);
+
 /* Print "name value unit" with a sensible number of digits. */
 void bench_print(const char *name, double value, const char *unit);
 

@@ -4,7 +4,8 @@
  * path is fastest here. Each path is first checked against the portable
  * implementation on the 64 KiB pattern; the timed loops are the internal
  * CBC functions on 64 KiB and on 1 KiB (the size of e2e_1k's frame, where
- * CBC encryption's serial chain dominates). Then the paths the library
+ * CBC encryption's serial chain dominates), the paths of one direction
+ * interleaved so that the load of a shared machine hits them alike. Then the paths the library
  * chose at first use are compared with the fastest ones measured here. */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #define PATH_BYTES 65536u
 
 struct path_ctx {
-    struct rscp_aesni_key nk;
+    struct rscp_aesni_key nk; /* with the path to time */
     uint8_t iv[32];
     size_t len;
 };
@@ -57,20 +58,6 @@ static int path_agrees(const struct path_ctx *ctx, const struct rscp_rijndael_ke
     return memcmp(path_buf, plain, PATH_BYTES) == 0 && memcmp(iv, iv_ref, 32) == 0;
 }
 
-/* Time one direction's current path on 64 KiB and 1 KiB. */
-static void time_path(struct path_ctx *ctx, bool enc, const uint8_t *plain, double *mbps, double *us_1k)
-{
-    bench_fn fn = enc ? run_path_encrypt : run_path_decrypt;
-    memset(ctx->iv, 0xff, sizeof ctx->iv);
-    memcpy(path_buf, plain, PATH_BYTES);
-    ctx->len = PATH_BYTES;
-    struct bench_result r = bench_measure(fn, ctx);
-    *mbps = (double)PATH_BYTES / r.ns_per_op * 1e3;
-    ctx->len = 1024u;
-    r = bench_measure(fn, ctx);
-    *us_1k = r.ns_per_op / 1e3;
-}
-
 int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain, struct bench_path_speeds *out)
 {
     memset(out, 0, sizeof *out);
@@ -80,38 +67,71 @@ int bench_cipher_paths(const uint8_t key[32], const uint8_t *plain, struct bench
     }
     out->have = true;
     static struct rscp_rijndael_key k;
-    static struct path_ctx ctx;
+    static struct path_ctx ctx[BENCH_MAX_INTERLEAVED];
     rscp_crypto_expand_key(&k, key);
-    rscp_crypto_aesni_prepare(&ctx.nk, &k);
-    const uint8_t enc0 = ctx.nk.enc_path, dec0 = ctx.nk.dec_path;
+    rscp_crypto_aesni_prepare(&ctx[0].nk, &k);
+    const struct rscp_aesni_key base = ctx[0].nk;
     printf("# AES-NI internal paths (encryption: xmm = shuffle + blend per round, avx512 = one masked\n"
            "# shuffle per round in a cycle of layouts, ymm = the block in one register, one VPERMB per\n"
            "# round; decryption: xmm = one block at a time, vaes = 2 blocks per ymm, avx512 = 2 blocks\n"
-           "# per zmm); *_1k: one CBC call on 1,024 bytes\n");
+           "# per zmm); *_1k: one CBC call on 1,024 bytes; the paths of a direction and size timed\n"
+           "# interleaved\n");
     char name[64];
     for (unsigned dir = 0; dir < 2; dir++) {
         bool enc = dir == 0;
-        unsigned n = enc ? RSCP_ENC_PATHS : RSCP_DEC_PATHS;
-        for (unsigned p = 0; p < n; p++) {
+        const char *what = enc ? "encrypt" : "decrypt";
+        unsigned n = enc ? RSCP_ENC_PATHS : RSCP_DEC_PATHS, m = 0, path[BENCH_MAX_INTERLEAVED];
+        for (unsigned p = 0; p < n && m < BENCH_MAX_INTERLEAVED; p++) {
             const char *pname = enc ? rscp_crypto_enc_path_name(p) : rscp_crypto_dec_path_name(p);
             if (!(enc ? rscp_crypto_enc_path_available(p) : rscp_crypto_dec_path_available(p))) {
                 printf("# %s %s path not available on this CPU/build: skipped\n", enc ? "encryption" : "decryption",
                        pname);
                 continue;
             }
-            ctx.nk.enc_path = enc ? (uint8_t)p : enc0;
-            ctx.nk.dec_path = enc ? dec0 : (uint8_t)p;
-            if (!path_agrees(&ctx, &k, plain)) {
+            ctx[m].nk = base;
+            if (enc)
+                ctx[m].nk.enc_path = (uint8_t)p;
+            else
+                ctx[m].nk.dec_path = (uint8_t)p;
+            if (!path_agrees(&ctx[m], &k, plain)) {
                 fprintf(stderr, "rscp_bench: the AES-NI %s path differs from the portable code\n", pname);
                 return 1;
             }
-            struct bench_path_speed *s = enc ? &out->enc[p] : &out->dec[p];
+            memset(ctx[m].iv, 0xff, sizeof ctx[m].iv);
+            path[m++] = p;
+        }
+        bench_fn fns[BENCH_MAX_INTERLEAVED];
+        void *ctxs[BENCH_MAX_INTERLEAVED];
+        for (unsigned i = 0; i < m; i++) {
+            fns[i] = enc ? run_path_encrypt : run_path_decrypt;
+            ctxs[i] = &ctx[i];
+        }
+        struct bench_result r64[BENCH_MAX_INTERLEAVED], r1[BENCH_MAX_INTERLEAVED];
+        memcpy(path_buf, plain, PATH_BYTES);
+        for (unsigned i = 0; i < m; i++)
+            ctx[i].len = PATH_BYTES;
+        int rc = bench_measure_interleaved(m, fns, ctxs, r64);
+        for (unsigned i = 0; i < m; i++)
+            ctx[i].len = 1024u;
+        if (rc == 0)
+            rc = bench_measure_interleaved(m, fns, ctxs, r1);
+        if (rc != 0) {
+            fprintf(stderr, "rscp_bench: timing the AES-NI paths failed\n");
+            return 1;
+        }
+        for (unsigned i = 0; i < m; i++) {
+            struct bench_path_speed *s = enc ? &out->enc[path[i]] : &out->dec[path[i]];
+            const char *pname = enc ? rscp_crypto_enc_path_name(path[i]) : rscp_crypto_dec_path_name(path[i]);
             s->have = true;
-            time_path(&ctx, enc, plain, &s->mbps_64k, &s->us_1k);
-            const char *what = enc ? "encrypt" : "decrypt";
+            s->mbps_64k = (double)PATH_BYTES / r64[i].ns_per_op * 1e3;
+            s->us_1k = r1[i].ns_per_op / 1e3;
             snprintf(name, sizeof name, "%s_64k[aesni:%s]", what, pname);
             bench_print(name, s->mbps_64k, "MB/s");
-            snprintf(name, sizeof name, "%s_1k[aesni:%s]", what, pname);
+        }
+        for (unsigned i = 0; i < m; i++) {
+            const struct bench_path_speed *s = enc ? &out->enc[path[i]] : &out->dec[path[i]];
+            snprintf(name, sizeof name, "%s_1k[aesni:%s]", what, enc ? rscp_crypto_enc_path_name(path[i])
+                                                                     : rscp_crypto_dec_path_name(path[i]));
             bench_print(name, s->us_1k, "us/op");
         }
     }

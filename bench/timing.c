@@ -1,8 +1,10 @@
 /* Timing for the benchmark: CLOCK_MONOTONIC, a calibration phase that also
  * serves as warm-up, then BENCH_RUNS timed runs of equal length and their
- * median. */
+ * median; for operations to be compared with each other, the runs of all
+ * of them interleaved. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bench.h"
@@ -20,29 +22,36 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-struct bench_result bench_measure(bench_fn fn, void *ctx)
+/* Calibrate: double the count until one run is long enough. The first
+ * rounds warm the caches, the branch predictors and the CPU clock. Returns
+ * the count, or 0 with *err set when the operation fails. */
+static uint64_t calibrate(bench_fn fn, void *ctx, int *err)
 {
-    struct bench_result r = {0};
-
-    /* Calibrate: double the count until one run is long enough. The first
-     * rounds warm the caches, the branch predictors and the CPU clock. */
     uint64_t iters = 1;
     for (;;) {
         double t0 = bench_now_ns();
         int rc = fn(ctx, iters);
         double dt = bench_now_ns() - t0;
         if (rc < 0) {
-            r.err = rc;
-            return r;
+            *err = rc;
+            return 0;
         }
         if (dt >= BENCH_MIN_RUN_NS)
-            break;
+            return iters;
         /* Jump close to the target once a run is measurable. */
         if (dt > 1e6)
             iters = (uint64_t)((double)iters * BENCH_MIN_RUN_NS * 1.1 / dt) + 1u;
         else
             iters *= 2u;
     }
+}
+
+struct bench_result bench_measure(bench_fn fn, void *ctx)
+{
+    struct bench_result r = {0};
+    uint64_t iters = calibrate(fn, ctx, &r.err);
+    if (iters == 0)
+        return r;
 
     double per_op[BENCH_RUNS];
     uint64_t allocs_before = bench_alloc_calls();
@@ -63,6 +72,39 @@ struct bench_result bench_measure(bench_fn fn, void *ctx)
     r.allocs_per_op = (double)allocs / ((double)iters * BENCH_RUNS);
     r.iters = iters;
     return r;
+}
+
+int bench_measure_interleaved(size_t n, const bench_fn *fn, void *const *ctx, struct bench_result *out)
+{
+    uint64_t iters[BENCH_MAX_INTERLEAVED];
+    double per_op[BENCH_MAX_INTERLEAVED][BENCH_RUNS];
+    if (n > BENCH_MAX_INTERLEAVED)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        iters[k] = calibrate(fn[k], ctx[k], &out[k].err);
+        if (iters[k] == 0)
+            return out[k].err;
+    }
+    for (int run = 0; run < BENCH_RUNS; run++) {
+        for (size_t j = 0; j < n; j++) {
+            size_t k = (j + (size_t)run) % n;
+            double t0 = bench_now_ns();
+            int rc = fn[k](ctx[k], iters[k]);
+            double dt = bench_now_ns() - t0;
+            if (rc < 0) {
+                out[k].err = rc;
+                return rc;
+            }
+            per_op[k][run] = dt / (double)iters[k];
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        qsort(per_op[k], BENCH_RUNS, sizeof per_op[k][0], cmp_double);
+        out[k].ns_per_op = per_op[k][BENCH_RUNS / 2];
+        out[k].iters = iters[k];
+    }
+    return 0;
 }
 
 void bench_print(const char *name, double value, const char *unit)
