@@ -7,6 +7,7 @@
 #ifndef RSCP_BENCH_H
 #define RSCP_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,9 +42,21 @@ struct bench_result {
 /* Monotonic time in nanoseconds (CLOCK_MONOTONIC). */
 double bench_now_ns(void);
 
+/* true: bench_measure() and bench_measure_interleaved() time by process
+ * CPU time instead of CLOCK_MONOTONIC (rscp_bench --cpu-time). */
+extern bool bench_cpu_time;
+
+/* Process CPU time in nanoseconds (CLOCK_PROCESS_CPUTIME_ID). */
+double bench_cpu_ns(void);
+
 /* Warm up and calibrate (double the iteration count until one run takes
  * BENCH_MIN_RUN_NS), then time BENCH_RUNS runs and take the median. */
 struct bench_result bench_measure(bench_fn fn, void *ctx);
+
+/* The same by process CPU time, which leaves out the time the process
+ * waits for a core on a loaded machine: comparable with `openssl speed`,
+ * which divides by its CPU time too. */
+struct bench_result bench_measure_cpu(bench_fn fn, void *ctx);
 
 /* Operations compared with each other (at most BENCH_MAX_INTERLEAVED):
  * each calibrated as above, then BENCH_RUNS rounds that time one run of
@@ -139,7 +152,8 @@ void bench_print_path_choice(const struct bench_path_speeds *sp, const struct rs
 
 /* Run `openssl speed -evp aes-256-cbc -bytes 65536 -seconds 1` (with
  * -decrypt when decrypt is non-zero) and return its throughput in MB/s
- * (10^6 bytes/s), or a negative value when openssl is unavailable. */
+ * (10^6 bytes/s) by its CPU time (openssl's default), or a negative value
+ * when openssl is unavailable. */
 double bench_openssl_aes256cbc_mbps(int decrypt);
 
 #endif

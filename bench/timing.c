@@ -1,7 +1,9 @@
 /* Timing for the benchmark: CLOCK_MONOTONIC, a calibration phase that also
  * serves as warm-up, then BENCH_RUNS timed runs of equal length and their
  * median; for operations to be compared with each other, the runs of all
- * of them interleaved. */
+ * of them interleaved; for comparisons with `openssl speed`, process CPU
+ * time as it uses. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,13 @@ double bench_now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+double bench_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -25,13 +34,13 @@ static int cmp_double(const void *a, const void *b)
 /* Calibrate: double the count until one run is long enough. The first
  * rounds warm the caches, the branch predictors and the CPU clock. Returns
  * the count, or 0 with *err set when the operation fails. */
-static uint64_t calibrate(bench_fn fn, void *ctx, int *err)
+static uint64_t calibrate(bench_fn fn, void *ctx, double (*now)(void), int *err)
 {
     uint64_t iters = 1;
     for (;;) {
-        double t0 = bench_now_ns();
+        double t0 = now();
         int rc = fn(ctx, iters);
-        double dt = bench_now_ns() - t0;
+        double dt = now() - t0;
         if (rc < 0) {
             *err = rc;
             return 0;
@@ -46,19 +55,19 @@ static uint64_t calibrate(bench_fn fn, void *ctx, int *err)
     }
 }
 
-struct bench_result bench_measure(bench_fn fn, void *ctx)
+static struct bench_result measure(bench_fn fn, void *ctx, double (*now)(void))
 {
     struct bench_result r = {0};
-    uint64_t iters = calibrate(fn, ctx, &r.err);
+    uint64_t iters = calibrate(fn, ctx, now, &r.err);
     if (iters == 0)
         return r;
 
     double per_op[BENCH_RUNS];
     uint64_t allocs_before = bench_alloc_calls();
     for (int run = 0; run < BENCH_RUNS; run++) {
-        double t0 = bench_now_ns();
+        double t0 = now();
         int rc = fn(ctx, iters);
-        double dt = bench_now_ns() - t0;
+        double dt = now() - t0;
         if (rc < 0) {
             r.err = rc;
             return r;
@@ -74,24 +83,43 @@ struct bench_result bench_measure(bench_fn fn, void *ctx)
     return r;
 }
 
+bool bench_cpu_time;
+
+/* The clock of bench_measure() and bench_measure_interleaved(). */
+static double (*workload_clock(void))(void)
+{
+    return bench_cpu_time ? bench_cpu_ns : bench_now_ns;
+}
+
+struct bench_result bench_measure(bench_fn fn, void *ctx)
+{
+    return measure(fn, ctx, workload_clock());
+}
+
+struct bench_result bench_measure_cpu(bench_fn fn, void *ctx)
+{
+    return measure(fn, ctx, bench_cpu_ns);
+}
+
 int bench_measure_interleaved(size_t n, const bench_fn *fn, void *const *ctx, struct bench_result *out)
 {
     uint64_t iters[BENCH_MAX_INTERLEAVED];
     double per_op[BENCH_MAX_INTERLEAVED][BENCH_RUNS];
     if (n > BENCH_MAX_INTERLEAVED)
         return -1;
+    double (*now)(void) = workload_clock();
     for (size_t k = 0; k < n; k++) {
         memset(&out[k], 0, sizeof out[k]);
-        iters[k] = calibrate(fn[k], ctx[k], &out[k].err);
+        iters[k] = calibrate(fn[k], ctx[k], now, &out[k].err);
         if (iters[k] == 0)
             return out[k].err;
     }
     for (int run = 0; run < BENCH_RUNS; run++) {
         for (size_t j = 0; j < n; j++) {
             size_t k = (j + (size_t)run) % n;
-            double t0 = bench_now_ns();
+            double t0 = now();
             int rc = fn[k](ctx[k], iters[k]);
-            double dt = bench_now_ns() - t0;
+            double dt = now() - t0;
             if (rc < 0) {
                 out[k].err = rc;
                 return rc;
