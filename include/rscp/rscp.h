@@ -8,7 +8,9 @@
  *   clock.h                               -- timestamps for headers
  *   client.h, server.h                    -- the network layer
  *   api.h                                 -- typed queries (live, info, history)
- *   battery.h                             -- battery strings and DCB modules
+ *   plant.h                               -- discovery of the plant's shape
+ *   battery.h, pvi.h, pm.h, wallbox.h     -- batteries, PV inverters, power
+ *                                            meters, wallboxes (read side)
  * Conventions: functions return 0 (or a count) on success and a negative
  * enum rscp_error on failure (error.h). */
 #ifndef RSCP_RSCP_H
@@ -26,6 +28,9 @@
 #include "rscp/ems.h"
 #include "rscp/error.h"
 #include "rscp/frame.h"
+#include "rscp/plant.h"
+#include "rscp/pm.h"
+#include "rscp/pvi.h"
 #include "rscp/power_hold.h"
 #include "rscp/reader.h"
 #include "rscp/server.h"
@@ -35,5 +40,6 @@
 #include "rscp/types.h"
 #include "rscp/value.h"
 #include "rscp/version.h"
+#include "rscp/wallbox.h"
 
 #endif
