@@ -9,7 +9,7 @@ uint32_t rscp_history_tag(int range)
     if (range < RSCP_HISTORY_DAY || range > RSCP_HISTORY_YEAR)
         return 0;
     /* DAY 0x06000100, WEEK 0x06000200, MONTH 0x06000300, YEAR 0x06000400 */
-    return RSCP__DB_REQ_HISTORY_DATA_DAY + (uint32_t)range * 0x100u;
+    return RSCP_TAG_DB_REQ_HISTORY_DATA_DAY + (uint32_t)range * 0x100u;
 }
 
 int rscp_history_request(struct rscp_builder *b, int range, int64_t start, uint32_t interval, uint32_t span)
@@ -18,9 +18,9 @@ int rscp_history_request(struct rscp_builder *b, int range, int64_t start, uint3
     if (!b || tag == 0 || interval == 0 || span == 0)
         return RSCP_ERR_ARG;
     rscp_put_container_open(b, tag);
-    rscp_put_timestamp(b, RSCP__DB_REQ_HISTORY_TIME_START, start, 0);
-    rscp_put_timestamp(b, RSCP__DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
-    rscp_put_timestamp(b, RSCP__DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
+    rscp_put_timestamp(b, RSCP_TAG_DB_REQ_HISTORY_TIME_START, start, 0);
+    rscp_put_timestamp(b, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
+    rscp_put_timestamp(b, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
     rscp_put_container_close(b);
     return rscp_builder_error(b);
 }
@@ -67,19 +67,19 @@ struct hist_field {
 
 #define HF(tag, bit, field) {tag, bit, offsetof(struct rscp_history_values, field)}
 static const struct hist_field hist_fields[] = {
-    HF(0x06800001u, RSCP_HIST_GRAPH_INDEX, graph_index),
-    HF(0x06800002u, RSCP_HIST_BAT_IN, bat_in),
-    HF(0x06800003u, RSCP_HIST_BAT_OUT, bat_out),
-    HF(0x06800004u, RSCP_HIST_PV, pv),
-    HF(0x06800005u, RSCP_HIST_GRID_IN, grid_in),
-    HF(0x06800006u, RSCP_HIST_GRID_OUT, grid_out),
-    HF(0x06800007u, RSCP_HIST_HOME, home),
-    HF(0x06800008u, RSCP_HIST_PM0, pm0),
-    HF(0x06800009u, RSCP_HIST_PM1, pm1),
-    HF(0x0680000Au, RSCP_HIST_SOC, soc),
-    HF(0x0680000Bu, RSCP_HIST_CYCLES, cycles),
-    HF(0x0680000Cu, RSCP_HIST_CONSUMED_PRODUCTION, consumed_production),
-    HF(0x0680000Du, RSCP_HIST_AUTARKY, autarky),
+    HF(RSCP_TAG_DB_GRAPH_INDEX, RSCP_HIST_GRAPH_INDEX, graph_index),
+    HF(RSCP_TAG_DB_BAT_POWER_IN, RSCP_HIST_BAT_IN, bat_in),
+    HF(RSCP_TAG_DB_BAT_POWER_OUT, RSCP_HIST_BAT_OUT, bat_out),
+    HF(RSCP_TAG_DB_DC_POWER, RSCP_HIST_PV, pv),
+    HF(RSCP_TAG_DB_GRID_POWER_IN, RSCP_HIST_GRID_IN, grid_in),
+    HF(RSCP_TAG_DB_GRID_POWER_OUT, RSCP_HIST_GRID_OUT, grid_out),
+    HF(RSCP_TAG_DB_CONSUMPTION, RSCP_HIST_HOME, home),
+    HF(RSCP_TAG_DB_PM_0_POWER, RSCP_HIST_PM0, pm0),
+    HF(RSCP_TAG_DB_PM_1_POWER, RSCP_HIST_PM1, pm1),
+    HF(RSCP_TAG_DB_BAT_CHARGE_LEVEL, RSCP_HIST_SOC, soc),
+    HF(RSCP_TAG_DB_BAT_CYCLE_COUNT, RSCP_HIST_CYCLES, cycles),
+    HF(RSCP_TAG_DB_CONSUMED_PRODUCTION, RSCP_HIST_CONSUMED_PRODUCTION, consumed_production),
+    HF(RSCP_TAG_DB_AUTARKY, RSCP_HIST_AUTARKY, autarky),
 };
 #undef HF
 
@@ -136,9 +136,9 @@ int rscp_history_parse(const struct rscp_frame *f, int range, struct rscp_histor
     while ((rc = rscp_iter_next(&it, &blk)) == 1) {
         if (blk.type != RSCP_TYPE_CONTAINER)
             continue;
-        if (blk.tag == RSCP__DB_SUM_CONTAINER) {
+        if (blk.tag == RSCP_TAG_DB_SUM_CONTAINER) {
             rc = rscp_history_values_parse(&blk, sum);
-        } else if (blk.tag == RSCP__DB_VALUE_CONTAINER) {
+        } else if (blk.tag == RSCP_TAG_DB_VALUE_CONTAINER) {
             if (n < cap)
                 rc = rscp_history_values_parse(&blk, &rows[n]);
             n++;

@@ -4,9 +4,9 @@
 #include <string.h>
 
 static const uint32_t info_requests[] = {
-    RSCP__INFO_REQ_SERIAL_NUMBER, RSCP__INFO_REQ_PRODUCTION_DATE, RSCP__INFO_REQ_SW_RELEASE,
-    RSCP__INFO_REQ_MAC_ADDRESS,   RSCP__INFO_REQ_IP_ADDRESS,      RSCP__INFO_REQ_TIME_ZONE,
-    RSCP__INFO_REQ_TIME,          RSCP__INFO_REQ_UTC_TIME,
+    RSCP_TAG_INFO_REQ_SERIAL_NUMBER, RSCP_TAG_INFO_REQ_PRODUCTION_DATE, RSCP_TAG_INFO_REQ_SW_RELEASE,
+    RSCP_TAG_INFO_REQ_MAC_ADDRESS,   RSCP_TAG_INFO_REQ_IP_ADDRESS,      RSCP_TAG_INFO_REQ_TIME_ZONE,
+    RSCP_TAG_INFO_REQ_TIME,          RSCP_TAG_INFO_REQ_UTC_TIME,
 };
 
 int rscp_info_request(struct rscp_builder *b)
@@ -62,22 +62,22 @@ int rscp_info_parse(const struct rscp_frame *f, struct rscp_info *out)
     while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
-        case RSCP__RESPONSE(RSCP__INFO_REQ_SERIAL_NUMBER):
+        case RSCP_TAG_INFO_SERIAL_NUMBER:
             got = take_string(&blk, out->serial, RSCP_INFO_SERIAL);
             break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_PRODUCTION_DATE):
+        case RSCP_TAG_INFO_PRODUCTION_DATE:
             got = take_string(&blk, out->production_date, RSCP_INFO_PRODUCTION_DATE);
             break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_SW_RELEASE):
+        case RSCP_TAG_INFO_SW_RELEASE:
             got = take_string(&blk, out->sw_release, RSCP_INFO_SW_RELEASE);
             break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_MAC_ADDRESS): got = take_string(&blk, out->mac, RSCP_INFO_MAC); break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_IP_ADDRESS): got = take_string(&blk, out->ip, RSCP_INFO_IP); break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_TIME_ZONE):
+        case RSCP_TAG_INFO_MAC_ADDRESS: got = take_string(&blk, out->mac, RSCP_INFO_MAC); break;
+        case RSCP_TAG_INFO_IP_ADDRESS: got = take_string(&blk, out->ip, RSCP_INFO_IP); break;
+        case RSCP_TAG_INFO_TIME_ZONE:
             got = take_string(&blk, out->time_zone, RSCP_INFO_TIME_ZONE);
             break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_TIME): got = take_time(&blk, &out->time, RSCP_INFO_TIME); break;
-        case RSCP__RESPONSE(RSCP__INFO_REQ_UTC_TIME):
+        case RSCP_TAG_INFO_TIME: got = take_time(&blk, &out->time, RSCP_INFO_TIME); break;
+        case RSCP_TAG_INFO_UTC_TIME:
             got = take_time(&blk, &out->utc_time, RSCP_INFO_UTC_TIME);
             break;
         default:

@@ -4,10 +4,10 @@
 #include <string.h>
 
 static const uint32_t live_requests[] = {
-    RSCP__EMS_REQ_POWER_PV,       RSCP__EMS_REQ_POWER_BAT,     RSCP__EMS_REQ_POWER_GRID,
-    RSCP__EMS_REQ_POWER_HOME,     RSCP__EMS_REQ_POWER_WB_ALL,  RSCP__EMS_REQ_POWER_WB_SOLAR,
-    RSCP__EMS_REQ_POWER_ADD,      RSCP__EMS_REQ_BAT_SOC,       RSCP__EMS_REQ_AUTARKY,
-    RSCP__EMS_REQ_SELF_CONSUMPTION, RSCP__EMS_REQ_STATUS,
+    RSCP_TAG_EMS_REQ_POWER_PV,       RSCP_TAG_EMS_REQ_POWER_BAT,     RSCP_TAG_EMS_REQ_POWER_GRID,
+    RSCP_TAG_EMS_REQ_POWER_HOME,     RSCP_TAG_EMS_REQ_POWER_WB_ALL,  RSCP_TAG_EMS_REQ_POWER_WB_SOLAR,
+    RSCP_TAG_EMS_REQ_POWER_ADD,      RSCP_TAG_EMS_REQ_BAT_SOC,       RSCP_TAG_EMS_REQ_AUTARKY,
+    RSCP_TAG_EMS_REQ_SELF_CONSUMPTION, RSCP_TAG_EMS_REQ_STATUS,
 };
 
 int rscp_live_request(struct rscp_builder *b)
@@ -52,30 +52,30 @@ int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out)
     while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_PV): got = take_int(&blk, &out->pv, RSCP_LIVE_PV); break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_BAT): got = take_int(&blk, &out->bat, RSCP_LIVE_BAT); break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_GRID): got = take_int(&blk, &out->grid, RSCP_LIVE_GRID); break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_HOME): got = take_int(&blk, &out->home, RSCP_LIVE_HOME); break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_WB_ALL):
+        case RSCP_TAG_EMS_POWER_PV: got = take_int(&blk, &out->pv, RSCP_LIVE_PV); break;
+        case RSCP_TAG_EMS_POWER_BAT: got = take_int(&blk, &out->bat, RSCP_LIVE_BAT); break;
+        case RSCP_TAG_EMS_POWER_GRID: got = take_int(&blk, &out->grid, RSCP_LIVE_GRID); break;
+        case RSCP_TAG_EMS_POWER_HOME: got = take_int(&blk, &out->home, RSCP_LIVE_HOME); break;
+        case RSCP_TAG_EMS_POWER_WB_ALL:
             got = take_int(&blk, &out->wb_all, RSCP_LIVE_WB_ALL);
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_WB_SOLAR):
+        case RSCP_TAG_EMS_POWER_WB_SOLAR:
             got = take_int(&blk, &out->wb_solar, RSCP_LIVE_WB_SOLAR);
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_POWER_ADD):
+        case RSCP_TAG_EMS_POWER_ADD:
             /* Devices report the additional producer negative. */
             got = take_int(&blk, &out->add, RSCP_LIVE_ADD);
             if (got && out->add != INT64_MIN)
                 out->add = -out->add;
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_BAT_SOC): got = take_number(&blk, &out->soc, RSCP_LIVE_SOC); break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_AUTARKY):
+        case RSCP_TAG_EMS_BAT_SOC: got = take_number(&blk, &out->soc, RSCP_LIVE_SOC); break;
+        case RSCP_TAG_EMS_AUTARKY:
             got = take_number(&blk, &out->autarky, RSCP_LIVE_AUTARKY);
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_SELF_CONSUMPTION):
+        case RSCP_TAG_EMS_SELF_CONSUMPTION:
             got = take_number(&blk, &out->self_consumption, RSCP_LIVE_SELF_CONSUMPTION);
             break;
-        case RSCP__RESPONSE(RSCP__EMS_REQ_STATUS): {
+        case RSCP_TAG_EMS_STATUS: {
             uint64_t v;
             if (rscp_block_get_uint(&blk, &v) == 0) {
                 out->status = v;
