@@ -61,15 +61,30 @@ static int64_t last_sunday(int64_t y, unsigned m)
     return last - (int64_t)((sim_weekday(last) + 1) % 7); /* Sunday is 6 */
 }
 
+/* The summer-time window of t's UTC year. The model asks for instants
+ * close together, so the last year's window is kept per thread. */
+static void summer_window(int64_t t, int64_t *begin, int64_t *end)
+{
+    static _Thread_local int64_t year_start = 1, year_end = 0, w_begin, w_end;
+    if (t < year_start || t >= year_end) {
+        int64_t y;
+        unsigned m, d;
+        sim_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+        w_begin = last_sunday(y, 3) * 86400 + 3600;
+        w_end = last_sunday(y, 10) * 86400 + 3600;
+        year_start = sim_days_from_civil(y, 1, 1) * 86400;
+        year_end = sim_days_from_civil(y + 1, 1, 1) * 86400;
+    }
+    *begin = w_begin;
+    *end = w_end;
+}
+
 int sim_tz_offset(const struct sim_tz *tz, int64_t t)
 {
     if (!tz->eu_dst)
         return tz->std_offset_s;
-    int64_t y;
-    unsigned m, d;
-    sim_civil_from_days(floor_div(t, 86400), &y, &m, &d);
-    int64_t begin = last_sunday(y, 3) * 86400 + 3600;
-    int64_t end = last_sunday(y, 10) * 86400 + 3600;
+    int64_t begin, end;
+    summer_window(t, &begin, &end);
     return tz->std_offset_s + (t >= begin && t < end ? 3600 : 0);
 }
 

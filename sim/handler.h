@@ -51,7 +51,7 @@ struct sim_device {
     struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
     int64_t history_first_day;  /* the database's first local day           */
     struct sim_history_store *history_store; /* may be NULL; not owned     */
-    struct sim_history_day history_scratch;  /* a day outside the store     */
+    struct sim_history_work history_work;    /* days computed per request   */
 };
 
 /* The local day a device started at `start` keeps history from: 1 January

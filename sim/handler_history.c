@@ -92,7 +92,7 @@ void sim__db_history(struct req_ctx *x, const struct rscp_block *req)
     struct sim_energy *vals = x->d->history;
     struct sim_energy sum;
     double start_utc = (double)sim_local_to_utc(&c->tz, (int64_t)floor(start)) + (start - floor(start));
-    sim_history_compute_from(x->d->history_store, &x->d->history_scratch, c, x->d->history_first_day, x->now,
+    sim_history_compute_from(x->d->history_store, &x->d->history_work, c, x->d->history_first_day, x->now,
                              start_utc, interval, n, vals, &sum);
     rscp_put_container_open(b, rt);
     put_db_values(b, SIM_DB_SUM_CONTAINER, 0.0, &sum, c->bat_capacity_wh);

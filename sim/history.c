@@ -42,22 +42,65 @@ static void step_energy(const struct sim_history_step *s, double dt, double capa
     e->seconds = dt;
 }
 
-void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_day *out)
+/* The inputs of `day` into *di. */
+static void day_inputs(const struct sim_config *c, int64_t day, struct sim_day_inputs *di)
 {
     double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
     double day_end = (double)sim_local_to_utc(&c->tz, (day + 1) * 86400);
+    double steps = (day_end - midnight) / SIM_COARSE_STEP;
+    di->day = day;
+    di->steps = steps > (double)SIM_HISTORY_DAY_STEPS ? SIM_HISTORY_DAY_STEPS : (unsigned)steps;
+    double t = midnight; /* advanced as sim_model_step() advances m->t */
+    for (unsigned k = 0; k < di->steps; k++) {
+        sim_inputs_at(c, t, &di->in[k]);
+        t += SIM_COARSE_STEP;
+        sim_after_at(c, t, &di->after[k]);
+    }
+}
+
+/* The inputs of day - 1 and of day, from w's two slots or computed into
+ * the slot not needed. */
+static void inputs_pair(struct sim_history_work *w, const struct sim_config *c, int64_t day,
+                        const struct sim_day_inputs **prev, const struct sim_day_inputs **cur)
+{
+    int64_t want[2] = {day - 1, day};
+    int have[2] = {-1, -1};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < 2; i++)
+            if (w->in[i].steps != 0 && w->in[i].day == want[k])
+                have[k] = i;
+    for (int k = 0; k < 2; k++) {
+        if (have[k] >= 0)
+            continue;
+        int i = have[1 - k] == 0 ? 1 : 0;
+        day_inputs(c, want[k], &w->in[i]);
+        have[k] = i;
+    }
+    *prev = &w->in[have[0]];
+    *cur = &w->in[have[1]];
+}
+
+void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_work *w,
+                             struct sim_history_day *out)
+{
+    const struct sim_day_inputs *prev, *cur;
+    inputs_pair(w, c, day, &prev, &cur);
+    double midnight = (double)sim_local_to_utc(&c->tz, day * 86400);
+    struct sim_model m;
+    /* sim_soc_at_midnight(c, day): the day before from its anchor */
+    sim_model_init_at(&m, c, (double)sim_local_to_utc(&c->tz, (day - 1) * 86400), sim_soc_anchor(c, day - 1));
+    for (unsigned k = 0; k < prev->steps; k++)
+        sim_model_step_from(&m, SIM_COARSE_STEP, NULL, &prev->in[k], &prev->after[k]);
     memset(out->hour, 0, sizeof out->hour);
     out->day = day;
     out->midnight = midnight;
-    out->soc_wh = sim_soc_at_midnight(c, day);
-    double steps = (day_end - midnight) / SIM_COARSE_STEP;
-    out->steps = steps > (double)SIM_HISTORY_DAY_STEPS ? SIM_HISTORY_DAY_STEPS : (unsigned)steps;
-    struct sim_model m;
+    out->soc_wh = m.bat_wh;
+    out->steps = cur->steps;
     sim_model_init_at(&m, c, midnight, out->soc_wh);
     for (unsigned k = 0; k < out->steps; k++) {
         struct sim_history_step *s = &out->step[k];
         s->bat_wh = m.bat_wh;
-        sim_model_step(&m, SIM_COARSE_STEP, &out->hour[k / STEPS_PER_HOUR]);
+        sim_model_step_from(&m, SIM_COARSE_STEP, &out->hour[k / STEPS_PER_HOUR], &cur->in[k], &cur->after[k]);
         const struct sim_flows *f = &m.flows;
         s->pv = f->pv;
         s->add = f->add;
@@ -125,7 +168,7 @@ unsigned sim_history_store_days(const struct sim_history_store *s)
 
 /* The record of day i of s once it is there, computing it when nobody has
  * claimed it; NULL while another thread computes it. */
-static const struct sim_history_day *store_day(struct sim_history_store *s, unsigned i)
+static const struct sim_history_day *store_day(struct sim_history_store *s, unsigned i, struct sim_history_work *w)
 {
     unsigned char st = atomic_load_explicit(&s->state[i], memory_order_acquire);
     if (st == DAY_READY)
@@ -134,7 +177,7 @@ static const struct sim_history_day *store_day(struct sim_history_store *s, unsi
     if (st != DAY_EMPTY || !atomic_compare_exchange_strong_explicit(&s->state[i], &expect, (unsigned char)DAY_BUSY,
                                                                     memory_order_acq_rel, memory_order_acquire))
         return expect == DAY_READY ? &s->days[i] : NULL;
-    sim_history_day_compute(&s->cfg, s->first_day + (int64_t)i, &s->days[i]);
+    sim_history_day_compute(&s->cfg, s->first_day + (int64_t)i, w, &s->days[i]);
     atomic_store_explicit(&s->state[i], (unsigned char)DAY_READY, memory_order_release);
     atomic_fetch_add_explicit(&s->ready, 1u, memory_order_acq_rel);
     return &s->days[i];
@@ -148,31 +191,35 @@ void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const a
     if (newest < s->first_day)
         newest = s->first_day;
     unsigned top = (unsigned)(newest - s->first_day);
+    struct sim_history_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return; /* queries compute their days themselves */
     for (unsigned i = top + 1; i-- > 0;) {
         if (atomic_load_explicit(stop, memory_order_relaxed))
-            return;
-        store_day(s, i);
+            break;
+        store_day(s, i, w);
     }
     for (unsigned i = top + 1; i < s->ndays; i++) {
         if (atomic_load_explicit(stop, memory_order_relaxed))
-            return;
-        store_day(s, i);
+            break;
+        store_day(s, i, w);
     }
+    free(w);
 }
 
-/* The record of `day`: from the store, else computed into *scratch (kept
+/* The record of `day`: from the store, else computed into w->day (kept
  * there for the next call with the same day). */
-static const struct sim_history_day *day_record(struct sim_history_store *s, struct sim_history_day *scratch,
+static const struct sim_history_day *day_record(struct sim_history_store *s, struct sim_history_work *w,
                                                 const struct sim_config *c, int64_t day)
 {
     if (s && day >= s->first_day && day - s->first_day < (int64_t)s->ndays) {
-        const struct sim_history_day *d = store_day(s, (unsigned)(day - s->first_day));
+        const struct sim_history_day *d = store_day(s, (unsigned)(day - s->first_day), w);
         if (d)
             return d;
     }
-    if (scratch->steps == 0 || scratch->day != day)
-        sim_history_day_compute(c, day, scratch);
-    return scratch;
+    if (w->day.steps == 0 || w->day.day != day)
+        sim_history_day_compute(c, day, w, &w->day);
+    return &w->day;
 }
 
 /* ---- queries ------------------------------------------------------------------- */
@@ -207,7 +254,7 @@ static void add_block(const struct sim_history_day *d, double capacity_wh, doubl
 
 /* Add the energies of [a, b) to *e, day by day and hour block by hour
  * block in time order. */
-static void add_span(struct sim_history_store *s, struct sim_history_day *scratch, const struct sim_config *c,
+static void add_span(struct sim_history_store *s, struct sim_history_work *w, const struct sim_config *c,
                      int64_t first_day, double a, double b, struct sim_energy *e)
 {
     while (a < b) {
@@ -219,7 +266,7 @@ static void add_span(struct sim_history_store *s, struct sim_history_day *scratc
             a = stop_day;
             continue;
         }
-        const struct sim_history_day *d = day_record(s, scratch, c, day);
+        const struct sim_history_day *d = day_record(s, w, c, day);
         while (a < stop_day) {
             double h = floor((a - midnight) / HOUR);
             double stop = fmin(stop_day, midnight + (h + 1.0) * HOUR);
@@ -229,14 +276,13 @@ static void add_span(struct sim_history_store *s, struct sim_history_day *scratc
     }
 }
 
-int sim_history_compute_from(struct sim_history_store *store, struct sim_history_day *scratch,
+int sim_history_compute_from(struct sim_history_store *store, struct sim_history_work *w,
                              const struct sim_config *c, int64_t first_day, double now, double start,
                              double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum)
 {
     if (n == 0 || n > SIM_HISTORY_MAX_INTERVALS || !(interval > 0.0))
         return -1;
     static const struct sim_energy zero;
-    scratch->steps = 0; /* computed for another configuration, maybe */
     if (sum)
         *sum = zero;
     for (unsigned i = 0; i < n; i++) {
@@ -246,7 +292,7 @@ int sim_history_compute_from(struct sim_history_store *store, struct sim_history
             b = now;
         out[i] = zero;
         if (a < b)
-            add_span(store, scratch, c, first_day, a, b, &out[i]);
+            add_span(store, w, c, first_day, a, b, &out[i]);
         if (sum)
             sim_energy_add(sum, &out[i]);
     }
@@ -256,10 +302,10 @@ int sim_history_compute_from(struct sim_history_store *store, struct sim_history
 int sim_history_compute(const struct sim_config *c, double now, double start, double interval, unsigned n,
                         struct sim_energy *out, struct sim_energy *sum)
 {
-    struct sim_history_day *scratch = malloc(sizeof *scratch);
-    if (!scratch)
+    struct sim_history_work *w = calloc(1, sizeof *w);
+    if (!w)
         return -1;
-    int rc = sim_history_compute_from(NULL, scratch, c, INT64_MIN, now, start, interval, n, out, sum);
-    free(scratch);
+    int rc = sim_history_compute_from(NULL, w, c, INT64_MIN, now, start, interval, n, out, sum);
+    free(w);
     return rc;
 }

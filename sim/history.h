@@ -43,8 +43,9 @@
  *   more so the longer the live model has run.
  *
  * Where the records come from: sim_history_compute() computes each day it
- * needs (about two days of model steps per day: the battery level at
- * midnight comes from a run of the day before). A struct
+ * needs: two runs of model steps (the battery level at midnight comes from
+ * a run of the day before) over inputs computed once per day and shared
+ * between them (struct sim_history_work), about 0.35 ms a day. A struct
  * sim_history_store keeps the records of a range of days for a device;
  * sim_history_store_fill() fills it ahead of time (the simulator runs it
  * on a background thread), and a query computes and keeps a missing day
@@ -80,8 +81,32 @@ struct sim_history_day {
     struct sim_history_step step[SIM_HISTORY_DAY_STEPS];
 };
 
-/* The run of local day `day` under configuration c into *out. */
-void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_day *out);
+/* The exogenous inputs of one local day's steps (sim_inputs_at at each
+ * step's start, sim_after_at at its end): what costs in a run (the sun,
+ * clouds, the house load). The day's own run and the run of the day that
+ * gives the next day's midnight battery level share them. */
+struct sim_day_inputs {
+    int64_t day;
+    unsigned steps;    /* 0: nothing computed */
+    struct sim_inputs in[SIM_HISTORY_DAY_STEPS];
+    struct sim_after after[SIM_HISTORY_DAY_STEPS];
+};
+
+/* Working memory of computing days: the inputs of the two days the last
+ * computation needed (a run of day d uses days d-1 and d, so consecutive
+ * days in either direction compute each day's inputs once). All zero
+ * bytes is empty; one per thread. */
+struct sim_history_work {
+    struct sim_day_inputs in[2];
+    struct sim_history_day day; /* a day computed outside a store */
+};
+
+/* The run of local day `day` under configuration c into *out; w (its
+ * inputs) must have been used with c only (or be empty). Bit for bit what
+ * sim_model_init_at(midnight, sim_soc_at_midnight(c, day)) and
+ * sim_model_step(SIM_COARSE_STEP) give. */
+void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim_history_work *w,
+                             struct sim_history_day *out);
 
 /* Records of the local days [first_day, first_day + ndays) for one
  * configuration, each computed once. Safe to use from two threads at once
@@ -110,14 +135,14 @@ unsigned sim_history_store_days(const struct sim_history_store *s);
  * start/now are UTC seconds; interval > 0. Local days before first_day
  * count as empty (the device's database starts there; INT64_MIN: none).
  * Days come from store (may be NULL; it must be for configuration c) or
- * are computed into *scratch. Returns 0, or -1 when n is 0 or above
- * SIM_HISTORY_MAX_INTERVALS or interval is not positive. */
-int sim_history_compute_from(struct sim_history_store *store, struct sim_history_day *scratch,
+ * are computed with *w (used with c only). Returns 0, or -1 when n is 0 or
+ * above SIM_HISTORY_MAX_INTERVALS or interval is not positive. */
+int sim_history_compute_from(struct sim_history_store *store, struct sim_history_work *w,
                              const struct sim_config *c, int64_t first_day, double now, double start,
                              double interval, unsigned n, struct sim_energy *out, struct sim_energy *sum);
 
-/* sim_history_compute_from() without a store or a first day (scratch on
- * the heap). Returns -1 also when out of memory. */
+/* sim_history_compute_from() without a store or a first day (working
+ * memory on the heap). Returns -1 also when out of memory. */
 int sim_history_compute(const struct sim_config *c, double now, double start, double interval, unsigned n,
                         struct sim_energy *out, struct sim_energy *sum);
 

@@ -91,21 +91,47 @@ struct sun {
     double azimuth;   /* rad, from north, clockwise */
 };
 
+/* What the sun's position needs of a UTC day and a latitude: sine and
+ * cosine of the declination and of the latitude, the equation of time
+ * (min). The last day's are kept per thread (steps come in order); the
+ * values are those the expressions give each time. */
+struct sun_day {
+    double sin_decl, cos_decl, eot_min, sin_lat, cos_lat;
+};
+
+static void sun_of_day(int64_t days, double lat, struct sun_day *out)
+{
+    static _Thread_local int64_t day = INT64_MIN;
+    static _Thread_local double day_lat;
+    static _Thread_local struct sun_day memo;
+    if (days != day || lat != day_lat) {
+        double doy = (double)sim_day_of_year(days);
+        double decl = 23.45 * DEG * sin(2.0 * PI * (284.0 + doy) / 365.0);
+        double b = 2.0 * PI * (doy - 81.0) / 364.0;
+        memo.eot_min = 9.87 * sin(2.0 * b) - 7.53 * cos(b) - 1.5 * sin(b);
+        memo.sin_decl = sin(decl);
+        memo.cos_decl = cos(decl);
+        memo.sin_lat = sin(lat);
+        memo.cos_lat = cos(lat);
+        day = days;
+        day_lat = lat;
+    }
+    *out = memo;
+}
+
 static struct sun sun_position(const struct sim_config *c, double t)
 {
     int64_t days = (int64_t)floor(t / 86400.0);
     double utc_h = (t - (double)days * 86400.0) / 3600.0;
-    double doy = (double)sim_day_of_year(days);
-    double decl = 23.45 * DEG * sin(2.0 * PI * (284.0 + doy) / 365.0);
-    double b = 2.0 * PI * (doy - 81.0) / 364.0;
-    double eot_min = 9.87 * sin(2.0 * b) - 7.53 * cos(b) - 1.5 * sin(b);
-    double solar_h = utc_h + c->longitude_deg / 15.0 + eot_min / 60.0;
-    double h = 15.0 * DEG * (solar_h - 12.0);
     double lat = c->latitude_deg * DEG;
-    double sin_el = sin(lat) * sin(decl) + cos(lat) * cos(decl) * cos(h);
+    struct sun_day sd;
+    sun_of_day(days, lat, &sd);
+    double solar_h = utc_h + c->longitude_deg / 15.0 + sd.eot_min / 60.0;
+    double h = 15.0 * DEG * (solar_h - 12.0);
+    double sin_el = sd.sin_lat * sd.sin_decl + sd.cos_lat * sd.cos_decl * cos(h);
     struct sun s;
     s.elevation = asin(clampd(sin_el, -1.0, 1.0));
-    s.azimuth = atan2(-sin(h) * cos(decl), (sin(decl) - sin_el * sin(lat)) / cos(lat));
+    s.azimuth = atan2(-sin(h) * sd.cos_decl, (sd.sin_decl - sin_el * sd.sin_lat) / sd.cos_lat);
     if (s.azimuth < 0)
         s.azimuth += 2.0 * PI;
     return s;
@@ -123,21 +149,47 @@ static double tracker_azimuth(const struct sim_config *c, unsigned k)
     return (180.0 + ((double)k - mid) * 50.0) * DEG;
 }
 
-/* Clear-sky DC power of a plane tilted 30 degrees facing `azimuth` (rad). */
+/* What the clear-sky power of every plane needs from the sun at one
+ * instant; up = false below the horizon. */
+struct sky {
+    struct sun s;
+    bool up;
+    double sin_el, cos_el, dni, dhi;
+};
+
+static struct sky sky_at(const struct sim_config *c, double t)
+{
+    struct sky k;
+    k.s = sun_position(c, t);
+    k.up = k.s.elevation > 0.0;
+    k.sin_el = k.cos_el = k.dni = k.dhi = 0.0;
+    if (!k.up)
+        return k;
+    double el_deg = k.s.elevation / DEG;
+    k.sin_el = sin(k.s.elevation);
+    k.cos_el = cos(k.s.elevation);
+    double air_mass = 1.0 / (k.sin_el + 0.50572 * pow(el_deg + 6.07995, -1.6364));
+    k.dni = 1353.0 * pow(0.7, pow(air_mass, 0.678));
+    k.dhi = 0.11 * k.dni;
+    return k;
+}
+
+/* Clear-sky DC power of a plane tilted 30 degrees facing `azimuth` (rad)
+ * under sky k. */
+static double pv_plane_sky(const struct sky *k, double azimuth, double peak)
+{
+    if (!k->up)
+        return 0.0;
+    double tilt = 30.0 * DEG;
+    double cos_inc = k->sin_el * cos(tilt) + k->cos_el * sin(tilt) * cos(k->s.azimuth - azimuth);
+    double poa = k->dni * (cos_inc > 0.0 ? cos_inc : 0.0) + k->dhi * (1.0 + cos(tilt)) / 2.0;
+    return clampd(peak * poa / 1000.0 * 0.88, 0.0, peak);
+}
+
 static double pv_plane(const struct sim_config *c, double t, double azimuth, double peak)
 {
-    struct sun s = sun_position(c, t);
-    if (s.elevation <= 0.0)
-        return 0.0;
-    double el_deg = s.elevation / DEG;
-    double sin_el = sin(s.elevation);
-    double air_mass = 1.0 / (sin_el + 0.50572 * pow(el_deg + 6.07995, -1.6364));
-    double dni = 1353.0 * pow(0.7, pow(air_mass, 0.678));
-    double dhi = 0.11 * dni;
-    double tilt = 30.0 * DEG;
-    double cos_inc = sin_el * cos(tilt) + cos(s.elevation) * sin(tilt) * cos(s.azimuth - azimuth);
-    double poa = dni * (cos_inc > 0.0 ? cos_inc : 0.0) + dhi * (1.0 + cos(tilt)) / 2.0;
-    return clampd(peak * poa / 1000.0 * 0.88, 0.0, peak);
+    struct sky k = sky_at(c, t);
+    return pv_plane_sky(&k, azimuth, peak);
 }
 
 double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
@@ -147,26 +199,41 @@ double sim_pv_clear_sky(const struct sim_config *c, unsigned k, double t)
     return pv_plane(c, t, tracker_azimuth(c, k), c->pv_peak_w / (double)c->trackers);
 }
 
+/* The kind of weather of local day `day`: base cover and its variation.
+ * The last day's are kept per thread. */
+static void cloud_of_day(const struct sim_config *c, int64_t day, double *base, double *amp)
+{
+    static _Thread_local int64_t m_day = INT64_MIN;
+    static _Thread_local uint64_t m_seed;
+    static _Thread_local double m_base, m_amp;
+    if (day != m_day || c->seed != m_seed) {
+        double kind = sim_hash_unit(c->seed, STREAM_DAY_KIND, day);
+        /* Central European climate: clear days are common in summer, rare
+         * in winter; overcast the other way round. */
+        double summer = 0.5 * (1.0 + cos(2.0 * PI * ((double)sim_day_of_year(day) - 182.0) / 365.0));
+        double p_clear = 0.10 + 0.30 * summer;
+        double p_overcast = 0.55 - 0.35 * summer;
+        if (kind < p_clear) {     /* clear */
+            m_base = 0.05;
+            m_amp = 0.15;
+        } else if (kind < 1.0 - p_overcast) { /* mixed, passing clouds */
+            m_base = 0.55;
+            m_amp = 1.1;
+        } else {                  /* overcast */
+            m_base = 0.92;
+            m_amp = 0.15;
+        }
+        m_day = day;
+        m_seed = c->seed;
+    }
+    *base = m_base;
+    *amp = m_amp;
+}
+
 double sim_cloud_factor(const struct sim_config *c, double t)
 {
-    int64_t day = local_day(c, t);
-    double kind = sim_hash_unit(c->seed, STREAM_DAY_KIND, day);
-    /* Central European climate: clear days are common in summer, rare in
-     * winter; overcast the other way round. */
-    double summer = 0.5 * (1.0 + cos(2.0 * PI * ((double)sim_day_of_year(day) - 182.0) / 365.0));
-    double p_clear = 0.10 + 0.30 * summer;
-    double p_overcast = 0.55 - 0.35 * summer;
     double base, amp;
-    if (kind < p_clear) {     /* clear */
-        base = 0.05;
-        amp = 0.15;
-    } else if (kind < 1.0 - p_overcast) { /* mixed, passing clouds */
-        base = 0.55;
-        amp = 1.1;
-    } else {                  /* overcast */
-        base = 0.92;
-        amp = 0.15;
-    }
+    cloud_of_day(c, local_day(c, t), &base, &amp);
     double slow = sim_smooth_noise(c->seed, STREAM_CLOUD_SLOW, t, 1200.0) - 0.5;
     double fast = sim_smooth_noise(c->seed, STREAM_CLOUD_FAST, t, 240.0) - 0.5;
     double cover = clampd(base + amp * slow + 0.6 * amp * fast, 0.0, 1.0);
@@ -193,6 +260,24 @@ double sim_add_power(const struct sim_config *c, double t)
         return 0.0;
     /* A small AC-coupled array on the east roof. */
     return pv_plane(c, t, 100.0 * DEG, c->add_peak_w) * sim_cloud_factor(c, t);
+}
+
+static int32_t watts(double w)
+{
+    return (int32_t)floor(w + 0.5);
+}
+
+/* sim_pv_power() and sim_add_power() from one sun position and one cloud
+ * factor: the same expressions, so the same bits. */
+static void production(const struct sim_config *c, double t, int32_t *pv, int32_t *add)
+{
+    struct sky k = sky_at(c, t);
+    double cloud = sim_cloud_factor(c, t);
+    double sum = 0.0; /* as sim_pv_clear_sky() for each tracker */
+    for (unsigned i = 0; i < c->trackers; i++)
+        sum += pv_plane_sky(&k, tracker_azimuth(c, i), c->pv_peak_w / (double)c->trackers);
+    *pv = watts(sum * cloud);
+    *add = c->add_peak_w <= 0.0 ? 0 : watts(pv_plane_sky(&k, 100.0 * DEG, c->add_peak_w) * cloud);
 }
 
 /* ---- house ---------------------------------------------------------------- */
@@ -312,10 +397,15 @@ void sim_model_init_at(struct sim_model *m, const struct sim_config *c, double t
     m->flows = sim_model_flows(m, 1.0);
 }
 
+double sim_soc_anchor(const struct sim_config *c, int64_t day)
+{
+    return (0.1 + 0.5 * sim_hash_unit(c->seed, STREAM_SOC_ANCHOR, day)) * c->bat_capacity_wh;
+}
+
 double sim_soc_at_midnight(const struct sim_config *c, int64_t day)
 {
     int64_t prev = day - 1;
-    double anchor = (0.1 + 0.5 * sim_hash_unit(c->seed, STREAM_SOC_ANCHOR, prev)) * c->bat_capacity_wh;
+    double anchor = sim_soc_anchor(c, prev);
     double t0 = (double)sim_local_to_utc(&c->tz, prev * 86400);
     double t1 = (double)sim_local_to_utc(&c->tz, day * 86400);
     struct sim_model m;
@@ -349,20 +439,28 @@ double sim_model_max_discharge(const struct sim_model *m)
     return lim;
 }
 
-static int32_t watts(double w)
+void sim_inputs_at(const struct sim_config *c, double t, struct sim_inputs *in)
 {
-    return (int32_t)floor(w + 0.5);
+    production(c, t, &in->pv, &in->add);
+    in->home = watts(sim_home_load(c, t));
 }
 
 struct sim_flows sim_model_flows(const struct sim_model *m, double dt)
+{
+    struct sim_inputs in;
+    sim_inputs_at(&m->cfg, m->t, &in);
+    return sim_model_flows_from(m, dt, &in);
+}
+
+struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, const struct sim_inputs *in)
 {
     const struct sim_config *c = &m->cfg;
     struct sim_flows f;
     memset(&f, 0, sizeof f);
     double t = m->t;
-    f.pv = watts(sim_pv_power(c, t));
-    f.add = watts(sim_add_power(c, t));
-    f.home = watts(sim_home_load(c, t));
+    f.pv = in->pv;
+    f.add = in->add;
+    f.home = in->home;
 
     /* What the battery can take or give during this step. */
     double eff = c->bat_efficiency;
@@ -445,8 +543,27 @@ void sim_model_step(struct sim_model *m, double dt, struct sim_energy *out)
 {
     if (!(dt > 0.0))
         return;
+    struct sim_inputs in;
+    sim_inputs_at(&m->cfg, m->t, &in);
+    double t1 = m->t + dt;
+    struct sim_after after;
+    sim_after_at(&m->cfg, t1, &after);
+    sim_model_step_from(m, dt, out, &in, &after);
+}
+
+void sim_after_at(const struct sim_config *c, double t, struct sim_after *a)
+{
+    a->present = sim_car_present(c, t);
+    a->day = local_day(c, t);
+}
+
+void sim_model_step_from(struct sim_model *m, double dt, struct sim_energy *out, const struct sim_inputs *in,
+                         const struct sim_after *after)
+{
+    if (!(dt > 0.0))
+        return;
     const struct sim_config *c = &m->cfg;
-    struct sim_flows f = sim_model_flows(m, dt);
+    struct sim_flows f = sim_model_flows_from(m, dt, in);
     double h = dt / 3600.0;
     struct sim_energy e;
     memset(&e, 0, sizeof e);
@@ -475,8 +592,8 @@ void sim_model_step(struct sim_model *m, double dt, struct sim_energy *out)
         sim_energy_add(out, &e);
 
     m->t += dt;
-    bool present = sim_car_present(c, m->t);
-    int64_t day = local_day(c, m->t);
+    bool present = after->present;
+    int64_t day = after->day;
     if (present && !m->car_present)
         m->car_need_wh = sim_car_need_on_arrival(c, day);
     m->car_present = present;

@@ -126,9 +126,14 @@ double sim_car_need_on_arrival(const struct sim_config *c, int64_t day);
 #define SIM_COARSE_STEP 300.0
 
 /* Battery energy (Wh) at local midnight of `day` as the model defines it:
- * a seeded level at the midnight before, integrated over day-1 with
- * SIM_COARSE_STEP steps. So each day is reproducible on its own. */
+ * the seeded level sim_soc_anchor(day - 1) at the midnight before,
+ * integrated over day-1 with SIM_COARSE_STEP steps. So each day is
+ * reproducible on its own. */
 double sim_soc_at_midnight(const struct sim_config *c, int64_t day);
+
+/* The seeded battery energy (Wh) that the run of `day` starts from when it
+ * gives sim_soc_at_midnight(day + 1). */
+double sim_soc_anchor(const struct sim_config *c, int64_t day);
 
 /* Start the model at UTC time t0 with bat_wh stored energy; the car state
  * is taken from the inputs. Controls are the defaults. */
@@ -142,11 +147,35 @@ void sim_model_init(struct sim_model *m, const struct sim_config *c, double t0);
  * so the battery never over- or under-runs). Does not change the state. */
 struct sim_flows sim_model_flows(const struct sim_model *m, double dt);
 
+/* The exogenous inputs of the flows at one instant: PV, the additional
+ * producer and the house load (W), pure functions of (config, t). */
+struct sim_inputs {
+    int32_t pv, add, home;
+};
+void sim_inputs_at(const struct sim_config *c, double t, struct sim_inputs *in);
+
+/* What a step needs to know about its end instant: whether the car is at
+ * home, and the local day. */
+struct sim_after {
+    bool present;
+    int64_t day;
+};
+void sim_after_at(const struct sim_config *c, double t, struct sim_after *a);
+
+/* sim_model_flows() with the inputs at m->t given (from sim_inputs_at). */
+struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, const struct sim_inputs *in);
+
 /* Advance by dt > 0 seconds: flows are taken at the step's start and held
  * for the step; energies, SOC and counters integrate them. The day counters
  * roll over when t crosses local midnight (callers split steps there, see
  * sim_model_advance_to). *e (may be NULL) gets the step's energies added. */
 void sim_model_step(struct sim_model *m, double dt, struct sim_energy *e);
+
+/* sim_model_step() with the inputs at m->t and at m->t + dt given (from
+ * sim_inputs_at and sim_after_at): the same result, bit for bit, so runs
+ * over the same instants can share the inputs. */
+void sim_model_step_from(struct sim_model *m, double dt, struct sim_energy *e, const struct sim_inputs *in,
+                         const struct sim_after *after);
 
 /* Advance to time t in steps of at most max_step seconds, never straddling
  * local midnight. No-op when t <= m->t. */

@@ -379,6 +379,34 @@ static void test_history_records(void)
     CHECK(rel(hsum.seconds - before.seconds, whole.seconds) < 1e-12);
 }
 
+/* The per-day values the model keeps per thread (sun, weather, summer
+ * time) follow the configuration and the day: interleaving two plants and
+ * jumping between days gives what each plant gives on its own. */
+static void test_day_memo(void)
+{
+    struct sim_config a, b;
+    sim_config_default(&a);
+    sim_config_default(&b);
+    b.seed = 2;
+    b.latitude_deg = 40.0;
+    enum { N = 64 };
+    static double together[2][N], alone[2][N];
+    double t0 = utc(2025, 3, 30, 0, 30); /* across the change to summer time */
+    for (int i = 0; i < N; i++) {
+        double t = t0 + (double)(i % 8) * 86400.0 * 97.0 + (double)(i / 8) * 2700.0;
+        together[0][i] = sim_pv_power(&a, t) + sim_home_load(&a, t) + sim_add_power(&a, t);
+        together[1][i] = sim_pv_power(&b, t) + sim_home_load(&b, t) + sim_add_power(&b, t);
+    }
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < N; i++) {
+            double t = t0 + (double)(i % 8) * 86400.0 * 97.0 + (double)(i / 8) * 2700.0;
+            const struct sim_config *c = k ? &b : &a;
+            alone[k][i] = sim_pv_power(c, t) + sim_home_load(c, t) + sim_add_power(c, t);
+        }
+    CHECK(memcmp(together, alone, sizeof together) == 0);
+    CHECK(memcmp(alone[0], alone[1], sizeof alone[0]) != 0);
+}
+
 struct filler {
     struct sim_history_store *s;
     int64_t newest;
@@ -403,7 +431,7 @@ static void test_history_store(void)
     double m0 = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2025, 6, 1) * 86400);
     double now = m0 + 40 * 86400.0 + 5000.0;
     struct sim_history_store *s = sim_history_store_new(&c, first, 200);
-    struct sim_history_day *scratch = malloc(sizeof *scratch);
+    struct sim_history_work *scratch = calloc(1, sizeof *scratch);
     CHECK(s != NULL && scratch != NULL);
     if (!s || !scratch) {
         free(scratch);
@@ -453,6 +481,7 @@ int main(void)
     test_battery_limits();
     test_determinism();
     test_history();
+    test_day_memo();
     test_history_records();
     test_history_store();
     return th_finish();
