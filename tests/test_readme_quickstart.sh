@@ -33,6 +33,11 @@ rc=$?
 if [ "$rc" -eq 0 ]; then ok; else bad "quick start exited $rc"; cat "$TMP/run.sh" "$TMP/err" >&2; fi
 check "demo reading printed" grep -q "Simulator listening on 127.0.0.1:" "$TMP/out"
 check "live reading printed" grep -q "^Reading at 2026-06-21T10:30:0" "$TMP/out"
+# The heading as the README shows it, up to the seconds (a second or two
+# pass between the simulator's start and the reading).
+shown_head=$(sed -n 's/^\(Reading at 2026-06-21T10:30:\)[0-9][0-9]Z, \(device local time 2026-06-21T12:30:\)[0-9][0-9]\(.*\)/\1 \2 \3/p' "$TMP/shown.txt")
+got_head=$(sed -n 's/^\(Reading at 2026-06-21T10:30:\)[0-9][0-9]Z, \(device local time 2026-06-21T12:30:\)[0-9][0-9]\(.*\)/\1 \2 \3/p' "$TMP/out")
+check "live heading as the README shows it" test -n "$shown_head" -a "$shown_head" = "$got_head"
 # The live table as the README shows it (the values of the same moment).
 labels() { sed -n 's/^  \([^ ]\+\( [^ ]\+\)*\)  .*/\1/p'; }
 sed -n '/^Reading at 2026-06-21T10:30/,$p' "$TMP/out" | labels >"$TMP/got.keys"
