@@ -164,19 +164,48 @@ void cli_format_utc_offset(int32_t seconds, char *buf, size_t cap);
  * Always NUL-terminated; cut (with "...") when it does not fit cap. */
 void cli_printable(const char *s, size_t n, char *out, size_t cap);
 
-/* Read a whole file ("-": stdin). Returns a malloc'd buffer (NUL-terminated,
- * *len without the NUL) or NULL after a message. */
-char *cli_read_file(const char *path, size_t *len);
+/* Open a file for reading ("-": stdin). NULL after a message. */
+FILE *cli_open_input(const char *path);
+
+/* Input of the JSON readers (encode, get --json-request) is read whole:
+ * at most this much. */
+#define CLI_MAX_JSON_INPUT (4u << 20)
+
+/* Read a whole JSON input file ("-": stdin), at most CLI_MAX_JSON_INPUT
+ * bytes (reading stops right after the limit). Returns 0 with *text (a
+ * malloc'd buffer, NUL-terminated, *len without the NUL), or an exit code
+ * after a message: CLI_EXIT_USAGE (cannot open or read), CLI_EXIT_PROTOCOL
+ * (too large, out of memory). */
+int cli_read_json_input(const char *path, char **text, size_t *len);
 
 /* ---- values from text (get specs) and JSON (encode form) ---------------- */
 
 /* Value 0..15 of a hex digit (either case), or -1. */
 int cli_hex_digit(char c);
 
-/* Parse a hex string (whitespace, ':' and '-' separators allowed, optional
- * "0x" prefix) into out[0..cap). Returns the number of bytes, or -1 with a
- * message in err naming the character offset. */
+/* Parse a hex string (whitespace, ':', '-' and ',' separators allowed,
+ * optional "0x" prefix before a byte) into out[0..cap). Returns the number
+ * of bytes, or -1 with a message in err naming the character offset (a NUL
+ * byte is an invalid character like any other). */
 long cli_hex_decode(const char *s, size_t len, uint8_t *out, size_t cap, char *err, size_t errcap);
+
+/* The same as a stream: text in pieces split anywhere gives the bytes and
+ * errors of the whole. Offsets in messages count from the first piece. */
+struct cli_hex_state {
+    int hi;             /* first digit of the pending byte, -1: none    */
+    bool zero;          /* a '0' that may start an "0x" prefix          */
+    uint64_t hi_pos;    /* character offset of hi                       */
+    uint64_t offset;    /* characters consumed                          */
+    size_t before_error; /* bytes of the failed feed before its error   */
+};
+void cli_hex_init(struct cli_hex_state *st);
+/* Decode s[0..len) into out[0..cap) (len / 2 + 1 always suffices).
+ * Returns the number of bytes, or -1 with a message (st->before_error
+ * then holds the bytes written before the error). */
+long cli_hex_feed(struct cli_hex_state *st, const char *s, size_t len, uint8_t *out, size_t cap, char *err,
+                  size_t errcap);
+/* At the end of the text: 0, or -1 with a message for a lone digit. */
+int cli_hex_finish(const struct cli_hex_state *st, char *err, size_t errcap);
 
 /* Whether an integer type (CHAR8 ... UINT64) is one of the unsigned ones. */
 bool cli_int_type_unsigned(int type);
@@ -185,6 +214,16 @@ bool cli_int_type_unsigned(int type);
  * or u (unsigned types). Returns 0, or -1 with nothing written when the
  * value does not fit the type (or type is no integer type). */
 int cli_put_int(struct rscp_builder *b, uint32_t tag, int type, int64_t i, uint64_t u);
+
+/* Parse a decimal number ([+-] digits [. digits] [e [+-] digits]; no nan,
+ * inf or hex). Returns 0 and *out, or -1 with the reason in *why (also for
+ * a value beyond the range of a double, or one that would become 0). */
+int cli_parse_real(const char *s, double *out, const char **why);
+
+/* Write a FLOAT32 or DOUBLE64 block holding d (NaN allowed). Returns 0, or
+ * -1 with the reason in *why and nothing written: an infinity, a value
+ * beyond the range of the type, or a non-zero one that would become 0. */
+int cli_put_real(struct rscp_builder *b, uint32_t tag, int type, double d, const char **why);
 
 /* Write a block of tag/type with a value given as text (spec syntax).
  * Returns 0 or -1 with a message in err. */

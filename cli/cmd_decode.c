@@ -7,6 +7,7 @@
 #include "rscp/error.h"
 #include "rscp/reader.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,19 +122,67 @@ fail:;
     return CLI_EXIT_PROTOCOL;
 }
 
-/* Feed the hex arguments hex[0..n) as one stream; none or "-": hex from
- * stdin. Returns 0 or an exit code after a message. */
+#define READ_CHUNK 65536u /* bytes read from a file or stdin at a time */
+
+/* Feed a file ("-": stdin) as it is read, binary or hex, so that memory
+ * stays bounded and an error ends the input at once. Returns 0 or an exit
+ * code after a message. */
+static int feed_file(struct decode_state *st, const char *path, bool hex)
+{
+    FILE *f = cli_open_input(path);
+    if (!f)
+        return CLI_EXIT_USAGE;
+    static char chunk[READ_CHUNK];
+    static uint8_t bytes[READ_CHUNK / 2 + 1];
+    struct cli_hex_state hs;
+    cli_hex_init(&hs);
+    char herr[160];
+    int rc = 0;
+    for (;;) {
+        size_t k = fread(chunk, 1, sizeof chunk, f);
+        if (k == 0) {
+            if (ferror(f)) {
+                end_output_early(st);
+                cli_error("cannot read %s: %s", path, strerror(errno));
+                rc = CLI_EXIT_USAGE;
+            } else if (hex && cli_hex_finish(&hs, herr, sizeof herr) < 0) {
+                end_output_early(st);
+                cli_error("invalid hex: %s", herr);
+                rc = CLI_EXIT_PROTOCOL;
+            }
+            break;
+        }
+        if (!hex) {
+            rc = feed(st, (const uint8_t *)chunk, k);
+        } else {
+            long n = cli_hex_feed(&hs, chunk, k, bytes, sizeof bytes, herr, sizeof herr);
+            if (n < 0) {
+                /* The frames before the bad character still count. */
+                rc = feed(st, bytes, hs.before_error);
+                if (rc == 0) {
+                    end_output_early(st);
+                    cli_error("invalid hex: %s", herr);
+                    rc = CLI_EXIT_PROTOCOL;
+                }
+            } else {
+                rc = feed(st, bytes, (size_t)n);
+            }
+        }
+        if (rc)
+            break;
+    }
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+/* Feed the hex arguments hex[0..n) as one stream (each argument whole
+ * bytes); none or "-": hex from stdin. Returns 0 or an exit code after a
+ * message. */
 static int feed_hex(struct decode_state *st, const char **hex, size_t n)
 {
-    char *stdin_text = NULL;
-    if (n == 0 || (n == 1 && strcmp(hex[0], "-") == 0)) {
-        size_t len;
-        stdin_text = cli_read_file("-", &len);
-        if (!stdin_text)
-            return CLI_EXIT_USAGE;
-        hex[0] = stdin_text;
-        n = 1;
-    }
+    if (n == 0 || (n == 1 && strcmp(hex[0], "-") == 0))
+        return feed_file(st, "-", true);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t len = strlen(hex[i]);
@@ -153,7 +202,6 @@ static int feed_hex(struct decode_state *st, const char **hex, size_t n)
         }
         free(buf);
     }
-    free(stdin_text);
     return rc;
 }
 
@@ -249,14 +297,7 @@ int cli_cmd_decode(int argc, char **argv)
     if (json)
         fputc('[', stdout);
     if (binary) {
-        size_t len;
-        char *data = cli_read_file(binary, &len);
-        if (!data) {
-            rc = CLI_EXIT_USAGE;
-            goto out;
-        }
-        rc = feed(&st, (const uint8_t *)data, len);
-        free(data);
+        rc = feed_file(&st, binary, false);
     } else {
         rc = feed_hex(&st, hex, nhex);
     }

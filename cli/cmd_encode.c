@@ -128,9 +128,10 @@ int cli_cmd_encode(int argc, char **argv)
         return cli_usage_error("encode", "--encrypted needs the key in RSCP_KEY (or --key)");
 
     size_t len;
-    char *text = cli_read_file(path ? path : "-", &len);
-    if (!text)
-        return CLI_EXIT_USAGE;
+    char *text;
+    int rrc = cli_read_json_input(path ? path : "-", &text, &len);
+    if (rrc)
+        return rrc;
     struct cli_json *doc = NULL;
     char err[512];
     if (cli_json_parse(text, len, &doc, err, sizeof err) != 0) {

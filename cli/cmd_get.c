@@ -39,14 +39,18 @@ static void help(void)
           "\n"
           "Options:\n"
           "  -f, --json-request FILE  the request in the JSON form of 'rscp encode'\n"
-          "                           (a frame object or an array of blocks; '-' stdin)\n"
+          "                           (a frame object or an array of blocks; '-' stdin),\n"
+          "                           or go-rscp's tuple form: [\"EMS_REQ_POWER_PV\",\n"
+          "                           [\"EMS_REQ_START_MANUAL_CHARGE\", 3000],\n"
+          "                           [TAG, \"Uint32\", VALUE], [CONTAINER, [REQUEST...]]]\n"
           "  -j, --json               the reply as JSON (see rscp(1))\n"
           "      --pretty             indent the JSON\n"
           "      --show-secrets       print secret values in clear\n"
           "  plus the connection options of 'rscp --help'.\n"
           "\n"
           "Exit status: 0 ok; 1 the reply holds a device error block; 2 usage;\n"
-          "3 connection; 4 authentication; 5 timeout; 6 protocol.\n",
+          "3 connection; 4 authentication; 5 timeout; 6 protocol, invalid JSON\n"
+          "request, or a reply without any block.\n",
           stdout);
 }
 
@@ -125,13 +129,14 @@ int cli_cmd_get(int argc, char **argv)
     struct cli_json *doc = NULL;
     if (rc == 0 && json_path) {
         size_t len;
-        char *text = cli_read_file(json_path, &len);
+        char *text = NULL;
         char err[512];
-        if (!text) {
-            rc = CLI_EXIT_USAGE;
+        rc = cli_read_json_input(json_path, &text, &len);
+        if (rc) {
+            /* reported */
         } else if (cli_json_parse(text, len, &doc, err, sizeof err) != 0) {
             cli_error("%s: invalid JSON: %s", json_path, err);
-            rc = CLI_EXIT_USAGE;
+            rc = CLI_EXIT_PROTOCOL;
         } else {
             /* A frame object, an array holding one frame, or an array of blocks. */
             const struct cli_json *d = doc;
@@ -140,13 +145,21 @@ int cli_cmd_get(int argc, char **argv)
             req.blocks = d->kind == CLI_JSON_OBJECT ? cli_json_get(d, "blocks") : d;
             if (!req.blocks) {
                 cli_error("%s: a frame object needs \"blocks\"", json_path);
-                rc = CLI_EXIT_USAGE;
+                rc = CLI_EXIT_PROTOCOL;
             }
         }
         free(text);
     }
-    if (rc == 0 && check_request(&req) < 0)
-        rc = cli_usage_error("get", "%s", req.err);
+    /* A bad TAG argument is a usage error; bad JSON input is invalid input
+     * (exit 6, as for rscp encode). */
+    if (rc == 0 && check_request(&req) < 0) {
+        if (json_path) {
+            cli_error("%s: %s", json_path, req.err);
+            rc = CLI_EXIT_PROTOCOL;
+        } else {
+            rc = cli_usage_error("get", "%s", req.err);
+        }
+    }
 
     rscp_client *c = NULL;
     struct rscp_frame reply;
@@ -165,6 +178,9 @@ int cli_cmd_get(int argc, char **argv)
         int nerr = rscp_count_device_errors(reply.data, reply.data_len);
         if (drc < 0 || nerr < 0) {
             cli_error("malformed reply: %s", rscp_strerror(drc < 0 ? drc : nerr));
+            rc = CLI_EXIT_PROTOCOL;
+        } else if (reply.data_len == 0) {
+            cli_error("the reply holds none of the requested values (no block at all)");
             rc = CLI_EXIT_PROTOCOL;
         } else if (nerr > 0) {
             rc = CLI_EXIT_DEVICE;

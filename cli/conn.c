@@ -21,6 +21,13 @@ static void wipe_free(char *s)
     free(s);
 }
 
+static void wipe_n(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
 static char *dup_or_die(const char *s)
 {
     char *d = strdup(s);
@@ -117,8 +124,52 @@ static char *default_config_path(void)
     return dup_or_die(buf);
 }
 
-/* Read key = value lines; fill only fields still unset. */
-static int read_config(struct cli_conn *c, const char *cmd, const char *path, bool explicit_path)
+#define CONFIG_MAX_SIZE (1u << 20) /* bytes of a config file */
+
+/* The whole file f into a malloc'd, NUL-terminated buffer, growing by
+ * copies whose old buffers are wiped (the file holds secrets). Returns NULL
+ * after a message. */
+static char *slurp_secret_file(FILE *f, const char *path, size_t *len)
+{
+    size_t cap = 1024, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            cli_error("out of memory reading %s", path);
+            return NULL;
+        }
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        n += k;
+        if (n > CONFIG_MAX_SIZE) {
+            cli_error("config file %s is larger than %u KiB", path, CONFIG_MAX_SIZE >> 10);
+            break;
+        }
+        if (k == 0) {
+            if (ferror(f)) {
+                cli_error("cannot read config file %s: %s", path, strerror(errno));
+                break;
+            }
+            buf[n] = '\0';
+            *len = n;
+            return buf;
+        }
+        if (n + 1 == cap) {
+            char *nb = malloc(cap * 2);
+            if (nb)
+                memcpy(nb, buf, n);
+            wipe_n(buf, cap);
+            free(buf);
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    wipe_n(buf, cap);
+    free(buf);
+    return NULL;
+}
+
+/* Read key = value lines (of any length); fill only fields still unset. */
+static int read_config(struct cli_conn *c, const char *path, bool explicit_path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -131,12 +182,26 @@ static int read_config(struct cli_conn *c, const char *cmd, const char *path, bo
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)))
         cli_warn("config file %s is accessible by group/others; run: chmod 600 %s", path, path);
-    char line[1024];
+    size_t len = 0;
+    char *text = slurp_secret_file(f, path, &len);
+    fclose(f);
+    if (!text)
+        return CLI_EXIT_USAGE;
     unsigned lineno = 0;
     int rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    for (char *line = text; rc == 0 && line < text + len;) {
+        char *nl = memchr(line, '\n', (size_t)(text + len - line));
+        char *next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
         lineno++;
+        if (strlen(line) != (size_t)((nl ? nl : text + len) - line)) {
+            cli_error("%s:%u: a NUL byte in the line", path, lineno);
+            rc = CLI_EXIT_USAGE;
+            break;
+        }
         char *s = trim(line);
+        line = next;
         if (*s == '\0' || *s == '#' || *s == ';')
             continue;
         char *eq = strchr(s, '=');
@@ -163,7 +228,7 @@ static int read_config(struct cli_conn *c, const char *cmd, const char *path, bo
         } else if (strcmp(key, "port") == 0) {
             unsigned p;
             if (parse_port(val, &p) != 0 || p == 0) {
-                cli_error("%s:%u: bad port '%s' (1..65535)", path, lineno, val);
+                cli_error("%s:%u: bad port (1..65535)", path, lineno);
                 rc = CLI_EXIT_USAGE;
                 break;
             }
@@ -172,20 +237,21 @@ static int read_config(struct cli_conn *c, const char *cmd, const char *path, bo
         } else if (strcmp(key, "timeout") == 0) {
             int t;
             if (parse_timeout(val, &t) != 0) {
-                cli_error("%s:%u: bad timeout '%s' (milliseconds, > 0)", path, lineno, val);
+                cli_error("%s:%u: bad timeout (milliseconds, > 0)", path, lineno);
                 rc = CLI_EXIT_USAGE;
                 break;
             }
             if (!c->timeout_ms)
                 c->timeout_ms = t;
         } else {
-            cli_warn("%s:%u: unknown key '%s' ignored", path, lineno, key);
+            char shown[64];
+            cli_printable(key, strlen(key), shown, sizeof shown);
+            cli_warn("%s:%u: unknown key '%s' ignored", path, lineno, shown);
         }
     }
-    /* Lines may hold secrets. */
-    memset(line, 0, sizeof line);
-    fclose(f);
-    (void)cmd;
+    /* The text holds secrets. */
+    wipe_n(text, len);
+    free(text);
     return rc;
 }
 
@@ -240,7 +306,7 @@ int cli_conn_resolve(struct cli_conn *c, const char *cmd)
     if (!c->config_path)
         c->config_path = default_config_path();
     if (c->config_path) {
-        int rc = read_config(c, cmd, c->config_path, explicit_path);
+        int rc = read_config(c, c->config_path, explicit_path);
         if (rc)
             return rc;
     }

@@ -87,17 +87,42 @@ static int put_int(struct rscp_builder *b, uint32_t tag, int type, const struct 
 }
 
 static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigned depth, char *err, size_t errcap);
+static int put_tuple(struct rscp_builder *b, const struct cli_json *item, unsigned depth, char *err, size_t errcap);
 
 static int put_list(struct rscp_builder *b, const struct cli_json *arr, unsigned depth, char *err, size_t errcap)
 {
     if (arr->kind != CLI_JSON_ARRAY)
         return jfail(arr, err, errcap, "array of blocks expected, got %s", cli_json_kind_name(arr->kind));
-    for (size_t i = 0; i < arr->n; i++)
-        if (put_block(b, arr->items[i], depth, err, errcap) < 0)
+    for (size_t i = 0; i < arr->n; i++) {
+        const struct cli_json *it = arr->items[i];
+        int rc = it->kind == CLI_JSON_STRING || it->kind == CLI_JSON_ARRAY ? put_tuple(b, it, depth, err, errcap)
+                                                                           : put_block(b, it, depth, err, errcap);
+        if (rc < 0)
             return -1;
+    }
     return 0;
 }
 
+static int put_value_checked(struct rscp_builder *b, uint32_t tag, int type, const struct cli_json *v,
+                             const struct cli_json *at, unsigned depth, char *err, size_t errcap);
+
+/* The block tag/type (-1: from the dictionary, or from the value when the
+ * dictionary does not know the tag) with the value v (NULL: none); at is
+ * where the block starts, for messages. A refused value of a secret tag is
+ * not quoted (the reasons quote values). */
+static int put_value(struct rscp_builder *b, uint32_t tag, int type, const struct cli_json *v,
+                     const struct cli_json *at, unsigned depth, char *err, size_t errcap)
+{
+    if (put_value_checked(b, tag, type, v, at, depth, err, errcap) == 0)
+        return 0;
+    bool masked = v && v->kind == CLI_JSON_STRING && v->len == 3 && memcmp(v->str, "***", 3) == 0;
+    if (v && v->kind != CLI_JSON_ARRAY && !masked && rscp_tag_is_secret(tag))
+        return jfail(v, err, errcap, "invalid value of secret tag 0x%08X (not shown); type and value must agree",
+                     tag);
+    return -1;
+}
+
+/* A block in the dump form {"tag", "name", "type", "value"}. */
 static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigned depth, char *err, size_t errcap)
 {
     if (blk->kind != CLI_JSON_OBJECT)
@@ -111,12 +136,75 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
     if (tag_of(blk, &tag, err, errcap) < 0)
         return -1;
     const struct cli_json *t = cli_json_get(blk, "type");
-    const struct cli_json *v = cli_json_get(blk, "value");
-    int type;
-    if (t) {
-        if (t->kind != CLI_JSON_STRING || (type = rscp_type_from_name(t->str)) < 0)
-            return jfail(t, err, errcap, "unknown type (a name like \"INT32\" or a code like \"0x42\")");
+    int type = -1;
+    if (t && (t->kind != CLI_JSON_STRING || (type = rscp_type_from_name(t->str)) < 0))
+        return jfail(t, err, errcap, "unknown type (a name like \"INT32\" or a code like \"0x42\")");
+    return put_value(b, tag, type, cli_json_get(blk, "value"), blk, depth, err, errcap);
+}
+
+/* A request in the tuple form of go-rscp's e3dc tool: "TAG", [TAG],
+ * [TAG, VALUE] or [TAG, TYPE, VALUE] (TYPE a type name in any case, e.g.
+ * "Uint32"; in a pair a string that names a type is the type, as there).
+ * TAG: a dictionary name, with or without the dot after the namespace
+ * ("EMS_REQ_START_MANUAL_CHARGE"), or a number. A CONTAINER's value is an
+ * array of requests. */
+static int put_tuple(struct rscp_builder *b, const struct cli_json *item, unsigned depth, char *err, size_t errcap)
+{
+    const struct cli_json *t = item, *ty = NULL, *v = NULL;
+    if (item->kind == CLI_JSON_ARRAY) {
+        if (item->n < 1 || item->n > 3)
+            return jfail(item, err, errcap, "a request tuple is [TAG], [TAG, VALUE] or [TAG, TYPE, VALUE] (%zu elements)",
+                         item->n);
+        t = item->items[0];
+        if (item->n == 3) {
+            ty = item->items[1];
+            v = item->items[2];
+        } else if (item->n == 2) {
+            const struct cli_json *x = item->items[1];
+            if (x->kind == CLI_JSON_STRING && rscp_type_from_name(x->str) >= 0 && strncmp(x->str, "0x", 2) != 0)
+                ty = x;
+            else
+                v = x;
+        }
+    }
+    uint32_t tag;
+    if (t->kind == CLI_JSON_NUMBER) {
+        uint64_t u;
+        if (cli_json_u64(t, &u) != 0 || u > UINT32_MAX)
+            return jfail(t, err, errcap, "tag must be an integer 0..4294967295");
+        tag = (uint32_t)u;
+    } else if (t->kind == CLI_JSON_STRING) {
+        if (rscp_tag_lookup(t->str, &tag) != 0)
+            return jfail(t, err, errcap, "unknown tag \"%s\"", t->str);
     } else {
+        return jfail(t, err, errcap, "the first element of a request tuple is its tag (a string or a number)");
+    }
+    int type = -1;
+    if (ty && (ty->kind != CLI_JSON_STRING || (type = rscp_type_from_name(ty->str)) < 0))
+        return jfail(ty, err, errcap, "unknown type (a name like \"Int32\" or \"INT32\")");
+    if (type < 0 && !v) {
+        /* Just the tag: a request (a NONE block) unless the dictionary
+         * types it otherwise. */
+        int dt = rscp_tag_type(tag);
+        if (dt >= 0 && dt != RSCP_TYPE_NONE && dt != RSCP_TYPE_CONTAINER)
+            return jfail(item, err, errcap, "tag 0x%08X takes a %s value: [TAG, VALUE]", tag, rscp_type_name(dt));
+        type = dt == RSCP_TYPE_CONTAINER ? dt : RSCP_TYPE_NONE;
+        if (type == RSCP_TYPE_CONTAINER) {
+            rscp_put_container_open(b, tag);
+            rscp_put_container_close(b);
+            return 0;
+        }
+    }
+    /* go-rscp writes a NONE value as "". */
+    if (type == RSCP_TYPE_NONE && v && v->kind == CLI_JSON_STRING && v->len == 0)
+        v = NULL;
+    return put_value(b, tag, type, v, item, depth, err, errcap);
+}
+
+static int put_value_checked(struct rscp_builder *b, uint32_t tag, int type, const struct cli_json *v,
+                             const struct cli_json *at, unsigned depth, char *err, size_t errcap)
+{
+    if (type < 0) {
         type = rscp_tag_type(tag);
         if (type < 0) {
             if (!v || v->kind == CLI_JSON_NULL)
@@ -124,7 +212,7 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
             else if (v->kind == CLI_JSON_ARRAY)
                 type = RSCP_TYPE_CONTAINER;
             else
-                return jfail(blk, err, errcap, "the dictionary gives no type for tag 0x%08X: add \"type\"", tag);
+                return jfail(at, err, errcap, "the dictionary gives no type for tag 0x%08X: add a type", tag);
         }
     }
     /* Dumps mask secret values as "***": re-encoding that would silently
@@ -146,7 +234,7 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
         return 0;
     case RSCP_TYPE_CONTAINER:
         if (!v)
-            return jfail(blk, err, errcap, "CONTAINER needs \"value\": [blocks]");
+            return jfail(at, err, errcap, "CONTAINER needs \"value\": [blocks]");
         if (depth >= RSCP_BUILDER_MAX_DEPTH)
             return jfail(v, err, errcap, "containers nested deeper than %u", RSCP_BUILDER_MAX_DEPTH);
         rscp_put_container_open(b, tag);
@@ -157,7 +245,7 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
     default: break;
     }
     if (!v)
-        return jfail(blk, err, errcap, "block of type %s needs a \"value\"", tn ? tn : "?");
+        return jfail(at, err, errcap, "block of type %s needs a \"value\"", tn ? tn : "?");
     switch (type) {
     case RSCP_TYPE_BOOL:
         if (v->kind != CLI_JSON_BOOL)
@@ -174,15 +262,13 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
     case RSCP_TYPE_UINT64: return put_int(b, tag, type, v, err, errcap);
     case RSCP_TYPE_FLOAT32:
     case RSCP_TYPE_DOUBLE64: {
-        double d;
-        if (v->kind == CLI_JSON_NULL)
-            d = NAN;
-        else if (cli_json_double(v, &d) != 0)
+        double d = NAN;
+        const char *why = NULL;
+        if (v->kind != CLI_JSON_NULL && v->kind != CLI_JSON_NUMBER)
             return jfail(v, err, errcap, "%s value must be a number (or null for NaN)", tn);
-        if (type == RSCP_TYPE_FLOAT32)
-            rscp_put_float32(b, tag, (float)d);
-        else
-            rscp_put_double64(b, tag, d);
+        if ((v->kind == CLI_JSON_NUMBER && cli_parse_real(v->str, &d, &why) != 0) ||
+            cli_put_real(b, tag, type, d, &why) != 0)
+            return jfail(v, err, errcap, "%s value %s: %s", tn, v->str, why);
         return 0;
     }
     case RSCP_TYPE_CSTRING:

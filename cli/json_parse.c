@@ -17,6 +17,7 @@ struct parser {
     char *err;
     size_t errcap;
     bool failed;
+    size_t values; /* values made so far (CLI_JSON_MAX_VALUES) */
 };
 
 #if defined(__GNUC__)
@@ -54,6 +55,10 @@ static void skip_ws(struct parser *ps)
 
 static struct cli_json *new_value(struct parser *ps, enum cli_json_kind kind)
 {
+    if (++ps->values > CLI_JSON_MAX_VALUES) {
+        fail_at(ps, ps->p, "more than %u values (the limit of JSON input)", CLI_JSON_MAX_VALUES);
+        return NULL;
+    }
     struct cli_json *v = calloc(1, sizeof *v);
     if (!v) {
         fail_at(ps, ps->p, "out of memory");
@@ -480,7 +485,7 @@ static struct cli_json *parse_value(struct parser *ps, unsigned depth)
 int cli_json_parse(const char *text, size_t len, struct cli_json **out, char *err, size_t errcap)
 {
     static char dummy[1];
-    struct parser ps = {text, text + len, text, 1, err ? err : dummy, err ? errcap : sizeof dummy, false};
+    struct parser ps = {text, text + len, text, 1, err ? err : dummy, err ? errcap : sizeof dummy, false, 0};
     *out = NULL;
     struct cli_json *v = parse_value(&ps, 1);
     if (!v)

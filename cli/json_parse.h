@@ -2,7 +2,9 @@
  *
  * Strict: no comments, no trailing commas, no leading zeros, no raw control
  * characters in strings, valid UTF-8 only, paired surrogate escapes,
- * duplicate object keys rejected, nesting at most CLI_JSON_MAX_DEPTH.
+ * duplicate object keys rejected, nesting at most CLI_JSON_MAX_DEPTH, at
+ * most CLI_JSON_MAX_VALUES values (the tree's memory stays bounded: about
+ * 100 bytes a value).
  * Numbers keep their text so 64-bit integers convert exactly. Errors carry
  * the line and column (1-based, columns in bytes) of the offending byte. */
 #ifndef RSCP_CLI_JSON_PARSE_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #define CLI_JSON_MAX_DEPTH 64
+#define CLI_JSON_MAX_VALUES 262144u
 
 enum cli_json_kind {
     CLI_JSON_NULL,

@@ -93,7 +93,7 @@ static int take_reading(struct watch *w)
         return e;
     struct cli_live_reading r;
     int prc = cli_live_parse(&reply, &r);
-    if (prc < 0) {
+    if (prc != 0) {
         w->rc = CLI_EXIT_PROTOCOL;
         return CLI_EXIT_PROTOCOL;
     }

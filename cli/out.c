@@ -144,27 +144,37 @@ void cli_format_utc_offset(int32_t seconds, char *buf, size_t cap)
     snprintf(buf, cap, "%c%ld:%02ld", seconds < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
 }
 
-char *cli_read_file(const char *path, size_t *len)
+FILE *cli_open_input(const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
+    if (!f)
         cli_error("cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
+    return f;
+}
+
+int cli_read_json_input(const char *path, char **text, size_t *len)
+{
+    *text = NULL;
+    FILE *f = cli_open_input(path);
+    if (!f)
+        return CLI_EXIT_USAGE;
+    int rc = 0;
+    /* Read at most one byte beyond the limit: memory stays bounded. */
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
+    bool too_large = false;
     while (buf) {
         if (n + 1 >= cap) {
-            if (cap > ((size_t)1 << 30)) {
-                cli_error("%s: input too large", path);
-                free(buf);
-                buf = NULL;
+            if (cap > CLI_MAX_JSON_INPUT) {
+                too_large = true;
                 break;
             }
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
+                cli_error("%s: out of memory", path);
                 free(buf);
                 buf = NULL;
+                rc = CLI_EXIT_PROTOCOL;
                 break;
             }
             buf = nb;
@@ -172,20 +182,36 @@ char *cli_read_file(const char *path, size_t *len)
         }
         size_t k = fread(buf + n, 1, cap - n - 1, f);
         n += k;
+        if (n > CLI_MAX_JSON_INPUT) {
+            too_large = true;
+            break;
+        }
         if (k == 0) {
             if (ferror(f)) {
                 cli_error("cannot read %s: %s", path, strerror(errno));
                 free(buf);
                 buf = NULL;
+                rc = CLI_EXIT_USAGE;
             }
             break;
         }
     }
+    if (!buf && rc == 0) {
+        cli_error("%s: out of memory", path);
+        rc = CLI_EXIT_PROTOCOL;
+    }
     if (f != stdin)
         fclose(f);
+    if (buf && too_large) {
+        cli_error("%s: more than %u MiB of JSON (the limit of JSON input)", path, CLI_MAX_JSON_INPUT >> 20);
+        free(buf);
+        buf = NULL;
+        rc = CLI_EXIT_PROTOCOL;
+    }
     if (!buf)
-        return NULL;
+        return rc;
     buf[n] = '\0';
     *len = n;
-    return buf;
+    *text = buf;
+    return 0;
 }

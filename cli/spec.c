@@ -6,14 +6,21 @@
  *
  * TAG is a dictionary name or a number; the value's type comes from the
  * dictionary unless given with ':TYPE'. An item without value or braces is
- * a NONE block (a plain request); braces make a CONTAINER. */
+ * a NONE block (a plain request); braces make a CONTAINER.
+ *
+ * Error messages quote the spec with the values of secret tags replaced
+ * by *** (and never quote such a value otherwise), and with bytes that are
+ * no valid UTF-8 escaped. */
 #include "cli.h"
 
 #include "rscp/tags.h"
 #include "rscp/types.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MAX_MASKED 16u /* secret values remembered for messages; more: all hidden */
 
 struct spec {
     const char *start;
@@ -21,6 +28,10 @@ struct spec {
     char *err;
     size_t errcap;
     unsigned depth;
+    /* Secret values: [from, to) offsets in start; to == SIZE_MAX while the
+     * value is being read (everything after from is hidden). */
+    size_t mask_from[MAX_MASKED], mask_to[MAX_MASKED];
+    unsigned masked;
 };
 
 static void skip_sp(struct spec *s)
@@ -29,9 +40,36 @@ static void skip_sp(struct spec *s)
         s->p++;
 }
 
+/* The spec for a message: secret values as ***, made printable. */
+static void quote_spec(const struct spec *s, char *out, size_t cap)
+{
+    size_t n = strlen(s->start), o = 0, at = 0;
+    char *plain = malloc(n + 3 * MAX_MASKED + 4);
+    if (!plain) {
+        snprintf(out, cap, "...");
+        return;
+    }
+    for (unsigned k = 0; k < s->masked && at <= n; k++) {
+        size_t from = s->mask_from[k] < n ? s->mask_from[k] : n;
+        memcpy(plain + o, s->start + at, from - at);
+        o += from - at;
+        memcpy(plain + o, "***", 3);
+        o += 3;
+        at = s->mask_to[k] < n ? s->mask_to[k] : n + 1;
+    }
+    if (at < n) {
+        memcpy(plain + o, s->start + at, n - at);
+        o += n - at;
+    }
+    cli_printable(plain, o, out, cap);
+    free(plain);
+}
+
 static int fail(struct spec *s, const char *msg)
 {
-    snprintf(s->err, s->errcap, "%s at position %zu of '%s'", msg, (size_t)(s->p - s->start) + 1, s->start);
+    char quoted[256];
+    quote_spec(s, quoted, sizeof quoted);
+    snprintf(s->err, s->errcap, "%s at position %zu of '%s'", msg, (size_t)(s->p - s->start) + 1, quoted);
     return -1;
 }
 
@@ -103,8 +141,13 @@ static int item(struct spec *s, struct rscp_builder *b)
     skip_sp(s);
     const char *name_at = s->p;
     size_t nl = word(s, ".");
-    if (nl == 0)
-        return fail(s, "tag name expected");
+    if (nl == 0 || (*s->p && !strchr(" \t\n:={},", *s->p))) {
+        if (nl == 0 && (unsigned char)*s->p >= 0x20 && (unsigned char)*s->p < 0x7F && *s->p != '\\')
+            return fail(s, "tag name expected");
+        char msg[64];
+        snprintf(msg, sizeof msg, "byte 0x%02x is not allowed in a tag name", (unsigned char)*s->p);
+        return fail(s, msg);
+    }
     char name[128];
     if (nl >= sizeof name)
         return fail(s, "tag name too long");
@@ -177,15 +220,31 @@ static int item(struct spec *s, struct rscp_builder *b)
         char *v;
         size_t vl;
         const char *v_at = s->p;
+        bool secret = rscp_tag_is_secret(tag), tracked = false;
+        if (secret && s->masked < MAX_MASKED) {
+            s->mask_from[s->masked] = (size_t)(v_at - s->start);
+            s->mask_to[s->masked++] = SIZE_MAX;
+            tracked = true;
+        } else if (secret) { /* too many: hide everything from the last one on */
+            s->mask_to[MAX_MASKED - 1] = SIZE_MAX;
+        }
         if (value(s, &v, &vl) < 0)
             return -1;
+        if (tracked)
+            s->mask_to[s->masked - 1] = (size_t)(s->p - s->start);
         char verr[256] = "";
         int rc = cli_put_text_value(b, tag, type, v, vl, verr, sizeof verr);
+        memset(v, 0, vl);
         free(v);
         if (rc < 0) {
             s->p = v_at;
             char msg[512];
-            snprintf(msg, sizeof msg, "%s: %s", name, verr);
+            if (secret) /* the reason may quote the value */
+                snprintf(msg, sizeof msg, "%s: bad %s value (the tag is secret: the value is not shown)", name,
+                         rscp_type_name(type) ? rscp_type_name(type) : "?");
+            else
+                snprintf(msg, sizeof msg, "%s: %s", name, verr);
+            memset(verr, 0, sizeof verr);
             return fail(s, msg);
         }
         return 0;
@@ -216,7 +275,11 @@ static int list(struct spec *s, struct rscp_builder *b)
 
 int cli_spec_put(struct rscp_builder *b, const char *text, char *err, size_t errcap)
 {
-    struct spec s = {text, text, err, errcap, 0};
+    struct spec s;
+    memset(&s, 0, sizeof s);
+    s.start = s.p = text;
+    s.err = err;
+    s.errcap = errcap;
     if (list(&s, b) < 0)
         return -1;
     skip_sp(&s);

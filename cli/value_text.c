@@ -64,15 +64,67 @@ static int hex_value(struct rscp_builder *b, uint32_t tag, int type, const char 
         snprintf(err, errcap, "out of memory");
         return -1;
     }
-    char herr[128];
+    char herr[128], shown[160];
     long n = cli_hex_decode(text, len, buf, len / 2 + 1, herr, sizeof herr);
     if (n < 0) {
-        snprintf(err, errcap, "bad hex value '%s': %s", text, herr);
+        cli_printable(text, len, shown, sizeof shown);
+        snprintf(err, errcap, "bad hex value '%s': %s", shown, herr);
         free(buf);
         return -1;
     }
     rscp_put_raw(b, tag, (uint8_t)type, buf, (size_t)n);
     free(buf);
+    return 0;
+}
+
+/* The reason a value of an integer type is refused. */
+static const char *int_reason(int type)
+{
+    switch (type) {
+    case RSCP_TYPE_CHAR8: return "an integer -128..127 expected";
+    case RSCP_TYPE_UCHAR8: return "an integer 0..255 expected";
+    case RSCP_TYPE_INT16: return "an integer -32768..32767 expected";
+    case RSCP_TYPE_UINT16: return "an integer 0..65535 expected";
+    case RSCP_TYPE_INT32: return "an integer -2147483648..2147483647 expected";
+    case RSCP_TYPE_UINT32: return "an integer 0..4294967295 expected";
+    case RSCP_TYPE_INT64: return "a 64-bit integer expected";
+    default: return "an integer 0..18446744073709551615 expected";
+    }
+}
+
+/* SECONDS[.FRACTION] of a TIMESTAMP. */
+static int put_timestamp(struct rscp_builder *b, uint32_t tag, const char *s, const char **why)
+{
+    const char *dot = strchr(s, '.');
+    size_t il = dot ? (size_t)(dot - s) : strlen(s);
+    char secs[32];
+    if (il == 0 || il >= sizeof secs) {
+        *why = il ? "too many digits of seconds" : "seconds expected before '.'";
+        return -1;
+    }
+    memcpy(secs, s, il);
+    secs[il] = '\0';
+    int64_t sec;
+    if (parse_i64(secs, &sec) != 0) {
+        *why = "SECONDS[.FRACTION] expected (a 64-bit integer of seconds)";
+        return -1;
+    }
+    uint32_t ns = 0;
+    if (dot) {
+        const char *f = dot + 1;
+        size_t fl = strlen(f);
+        if (fl == 0 || strspn(f, "0123456789") != fl) {
+            *why = "the fraction after '.' must be digits";
+            return -1;
+        }
+        if (fl > 9) {
+            *why = "the fraction has more than 9 digits (nanoseconds)";
+            return -1;
+        }
+        for (size_t k = 0; k < 9; k++)
+            ns = ns * 10u + (k < fl ? (uint32_t)(f[k] - '0') : 0u);
+    }
+    rscp_put_timestamp(b, tag, sec, ns);
     return 0;
 }
 
@@ -87,26 +139,33 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
     memcpy(s, text, len);
     s[len] = '\0';
     const char *tn = rscp_type_name(type);
+    const char *why = NULL;
     int rc = 0;
     int64_t i = 0;
     uint64_t u = 0;
+    if (memchr(text, '\0', len)) {
+        rc = -1;
+        why = "a NUL byte inside the value";
+        goto out;
+    }
     switch (type) {
     case RSCP_TYPE_NONE:
         if (len) {
-            snprintf(err, errcap, "a NONE value takes no value (got '%s')", s);
-            free(s);
-            return -1;
+            rc = -1;
+            why = "a NONE block takes no value";
         } else {
             rscp_put_none(b, tag);
         }
         break;
     case RSCP_TYPE_BOOL:
-        if (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcasecmp(s, "on") == 0)
+        if (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcasecmp(s, "on") == 0) {
             rscp_put_bool(b, tag, true);
-        else if (strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0 || strcasecmp(s, "off") == 0)
+        } else if (strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0 || strcasecmp(s, "off") == 0) {
             rscp_put_bool(b, tag, false);
-        else
+        } else {
             rc = -1;
+            why = "true/false, on/off or 1/0 expected";
+        }
         break;
     case RSCP_TYPE_CHAR8:
     case RSCP_TYPE_UCHAR8:
@@ -117,52 +176,28 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
     case RSCP_TYPE_INT64:
     case RSCP_TYPE_UINT64:
         if ((cli_int_type_unsigned(type) ? parse_u64(s, &u) : parse_i64(s, &i)) != 0 ||
-            cli_put_int(b, tag, type, i, u) != 0)
+            cli_put_int(b, tag, type, i, u) != 0) {
             rc = -1;
+            why = int_reason(type);
+        }
         break;
     case RSCP_TYPE_ERROR:
-        if (parse_u64(s, &u) || u > UINT32_MAX)
+        if (parse_u64(s, &u) || u > UINT32_MAX) {
             rc = -1;
-        else
+            why = "an error code 0..4294967295 expected";
+        } else {
             rscp_put_error(b, tag, (uint32_t)u);
+        }
         break;
     case RSCP_TYPE_FLOAT32:
     case RSCP_TYPE_DOUBLE64: {
-        char *end;
-        errno = 0;
-        double d = strtod(s, &end);
-        if (!len || *end || (errno == ERANGE && isinf(d)))
+        double d;
+        if (cli_parse_real(s, &d, &why) != 0 || cli_put_real(b, tag, type, d, &why) != 0)
             rc = -1;
-        else if (type == RSCP_TYPE_FLOAT32)
-            rscp_put_float32(b, tag, (float)d);
-        else
-            rscp_put_double64(b, tag, d);
         break;
     }
     case RSCP_TYPE_CSTRING: rscp_put_string(b, tag, s, len); break;
-    case RSCP_TYPE_TIMESTAMP: {
-        /* SECONDS[.FRACTION] */
-        char *dot = strchr(s, '.');
-        uint32_t ns = 0;
-        if (dot) {
-            *dot = '\0';
-            const char *f = dot + 1;
-            size_t fl = strlen(f);
-            if (fl == 0 || fl > 9 || strspn(f, "0123456789") != fl) {
-                rc = -1;
-                break;
-            }
-            for (size_t k = 0; k < 9; k++)
-                ns = ns * 10u + (k < fl ? (uint32_t)(f[k] - '0') : 0u);
-        }
-        if (parse_i64(s, &i))
-            rc = -1;
-        else
-            rscp_put_timestamp(b, tag, i, ns);
-        if (dot)
-            *dot = '.';
-        break;
-    }
+    case RSCP_TYPE_TIMESTAMP: rc = put_timestamp(b, tag, s, &why); break;
     case RSCP_TYPE_CONTAINER:
         snprintf(err, errcap, "a CONTAINER takes its children in braces: TAG{CHILD,...}");
         free(s);
@@ -172,8 +207,12 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
         free(s);
         return rc;
     }
-    if (rc < 0)
-        snprintf(err, errcap, "bad %s value '%s'", tn ? tn : "?", s);
+out:
+    if (rc < 0) {
+        char shown[160];
+        cli_printable(text, len, shown, sizeof shown);
+        snprintf(err, errcap, "bad %s value '%s': %s", tn ? tn : "?", shown, why ? why : "invalid");
+    }
     free(s);
     return rc;
 }

@@ -5,7 +5,9 @@
  * when broken): the byte count never exceeds the capacity; a success gives
  * exactly the bytes of the hex digits (checked by a second, independent
  * decoder that accepts the same separators); a refusal leaves a
- * NUL-terminated message. */
+ * NUL-terminated message; the streaming decoder fed the text in two
+ * pieces (split at byte 0 modulo the length) gives the same bytes, or the
+ * same message, as the whole text. */
 #include "fuzz_walk.h"
 
 #include "cli.h"
@@ -73,6 +75,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r >= 0 && (size_t)r <= cap && !strstr(err, "separator"))
             fuzz_fail("valid hex refused");
     }
+    /* In two pieces, with room enough for every byte. */
+    size_t room = len / 2 + 1, split = len ? data[0] % (len + 1) : 0;
+    uint8_t *whole = malloc(room), *parts = malloc(room);
+    if (whole && parts) {
+        char werr[160], perr[160];
+        memset(werr, 0, sizeof werr);
+        memset(perr, 0, sizeof perr);
+        long w = cli_hex_decode(s, len, whole, room, werr, sizeof werr);
+        struct cli_hex_state st;
+        cli_hex_init(&st);
+        long a = cli_hex_feed(&st, s, split, parts, room, perr, sizeof perr);
+        long b = a < 0 ? -1 : cli_hex_feed(&st, s + split, len - split, parts + a, room - (size_t)a, perr, sizeof perr);
+        long p = b < 0 ? -1 : cli_hex_finish(&st, perr, sizeof perr) < 0 ? -1 : a + b;
+        if (w != p || (w >= 0 && memcmp(whole, parts, (size_t)w) != 0))
+            fuzz_fail("the pieces decode differently from the whole");
+        if (w < 0 && strcmp(werr, perr) != 0)
+            fuzz_fail("the pieces give another message than the whole");
+    }
+    free(whole);
+    free(parts);
 done:
     free(s);
     free(out);

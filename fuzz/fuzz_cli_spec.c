@@ -6,7 +6,11 @@
  * code, bytes 1.. as a value of that type (cli_put_text_value).
  * Invariants (abort() when broken): a spec or value that is accepted gives
  * well-formed blocks (rscp_validate); one that is refused leaves a
- * NUL-terminated message; a NUL inside the input ends the spec. */
+ * NUL-terminated message; a NUL inside the input ends the spec. Also, as
+ * the value of the secret RSCP.AUTHENTICATION_PASSWORD (with a type chosen
+ * by byte 0, plain or quoted, followed by more items), a value marked by a
+ * leading 0x01 byte: no message may quote any of it (the mark is the only
+ * 0x01 in the spec, and messages show it as \x01). */
 #include "fuzz_walk.h"
 
 #include "cli.h"
@@ -25,6 +29,31 @@ static void check_built(struct rscp_builder *b, int rc, const char *err, size_t 
     } else if (memchr(err, '\0', errcap) == NULL || err[0] == '\0') {
         fuzz_fail("refused input without a message");
     }
+}
+
+static void check_secret(const uint8_t *data, size_t size)
+{
+    static const char *const types[] = {"", ":CSTRING", ":UINT32", ":FLOAT32", ":TIMESTAMP", ":BYTEARRAY", ":BOOL"};
+    if (size < 2)
+        return;
+    const char *type = types[data[0] % (sizeof types / sizeof types[0])];
+    bool quoted = data[0] & 0x80;
+    char *spec = malloc(size + 64);
+    if (!spec)
+        return;
+    int n = snprintf(spec, 64, "RSCP.AUTHENTICATION_PASSWORD%s=%s\x01", type, quoted ? "\"" : "");
+    size_t k = (size_t)n;
+    for (size_t i = 1; i < size && data[i]; i++)
+        spec[k++] = data[i] == 0x01 ? 'q' : (char)data[i];
+    spec[k] = '\0';
+    char err[512];
+    struct rscp_builder b;
+    memset(err, 'x', sizeof err);
+    rscp_builder_init(&b, out, sizeof out);
+    if (cli_spec_put(&b, spec, err, sizeof err) != 0 &&
+        (memchr(err, 0x01, strnlen(err, sizeof err)) || strstr(err, "\\x01")))
+        fuzz_fail("a secret value in a message");
+    free(spec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,5 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_built(&b, rc, err, sizeof err);
     }
     free(text);
+    check_secret(data, size);
     return 0;
 }

@@ -277,6 +277,38 @@ expect wrong-pw 4 $DEADLINE env RSCP_PASSWORD="$SECRET_PW-x" "$RSCP" live --port
 expect wrong-key 4 $DEADLINE env RSCP_KEY="$SECRET_KEY-x" "$RSCP" live --port "$PORT" --timeout $T
 check "wrong key: hint" has wrong-key.err "RSCP key"
 expect no-user 2 $DEADLINE env -u RSCP_USER "$RSCP" live --port "$PORT"
+# config lines of any length: a 3000-byte password is read whole and never shown
+LONG_PW=$(python3 -c "print('L0ngPw-' + 'x' * 2990 + '-END9')")
+start_sim long-pw --password "$LONG_PW"
+printf 'port = %s\nuser = fault-user\npassword = %s\nkey = %s\n' "$PORT" "$LONG_PW" "$SECRET_KEY" >"$CFG"
+chmod 600 "$CFG"
+expect long-line 0 $DEADLINE env -u RSCP_PASSWORD -u RSCP_PORT "$RSCP" live --json
+check "long line: no warning" test ! -s "$TMP/long-line.err"
+printf 'port = %s\nuser = fault-user\npassword = %s\nkey = %s\ncolour%s = blue\n' "$PORT" "$LONG_PW" "$SECRET_KEY" "$(printf 'z%.0s' $(seq 1500))" >"$CFG"
+expect long-key 0 $DEADLINE env -u RSCP_PASSWORD -u RSCP_PORT "$RSCP" live --json
+check "long unknown key: one warning naming the line" test "$(grep -c "config:5: unknown key" "$TMP/long-key.err")" -eq 1
+check "long line: no part of the password in any message" bash -c "! grep -q -e 'xxxxxxxx' -e 'END9' '$TMP/long-line.err' '$TMP/long-key.err'"
+rm -f "$CFG"
+
+# a reply that holds none of the requested values (no value, no device
+# error) is said and is an error
+"$BUILD/tests/fake_device" >"$TMP/fake.log" 2>&1 &
+SIM_PIDS+=($!)
+FAKE=
+for _ in $(seq 100); do
+    FAKE=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/fake.log")
+    [ -n "$FAKE" ] && break
+    sleep 0.05
+done
+for cmd in live info "get EMS.REQ_POWER_PV"; do
+    n=empty-${cmd%% *}
+    # shellcheck disable=SC2086
+    expect "$n" 6 $DEADLINE "$RSCP" $cmd --port "$FAKE" --timeout $T
+    check "$n: says so" has "$n.err" "the reply holds none of the requested values"
+    check "$n: no n/a table" bash -c "! grep -q 'n/a' '$TMP/$n.out'"
+done
+expect empty-watch 130 $DEADLINE timeout --preserve-status -s INT 1 "$RSCP" live --watch 0.2 --port "$FAKE" --timeout $T
+check "empty-watch: said for every reading, the watch goes on" test "$(grep -c 'none of the requested values' "$TMP/empty-watch.err")" -ge 3
 
 # ---- IPv6 ---------------------------------------------------------------------------------
 if "$RSCP" sim --port 0 --bind ::1 >"$TMP/sim-v6.log" 2>&1 & then

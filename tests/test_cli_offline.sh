@@ -235,6 +235,80 @@ chmod 600 "$TMP/.config/rscp/config"
 env -u RSCP_HOST HOME="$TMP" XDG_CONFIG_HOME= "$RSCP" info --timeout 500 >/dev/null 2>"$TMP/err"
 check "no warning with mode 600" bash -c "! grep -q 'group/others' '$TMP/err'"
 
+# a secret given in a request is never echoed, wherever the error is
+expect_rc 2 "secret value of the wrong type" env RSCP_HOST=127.0.0.1 "$RSCP" get 'RSCP.AUTHENTICATION_PASSWORD:UINT32=SECRETPW123'
+check "secret not echoed (bad value)" bash -c "! grep -q SECRETPW '$TMP/err'"
+check "the spec is quoted with the secret masked" grep -q "RSCP.AUTHENTICATION_PASSWORD:UINT32=\*\*\*'" "$TMP/err"
+expect_rc 2 "error after a secret" env RSCP_HOST=127.0.0.1 "$RSCP" get 'RSCP.REQ_AUTHENTICATION{RSCP.AUTHENTICATION_USER=u,RSCP.AUTHENTICATION_PASSWORD=SECRETPW123},NOPE'
+check "secret not echoed (later error)" bash -c "! grep -q SECRETPW '$TMP/err'"
+check "the later error still named" grep -q "unknown tag 'NOPE'" "$TMP/err"
+expect_rc 2 "unterminated secret" env RSCP_HOST=127.0.0.1 "$RSCP" get 'RSCP.AUTHENTICATION_PASSWORD="SECRETPW123'
+check "secret not echoed (unterminated)" bash -c "! grep -q SECRETPW '$TMP/err'"
+echo '[["RSCP.AUTHENTICATION_PASSWORD", "Uint32", "SECRETPW123"], {"tag": "RSCP.AUTHENTICATION_PASSWORD", "type": "BYTEARRAY", "value": "zzSECRETPW"}]' >"$TMP/sec.json"
+expect_rc 6 "secret in a JSON request" env RSCP_HOST=127.0.0.1 "$RSCP" get --json-request "$TMP/sec.json"
+check "secret not echoed (JSON request)" bash -c "! grep -q SECRETPW '$TMP/err'"
+echo '{"blocks": [{"tag": "RSCP.AUTHENTICATION_PASSWORD", "type": "BYTEARRAY", "value": "zzSECRETPW"}]}' >"$TMP/sec2.json"
+expect_rc 6 "secret in encode input" "$RSCP" encode "$TMP/sec2.json"
+check "secret not echoed (encode)" bash -c "! grep -q SECRETPW '$TMP/err'"
+# bytes that are no valid UTF-8 are escaped in messages
+expect_rc 2 "invalid UTF-8 in a tag name" env RSCP_HOST=127.0.0.1 "$RSCP" get $'EMS.\xff\xfeX'
+check "invalid UTF-8 escaped" bash -c "grep -q 'EMS.\\\\xff\\\\xfeX' '$TMP/err' && ! grep -q $'\xff' '$TMP/err'"
+check "names the byte" grep -q "byte 0xff is not allowed in a tag name" "$TMP/err"
+
+# values: every type range-checked, reasons named
+expect_rc 2 "FLOAT32 overflow" env RSCP_HOST=127.0.0.1 "$RSCP" get 'EMS.REQ_POWER_PV:FLOAT32=1e40'
+check "FLOAT32 overflow: reason" grep -q "out of range for a FLOAT32" "$TMP/err"
+expect_rc 2 "FLOAT32 underflow" env RSCP_HOST=127.0.0.1 "$RSCP" get 'EMS.REQ_POWER_PV:FLOAT32=1e-50'
+check "FLOAT32 underflow: reason" grep -q "too small for a FLOAT32" "$TMP/err"
+for v in nan inf -inf infinity 0x1p3; do
+    expect_rc 2 "no $v as a number" env RSCP_HOST=127.0.0.1 "$RSCP" get "EMS.REQ_POWER_PV:DOUBLE64=$v"
+done
+check "not a decimal number" grep -q "not a decimal number" "$TMP/err"
+echo '{"blocks": [{"tag": "EMS.POWER_PV", "type": "FLOAT32", "value": 1e40}]}' >"$TMP/f40.json"
+expect_rc 6 "encode: FLOAT32 overflow" "$RSCP" encode "$TMP/f40.json"
+check "encode FLOAT32 overflow: reason" grep -q "out of range for a FLOAT32" "$TMP/err"
+echo '{"blocks": [{"tag": "EMS.POWER_PV", "type": "FLOAT32", "value": 1e-50}]}' >"$TMP/f50.json"
+expect_rc 6 "encode: FLOAT32 underflow" "$RSCP" encode "$TMP/f50.json"
+echo '{"blocks": [{"tag": "EMS.POWER_PV", "type": "FLOAT32", "value": 3.4028235e38}, {"tag": "EMS.POWER_PV", "type": "FLOAT32", "value": 1e-45}]}' >"$TMP/fmax.json"
+expect_rc 0 "encode: FLOAT32 limits accepted" "$RSCP" encode "$TMP/fmax.json"
+expect_rc 2 "TIMESTAMP fraction too long" env RSCP_HOST=127.0.0.1 "$RSCP" get 'INFO.TIME=1.9999999999'
+check "TIMESTAMP: the value as given and why" grep -q "bad TIMESTAMP value '1.9999999999': the fraction has more than 9 digits" "$TMP/err"
+# invalid JSON requests are invalid input (6), as for encode
+echo '{' >"$TMP/bad.json"
+expect_rc 6 "get --json-request: invalid JSON" env RSCP_HOST=127.0.0.1 "$RSCP" get --json-request "$TMP/bad.json"
+echo '[{"tag": "NOPE.NOTHING"}]' >"$TMP/bad2.json"
+expect_rc 6 "get --json-request: unknown tag" env RSCP_HOST=127.0.0.1 "$RSCP" get --json-request "$TMP/bad2.json"
+echo '[["EMS_REQ_POWER_PV", "Int32", 1, 2]]' >"$TMP/bad3.json"
+expect_rc 6 "get --json-request: a tuple of four" env RSCP_HOST=127.0.0.1 "$RSCP" get --json-request "$TMP/bad3.json"
+check "tuple error names the forms" grep -q "\[TAG, TYPE, VALUE\]" "$TMP/err"
+# the tuple form builds the same frame as the block form
+echo '[["EMS_REQ_START_MANUAL_CHARGE", 3000], "INFO_REQ_MAC_ADDRESS", ["INFO.REQ_UTC_TIME"], ["BAT_REQ_DATA", [["BAT_INDEX", "Uint16", 0], ["BAT_REQ_RSOC"]]], ["INFO_REQ_SERIAL_NUMBER", "None", ""]]' >"$TMP/t.json"
+echo '{"seconds": 1, "blocks": [{"tag": "EMS.REQ_START_MANUAL_CHARGE", "value": 3000}, {"tag": "INFO.REQ_MAC_ADDRESS"}, {"tag": "INFO.REQ_UTC_TIME"}, {"tag": "BAT.REQ_DATA", "value": [{"tag": "BAT.INDEX", "type": "UINT16", "value": 0}, {"tag": "BAT.REQ_RSOC"}]}, {"tag": "INFO.REQ_SERIAL_NUMBER"}]}' >"$TMP/b.json"
+python3 -c "import json,sys; print(json.dumps({'seconds': 1, 'blocks': json.load(open(sys.argv[1]))}))" "$TMP/t.json" >"$TMP/tf.json"
+check "tuple form = block form" test "$("$RSCP" encode "$TMP/tf.json")" = "$("$RSCP" encode "$TMP/b.json")"
+
+# input on stdin: a NUL byte is an error, not the end; memory stays bounded
+printf '%s\0%s' "$P2" "$P2" | "$RSCP" decode --json - >"$TMP/nul.json" 2>"$TMP/err"
+check "NUL in hex on stdin: exit 6" test $? -eq 6
+check "NUL in hex: named with its offset" grep -q "invalid byte 0x00 at character offset ${#P2}" "$TMP/err"
+jcheck "$TMP/nul.json" 'len(j) == 1'
+check "200 MB of zeros: error at once, bounded memory" python3 - "$RSCP" <<'PY'
+import resource, subprocess, sys
+for args, want in ((["decode", "-"], b"invalid"), (["decode", "--binary", "-"], b"byte offset 0"), (["encode"], b"limit of JSON input")):
+    p = subprocess.Popen([sys.argv[1]] + args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        block = (b"0" if args == ["decode", "-"] else b"\0") * (1 << 20)
+        for _ in range(200):
+            p.stdin.write(block)
+        p.stdin.close()
+    except BrokenPipeError:
+        pass
+    err = p.stderr.read()
+    assert p.wait() == 6 and want in err, (args, p.returncode, err)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+assert rss < 64 * 1024, rss  # KiB
+PY
+
 # ---- tags ---------------------------------------------------------------------
 expect_rc 0 "tags substring" "$RSCP" tags power_pv
 check "tags finds EMS.POWER_PV" grep -q "0x01800001  EMS.POWER_PV" "$TMP/out"

@@ -96,6 +96,11 @@ jcheck "$TMP/jr.json" 'j["blocks"][0]["name"] == "EMS.BAT_SOC" and j["blocks"][1
 # the live SOC agrees with the battery's RSOC within a few percent
 jcheck "$TMP/jr.json" 'abs(j["blocks"][0]["value"] - [b for b in j["blocks"][1]["value"] if b["name"] == "BAT.RSOC"][0]["value"]) <= 2'
 
+# the request form of go-rscp's e3dc tool: tag names with '_', tuples with an optional type
+echo '[["EMS_REQ_START_MANUAL_CHARGE", 0], "INFO_REQ_MAC_ADDRESS", ["INFO_REQ_UTC_TIME"], ["BAT_REQ_DATA", [["BAT_INDEX", "Uint16", 0], "BAT_REQ_RSOC"]]]' >"$TMP/go.json"
+expect_rc 0 "get --json-request: go-rscp tuples" "$RSCP" get --json --json-request "$TMP/go.json"
+jcheck "$TMP/out" '[b["name"] for b in j["blocks"]] == ["EMS.START_MANUAL_CHARGE", "INFO.MAC_ADDRESS", "INFO.UTC_TIME", "BAT.DATA"] and j["blocks"][0]["type"] == "BOOL"'
+
 # ---- history ----------------------------------------------------------------------
 expect_rc 0 "history day" "$RSCP" history day 2024-06-20 --json
 cp "$TMP/out" "$TMP/day.json"
