@@ -10,7 +10,7 @@
  * the value of the secret RSCP.AUTHENTICATION_PASSWORD (with a type chosen
  * by byte 0, plain or quoted, followed by more items), a value marked by a
  * leading 0x01 byte: no message may quote any of it (the mark is the only
- * 0x01 in the spec, and messages show it as \x01). */
+ * 0x01 and the only backslash in the spec; messages show it as \x01). */
 #include "fuzz_walk.h"
 
 #include "cli.h"
@@ -44,7 +44,7 @@ static void check_secret(const uint8_t *data, size_t size)
     int n = snprintf(spec, 64, "RSCP.AUTHENTICATION_PASSWORD%s=%s\x01", type, quoted ? "\"" : "");
     size_t k = (size_t)n;
     for (size_t i = 1; i < size && data[i]; i++)
-        spec[k++] = data[i] == 0x01 ? 'q' : (char)data[i];
+        spec[k++] = data[i] == 0x01 || data[i] == '\\' ? 'q' : (char)data[i];
     spec[k] = '\0';
     char err[512];
     struct rscp_builder b;
