@@ -218,10 +218,12 @@ check "w-full: no message says a thing twice" bash -c "! grep -E 'RSCP key.*RSCP
 start_sim sched
 expect sched 0 5000 "$RSCP" live --json --watch 0.25 --count 5 --port "$PORT" --timeout $T
 check "schedule: 5 readings in about 1 s" test "$MS" -ge 950 -a "$MS" -le 2000
-check "schedule: readings 0.25 s apart" python3 -c "
+# on the fixed schedule a late reading does not shift the next ones: the
+# four gaps add up to about 1 s even when single ones stretch on a loaded machine
+check "schedule: readings 0.25 s apart on average" python3 -c "
 import json, sys
 t = [j['seconds'] + j['nanoseconds'] / 1e9 for j in map(json.loads, open(sys.argv[1]))]
-assert len(t) == 5 and all(0.15 <= b - a <= 0.4 for a, b in zip(t, t[1:])), t
+assert len(t) == 5 and 0.85 <= t[-1] - t[0] <= 1.3 and all(0.05 <= b - a <= 0.5 for a, b in zip(t, t[1:])), t
 " "$TMP/sched.out"
 # Ctrl-C while a reply is awaited: out at once, readings so far intact
 start_sim slow --delay 1500
