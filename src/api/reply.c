@@ -40,3 +40,10 @@ int rscp__reply_int(const struct rscp_frame *f, uint32_t tag, int64_t *v, uint32
     int rc = rscp__reply_find(f, tag, &blk, device_error);
     return rc == 0 ? rscp_block_get_int(&blk, v) : rc;
 }
+
+int rscp__child_find(const struct rscp_block *container, uint32_t tag, struct rscp_block *out,
+                     uint32_t *device_error)
+{
+    struct rscp_block blk;
+    return classify(rscp_block_find(container, tag, &blk), &blk, out, device_error);
+}

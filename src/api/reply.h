@@ -19,6 +19,11 @@ int rscp__reply_find(const struct rscp_frame *f, uint32_t tag, struct rscp_block
 int rscp__reply_container(const struct rscp_frame *f, uint32_t tag, struct rscp_block *out,
                           uint32_t *device_error);
 
+/* The child with this tag of a container, with the same returns as
+ * rscp__reply_find() (and RSCP_ERR_TYPE when container is none). */
+int rscp__child_find(const struct rscp_block *container, uint32_t tag, struct rscp_block *out,
+                     uint32_t *device_error);
+
 /* An integer answer (any integer type, rscp_block_get_int()) at the top
  * level of f: the returns of rscp__reply_find(), and those of the read. */
 int rscp__reply_int(const struct rscp_frame *f, uint32_t tag, int64_t *v, uint32_t *device_error);
