@@ -1,6 +1,7 @@
 /* Fuzz target: the reply parsers of the controls (rscp/ems.h,
- * rscp/settings.h, rscp/control.h, rscp/power_hold.h) on arbitrary frame
- * data, and their request writers fed with what the parsers read.
+ * rscp/settings.h, rscp/control.h, rscp/power_hold.h,
+ * rscp/wallbox_control.h) on arbitrary frame data, and their request
+ * writers fed with what the parsers read.
  *
  * Input: bytes 0..3 a change mask and selector, bytes 4..7 a value, then
  * the frame data (exactly sized on the heap).
@@ -8,7 +9,8 @@
  * only for data that rscp_validate refuses; present bits stay within their
  * masks; idle-period counts stay within their bounds and every stored
  * period is within range; a settings write built on what was read is
- * well-formed and re-sends what it must; the status text has the length
+ * well-formed and re-sends what it must; a wallbox target reached needs no
+ * second request (no toggle twice); the status text has the length
  * the call returns; a power hold's state never changes on a reply. */
 #include "fuzz_walk.h"
 
@@ -16,6 +18,7 @@
 #include "rscp/ems.h"
 #include "rscp/power_hold.h"
 #include "rscp/settings.h"
+#include "rscp/wallbox_control.h"
 #include "util/bytes.h"
 
 #define HEAD 8u
@@ -114,6 +117,50 @@ static void check_controls(const struct rscp_frame *f, bool valid)
         fuzz_fail("a single-value parser: structure error on well-formed data");
 }
 
+/* The wallbox read from the frame, a target from the input: a written
+ * request is well-formed, and the same target on the state the device
+ * would then have needs no second request (no toggle twice). */
+static void check_wallbox(const struct rscp_frame *f, bool valid, uint32_t mask, uint32_t value)
+{
+    unsigned index = value % RSCP_WB_MAX_WALLBOXES;
+    struct rscp_wallbox st;
+    int rc = rscp_wallbox_parse(f, index, &st);
+    if (!acceptable(rc, valid))
+        fuzz_fail("wallbox parse: structure error on well-formed data");
+    if (rc != 0)
+        memset(&st, 0, sizeof st);
+    if (!acceptable(rscp_wallbox_set_parse(f, index, NULL), valid))
+        fuzz_fail("wallbox set answer: structure error on well-formed data");
+    struct rscp_wallbox_target want = {mask >> 8 & RSCP_WBT_ALL, (value & 1) != 0, (uint8_t)(value >> 8),
+                                       (uint8_t)(value >> 16 & 3), (value & 2) != 0};
+    static uint8_t buf[256];
+    struct rscp_builder b;
+    uint32_t changed = 0;
+    rscp_builder_init(&b, buf, sizeof buf);
+    rc = rscp_wallbox_set_request(&b, index, &st, &want, &changed, NULL);
+    size_t n;
+    if (rc != 1)
+        return;
+    struct rscp_block ext;
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    if (rscp_builder_finish(&b, &n) != 0 || rscp_validate(buf, n, NULL, NULL) != 0 ||
+        rscp_find_path(buf, n, (const uint32_t[]){0x0E040000u, 0x0E041010u, 0x0E042010u}, 3, &ext) != 0 ||
+        rscp_block_get_bytes(&ext, &p, &len) != 0 || len != RSCP_WB_EXTERN_SET_LEN)
+        fuzz_fail("wallbox set request is not well-formed");
+    /* The device applies it. */
+    st.sun_mode = p[0] == 1;
+    st.max_current = p[1];
+    if (p[3])
+        st.phases = st.phases == 3 ? 1 : 3;
+    if (p[4])
+        st.suspended = !st.suspended;
+    st.present |= RSCP_WB_STATUS | RSCP_WB_MAX_CURRENT;
+    rscp_builder_init(&b, buf, sizeof buf);
+    if (rscp_wallbox_set_request(&b, index, &st, &want, &changed, NULL) != 0 || changed != 0)
+        fuzz_fail("the same wallbox target asked twice changes something again");
+}
+
 static void check_hold(const struct rscp_frame *f, uint32_t value)
 {
     rscp_power_hold *h = NULL;
@@ -155,6 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_settings(&f, valid, mask, value);
     check_controls(&f, valid);
     check_hold(&f, value);
+    check_wallbox(&f, valid, mask, value);
 
     char text[64];
     size_t n = rscp_ems_status_format(((uint64_t)mask << 32) | value, text, sizeof text);

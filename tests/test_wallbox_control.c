@@ -175,6 +175,9 @@ static void test_checks(void)
     want = (struct rscp_wallbox_target){.set = RSCP_WBT_PHASES, .phases = 1};
     CHECK_INT(rscp_wallbox_set_request(&b, 0, &s, &want, NULL, NULL), RSCP_ERR_NOT_FOUND);
     s = state_default();
+    s.phases = 2; /* a count a toggle does not lead from */
+    CHECK_INT(rscp_wallbox_set_request(&b, 0, &s, &want, NULL, NULL), RSCP_ERR_NOT_FOUND);
+    s = state_default();
     s.present &= ~RSCP_WB_STATUS;
     want = (struct rscp_wallbox_target){.set = RSCP_WBT_SUSPENDED, .suspended = true};
     CHECK_INT(rscp_wallbox_set_request(&b, 0, &s, &want, NULL, NULL), RSCP_ERR_NOT_FOUND);

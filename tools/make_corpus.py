@@ -280,10 +280,12 @@ def control_seeds():
     reserve = c(0x1B800009, u8(0x1B040000, 0), f32(0x1B040023, 20.0), f32(0x1B040033, 2760.0),
                 f32(0x1B040034, 13800.0)) + c(0x1B800010)
     power = i32(0x01800030, 3000) + u8(0x01800081, 1) + b1(0x01800034, 1)
+    wallbox = c(0x0E840000, u8(0x0E040001, 0), c(0x0E841014, block(0x0E042010, 0x10, bytes([0, 0, 0xA8, 16, 0, 0, 0, 0]))),
+                u8(0x0E84103B, 3), i32(0x0E841048, 6), i32(0x0E841047, 32), block(0x0E841010, 0x00, b""))
     errors = err(0x0180008B, 2) + err(0x01800098, 6) + err(0x01800030, 4) + err(0x1B800009, 3)
     heads = [struct.pack("<II", 0x02, 3000), struct.pack("<II", 0x3F, 70000), struct.pack("<II", 0x20, 5),
-             struct.pack("<II", 0x11, 4)]
-    datas = [settings + specs, results, idle, manual, reserve, power, errors,
+             struct.pack("<II", 0x11, 4), struct.pack("<II", 0x0F00, 0x0103_0A00)]
+    datas = [settings + specs, results, idle, manual, reserve, power, errors, wallbox,
              settings + specs + results + idle + manual + reserve + power]
     return [heads[i % len(heads)] + d for i, d in enumerate(datas)]
 

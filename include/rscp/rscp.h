@@ -40,6 +40,7 @@
 #include "rscp/types.h"
 #include "rscp/value.h"
 #include "rscp/version.h"
+#include "rscp/wallbox_control.h"
 #include "rscp/wallbox.h"
 
 #endif

@@ -66,8 +66,8 @@ RSCP_API int rscp_wallbox_target_check(const struct rscp_wallbox *state, const s
  * target (nothing written); RSCP_ERR_ARG (NULL argument, no bit in
  * want->set, index >= RSCP_WB_MAX_WALLBOXES); RSCP_ERR_NOT_FOUND when state
  * lacks what the decision needs (the status and current for the value
- * bytes unless both are set in want, the phases for a phase change, the
- * status for a suspend change); RSCP_ERR_RANGE with *why (may be NULL)
+ * bytes unless both are set in want, a phase count of 1 or 3 for a phase
+ * change, the status for a suspend change); RSCP_ERR_RANGE with *why (may be NULL)
  * from rscp_wallbox_target_check(); or the builder's error. Nothing is
  * written on error but the builder's. */
 RSCP_API int rscp_wallbox_set_request(struct rscp_builder *b, unsigned index, const struct rscp_wallbox *state,

@@ -49,7 +49,9 @@ int rscp_wallbox_set_request(struct rscp_builder *b, unsigned index, const struc
     /* The value bytes always travel: from the target, else from the state. */
     if ((!(want->set & RSCP_WBT_MODE) && !have_status) || (!(want->set & RSCP_WBT_CURRENT) && !have_current))
         return RSCP_ERR_NOT_FOUND;
-    if ((want->set & RSCP_WBT_PHASES) && !(state->present & RSCP_WB_PHASES_SET))
+    /* A toggle goes 1 <-> 3: from any other count its effect is unknown. */
+    if ((want->set & RSCP_WBT_PHASES) &&
+        (!(state->present & RSCP_WB_PHASES_SET) || (state->phases != 1 && state->phases != 3)))
         return RSCP_ERR_NOT_FOUND;
     if ((want->set & RSCP_WBT_SUSPENDED) && !have_status)
         return RSCP_ERR_NOT_FOUND;
