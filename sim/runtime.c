@@ -7,6 +7,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,33 +66,87 @@ static int on_request(void *ctx, const struct rscp_session_info *session, const 
 #define SCHED_IDLE 5 /* <sched.h> names it only with _GNU_SOURCE */
 #endif
 
+/* What the runtime and its history thread share: the store, the stop
+ * flag, and two references. Whoever lets go last frees it, so the
+ * runtime never waits for a thread that runs only when a CPU is idle.
+ * Live ones are on a list, so leak checkers at exit see them reachable. */
+struct sim_history_fill {
+    struct sim_history_store *store;
+    int64_t today;
+    atomic_int stop;
+    atomic_int refs;
+    struct sim_history_fill *prev, *next;
+};
+
+static pthread_mutex_t fills_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sim_history_fill *fills;
+
+static void fill_release(struct sim_history_fill *f)
+{
+    if (atomic_fetch_sub(&f->refs, 1) != 1)
+        return;
+    pthread_mutex_lock(&fills_lock);
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        fills = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    pthread_mutex_unlock(&fills_lock);
+    sim_history_store_free(f->store);
+    free(f);
+}
+
 static void *fill_history(void *arg)
 {
-    struct sim_runtime *r = arg;
+    struct sim_history_fill *f = arg;
 #ifdef SCHED_IDLE
     struct sched_param sp;
     memset(&sp, 0, sizeof sp);
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp); /* best effort */
 #endif
-    int64_t today = sim_local_day(&r->dev.model.cfg.tz, (int64_t)floor(r->clock.start));
-    sim_history_store_fill(r->history, today, &r->history_stop);
+    sim_history_store_fill(f->store, f->today, &f->stop);
+    fill_release(f);
     return NULL;
 }
 
-/* The device's history store and the thread that fills it; without them
- * (no memory, no thread) every request computes its days. */
+/* The device's history store and the detached thread that fills it;
+ * without them (no memory, no thread) every request computes its days. */
 static void start_history(struct sim_runtime *r)
 {
     const struct sim_config *c = &r->dev.model.cfg;
     int64_t first = r->dev.history_first_day;
     int64_t today = sim_local_day(&c->tz, (int64_t)floor(r->clock.start));
     int64_t ndays = today - first + 1 + (int64_t)SIM_HISTORY_AHEAD_DAYS;
-    r->history = sim_history_store_new(c, first, (unsigned)ndays);
-    if (!r->history)
+    struct sim_history_fill *f = calloc(1, sizeof *f);
+    if (!f)
         return;
-    r->dev.history_store = r->history;
-    atomic_init(&r->history_stop, 0);
-    r->history_thread_started = pthread_create(&r->history_thread, NULL, fill_history, r) == 0;
+    f->store = sim_history_store_new(c, first, (unsigned)ndays);
+    if (!f->store) {
+        free(f);
+        return;
+    }
+    f->today = today;
+    atomic_init(&f->stop, 0);
+    atomic_init(&f->refs, 2);
+    pthread_mutex_lock(&fills_lock);
+    f->next = fills;
+    if (fills)
+        fills->prev = f;
+    fills = f;
+    pthread_mutex_unlock(&fills_lock);
+    pthread_attr_t attr;
+    pthread_t th;
+    bool started = pthread_attr_init(&attr) == 0;
+    if (started) {
+        started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+                  pthread_create(&th, &attr, fill_history, f) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started)
+        atomic_store(&f->refs, 1); /* only the runtime's */
+    r->history = f;
+    r->dev.history_store = f->store;
 }
 
 int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap)
@@ -147,12 +203,11 @@ void sim_runtime_free(struct sim_runtime *r)
 {
     if (!r)
         return;
-    if (r->history_thread_started) {
-        atomic_store(&r->history_stop, 1);
-        pthread_join(r->history_thread, NULL);
+    rscp_server_free(r->server); /* nobody asks for history any more */
+    if (r->history) {
+        atomic_store(&r->history->stop, 1);
+        fill_release(r->history);
     }
-    rscp_server_free(r->server);
-    sim_history_store_free(r->history);
     free(r);
 }
 

@@ -8,9 +8,7 @@
 
 #include "rscp/server.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
+
 
 /* Simulated time: start + elapsed real time * speed. */
 struct sim_clock {
@@ -23,17 +21,17 @@ struct sim_clock {
  * clock runs on; later days are computed per request). */
 #define SIM_HISTORY_AHEAD_DAYS 62u
 
+struct sim_history_fill;
+
 struct sim_runtime {
     struct sim_device dev;
     struct sim_clock clock;
     double stamp;          /* simulated time of the reply being built */
     rscp_server *server;
-    /* History records, filled from the start day backwards by a thread at
-     * the lowest priority (SCHED_IDLE where there is one). */
-    struct sim_history_store *history;
-    pthread_t history_thread;
-    bool history_thread_started;
-    atomic_int history_stop;
+    /* History records, filled from the start day backwards by a detached
+     * thread at the lowest priority (SCHED_IDLE where there is one); see
+     * runtime.c. NULL: every request computes its days. */
+    struct sim_history_fill *history;
 };
 
 /* Simulated UTC seconds now. */
@@ -50,7 +48,9 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
  * (never a secret). */
 int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out, char *errbuf, size_t errcap);
 
-/* Stop the history thread, the server, and free. NULL accepted. */
+/* Close the server and free; the history thread is told to stop and
+ * frees what it still uses itself (no waiting for a thread that a busy
+ * machine runs rarely). NULL accepted. */
 void sim_runtime_free(struct sim_runtime *r);
 
 #endif
