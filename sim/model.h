@@ -4,7 +4,10 @@
  * are pure functions of (seed, time), so any instant can be evaluated
  * directly. The state (battery energy, the car's remaining need, energy
  * counters) is integrated by sim_model_step(). No clock and no I/O: time is
- * always a parameter (UTC seconds as double).
+ * always a parameter (UTC seconds as double). Safe to use from several
+ * threads at once on separate models: values that depend only on the day
+ * (the sun's declination, the day's weather, the summer-time window) are
+ * kept per thread, keyed by what they depend on.
  *
  * Sign conventions of struct sim_flows (all in W, integers so the balance
  * closes exactly):  pv + add + grid == home + bat + wb
