@@ -27,8 +27,12 @@
 
 #define TARGET_YMM __attribute__((target("aes,sse4.1,ssse3,avx2,vaes,avx512f,avx512bw,avx512vl,avx512vbmi")))
 
-static const uint8_t ymm_perm[32] = {0,  17, 22, 23, 4,  5,  26, 27, 8,  9,  14, 31, 12, 13, 18, 19,
-                                     16, 1,  6,  7,  20, 21, 10, 11, 24, 25, 30, 15, 28, 29, 2,  3};
+/* The permutation of the comment above, entry by entry. */
+#define SHIFT(r) ((r) == 0 ? 0 : (r) == 1 ? 1 : (r) == 2 ? 3 : 4)
+#define PERM(h, j, r) (4 * ((4 * (h) + (((j) - (r)) & 3) + SHIFT(r)) & 7) + (r))
+#define PERM_COL(h, j) PERM(h, j, 0), PERM(h, j, 1), PERM(h, j, 2), PERM(h, j, 3)
+static const uint8_t ymm_perm[32] = {PERM_COL(0, 0), PERM_COL(0, 1), PERM_COL(0, 2), PERM_COL(0, 3),
+                                     PERM_COL(1, 0), PERM_COL(1, 1), PERM_COL(1, 2), PERM_COL(1, 3)};
 
 TARGET_YMM static inline __m256i load256(const uint8_t *p)
 {
