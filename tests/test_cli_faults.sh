@@ -329,6 +329,19 @@ if "$RSCP" sim --port 0 --bind ::1 >"$TMP/sim-v6.log" 2>&1 & then
     fi
 fi
 
+# ---- no message says a thing twice ("timed out: ... timed out") ---------------------------------
+check "no message repeats a phrase of three words" python3 - "$TMP" <<'PY'
+import glob, re, sys
+bad = []
+for name in glob.glob(sys.argv[1] + "/*.err"):
+    for line in open(name, errors="replace"):
+        words = re.findall(r"[a-z]+", re.sub(r"\S*/\S*", " ", line.lower()))  # paths may repeat
+        grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+        if len(grams) != len(set(grams)):
+            bad.append(line.strip())
+assert not bad, bad[:5]
+PY
+
 # ---- secrets never appear in any output ------------------------------------------------------
 leaks=$(grep -l -e "$SECRET_PW" -e "$SECRET_KEY" "$TMP"/*.out "$TMP"/*.err "$TMP"/*.log 2>/dev/null)
 check "no secret in any output: $leaks" test -z "$leaks"
