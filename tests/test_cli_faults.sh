@@ -201,7 +201,7 @@ python3 "$(dirname "$0")/fault_proxy.py" "$OKP@500" close close "$REFP" "$OKP" >
 SIM_PIDS+=($!)
 PXP=
 for _ in $(seq 100); do
-    PXP=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/proxy.log")
+    PXP=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/proxy.log" 2>/dev/null)
     [ -n "$PXP" ] && break
     sleep 0.05
 done
@@ -309,6 +309,19 @@ for cmd in live info "get EMS.REQ_POWER_PV"; do
     check "$n: says so" has "$n.err" "the reply holds none of the requested values"
     check "$n: no n/a table" bash -c "! grep -q 'n/a' '$TMP/$n.out'"
 done
+# an authentication reply that is a valid frame nested 9,000 deep: a
+# protocol error, not the key
+"$BUILD/tests/fake_device" deep >"$TMP/deep.log" 2>&1 &
+SIM_PIDS+=($!)
+DEEP=
+for _ in $(seq 100); do
+    DEEP=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/deep.log")
+    [ -n "$DEEP" ] && break
+    sleep 0.05
+done
+expect deep-auth 6 $DEADLINE "$RSCP" live --port "$DEEP" --timeout $T
+check "deep-auth: the reader's error named" has deep-auth.err "containers nested deeper than the limit: the authentication reply from"
+check "deep-auth: not blamed on the key" bash -c "! grep -qi 'RSCP key' '$TMP/deep-auth.err'"
 expect empty-watch 130 $DEADLINE timeout --preserve-status -s INT 1 "$RSCP" live --watch 0.2 --port "$FAKE" --timeout $T
 check "empty-watch: said for every reading, the watch goes on" test "$(grep -c 'none of the requested values' "$TMP/empty-watch.err")" -ge 3
 
