@@ -272,6 +272,10 @@ static int32_t watts(double w)
 static void production(const struct sim_config *c, double t, int32_t *pv, int32_t *add)
 {
     struct sky k = sky_at(c, t);
+    if (!k.up) { /* 0 W times any cloud factor (0.15..1) */
+        *pv = *add = 0;
+        return;
+    }
     double cloud = sim_cloud_factor(c, t);
     double sum = 0.0; /* as sim_pv_clear_sky() for each tracker */
     for (unsigned i = 0; i < c->trackers; i++)
