@@ -247,6 +247,21 @@ static void test_odd_replies(void)
     rscp_put_uint32(&p.b, RSCP_TAG_BAT_INDEX, 3);
     rscp_put_cstr(&p.b, RSCP_TAG_BAT_DCB_COUNT, "seven"); /* a value, but no number */
     rscp_put_container_close(&p.b);
+    /* a wallbox whose only answers are errors, one level down */
+    rscp_put_container_open(&p.b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&p.b, RSCP_TAG_WB_INDEX, 4);
+    rscp_put_container_open(&p.b, RSCP_TAG_WB_DEVICE_STATE);
+    rscp_put_error(&p.b, RSCP_TAG_WB_DEVICE_CONNECTED, PT_ERR_NOT_AVAILABLE);
+    rscp_put_container_close(&p.b);
+    rscp_put_error(&p.b, RSCP_TAG_WB_EXTERN_DATA_ALG, PT_ERR_NOT_AVAILABLE);
+    rscp_put_container_close(&p.b);
+    /* and one that answers its state */
+    rscp_put_container_open(&p.b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&p.b, RSCP_TAG_WB_INDEX, 5);
+    rscp_put_container_open(&p.b, RSCP_TAG_WB_DEVICE_STATE);
+    rscp_put_bool(&p.b, RSCP_TAG_WB_DEVICE_CONNECTED, true);
+    rscp_put_container_close(&p.b);
+    rscp_put_container_close(&p.b);
     rscp_put_int32(&p.b, RSCP_TAG_EMS_POWER_PV, 100);
     rscp_put_uint16(&p.b, RSCP_TAG_PM_DATA, 1); /* not a container */
     const struct rscp_frame *f = pt_end(&p);
@@ -256,6 +271,8 @@ static void test_odd_replies(void)
     CHECK_INT(pl.root_meter, -1);
     CHECK_INT(pl.batteries, 0x8);
     CHECK_INT(pl.dcb_count[3], 7);
+    CHECK_INT(pl.wallboxes, 0x20);
+    CHECK_INT(pl.device_errors, 2);
     CHECK_INT(rscp_plant_parse(NULL, &pl), RSCP_ERR_ARG);
     CHECK_INT(rscp_plant_parse(f, NULL), RSCP_ERR_ARG);
 

@@ -71,7 +71,8 @@ RSCP_API int rscp_plant_request(struct rscp_builder *b);
  * ignored). *out is zeroed first (meter types and root -1). A unit is
  * present when a top-level container of its *.DATA tag holds its index
  * (any integer type, below the maximum) and at least one child that is
- * neither the index nor an ERROR block. A wallbox that answers
+ * neither the index nor an ERROR block (a container child counts when it
+ * holds a block that is not an ERROR block). A wallbox that answers
  * WB.DEVICE_STATE with DEVICE_CONNECTED false is absent too. Returns 0,
  * RSCP_ERR_ARG (f or out NULL) or a structure error of the frame data. */
 RSCP_API int rscp_plant_parse(const struct rscp_frame *f, struct rscp_plant *out);

@@ -76,6 +76,23 @@ static void read_device_state(const struct rscp_block *c, uint32_t connected_tag
     }
 }
 
+/* A child that says something: not an ERROR block, and for a container
+ * at least one child that is not an ERROR block. */
+static bool has_value(const struct rscp_block *blk)
+{
+    if (blk->type == RSCP_TYPE_ERROR)
+        return false;
+    if (blk->type != RSCP_TYPE_CONTAINER)
+        return true;
+    struct rscp_iter it;
+    struct rscp_block child;
+    rscp_block_children(blk, &it);
+    while (rscp_iter_next(&it, &child) == 1)
+        if (child.type != RSCP_TYPE_ERROR)
+            return true;
+    return false;
+}
+
 struct plant_ctx {
     int kind;
     struct rscp_plant *out;
@@ -99,7 +116,8 @@ static int probe_unit(void *ctx, uint64_t index, const struct rscp_block *c)
         }
         if (blk.tag == u->index_tag)
             continue;
-        p.values++;
+        if (has_value(&blk))
+            p.values++;
         uint64_t v = 0;
         bool num = rscp_block_get_uint(&blk, &v) == 0;
         switch (blk.tag) {
