@@ -20,7 +20,8 @@
  * well-formed data, their present bits and unit masks stay within their
  * masks and maxima, counts agree with masks, the root meter is a present
  * meter, stored counts never exceed the arrays, decoded wallbox flags
- * agree with the status byte; every plant request validates. */
+ * agree with the status byte; every plant request validates, also the
+ * follow-up request for every unit a parse found. */
 #include "fuzz_walk.h"
 
 #include "rscp/api.h"
@@ -163,6 +164,14 @@ static void check_plant(const struct rscp_frame *f, bool valid)
         fuzz_fail("plant: error on well-formed data");
     if (rc != 0)
         return;
+    /* the follow-up request for what was found validates */
+    static uint8_t buf[65535];
+    struct rscp_builder b;
+    size_t n;
+    rscp_builder_init(&b, buf, sizeof buf);
+    if (rscp_plant_units_request(&b, &pl, RSCP_PLANT_REQ_ALL) != 0 || rscp_builder_finish(&b, &n) != 0 ||
+        rscp_validate(buf, n, NULL, NULL) != 0)
+        fuzz_fail("plant: units request");
     if ((pl.batteries >> RSCP_BAT_MAX_STRINGS) || (pl.inverters >> RSCP_PVI_MAX_INVERTERS) ||
         (pl.meters >> RSCP_PM_MAX_METERS) || (pl.wallboxes >> RSCP_WB_MAX_WALLBOXES) ||
         (pl.dcdcs >> RSCP_DCDC_MAX_CONVERTERS))

@@ -347,6 +347,55 @@ static void test_one_frame(void)
     CHECK_INT(wb.device_errors, 0);
 }
 
+/* The follow-up request for every present unit of a discovered plant. */
+static void test_units_request(void)
+{
+    static struct pt_frame p;
+    struct shape s = {.bat = 0x3, .pvi = 0x1, .pm = 0x41, .wb = 0x4, .dcb = {2, 30}, .used = {3}, .max = {3},
+                      .pm_type = {RSCP_PM_TYPE_ADDITIONAL, -1, -1, -1, -1, -1, RSCP_PM_TYPE_ROOT, -1},
+                      .absent = ABSENT_ERROR_BLOCK};
+    struct rscp_plant pl;
+    discover(&s, &pl);
+    CHECK_INT(pl.dcb_count[1], 30);
+    pt_blocks_begin(&p);
+    CHECK_INT(rscp_plant_units_request(&p.b, &pl, RSCP_PLANT_REQ_ALL), 0);
+    size_t n = pt_blocks_end(&p);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_BAT_REQ_DATA), 4); /* 2 strings + their DCB requests */
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_BAT_REQ_DCB_INFO), 2 + RSCP_DCB_MAX); /* 30 capped */
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_PVI_REQ_DATA), 1);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_PVI_REQ_DC_POWER), 3);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_PVI_REQ_TEMPERATURE), 4);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_PM_REQ_DATA), 2);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_DATA), 1);
+    struct rscp_block c;
+    CHECK_INT(rscp_index_find(&(struct rscp_frame){0, 0, false, p.buf, (uint16_t)n}, RSCP_TAG_WB_REQ_DATA,
+                              RSCP_TAG_WB_INDEX, 2, &c), 0);
+
+    pt_blocks_begin(&p);
+    CHECK_INT(rscp_plant_units_request(&p.b, &pl, RSCP_PLANT_REQ_METERS), 0);
+    n = pt_blocks_end(&p);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_PM_REQ_DATA), 2);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_BAT_REQ_DATA), 0);
+
+    /* A plant of the maxima: the size the header promises. */
+    struct rscp_plant big;
+    memset(&big, 0, sizeof big);
+    big.batteries = 0xF, big.inverters = 0xF, big.meters = 0xFF, big.wallboxes = 0xFF;
+    for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++)
+        big.dcb_count[i] = 255;
+    for (unsigned i = 0; i < RSCP_PVI_MAX_INVERTERS; i++)
+        big.trackers[i] = big.temperatures[i] = 255;
+    pt_blocks_begin(&p);
+    CHECK_INT(rscp_plant_units_request(&p.b, &big, RSCP_PLANT_REQ_ALL), 0);
+    n = pt_blocks_end(&p);
+    printf("units request of a plant of the maxima: %zu bytes\n", n);
+    CHECK(n < 8192);
+
+    CHECK_INT(rscp_plant_units_request(NULL, &pl, RSCP_PLANT_REQ_ALL), RSCP_ERR_ARG);
+    CHECK_INT(rscp_plant_units_request(&p.b, NULL, RSCP_PLANT_REQ_ALL), RSCP_ERR_ARG);
+    CHECK_INT(rscp_plant_units_request(&p.b, &pl, 0x20), RSCP_ERR_ARG);
+}
+
 int main(void)
 {
     test_request();
@@ -355,5 +404,6 @@ int main(void)
     test_large();
     test_odd_replies();
     test_one_frame();
+    test_units_request();
     return th_finish();
 }

@@ -53,6 +53,16 @@ struct rscp_plant {
                                                     in place of them (absent units)        */
 };
 
+/* What rscp_plant_units_request() asks for, per present unit. */
+#define RSCP_PLANT_REQ_BATTERIES 0x01u /* rscp_battery_request() per string              */
+#define RSCP_PLANT_REQ_DCBS 0x02u      /* rscp_dcb_request(RSCP_DCB_REQ_ALL) per string with
+                                          a DCB count (at most RSCP_DCB_MAX modules)       */
+#define RSCP_PLANT_REQ_PVI 0x04u       /* rscp_pvi_request() per inverter, its trackers
+                                          and sensors (each capped at the maximum)          */
+#define RSCP_PLANT_REQ_METERS 0x08u    /* rscp_pm_request() per meter                      */
+#define RSCP_PLANT_REQ_WALLBOXES 0x10u /* rscp_wallbox_request(RSCP_WB_REQ_ALL) per wallbox */
+#define RSCP_PLANT_REQ_ALL 0x1Fu
+
 RSCP_BEGIN_DECLS
 
 /* Append the probes to b: BAT.REQ_DATA { BAT.INDEX i, REQ_DCB_COUNT } for
@@ -76,6 +86,17 @@ RSCP_API int rscp_plant_request(struct rscp_builder *b);
  * WB.DEVICE_STATE with DEVICE_CONNECTED false is absent too. Returns 0,
  * RSCP_ERR_ARG (f or out NULL) or a structure error of the frame data. */
 RSCP_API int rscp_plant_parse(const struct rscp_frame *f, struct rscp_plant *out);
+
+/* Append the typed requests chosen by what (RSCP_PLANT_REQ_* bits) for
+ * every unit present in *plant (from rscp_plant_parse()) to b, so that the
+ * whole plant is read in one more round trip; the reply is read with
+ * rscp_battery_parse(), rscp_dcb_parse(), rscp_pvi_parse(),
+ * rscp_pm_parse() and rscp_wallbox_parse() per index of the masks. A
+ * plant of the maxima asks for 6.5 KB (with DCBs); the answer to the
+ * DCB requests of 4 strings of 16 modules may not fit one frame. Returns
+ * 0, RSCP_ERR_ARG (b or plant NULL, no known bit in what) or the
+ * builder's sticky error. */
+RSCP_API int rscp_plant_units_request(struct rscp_builder *b, const struct rscp_plant *plant, unsigned what);
 
 RSCP_END_DECLS
 

@@ -199,3 +199,33 @@ int rscp_plant_parse(const struct rscp_frame *f, struct rscp_plant *out)
         out->root_meter = 6;
     return 0;
 }
+
+int rscp_plant_units_request(struct rscp_builder *b, const struct rscp_plant *plant, unsigned what)
+{
+    if (!b || !plant || !(what & RSCP_PLANT_REQ_ALL))
+        return RSCP_ERR_ARG;
+    for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++) {
+        if (!((plant->batteries >> i) & 1u))
+            continue;
+        if (what & RSCP_PLANT_REQ_BATTERIES)
+            rscp_battery_request(b, i);
+        unsigned dcbs = plant->dcb_count[i] < RSCP_DCB_MAX ? plant->dcb_count[i] : RSCP_DCB_MAX;
+        if ((what & RSCP_PLANT_REQ_DCBS) && dcbs > 0)
+            rscp_dcb_request(b, i, dcbs, RSCP_DCB_REQ_ALL);
+    }
+    for (unsigned i = 0; i < RSCP_PVI_MAX_INVERTERS && (what & RSCP_PLANT_REQ_PVI); i++) {
+        if (!((plant->inverters >> i) & 1u))
+            continue;
+        unsigned t = plant->trackers[i] < RSCP_PVI_MAX_TRACKERS ? plant->trackers[i] : RSCP_PVI_MAX_TRACKERS;
+        unsigned s = plant->temperatures[i] < RSCP_PVI_MAX_TEMPERATURES ? plant->temperatures[i]
+                                                                        : RSCP_PVI_MAX_TEMPERATURES;
+        rscp_pvi_request(b, i, t, s);
+    }
+    for (unsigned i = 0; i < RSCP_PM_MAX_METERS && (what & RSCP_PLANT_REQ_METERS); i++)
+        if ((plant->meters >> i) & 1u)
+            rscp_pm_request(b, i);
+    for (unsigned i = 0; i < RSCP_WB_MAX_WALLBOXES && (what & RSCP_PLANT_REQ_WALLBOXES); i++)
+        if ((plant->wallboxes >> i) & 1u)
+            rscp_wallbox_request(b, i, RSCP_WB_REQ_ALL);
+    return rscp_builder_error(b);
+}
