@@ -39,6 +39,7 @@ static unsigned long allocs;
 static size_t largest;
 /* The block whose contents are examined when it is freed. */
 static const void *watched;
+static size_t watched_len; /* bytes that must be zero when it is freed (0: the whole block) */
 static bool watched_seen, watched_zero;
 static const uint8_t *secret;
 static size_t secret_len;
@@ -83,7 +84,7 @@ void __wrap_free(void *p)
         size_t n = malloc_usable_size(p);
         const uint8_t *b = p;
         uint8_t acc = 0;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < (watched_len ? watched_len : n); i++)
             acc |= b[i];
         watched_seen = true;
         watched_zero = acc == 0;
@@ -96,6 +97,7 @@ void __wrap_free(void *p)
 static void watch(const void *p, const uint8_t *needle, size_t n)
 {
     watched = p;
+    watched_len = 0;
     watched_seen = watched_zero = secret_found = false;
     secret = needle;
     secret_len = n;
@@ -133,6 +135,8 @@ static void test_cipher_wipe(int impl)
     CHECK(watched_seen && watched_zero && !secret_found);
 }
 
+/* The reader wipes the bytes it was given (not the untouched rest of its
+ * buffer: wiping all 64 KiB would make every page resident). */
 static void test_reader_wipe(void)
 {
     /* P3 of vectors-public.md: user "TEST", password "123" */
@@ -140,20 +144,79 @@ static void test_reader_wipe(void)
     uint8_t *p3 = th_unhex("e3dc001121000b650000000070da58201c00010000000e1500020000000d040054455354030000000d03003132"
                            "3378babe16",
                            &n);
-    rscp_reader *r = NULL;
-    CHECK_INT(rscp_reader_new(&r), 0);
-    CHECK_INT(rscp_reader_feed(r, p3, n), (long long)n);
-    struct rscp_frame f;
-    CHECK_INT(rscp_reader_next(r, &f), 1);
-    /* the buffer is the reader's only other block; find it by the frame */
-    const uint8_t *buffer = f.data - 18;
-    CHECK(contains(buffer, n, (const uint8_t *)"TEST", 4));
-    watch(buffer, (const uint8_t *)"TEST", 4);
-    rscp_reader_free(r);
-    CHECK(watched_seen);
-    CHECK(!secret_found);
-    CHECK(watched_zero);
+    for (int lazy = 0; lazy < 2; lazy++) {
+        rscp_reader *r = NULL;
+        CHECK_INT(lazy ? rscp_reader_new_lazy(&r) : rscp_reader_new(&r), 0);
+        CHECK_INT(rscp_reader_feed(r, p3, n), (long long)n);
+        struct rscp_frame f;
+        CHECK_INT(rscp_reader_next(r, &f), 1);
+        /* the buffer is the reader's only other block; find it by the frame */
+        const uint8_t *buffer = f.data - 18;
+        CHECK(contains(buffer, n, (const uint8_t *)"TEST", 4));
+        watch(buffer, (const uint8_t *)"TEST", 4);
+        watched_len = n;
+        rscp_reader_free(r);
+        CHECK(watched_seen);
+        CHECK(!secret_found);
+        CHECK(watched_zero);
+    }
     free(p3);
+}
+
+static size_t build_frame(uint8_t *buf, size_t cap, size_t data, uint32_t seed);
+
+/* A lazy reader: no buffer until bytes come, growth in powers of two with
+ * the old buffer wiped, trim wipes and frees, frames intact throughout. */
+static void test_reader_lazy(void)
+{
+    enum { CAP = RSCP_MAX_WIRE_SIZE };
+    uint8_t *frame = malloc(CAP);
+    rscp_reader *r = NULL;
+    unsigned long before = allocs;
+    largest = 0;
+    CHECK_INT(rscp_reader_new_lazy(&r), 0);
+    CHECK_INT(allocs - before, 1); /* the reader only */
+    CHECK_INT(rscp_reader_capacity(r), 0);
+    struct rscp_frame f;
+    CHECK_INT(rscp_reader_next(r, &f), 0);
+    /* a small frame: a 512-byte buffer */
+    struct rscp_builder b;
+    struct rscp_timestamp ts = {1700000000, 0};
+    rscp_builder_begin_frame(&b, frame, CAP, &ts, true);
+    rscp_put_cstr(&b, 0x0A800001u, "secret-in-small-frame");
+    size_t n = 0;
+    CHECK_INT(rscp_builder_finish(&b, &n), 0);
+    CHECK_INT(rscp_reader_feed(r, frame, n), (long long)n);
+    CHECK_INT(rscp_reader_capacity(r), 512);
+    /* a large one arriving behind it, unread: the buffer grows, the old
+     * one is wiped when freed */
+    CHECK_INT(rscp_reader_next(r, &f), 1);
+    const uint8_t *small_buf = f.data - 18;
+    watch(small_buf, (const uint8_t *)"secret-in-small-frame", 21);
+    watched_len = n;
+    size_t big = build_frame(frame, CAP, 40000, 7);
+    size_t half = big / 2;
+    CHECK_INT(rscp_reader_feed(r, frame, half), (long long)half);
+    CHECK(watched_seen && watched_zero && !secret_found);
+    CHECK_INT(rscp_reader_capacity(r), 32768);
+    CHECK_INT(rscp_reader_feed(r, frame + half, big - half), (long long)(big - half));
+    CHECK_INT(rscp_reader_capacity(r), 65536);
+    CHECK_INT(rscp_reader_next(r, &f), 1);
+    CHECK_INT(f.data_len, 40000);
+    CHECK(memcmp(f.data, frame + 18, 40000) == 0);
+    CHECK(largest <= RSCP_MAX_WIRE_SIZE + RSCP_CIPHER_BLOCK_SIZE);
+    /* trim: wiped (what was used) and freed; the next feed starts small */
+    watch(f.data - 18, NULL, 0);
+    watched_len = big;
+    rscp_reader_trim(r);
+    CHECK(watched_seen && watched_zero);
+    CHECK_INT(rscp_reader_capacity(r), 0);
+    CHECK_INT(rscp_reader_feed(r, frame, 10), 10);
+    CHECK_INT(rscp_reader_capacity(r), 512);
+    rscp_reader_trim(r); /* something pending: kept */
+    CHECK_INT(rscp_reader_capacity(r), 512);
+    rscp_reader_free(r);
+    free(frame);
 }
 
 /* ---- allocation counts --------------------------------------------------- */
@@ -288,6 +351,7 @@ int main(void)
     else
         printf("SKIPPED: AES-NI key wipe (not available on this CPU/build)\n");
     test_reader_wipe();
+    test_reader_lazy();
     test_no_allocations();
     return th_finish();
 }

@@ -20,7 +20,11 @@
  *     }
  *
  * Memory: one buffer of RSCP_MAX_WIRE_SIZE + 32 bytes, allocated by
- * rscp_reader_new(); nothing is allocated per frame.
+ * rscp_reader_new(); nothing is allocated per frame. A reader made with
+ * rscp_reader_new_lazy() starts without a buffer and grows it as the bytes
+ * buffered need (powers of two from 512 up to the same maximum);
+ * rscp_reader_trim() gives it back when nothing is pending (for servers
+ * holding many mostly idle connections).
  *
  * Errors are sticky: after a framing, CRC, padding or limit error every call
  * returns it until rscp_reader_reset() (for an encrypted stream the IV chain
@@ -42,8 +46,21 @@ RSCP_BEGIN_DECLS
  * with rscp_reader_free(). */
 RSCP_API int rscp_reader_new(rscp_reader **out);
 
-/* Wipe the buffer (decrypted frames may hold passwords) and free; NULL
- * accepted. The cipher, if any, is not freed. */
+/* Like rscp_reader_new(), but the buffer is allocated by
+ * rscp_reader_feed() as the bytes need it: feeding may then also return
+ * RSCP_ERR_NOMEM (not sticky; nothing taken). */
+RSCP_API int rscp_reader_new_lazy(rscp_reader **out);
+
+/* A lazy reader with nothing pending: wipe and free its buffer (the next
+ * feed allocates again). Does nothing otherwise; NULL accepted. Frames
+ * taken out before are invalid afterwards. */
+RSCP_API void rscp_reader_trim(rscp_reader *r);
+
+/* Bytes the buffer holds now (0 for a lazy reader without one). */
+RSCP_API size_t rscp_reader_capacity(const rscp_reader *r);
+
+/* Wipe the bytes ever written to the buffer (decrypted frames may hold
+ * passwords) and free; NULL accepted. The cipher, if any, is not freed. */
 RSCP_API void rscp_reader_free(rscp_reader *r);
 
 /* Decrypt incoming bytes with c's receive IV chain (NULL: plaintext). The

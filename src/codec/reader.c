@@ -6,7 +6,13 @@
  * less than one block: every complete 32-byte block is decrypted in place as
  * soon as it arrives, in stream order, so the cipher's receive IV chain
  * follows the stream across frame boundaries. In encrypted mode start and
- * dec stay multiples of 32, as every frame occupies whole cipher blocks. */
+ * dec stay multiples of 32, as every frame occupies whole cipher blocks.
+ *
+ * The buffer holds cap bytes: READER_BUF_SIZE from the start, or (a lazy
+ * reader) nothing until bytes arrive, then as much as they need, in powers
+ * of two up to READER_BUF_SIZE; rscp_reader_trim() gives it back. used is
+ * the high-water mark of bytes ever written into the buffer: only those
+ * are wiped. */
 #include "rscp/reader.h"
 
 #include <stdlib.h>
@@ -17,9 +23,13 @@
 #include "util/wipe.h"
 
 #define READER_BUF_SIZE (RSCP_MAX_WIRE_SIZE + RSCP_CIPHER_BLOCK_SIZE)
+#define READER_MIN_GROWN 512u /* first buffer of a lazy reader */
 
 struct rscp_reader {
     uint8_t *buf;
+    size_t cap;
+    size_t used; /* bytes of buf ever written (to wipe) */
+    bool lazy;
     size_t len;
     size_t start;
     size_t dec;
@@ -43,19 +53,85 @@ int rscp_reader_new(rscp_reader **out)
         free(r);
         return RSCP_ERR_NOMEM;
     }
+    r->cap = READER_BUF_SIZE;
     r->limits = rscp_limits_default();
     *out = r;
     return 0;
+}
+
+int rscp_reader_new_lazy(rscp_reader **out)
+{
+    if (!out)
+        return RSCP_ERR_ARG;
+    *out = NULL;
+    rscp_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return RSCP_ERR_NOMEM;
+    r->lazy = true;
+    r->limits = rscp_limits_default();
+    *out = r;
+    return 0;
+}
+
+/* Wipe the bytes ever written (decrypted frames may hold passwords: an
+ * authentication request) and free the buffer. */
+static void release_buffer(rscp_reader *r)
+{
+    if (r->buf)
+        rscp_util_wipe(r->buf, r->used);
+    free(r->buf);
+    r->buf = NULL;
+    r->cap = r->used = 0;
 }
 
 void rscp_reader_free(rscp_reader *r)
 {
     if (!r)
         return;
-    /* decrypted frames may hold passwords (an authentication request) */
-    rscp_util_wipe(r->buf, READER_BUF_SIZE);
-    free(r->buf);
+    release_buffer(r);
     free(r);
+}
+
+void rscp_reader_trim(rscp_reader *r)
+{
+    if (!r || !r->lazy || r->len != r->start)
+        return;
+    r->stream_pos += r->len;
+    r->len = r->start = r->dec = 0;
+    release_buffer(r);
+}
+
+size_t rscp_reader_capacity(const rscp_reader *r)
+{
+    return r->cap;
+}
+
+/* A lazy reader: room for want more bytes (as far as READER_BUF_SIZE
+ * allows). The old buffer is wiped before it is freed. 0 or
+ * RSCP_ERR_NOMEM (nothing changed). */
+static int grow(rscp_reader *r, size_t want)
+{
+    size_t need = r->len + want;
+    if (need > READER_BUF_SIZE)
+        need = READER_BUF_SIZE;
+    if (need <= r->cap)
+        return 0;
+    size_t cap = r->cap ? r->cap : READER_MIN_GROWN;
+    while (cap < need)
+        cap *= 2;
+    if (cap > READER_BUF_SIZE)
+        cap = READER_BUF_SIZE;
+    uint8_t *p = malloc(cap);
+    if (!p)
+        return RSCP_ERR_NOMEM;
+    if (r->len)
+        memcpy(p, r->buf, r->len);
+    size_t used = r->len;
+    release_buffer(r);
+    r->buf = p;
+    r->cap = cap;
+    r->used = used;
+    return 0;
 }
 
 void rscp_reader_set_cipher(rscp_reader *r, rscp_cipher *c)
@@ -93,12 +169,19 @@ int rscp_reader_feed(rscp_reader *r, const void *data, size_t len)
     if (!data && len)
         return RSCP_ERR_ARG;
     compact(r);
-    size_t take = READER_BUF_SIZE - r->len;
+    if (r->lazy && len > r->cap - r->len) {
+        int rc = grow(r, len);
+        if (rc)
+            return rc;
+    }
+    size_t take = r->cap - r->len;
     if (take > len)
         take = len;
     if (take)
         memcpy(r->buf + r->len, data, take);
     r->len += take;
+    if (r->len > r->used)
+        r->used = r->len;
     if (r->cipher) {
         size_t whole = (r->len - r->dec) / RSCP_CIPHER_BLOCK_SIZE * RSCP_CIPHER_BLOCK_SIZE;
         if (whole) {
@@ -133,6 +216,8 @@ int rscp_reader_next(rscp_reader *r, struct rscp_frame *out)
 {
     if (r->err)
         return r->err;
+    if (r->dec <= r->start)
+        return 0; /* nothing (a lazy reader may have no buffer) */
     const uint8_t *p = r->buf + r->start;
     const uint8_t *end = r->buf + r->dec; /* plaintext bytes of this and later frames */
     size_t avail = (size_t)(end - p);
