@@ -1,5 +1,6 @@
 /* Fuzz target: the server side of a client connection from its first
- * frame on (src/server/conn_read.c with src/net/auth.c): decrypting,
+ * frame on (src/server/conn_read.c with src/net/auth.c), one turn at a
+ * time with a lazily growing reader: decrypting,
  * finding the credentials in RSCP.REQ_AUTHENTICATION, refusing requests
  * before authentication, handing later ones to the handler, and sealing
  * the replies. The bytes reach the server through a socket pair, as from a
@@ -16,7 +17,8 @@
  * Invariants (abort() when broken), checked by a model of the server:
  *   - everything the server sends decrypts to well-formed frames;
  *   - every well-formed request frame gets exactly one reply until the
- *     server closes: an authentication reply (level 10, or refused), an
+ *     server closes: an authentication reply (level 10, or refused; a
+ *     request without credentials answers the current level), an
  *     ACCESS_DENIED error per block before authentication, or the
  *     handler's reply after it; the handler never runs unauthenticated;
  *   - a frame with a wrong CRC closes the connection without a reply.
@@ -117,13 +119,15 @@ struct model {
 static void predict(struct model *m, const uint8_t *data, size_t n, bool *authed, bool refuse)
 {
     struct rscp_frame f = {0, 0, true, data, (uint16_t)n};
-    const char *user, *password;
-    size_t ul, pl;
-    if (rscp_net_find_auth_request(&f, &user, &ul, &password, &pl)) {
-        bool ok = !refuse && ul == strlen(USER) && memcmp(user, USER, ul) == 0 && pl == strlen(PASSWORD) &&
-                  memcmp(password, PASSWORD, pl) == 0;
+    struct rscp_net_credentials cr;
+    int kind = rscp_net_find_auth_request(&f, &cr);
+    if (kind == RSCP_NET_AUTH_CREDENTIALS) {
+        bool ok = !refuse && cr.user_len == strlen(USER) && memcmp(cr.user, USER, cr.user_len) == 0 &&
+                  cr.password_len == strlen(PASSWORD) && memcmp(cr.password, PASSWORD, cr.password_len) == 0;
         *authed = ok;
         m->want[m->n] = ok ? EXPECT_AUTH_OK : EXPECT_AUTH_REFUSED;
+    } else if (kind == RSCP_NET_AUTH_QUERY) {
+        m->want[m->n] = *authed ? EXPECT_AUTH_OK : EXPECT_AUTH_REFUSED; /* the level, unchanged */
     } else {
         m->want[m->n] = *authed ? EXPECT_ECHO : EXPECT_DENIED;
     }
@@ -196,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rscp_net_prepare_fd(sv[1]);
     struct rscp_server_conn *conn = calloc(1, sizeof *conn);
     rscp_cipher *client = NULL;
-    if (!conn || rscp_reader_new(&conn->reader) != 0 ||
+    if (!conn || rscp_reader_new_lazy(&conn->reader) != 0 ||
         rscp_cipher_new(&conn->cipher, srv->key, RSCP_CIPHER_AUTO) != 0 ||
         rscp_cipher_new(&client, key, RSCP_CIPHER_AUTO) != 0)
         abort();
@@ -256,10 +260,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             if (k > 0)
                 sent += (size_t)k;
-            rscp_server__conn_read(srv, conn, 0);
+            while (rscp_server__conn_turn(srv, conn, 0, true)) {
+            }
         }
     }
-    rscp_server__conn_read(srv, conn, 0);
+    while (rscp_server__conn_turn(srv, conn, 0, true)) {
+    }
 
     if (handler_ran_unauthenticated)
         fuzz_fail("handler ran before authentication");

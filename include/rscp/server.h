@@ -9,19 +9,54 @@
  * connection without a reply.
  *
  * Details of the behaviour:
- * - A frame holding RSCP.REQ_AUTHENTICATION authenticates (again) at any
- *   time. After a refusal the connection stays open at level 0.
+ * - A frame holding RSCP.REQ_AUTHENTICATION with a user or a password
+ *   authenticates (again) at any time. After a refusal the connection is at
+ *   level 0. Without either (an empty container) it only asks for the level:
+ *   the answer is the current level (INT32 0 before authentication) and the
+ *   session stays as it is.
  * - Other frames before a successful authentication never reach the
  *   handler: each top-level block is answered with its response tag typed
- *   ERROR ACCESS_DENIED (an empty frame: RSCP.GENERAL_ERROR ACCESS_DENIED).
+ *   ERROR ACCESS_DENIED (an empty frame, or more blocks than one reply
+ *   holds: RSCP.GENERAL_ERROR ACCESS_DENIED).
  * - A frame that fails to decrypt or to parse (magic, CRC, padding,
  *   structure) closes the connection without a reply, at any time.
  * - Every reply header (authentication replies included) carries the time
  *   of the configured clock (rscp_server_config.now; the real time by
  *   default); replies always carry a CRC.
- * - Clients beyond max_clients are accepted and closed at once.
- * - A client that does not read its replies is not read from while more
- *   than 1 MiB of replies wait for it.
+ *
+ * Hostile clients (every limit is a field of rscp_server_config):
+ * - Fairness: each poll round answers at most one request frame per
+ *   connection, so a client that pipelines many requests shares the loop
+ *   with the others instead of holding it.
+ * - Backpressure: a connection whose unsent replies reach max_unsent is
+ *   neither read nor served until the client reads them; the check comes
+ *   before the handler runs, so at most max_unsent plus one reply frame
+ *   wait per connection.
+ * - A client that is not authenticated auth_timeout_ms after connecting,
+ *   or sends and receives nothing for idle_timeout_ms, is closed.
+ * - At max_clients, a new client takes the place of the oldest connection
+ *   that has not authenticated; only when every connection is
+ *   authenticated is the new client accepted and closed at once.
+ * - A refused authentication is answered only after auth_delay_ms, doubled
+ *   for every recent refusal of the same address (IPv4 address or IPv6
+ *   /64) up to auth_delay_max_ms; meanwhile that connection is not served,
+ *   and no authentication from that address is evaluated before the delay
+ *   is over (other connections of the address wait too; authenticated
+ *   sessions are not affected). After max_auth_failures refusals the
+ *   connection is closed right after the last refusal is sent. The
+ *   comparison of credentials takes a time independent of their lengths.
+ *   faults.refuse_auth refusals are not penalised.
+ * - A reply that does not fit one frame is never dropped: the complete
+ *   top-level blocks that fit are kept and every request block left without
+ *   an answer gets its response tag typed ERROR RSCP_SERVER_ERR_TOO_LARGE
+ *   (RSCP.GENERAL_ERROR of that code when even those do not fit). A handler
+ *   whose builder fails otherwise (open container, bad argument) gets the
+ *   same treatment with RSCP_SERVER_ERR_HANDLER.
+ * - Running out of memory costs at most the connection that needed it;
+ *   rscp_server_run() returns only for a failure of poll() itself.
+ * - Memory per connection: the reader's buffer grows with the largest
+ *   frame buffered and is released when nothing is pending; the reply
+ *   buffer is released when drained (see README for measured figures).
  *
  * Not thread-safe: drive one server from one thread. */
 #ifndef RSCP_SERVER_H
@@ -32,6 +67,20 @@
 #include "rscp/frame.h"
 
 typedef struct rscp_server rscp_server;
+
+/* Defaults set by rscp_server_config_init(). */
+#define RSCP_SERVER_DEFAULT_MAX_CLIENTS 1024u
+#define RSCP_SERVER_DEFAULT_AUTH_TIMEOUT_MS 10000    /* 10 s to authenticate          */
+#define RSCP_SERVER_DEFAULT_IDLE_TIMEOUT_MS 600000   /* 10 min without traffic        */
+#define RSCP_SERVER_DEFAULT_AUTH_DELAY_MS 500u       /* first refusal answered after  */
+#define RSCP_SERVER_DEFAULT_AUTH_DELAY_MAX_MS 8000u  /* longest delay of an address   */
+#define RSCP_SERVER_DEFAULT_MAX_AUTH_FAILURES 3u     /* refusals before closing       */
+#define RSCP_SERVER_DEFAULT_MAX_UNSENT (128u << 10)  /* unsent reply bytes per client */
+
+/* Device error codes (errors.tsv) of the ERROR blocks the server puts in
+ * place of reply blocks that the handler could not write. */
+#define RSCP_SERVER_ERR_TOO_LARGE 5u /* OUT_OF_BOUNDS: the reply does not fit one frame */
+#define RSCP_SERVER_ERR_HANDLER 1u   /* NOT_HANDLED: the handler's builder failed otherwise */
 
 /* Identifies one client connection to the handler. */
 struct rscp_session_info {
@@ -83,7 +132,14 @@ struct rscp_server_config {
     const char *key;            /* RSCP key                                */
     int auth_level;             /* level granted on success; 0: 10 (USER)  */
     unsigned max_clients;       /* 0: 1024                                 */
-    int idle_timeout_ms;        /* close idle clients; 0: never            */
+    /* The limits against hostile clients (see above); rscp_server_config_init()
+     * sets the RSCP_SERVER_DEFAULT_* values. 0 turns a limit off. */
+    int auth_timeout_ms;        /* close clients not authenticated by then */
+    int idle_timeout_ms;        /* close clients without traffic this long */
+    uint32_t auth_delay_ms;     /* answer a refused authentication after   */
+    uint32_t auth_delay_max_ms; /* cap of the doubled delay (>= auth_delay_ms) */
+    uint32_t max_auth_failures; /* close after this many refusals          */
+    size_t max_unsent;          /* stop serving a client with this much unsent */
     rscp_request_handler handler;
     void *handler_ctx;
     struct rscp_server_faults faults;
@@ -93,6 +149,21 @@ struct rscp_server_config {
      * Nanoseconds of 1e9 or more carry into the seconds. */
     struct rscp_timestamp (*now)(void *ctx);
     void *now_ctx;
+};
+
+/* Counters since rscp_server_new(), for monitoring and tests. */
+struct rscp_server_stats {
+    uint64_t accepted;          /* connections taken                              */
+    uint64_t evicted;           /* unauthenticated ones closed to make room       */
+    uint64_t rejected_full;     /* new ones closed at once (all authenticated)    */
+    uint64_t auth_timeouts;     /* closed for not authenticating in time          */
+    uint64_t idle_timeouts;     /* closed for being idle                          */
+    uint64_t auth_refused;      /* refused authentications                        */
+    uint64_t auth_closed;       /* closed after max_auth_failures refusals        */
+    uint64_t oversized_replies; /* replies answered with ERROR blocks (see above)  */
+    uint64_t alloc_failures;    /* connections closed or refused for lack of memory */
+    uint64_t requests;          /* request frames answered (all kinds)            */
+    size_t max_unsent_seen;     /* most unsent reply bytes one connection had     */
 };
 
 RSCP_BEGIN_DECLS
@@ -113,15 +184,21 @@ RSCP_API void rscp_server_free(rscp_server *s);
 RSCP_API uint16_t rscp_server_port(const rscp_server *s);
 
 /* Serve for at most timeout_ms (-1: until something happens): one poll()
- * round over the listener and all clients. Returns 0, RSCP_ERR_IO (poll
- * failed) or RSCP_ERR_NOMEM. Problems of single clients only close them. */
+ * round over the listener and all clients. Returns 0 or RSCP_ERR_IO (poll
+ * failed; detail in rscp_server_errstr()). Problems of single clients,
+ * running out of memory or descriptors included, only close them. */
 RSCP_API int rscp_server_run_once(rscp_server *s, int timeout_ms);
 
-/* Serve until *stop becomes non-zero (checked at least every 100 ms). */
+/* Serve until *stop becomes non-zero (checked at least every 100 ms).
+ * Returns 0, or the RSCP_ERR_IO of a failed poll(). */
 RSCP_API int rscp_server_run(rscp_server *s, volatile int *stop);
 
 /* Number of connected clients. */
 RSCP_API unsigned rscp_server_clients(const rscp_server *s);
+
+/* Copy the counters of s into *out (zeros for s NULL). Call from the
+ * serving thread, or after it stopped. */
+RSCP_API void rscp_server_get_stats(const rscp_server *s, struct rscp_server_stats *out);
 
 /* Detail of the last error of s; with s NULL, of the last failed
  * rscp_server_new() in the calling thread. Never contains secrets. */

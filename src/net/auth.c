@@ -29,22 +29,27 @@ int rscp_net_parse_auth_reply(const struct rscp_frame *f, int *level)
     return 0;
 }
 
-static void string_view(const struct rscp_block *container, uint32_t tag, const char **s, size_t *len)
+/* The string of tag in container: 1 with the view (empty when mistyped),
+ * 0 without such a block (empty view). */
+static int string_view(const struct rscp_block *container, uint32_t tag, const char **s, size_t *len)
 {
     struct rscp_block blk;
     *s = "";
     *len = 0;
-    if (rscp_block_find(container, tag, &blk) == 0)
-        (void)rscp_block_get_string(&blk, s, len);
+    if (rscp_block_find(container, tag, &blk) != 0)
+        return 0;
+    (void)rscp_block_get_string(&blk, s, len);
+    return 1;
 }
 
-int rscp_net_find_auth_request(const struct rscp_frame *f, const char **user, size_t *user_len,
-                               const char **password, size_t *password_len)
+int rscp_net_find_auth_request(const struct rscp_frame *f, struct rscp_net_credentials *out)
 {
     struct rscp_block auth;
+    out->user = out->password = "";
+    out->user_len = out->password_len = 0;
     if (rscp_find(f->data, f->data_len, RSCP_NET_TAG_REQ_AUTHENTICATION, &auth) != 0)
-        return 0;
-    string_view(&auth, RSCP_NET_TAG_AUTH_USER, user, user_len);
-    string_view(&auth, RSCP_NET_TAG_AUTH_PASSWORD, password, password_len);
-    return 1;
+        return RSCP_NET_AUTH_NONE;
+    int found = string_view(&auth, RSCP_NET_TAG_AUTH_USER, &out->user, &out->user_len);
+    found |= string_view(&auth, RSCP_NET_TAG_AUTH_PASSWORD, &out->password, &out->password_len);
+    return found ? RSCP_NET_AUTH_CREDENTIALS : RSCP_NET_AUTH_QUERY;
 }

@@ -29,10 +29,25 @@ int rscp_net_put_auth_request(struct rscp_builder *b, const char *user, const ch
  * RSCP_ERR_PROTOCOL when the frame has no usable RSCP.AUTHENTICATION. */
 int rscp_net_parse_auth_reply(const struct rscp_frame *f, int *level);
 
-/* Find the user and password in an authentication request. Returns 1 with
- * the views set when the frame holds REQ_AUTHENTICATION at its top level
- * (a missing or mistyped field gives an empty view), 0 when it does not. */
-int rscp_net_find_auth_request(const struct rscp_frame *f, const char **user, size_t *user_len,
-                               const char **password, size_t *password_len);
+/* The credentials of an authentication request: views into the frame. */
+struct rscp_net_credentials {
+    const char *user;
+    size_t user_len;
+    const char *password;
+    size_t password_len;
+};
+
+/* What rscp_net_find_auth_request() found. */
+#define RSCP_NET_AUTH_NONE 0        /* no REQ_AUTHENTICATION at the top level  */
+#define RSCP_NET_AUTH_CREDENTIALS 1 /* with a user or a password block         */
+#define RSCP_NET_AUTH_QUERY 2       /* with neither: a query of the level      */
+
+/* Find the user and password in an authentication request. Returns
+ * RSCP_NET_AUTH_CREDENTIALS with the views set when the frame holds
+ * REQ_AUTHENTICATION at its top level with a user or a password block (a
+ * missing or mistyped field gives an empty view), RSCP_NET_AUTH_QUERY when
+ * the container holds neither (views empty), RSCP_NET_AUTH_NONE when there
+ * is no such container. */
+int rscp_net_find_auth_request(const struct rscp_frame *f, struct rscp_net_credentials *out);
 
 #endif

@@ -1,5 +1,7 @@
 /* The reply path of a server connection, where the test faults live:
- * drop / corrupt a frame, delay, coalesce, chunk, stall, close, reset. */
+ * drop / corrupt a frame, delay, coalesce, chunk, stall, close, reset.
+ * Also where a held refusal is released and a connection that is done
+ * (end of input, too many refusals) closes once its replies are out. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,7 @@ void rscp_server__conn_queue(rscp_server *s, struct rscp_server_conn *conn, size
     }
     size_t wire = 0;
     if (rscp_cipher_seal(conn->cipher, s->scratch, len, RSCP_MAX_WIRE_SIZE, &wire) != 0 || !reserve(conn, wire)) {
+        s->stats.alloc_failures++;
         rscp_server__conn_close(conn);
         return;
     }
@@ -62,12 +65,42 @@ void rscp_server__conn_queue(rscp_server *s, struct rscp_server_conn *conn, size
     conn->out_len += wire;
     if (after_auth && fx->coalesce > 1)
         conn->held++;
-    if (!after_auth || conn->held == 0 || conn->held >= fx->coalesce) {
+    if (conn->hold_until > now) {
+        /* a refusal held back: released by rscp_server__conn_write() */
+    } else if (!after_auth || conn->held == 0 || conn->held >= fx->coalesce) {
         conn->flush_len = conn->out_len;
         conn->held = 0;
     }
     if (fx->delay_ms)
         conn->ready_at = now + (int64_t)fx->delay_ms;
+    size_t unsent = rscp_server__conn_unsent(conn);
+    if (unsent > s->stats.max_unsent_seen)
+        s->stats.max_unsent_seen = unsent;
+}
+
+size_t rscp_server__conn_unsent(const struct rscp_server_conn *conn)
+{
+    return conn->out_len - conn->out_off;
+}
+
+/* All written: free a large buffer (memory follows the traffic). */
+static void drained(struct rscp_server_conn *conn)
+{
+    conn->out_off = conn->out_len = conn->flush_len = 0;
+    if (conn->out_cap > RSCP_SERVER_OUT_KEEP) {
+        free(conn->out);
+        conn->out = NULL;
+        conn->out_cap = 0;
+    }
+}
+
+void rscp_server__conn_release(struct rscp_server_conn *conn, int64_t now)
+{
+    if (conn->hold_until && conn->hold_until <= now) {
+        conn->hold_until = 0;
+        conn->flush_len = conn->out_len;
+        conn->held = 0;
+    }
 }
 
 bool rscp_server__conn_wants_write(const struct rscp_server_conn *conn, int64_t now)
@@ -83,6 +116,7 @@ static size_t min_size(size_t a, uint64_t b)
 void rscp_server__conn_write(rscp_server *s, struct rscp_server_conn *conn, int64_t now)
 {
     const struct rscp_server_faults *fx = &s->faults;
+    rscp_server__conn_release(conn, now);
     while (rscp_server__conn_wants_write(conn, now)) {
         size_t n = conn->flush_len - conn->out_off;
         if (fx->chunk)
@@ -99,6 +133,7 @@ void rscp_server__conn_write(rscp_server *s, struct rscp_server_conn *conn, int6
         }
         conn->out_off += (size_t)k;
         conn->sent += (uint64_t)k;
+        conn->last_io = now;
         if (fx->close_after && conn->sent >= fx->close_after) {
             rscp_server__conn_close(conn);
             return;
@@ -106,8 +141,11 @@ void rscp_server__conn_write(rscp_server *s, struct rscp_server_conn *conn, int6
         if (fx->stall_after && conn->sent >= fx->stall_after)
             conn->stalled = true;
         if (conn->out_off == conn->out_len)
-            conn->out_off = conn->out_len = conn->flush_len = 0;
+            drained(conn);
         if (fx->chunk)
-            return; /* one chunk per poll round: the peer sees each piece */
+            break; /* one chunk per poll round: the peer sees each piece */
     }
+    if (!conn->dead && (conn->eof || conn->close_when_sent) && conn->hold_until == 0 &&
+        (rscp_server__conn_unsent(conn) == 0 || conn->stalled))
+        rscp_server__conn_close(conn);
 }

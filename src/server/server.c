@@ -1,5 +1,6 @@
 /* The server object: listening socket, the connection table and the one
  * poll() loop that serves them all. */
+#define _GNU_SOURCE 1 /* POLLRDHUP (Linux): a peer that hung up while not being read */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -15,9 +16,8 @@
 #include "rscp/error.h"
 #include "server/server_internal.h"
 
-#define DEFAULT_MAX_CLIENTS 1024u
 #define DEFAULT_AUTH_LEVEL 10
-#define ACCEPT_PAUSE_MS 100 /* after running out of descriptors */
+#define ACCEPT_PAUSE_MS 100 /* after running out of descriptors or memory */
 
 /* Detail of the last failed rscp_server_new() in this thread. */
 static _Thread_local char new_error[256];
@@ -26,7 +26,13 @@ void rscp_server_config_init(struct rscp_server_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->auth_level = DEFAULT_AUTH_LEVEL;
-    cfg->max_clients = DEFAULT_MAX_CLIENTS;
+    cfg->max_clients = RSCP_SERVER_DEFAULT_MAX_CLIENTS;
+    cfg->auth_timeout_ms = RSCP_SERVER_DEFAULT_AUTH_TIMEOUT_MS;
+    cfg->idle_timeout_ms = RSCP_SERVER_DEFAULT_IDLE_TIMEOUT_MS;
+    cfg->auth_delay_ms = RSCP_SERVER_DEFAULT_AUTH_DELAY_MS;
+    cfg->auth_delay_max_ms = RSCP_SERVER_DEFAULT_AUTH_DELAY_MAX_MS;
+    cfg->max_auth_failures = RSCP_SERVER_DEFAULT_MAX_AUTH_FAILURES;
+    cfg->max_unsent = RSCP_SERVER_DEFAULT_MAX_UNSENT;
 }
 
 static void set_err(char *buf, size_t cap, const char *fmt, ...)
@@ -42,6 +48,8 @@ static void set_err(char *buf, size_t cap, const char *fmt, ...)
     vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
 }
+
+static bool reserve_slot(rscp_server *s);
 
 static int listen_on(rscp_server *s, const char *host, uint16_t port)
 {
@@ -107,8 +115,13 @@ int rscp_server_new(rscp_server **out, const struct rscp_server_config *cfg)
         return RSCP_ERR_NOMEM;
     s->lfd = -1;
     s->auth_level = cfg->auth_level ? cfg->auth_level : DEFAULT_AUTH_LEVEL;
-    s->max_clients = cfg->max_clients ? cfg->max_clients : DEFAULT_MAX_CLIENTS;
+    s->max_clients = cfg->max_clients ? cfg->max_clients : RSCP_SERVER_DEFAULT_MAX_CLIENTS;
+    s->auth_timeout_ms = cfg->auth_timeout_ms > 0 ? cfg->auth_timeout_ms : 0;
     s->idle_timeout_ms = cfg->idle_timeout_ms > 0 ? cfg->idle_timeout_ms : 0;
+    s->auth_delay_ms = cfg->auth_delay_ms;
+    s->auth_delay_max_ms = cfg->auth_delay_max_ms > cfg->auth_delay_ms ? cfg->auth_delay_max_ms : cfg->auth_delay_ms;
+    s->max_auth_failures = cfg->max_auth_failures;
+    s->max_unsent = cfg->max_unsent;
     s->handler = cfg->handler;
     s->handler_ctx = cfg->handler_ctx;
     s->faults = cfg->faults;
@@ -120,7 +133,7 @@ int rscp_server_new(rscp_server **out, const struct rscp_server_config *cfg)
     s->rbuf = malloc(RSCP_SERVER_RECV_CHUNK);
     s->scratch = malloc(RSCP_MAX_WIRE_SIZE);
     int rc = RSCP_ERR_NOMEM;
-    if (!s->user || !s->password || !s->rbuf || !s->scratch)
+    if (!s->user || !s->password || !s->rbuf || !s->scratch || !reserve_slot(s))
         goto fail;
     rc = listen_on(s, cfg->bind_host ? cfg->bind_host : "127.0.0.1", cfg->port);
     if (rc != 0)
@@ -156,6 +169,7 @@ void rscp_server_free(rscp_server *s)
     rscp_net_free_secret(s->password);
     free(s->rbuf);
     free(s->scratch);
+    free(s->fit);
     free(s);
 }
 
@@ -169,6 +183,16 @@ unsigned rscp_server_clients(const rscp_server *s)
     return s ? (unsigned)s->nconns : 0;
 }
 
+void rscp_server_get_stats(const rscp_server *s, struct rscp_server_stats *out)
+{
+    if (!out)
+        return;
+    if (s)
+        *out = s->stats;
+    else
+        memset(out, 0, sizeof *out);
+}
+
 const char *rscp_server_errstr(const rscp_server *s)
 {
     return s ? s->err : new_error;
@@ -176,104 +200,49 @@ const char *rscp_server_errstr(const rscp_server *s)
 
 /* ---- accepting ------------------------------------------------------------ */
 
+/* Room for one more connection in the table and in the poll array, so
+ * that a poll round never allocates. */
+static bool reserve_slot(rscp_server *s)
+{
+    if (s->nconns < s->conns_cap)
+        return true;
+    size_t cap = s->conns_cap ? s->conns_cap * 2 : 16;
+    struct pollfd *p = realloc(s->pfds, (cap + 1) * sizeof *p);
+    if (!p)
+        return false;
+    s->pfds = p;
+    struct rscp_server_conn **c = realloc(s->conns, cap * sizeof *c);
+    if (!c)
+        return false;
+    s->conns = c;
+    s->conns_cap = cap;
+    return true;
+}
+
 static struct rscp_server_conn *conn_new(rscp_server *s, int fd, const struct sockaddr *sa, socklen_t salen,
                                          int64_t now)
 {
-    if (s->nconns == s->conns_cap) {
-        size_t cap = s->conns_cap ? s->conns_cap * 2 : 16;
-        struct rscp_server_conn **p = realloc(s->conns, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        s->conns = p;
-        s->conns_cap = cap;
-    }
+    if (!reserve_slot(s))
+        return NULL;
     struct rscp_server_conn *conn = calloc(1, sizeof *conn);
     if (!conn)
         return NULL;
     conn->fd = fd;
-    if (rscp_reader_new(&conn->reader) != 0 || rscp_cipher_new(&conn->cipher, s->key, RSCP_CIPHER_AUTO) != 0) {
+    if (rscp_reader_new_lazy(&conn->reader) != 0 ||
+        rscp_cipher_new(&conn->cipher, s->key, RSCP_CIPHER_AUTO) != 0) {
         conn->fd = -1; /* the caller closes fd */
         conn_free(conn);
         return NULL;
     }
     rscp_reader_set_cipher(conn->reader, conn->cipher);
     rscp_net_format_addr(sa, salen, conn->peer, sizeof conn->peer);
+    rscp_server__addr_key(sa, conn->addr_key);
+    conn->addr_slot = RSCP_SERVER_ADDR_SLOTS;
     conn->id = ++s->next_id;
-    conn->last_rx = now;
+    conn->accepted_at = now;
+    conn->last_io = now;
     s->conns[s->nconns++] = conn;
     return conn;
-}
-
-/* Accept every pending connection. Clients beyond max_clients are accepted
- * and closed at once, so they see a closed connection rather than a hang. */
-static void accept_all(rscp_server *s, int64_t now)
-{
-    for (;;) {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        int fd = accept(s->lfd, (struct sockaddr *)&ss, &len);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                char msg[96];
-                set_err(s->err, sizeof s->err, "accept: %s", rscp_net_strerror(errno, msg, sizeof msg));
-                s->accept_paused_until = now + ACCEPT_PAUSE_MS;
-            }
-            return;
-        }
-        if (s->nconns >= s->max_clients || rscp_net_prepare_fd(fd) != 0) {
-            close(fd);
-            continue;
-        }
-        rscp_net_nodelay(fd);
-        if (!conn_new(s, fd, (struct sockaddr *)&ss, len, now)) {
-            set_err(s->err, sizeof s->err, "accept: out of memory");
-            close(fd);
-        }
-    }
-}
-
-/* ---- the poll loop -------------------------------------------------------- */
-
-static int64_t min_wait(int64_t wait, int64_t candidate)
-{
-    if (candidate < 0)
-        candidate = 0;
-    return wait < 0 || candidate < wait ? candidate : wait;
-}
-
-/* How long poll() may sleep: the caller's limit, pending delays, idle limits. */
-static int poll_timeout(const rscp_server *s, int timeout_ms, int64_t now)
-{
-    int64_t wait = timeout_ms < 0 ? -1 : timeout_ms;
-    if (s->accept_paused_until > now)
-        wait = min_wait(wait, s->accept_paused_until - now);
-    if (s->faults.delay_ms == 0 && s->idle_timeout_ms <= 0)
-        return (int)wait; /* no per-connection timers */
-    for (size_t i = 0; i < s->nconns; i++) {
-        const struct rscp_server_conn *conn = s->conns[i];
-        if (!conn->stalled && conn->out_off < conn->flush_len && conn->ready_at > now)
-            wait = min_wait(wait, conn->ready_at - now);
-        if (s->idle_timeout_ms > 0)
-            wait = min_wait(wait, conn->last_rx + s->idle_timeout_ms - now);
-    }
-    return wait > 1000000000 ? 1000000000 : (int)wait;
-}
-
-static bool reserve_pfds(rscp_server *s, size_t n)
-{
-    if (s->pfds_cap >= n)
-        return true;
-    size_t cap = s->pfds_cap ? s->pfds_cap : 16;
-    while (cap < n)
-        cap *= 2;
-    struct pollfd *p = realloc(s->pfds, cap * sizeof *p);
-    if (!p)
-        return false;
-    s->pfds = p;
-    s->pfds_cap = cap;
-    return true;
 }
 
 /* Drop closed connections from the table. */
@@ -289,58 +258,216 @@ static void compact(rscp_server *s)
     s->nconns = j;
 }
 
+/* At max_clients: close the oldest connection that never authenticated.
+ * Returns false when every connection is authenticated. */
+static bool make_room(rscp_server *s)
+{
+    struct rscp_server_conn *victim = NULL;
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct rscp_server_conn *c = s->conns[i];
+        if (!c->dead && !c->ever_authenticated && (!victim || c->accepted_at < victim->accepted_at ||
+                                                   (c->accepted_at == victim->accepted_at && c->id < victim->id)))
+            victim = c;
+    }
+    if (!victim)
+        return false;
+    rscp_server__conn_close(victim);
+    s->stats.evicted++;
+    compact(s);
+    return true;
+}
+
+/* Accept pending connections (a bounded number per round). At max_clients
+ * a new client replaces the oldest unauthenticated one; when all are
+ * authenticated it is accepted and closed at once, so it sees a closed
+ * connection rather than a hang. */
+static void accept_some(rscp_server *s, int64_t now)
+{
+    for (int n = 0; n < RSCP_SERVER_ACCEPTS_PER_ROUND; n++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        int fd = accept(s->lfd, (struct sockaddr *)&ss, &len);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                char msg[96];
+                set_err(s->err, sizeof s->err, "accept: %s", rscp_net_strerror(errno, msg, sizeof msg));
+                s->accept_paused_until = now + ACCEPT_PAUSE_MS;
+            }
+            return;
+        }
+        if (rscp_net_prepare_fd(fd) != 0) {
+            close(fd);
+            continue;
+        }
+        size_t live = 0;
+        for (size_t i = 0; i < s->nconns; i++)
+            live += !s->conns[i]->dead;
+        if (live >= s->max_clients && !make_room(s)) {
+            s->stats.rejected_full++;
+            close(fd);
+            continue;
+        }
+        rscp_net_nodelay(fd);
+        if (!conn_new(s, fd, (struct sockaddr *)&ss, len, now)) {
+            set_err(s->err, sizeof s->err, "accept: out of memory");
+            s->stats.alloc_failures++;
+            close(fd);
+            continue;
+        }
+        s->stats.accepted++;
+    }
+}
+
+/* ---- the poll loop -------------------------------------------------------- */
+
+static int64_t min_wait(int64_t wait, int64_t candidate)
+{
+    if (candidate < 0)
+        candidate = 0;
+    return wait < 0 || candidate < wait ? candidate : wait;
+}
+
+/* The time at which conn's deadline (authentication or idle) passes, or
+ * -1 without one. */
+static int64_t deadline(const rscp_server *s, const struct rscp_server_conn *conn)
+{
+    int64_t d = -1;
+    if (s->auth_timeout_ms > 0 && !conn->ever_authenticated)
+        d = conn->accepted_at + s->auth_timeout_ms;
+    if (s->idle_timeout_ms > 0) {
+        int64_t idle = conn->last_io + s->idle_timeout_ms;
+        if (d < 0 || idle < d)
+            d = idle;
+    }
+    return d;
+}
+
+/* Close connections past their deadline. */
+static void enforce_deadlines(rscp_server *s, int64_t now)
+{
+    if (s->auth_timeout_ms <= 0 && s->idle_timeout_ms <= 0)
+        return;
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct rscp_server_conn *conn = s->conns[i];
+        if (conn->dead)
+            continue;
+        if (s->auth_timeout_ms > 0 && !conn->ever_authenticated && now - conn->accepted_at >= s->auth_timeout_ms) {
+            s->stats.auth_timeouts++;
+            rscp_server__conn_close(conn);
+        } else if (s->idle_timeout_ms > 0 && now - conn->last_io >= s->idle_timeout_ms) {
+            s->stats.idle_timeouts++;
+            rscp_server__conn_close(conn);
+        }
+    }
+}
+
+/* How long poll() may sleep: 0 with work buffered, else the caller's limit
+ * cut by pending delays, held refusals, penalties and deadlines. */
+static int poll_timeout(const rscp_server *s, int timeout_ms, int64_t now, bool work)
+{
+    if (work)
+        return 0;
+    int64_t wait = timeout_ms < 0 ? -1 : timeout_ms;
+    if (s->accept_paused_until > now)
+        wait = min_wait(wait, s->accept_paused_until - now);
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct rscp_server_conn *conn = s->conns[i];
+        if (!conn->stalled && conn->out_off < conn->flush_len && conn->ready_at > now)
+            wait = min_wait(wait, conn->ready_at - now);
+        if (conn->hold_until > now)
+            wait = min_wait(wait, conn->hold_until - now);
+        if (conn->auth_level <= 0) {
+            int64_t t = rscp_server__addr_next_try(s, conn);
+            if (t > now)
+                wait = min_wait(wait, t - now);
+        }
+        int64_t d = deadline(s, conn);
+        if (d >= 0)
+            wait = min_wait(wait, d - now);
+    }
+    return wait > 1000000000 ? 1000000000 : (int)wait;
+}
+
+#ifdef POLLRDHUP
+#define RDHUP POLLRDHUP
+#else
+#define RDHUP 0
+#endif
+
+/* conn is not served only because of the authentication policy. */
+static bool waits_for_auth(const rscp_server *s, struct rscp_server_conn *conn, int64_t now)
+{
+    return !conn->dead && !conn->ever_authenticated &&
+           (conn->hold_until > now || rscp_server__addr_next_try(s, conn) > now);
+}
+
 int rscp_server_run_once(rscp_server *s, int timeout_ms)
 {
     if (!s)
         return RSCP_ERR_ARG;
     int64_t now = rscp_monotonic_ms();
-    size_t polled = s->nconns;
-    if (!reserve_pfds(s, polled + 1)) {
-        set_err(s->err, sizeof s->err, "poll array: out of memory");
-        return RSCP_ERR_NOMEM;
-    }
+    size_t polled = s->nconns; /* the poll array has room: see reserve_slot() */
+    bool work = false;
     s->pfds[0].fd = s->accept_paused_until > now ? -1 : s->lfd;
     s->pfds[0].events = POLLIN;
     s->pfds[0].revents = 0;
     for (size_t i = 0; i < polled; i++) {
-        const struct rscp_server_conn *conn = s->conns[i];
+        struct rscp_server_conn *conn = s->conns[i];
         short ev = 0;
-        if (conn->out_len - conn->out_off <= RSCP_SERVER_OUT_LIMIT)
-            ev |= POLLIN;
+        if (rscp_server__conn_may_work(s, conn, now)) {
+            if (conn->frame_ready)
+                work = true; /* a frame may be buffered: no sleeping */
+            else
+                ev |= POLLIN;
+        } else if (waits_for_auth(s, conn, now)) {
+            ev |= RDHUP; /* see below */
+        }
         if (rscp_server__conn_wants_write(conn, now))
             ev |= POLLOUT;
         s->pfds[i + 1].fd = conn->fd;
         s->pfds[i + 1].events = ev;
         s->pfds[i + 1].revents = 0;
     }
-    int n = poll(s->pfds, (nfds_t)(polled + 1), poll_timeout(s, timeout_ms, now));
+    int n = poll(s->pfds, (nfds_t)(polled + 1), poll_timeout(s, timeout_ms, now, work));
     if (n < 0) {
-        if (errno == EINTR)
-            return 0;
+        if (errno == EINTR || errno == ENOMEM || errno == EAGAIN)
+            return 0; /* transient: the next round tries again */
         char msg[96];
         set_err(s->err, sizeof s->err, "poll: %s", rscp_net_strerror(errno, msg, sizeof msg));
         return RSCP_ERR_IO;
     }
     now = rscp_monotonic_ms();
-    for (size_t i = 0; i < polled && n > 0; i++) {
+    /* One turn per connection: at most one request frame each. */
+    for (size_t i = 0; i < polled; i++) {
         struct rscp_server_conn *conn = s->conns[i];
         short re = s->pfds[i + 1].revents;
-        if (re & (POLLIN | POLLHUP | POLLERR))
-            rscp_server__conn_read(s, conn, now);
-        if (!conn->dead && (re & POLLNVAL))
+        if (conn->dead)
+            continue;
+        if (re & POLLNVAL) {
+            rscp_server__conn_close(conn);
+            continue;
+        }
+        bool readable = (re & (POLLIN | POLLHUP | POLLERR)) != 0;
+        if (conn->frame_ready || readable)
+            rscp_server__conn_turn(s, conn, now, readable);
+        /* A hung-up peer that is not being read would wake every poll. One
+         * that hung up while its authentication waits (held refusal,
+         * penalised address) gets no answer: a guess whose answer nobody
+         * reads is not worth evaluating. */
+        if (!conn->dead && (re & (POLLHUP | POLLERR | RDHUP)) && !rscp_server__conn_may_work(s, conn, now))
             rscp_server__conn_close(conn);
     }
     if (s->pfds[0].revents & POLLIN)
-        accept_all(s, now);
-    /* Write what is ready: fresh replies, expired delays, writable sockets. */
+        accept_some(s, now);
+    /* Write what is ready: fresh replies, expired delays, released refusals. */
     for (size_t i = 0; i < s->nconns; i++) {
         struct rscp_server_conn *conn = s->conns[i];
-        if (conn->dead)
-            continue;
-        rscp_server__conn_write(s, conn, now);
-        if (!conn->dead && s->idle_timeout_ms > 0 && now - conn->last_rx >= s->idle_timeout_ms)
-            rscp_server__conn_close(conn);
+        if (!conn->dead)
+            rscp_server__conn_write(s, conn, now);
     }
+    enforce_deadlines(s, now);
     compact(s);
     return 0;
 }
