@@ -185,6 +185,10 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     sc.handler = on_request;
     sc.handler_ctx = r;
     sc.faults = o->faults;
+    if (o->auth_timeout_ms)
+        sc.auth_timeout_ms = o->auth_timeout_ms > 0 ? o->auth_timeout_ms : 0;
+    if (o->idle_timeout_ms)
+        sc.idle_timeout_ms = o->idle_timeout_ms > 0 ? o->idle_timeout_ms : 0;
     sc.now = reply_time;
     sc.now_ctx = r;
     r->stamp = start;

@@ -45,6 +45,8 @@ struct sim_spawn_options {
     double bat_max_charge_w;           /* per string; 0: 6000            */
     double car_max_w;                  /* the car's limit; 0: the wallbox's */
     struct rscp_server_faults faults;  /* all zero: none                 */
+    int auth_timeout_ms;               /* 0: the server's default; < 0: none */
+    int idle_timeout_ms;               /* 0: the server's default; < 0: none */
 };
 
 /* Start a simulator: binds before returning, so *port (may be NULL) is

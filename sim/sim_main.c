@@ -52,6 +52,12 @@ static void usage(FILE *f)
           "                       or 6 (default 0)\n"
           "      --batteries N    battery strings, 1..4 (default 1)\n"
           "      --trackers N     PV trackers, 1..4 (default 2)\n"
+          "      --auth-timeout MS\n"
+          "                       close a client not authenticated MS ms after\n"
+          "                       connecting (default 10000; 0: never)\n"
+          "      --idle-timeout MS\n"
+          "                       close a client that sent and received nothing for\n"
+          "                       MS ms (default 600000; 0: never)\n"
           "  -h, --help           this help\n"
           "\n"
           "Fault injection (for testing clients; counts are per connection):\n"
@@ -69,7 +75,8 @@ static void usage(FILE *f)
           "Secrets on the command line are visible to other users: prefer the\n"
           "environment.\n"
           "\n"
-          "Exit status: 0 stopped by a signal; 2 usage; 3 cannot listen.\n",
+          "Exit status: 0 stopped by a signal; 2 usage; 3 cannot listen, or the server\n"
+          "failed (with a message).\n",
           f);
 }
 
@@ -153,7 +160,8 @@ bool sim_parse_start(const char *s, double *out)
 
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
-    O_TRACKERS, O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
+    O_TRACKERS, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT,
+    O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
     O_HELP
 };
 
@@ -167,6 +175,7 @@ static const struct optdef opts[] = {
     {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
     {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
     {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
+    {"auth-timeout", O_AUTH_TIMEOUT, true}, {"idle-timeout", O_IDLE_TIMEOUT, true},
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
     {"reset", O_RESET, false}, {"chunk", O_CHUNK, true}, {"coalesce", O_COALESCE, true},
     {"corrupt-crc", O_CORRUPT, false}, {"drop-frame", O_DROP, true}, {"refuse-auth", O_REFUSE, false},
@@ -241,6 +250,15 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
                 o->batteries = (unsigned)u;
             else
                 o->trackers = (unsigned)u;
+            break;
+        case O_AUTH_TIMEOUT:
+        case O_IDLE_TIMEOUT:
+            if (!parse_u64(val, INT32_MAX, &u))
+                return usage_error("invalid timeout (milliseconds, 0: never)", val);
+            if (def->id == O_AUTH_TIMEOUT)
+                o->auth_timeout_ms = u ? (int)u : -1;
+            else
+                o->idle_timeout_ms = u ? (int)u : -1;
             break;
         case O_RESET: o->faults.reset = true; break;
         case O_CORRUPT: o->faults.corrupt_crc = true; break;
@@ -321,6 +339,8 @@ int sim_command(int argc, char **argv)
     fprintf(stderr, "rscp sim: seed %" PRIu64 ", speed %g, start %.0f, root meter at PM index %u\n", o.seed,
             r->clock.speed, r->clock.start, o.pm_root_index);
     rc = rscp_server_run(r->server, &g_stop);
+    if (rc < 0) /* only poll() itself failing; single clients never stop it */
+        fprintf(stderr, "rscp sim: server stopped: %s (%s)\n", rscp_server_errstr(r->server), rscp_strerror(rc));
     sim_runtime_free(r);
     return rc < 0 ? EXIT_SOCKET : 0;
 }
