@@ -176,4 +176,11 @@ int bn_many(enum bn_kind kind, const struct bn_opts *o);
  * records filled. Returns 0 or -1 (message on stderr). */
 int bn_history(const struct bn_opts *o);
 
+/* ---- hostile clients (hostile.c) ---------------------------------------------- */
+
+/* Workload 5: a legitimate client's round trip while another floods (with
+ * a baseline in the same run), 1,024 silent connections, password
+ * guessing per address. Returns 0 or -1. */
+int bn_hostile(const struct bn_opts *o);
+
 #endif

@@ -1,14 +1,14 @@
 /* rscp_bench_net: network benchmarks of librscp over loopback.
  *
  *   rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N]
- *                  [--only latency|many|history] [--quick]
+ *                  [--only latency|many|history|hostile] [--quick]
  *
  *   --conns N     concurrent connections of the many-connection workload (1000)
  *   --requests N  requests per timed run of the latency workload (4000)
  *   --runs N      timed runs of the latency workload; medians are reported (11)
  *   --rounds N    request rounds over all connections; medians (20)
- *   --only W      run one workload: latency (1 and 3), many (2) or
- *                 history (4)
+ *   --only W      run one workload: latency (1 and 3), many (2),
+ *                 history (4) or hostile (5)
  *   --quick       small counts (50 connections, short runs), e.g. for
  *                 sanitizer builds; also RSCP_BENCH_NET_QUICK=1
  * RSCP_BENCH_NET_CONNS=N sets --conns from the environment (after
@@ -50,7 +50,7 @@ static void set_quick(struct bn_opts *o)
 static int usage(void)
 {
     fprintf(stderr, "usage: rscp_bench_net [--conns N] [--requests N] [--runs N] [--rounds N] "
-                    "[--only latency|many|history] [--quick]\n");
+                    "[--only latency|many|history|hostile] [--quick]\n");
     return 2;
 }
 
@@ -79,7 +79,7 @@ static int parse_args(int argc, char **argv, struct bn_opts *o)
         }
         if (strcmp(a, "--only") == 0 && i + 1 < argc &&
             (strcmp(argv[i + 1], "latency") == 0 || strcmp(argv[i + 1], "many") == 0 ||
-             strcmp(argv[i + 1], "history") == 0)) {
+             strcmp(argv[i + 1], "history") == 0 || strcmp(argv[i + 1], "hostile") == 0)) {
             only = argv[++i];
             continue;
         }
@@ -192,6 +192,8 @@ int main(int argc, char **argv)
             return 1;
     }
     if (selected("history") && bn_history(&o) != 0)
+        return 1;
+    if (selected("hostile") && bn_hostile(&o) != 0)
         return 1;
     printf("# total time %.1f s\n", (double)(bn_now_ns() - t0) / 1e9);
     return 0;

@@ -14,9 +14,16 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench_net.h"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
 
 #define PHASE_TIMEOUT_MS 20000
 #define FD_RESERVE 32u          /* descriptors kept free for stdio, pipes, listener */
@@ -321,7 +328,7 @@ int bn_many(enum bn_kind kind, const struct bn_opts *o)
 
     if (!round_s || child_start(&ch, kind) != 0)
         goto out;
-    struct usage u0, u1, u2;
+    struct usage u0, u1, u2, u3;
     long rss0 = bn_rss_kib();
     if (child_usage(&ch, &u0) != 0 || fleet_new(&f, n, ch.port, &cred) != 0)
         goto out;
@@ -345,15 +352,21 @@ int bn_many(enum bn_kind kind, const struct bn_opts *o)
     if (child_usage(&ch, &u2) != 0)
         goto out;
 
+    /* every connection closed: what the server keeps */
+    fleet_free(&f);
+    sleep_ms(500);
+    if (child_usage(&ch, &u3) != 0)
+        goto out;
+
     double requests = (double)rounds * (double)n;
     printf("# server: %s in a forked child (pid %ld), port %u; %u connections from one poll() loop, "
            "%u rounds of one live request per connection\n",
            label, (long)ch.pid, (unsigned)ch.port, n, rounds);
     printf("# server CPU: the child's CLOCK_PROCESS_CPUTIME_ID; memory: VmRSS deltas "
            "(server child and client process) from before the first connection to after the last round\n");
-    printf("# server VmRSS: %ld KiB idle, %ld KiB after connect+auth, %ld KiB after the rounds; "
-           "client process VmRSS: %ld -> %ld KiB\n",
-           u0.rss_kib, u1.rss_kib, u2.rss_kib, rss0, rss2);
+    printf("# server VmRSS: %ld KiB idle, %ld KiB after connect+auth, %ld KiB after the rounds, %ld KiB "
+           "after all closed; client process VmRSS: %ld -> %ld KiB\n",
+           u0.rss_kib, u1.rss_kib, u2.rss_kib, u3.rss_kib, rss0, rss2);
     printf("conn_count %u connections\n", n);
     bn_print("conn_connect_auth_all", connect_s * 1e3, "ms");
     bn_print("conn_connect_auth_server_cpu", (double)(u1.cpu_ns - u0.cpu_ns) / 1e6, "ms");
@@ -361,6 +374,7 @@ int bn_many(enum bn_kind kind, const struct bn_opts *o)
     bn_print("conn_server_cpu", (double)(u2.cpu_ns - u1.cpu_ns) / requests / 1e3, "us/req");
     bn_print("conn_client_cpu", client_cpu / requests / 1e3, "us/req");
     bn_print("conn_server_rss_per_conn", (double)(u2.rss_kib - u0.rss_kib) / (double)n, "KiB");
+    bn_print("conn_server_rss_after_close_per_conn", (double)(u3.rss_kib - u0.rss_kib) / (double)n, "KiB");
     bn_print("conn_client_rss_per_conn", (double)(rss2 - rss0) / (double)n, "KiB");
     ret = 0;
 
