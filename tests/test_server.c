@@ -376,15 +376,15 @@ static void test_limits(void)
     uint16_t port = rscp_server_port(srv.srv);
     struct raw a, b, c;
     CHECK(raw_open(&a, port, NT_KEY));
+    int64_t t0 = rscp_monotonic_ms(); /* before b is accepted */
     CHECK(raw_open(&b, port, NT_KEY));
     sleep_ms(50);
     CHECK(raw_open(&c, port, NT_KEY));
     CHECK(raw_closed_silently(&a)); /* beyond max_clients: the oldest unauthenticated makes room */
     /* idle clients are closed after the idle timeout */
-    int64_t t0 = rscp_monotonic_ms();
     CHECK(raw_closed_silently(&b));
     int64_t el = rscp_monotonic_ms() - t0;
-    CHECK(el >= 150 && el < 1500);
+    CHECK(el >= 290 && el < 2000);
     CHECK(raw_closed_silently(&c));
     raw_close(&c);
     raw_close(&a);
