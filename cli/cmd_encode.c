@@ -54,8 +54,10 @@ static long build_frame(const struct cli_json *fr, uint8_t *buf, size_t cap, cha
     for (size_t i = 0; i < fr->n; i++) {
         const char *k = fr->keys[i];
         if (strcmp(k, "seconds") && strcmp(k, "nanoseconds") && strcmp(k, "crc") && strcmp(k, "blocks")) {
+            char shown[96];
+            cli_printable(k, strlen(k), shown, sizeof shown);
             snprintf(err, errcap, "line %u, column %u: unknown key \"%s\" in frame (seconds, nanoseconds, crc, blocks)",
-                     fr->items[i]->line, fr->items[i]->col, k);
+                     fr->items[i]->line, fr->items[i]->col, shown);
             return -1;
         }
     }

@@ -26,6 +26,15 @@ static int jfail(const struct cli_json *at, char *err, size_t errcap, const char
     return -1;
 }
 
+/* "unknown tag" with the name made printable (JSON strings may hold
+ * control characters). */
+static int unknown_tag(const struct cli_json *at, const char *what, char *err, size_t errcap)
+{
+    char shown[160];
+    cli_printable(at->str, at->len, shown, sizeof shown);
+    return jfail(at, err, errcap, "unknown %s \"%s\"", what, shown);
+}
+
 static int tag_of(const struct cli_json *blk, uint32_t *tag, char *err, size_t errcap)
 {
     const struct cli_json *t = cli_json_get(blk, "tag");
@@ -40,14 +49,14 @@ static int tag_of(const struct cli_json *blk, uint32_t *tag, char *err, size_t e
         }
         if (t->kind == CLI_JSON_STRING) {
             if (rscp_tag_lookup(t->str, tag) != 0)
-                return jfail(t, err, errcap, "unknown tag \"%s\"", t->str);
+                return unknown_tag(t, "tag", err, errcap);
             return 0;
         }
         return jfail(t, err, errcap, "tag must be a string or a number");
     }
     if (n && n->kind == CLI_JSON_STRING) {
         if (rscp_tag_lookup(n->str, tag) != 0)
-            return jfail(n, err, errcap, "unknown tag name \"%s\"", n->str);
+            return unknown_tag(n, "tag name", err, errcap);
         return 0;
     }
     return jfail(blk, err, errcap, "block needs \"tag\" or \"name\"");
@@ -129,8 +138,11 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
         return jfail(blk, err, errcap, "block object expected, got %s", cli_json_kind_name(blk->kind));
     for (size_t i = 0; i < blk->n; i++) {
         const char *k = blk->keys[i];
-        if (strcmp(k, "tag") && strcmp(k, "name") && strcmp(k, "type") && strcmp(k, "value"))
-            return jfail(blk->items[i], err, errcap, "unknown key \"%s\" in block (tag, name, type, value)", k);
+        if (strcmp(k, "tag") && strcmp(k, "name") && strcmp(k, "type") && strcmp(k, "value")) {
+            char shown[96];
+            cli_printable(k, strlen(k), shown, sizeof shown);
+            return jfail(blk->items[i], err, errcap, "unknown key \"%s\" in block (tag, name, type, value)", shown);
+        }
     }
     uint32_t tag;
     if (tag_of(blk, &tag, err, errcap) < 0)
@@ -146,7 +158,8 @@ static int put_block(struct rscp_builder *b, const struct cli_json *blk, unsigne
  * [TAG, VALUE] or [TAG, TYPE, VALUE] (TYPE a type name in any case, e.g.
  * "Uint32"; in a pair a string that names a type is the type, as there).
  * TAG: a dictionary name, with or without the dot after the namespace
- * ("EMS_REQ_START_MANUAL_CHARGE"), or a number. A CONTAINER's value is an
+ * ("EMS_REQ_START_MANUAL_CHARGE", as rscp_tag_lookup reads it), or a
+ * number. A CONTAINER's value is an
  * array of requests. */
 static int put_tuple(struct rscp_builder *b, const struct cli_json *item, unsigned depth, char *err, size_t errcap)
 {
@@ -175,7 +188,7 @@ static int put_tuple(struct rscp_builder *b, const struct cli_json *item, unsign
         tag = (uint32_t)u;
     } else if (t->kind == CLI_JSON_STRING) {
         if (rscp_tag_lookup(t->str, &tag) != 0)
-            return jfail(t, err, errcap, "unknown tag \"%s\"", t->str);
+            return unknown_tag(t, "tag", err, errcap);
     } else {
         return jfail(t, err, errcap, "the first element of a request tuple is its tag (a string or a number)");
     }

@@ -254,6 +254,12 @@ check "secret not echoed (encode)" bash -c "! grep -q SECRETPW '$TMP/err'"
 expect_rc 2 "invalid UTF-8 in a tag name" env RSCP_HOST=127.0.0.1 "$RSCP" get $'EMS.\xff\xfeX'
 check "invalid UTF-8 escaped" bash -c "grep -q 'EMS.\\\\xff\\\\xfeX' '$TMP/err' && ! grep -q $'\xff' '$TMP/err'"
 check "names the byte" grep -q "byte 0xff is not allowed in a tag name" "$TMP/err"
+printf '[["EMS_\\u0001X"], {"tag": 1, "k\\u0002": 0}]' >"$TMP/ctl.json"
+expect_rc 6 "control character in a JSON tag name" env RSCP_HOST=127.0.0.1 "$RSCP" get --json-request "$TMP/ctl.json"
+check "control character escaped" bash -c "grep -q 'unknown tag \"EMS_\\\\x01X\"' '$TMP/err' && ! grep -q $'\x01' '$TMP/err'"
+printf '{"blocks": [{"tag": 1, "k\\u0002": 0}]}' >"$TMP/ctl2.json"
+expect_rc 6 "control character in a JSON key" "$RSCP" encode "$TMP/ctl2.json"
+check "key escaped" bash -c "grep -q 'unknown key \"k\\\\x02\"' '$TMP/err' && ! grep -q $'\x02' '$TMP/err'"
 
 # values: every type range-checked, reasons named
 expect_rc 2 "FLOAT32 overflow" env RSCP_HOST=127.0.0.1 "$RSCP" get 'EMS.REQ_POWER_PV:FLOAT32=1e40'
