@@ -199,11 +199,6 @@ void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const a
             break;
         store_day(s, i, w);
     }
-    for (unsigned i = top + 1; i < s->ndays; i++) {
-        if (atomic_load_explicit(stop, memory_order_relaxed))
-            break;
-        store_day(s, i, w);
-    }
     free(w);
 }
 

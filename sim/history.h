@@ -121,9 +121,10 @@ struct sim_history_store *sim_history_store_new(const struct sim_config *c, int6
 /* Free s (NULL accepted); nobody may use it any more. */
 void sim_history_store_free(struct sim_history_store *s);
 
-/* Compute the missing days of s, from `newest` (clamped to the range) back
- * to the first day, then the days after it, until done or *stop is set
- * (checked between days). For a background thread. */
+/* Compute the missing days of s from `newest` (clamped to the range) back
+ * to the first day, until done or *stop is set (checked between days).
+ * Days after `newest` are left to the queries that reach them. For a
+ * background thread. */
 void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const atomic_int *stop);
 
 /* How many days of s are ready, and how many it holds. */

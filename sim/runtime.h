@@ -17,9 +17,12 @@ struct sim_clock {
     double speed;
 };
 
-/* Days after the start day that the history store covers (the simulated
- * clock runs on; later days are computed per request). */
-#define SIM_HISTORY_AHEAD_DAYS 62u
+/* Days after the start day that the history store covers, as the
+ * simulated clock runs on: the background thread fills the days up to the
+ * start day, a request computes a later day once and keeps it there. The
+ * memory of a day is touched only when it is filled; days beyond are
+ * computed per request. */
+#define SIM_HISTORY_AHEAD_DAYS 800u
 
 struct sim_history_fill;
 
