@@ -375,6 +375,14 @@ static int slowloris(void)
     int *fds = calloc(n, sizeof *fds);
     int ret = -1;
     unsigned open_ok = 0;
+    /* the same with no silent connection, for comparison */
+    struct live_ctx lb = {0};
+    int64_t b0 = bn_now_ns();
+    int brc = live_client(&lb, &t);
+    if (brc == 0)
+        brc = live_once(&lb);
+    double base_ms = (double)(bn_now_ns() - b0) / 1e6;
+    rscp_client_free(lb.c);
     for (unsigned i = 0; fds && i < n; i++) {
         fds[i] = tcp_connect(t.port);
         open_ok += fds[i] >= 0;
@@ -386,7 +394,7 @@ static int slowloris(void)
     if (rc == 0)
         rc = live_once(&lc);
     double ms = (double)(bn_now_ns() - t0) / 1e6;
-    if (rc != 0) {
+    if (rc != 0 || brc != 0) {
         fprintf(stderr, "rscp_bench_net: slowloris: the legitimate client did not get in\n");
     } else {
         unsigned closed = 0;
@@ -398,6 +406,7 @@ static int slowloris(void)
         printf("# slowloris: %u silent connections open (of %u tried), then one client connects, "
                "authenticates and gets a live reply; %u silent ones were closed to make room\n",
                open_ok, n, closed);
+        bn_print("slowloris_baseline_connect_auth_request", base_ms, "ms");
         bn_print("slowloris_connect_auth_request", ms, "ms");
         ret = 0;
     }

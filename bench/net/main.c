@@ -190,6 +190,10 @@ int main(int argc, char **argv)
         printf("# -- many concurrent authenticated connections --\n");
         if (bn_many(BN_TARGET_SIM, &o) != 0)
             return 1;
+        printf("# the same against the minimal server (rscp_server alone: memory per connection without the "
+               "simulator's history store, which its SCHED_IDLE thread fills meanwhile)\n");
+        if (bn_many(BN_TARGET_MINIMAL, &o) != 0)
+            return 1;
     }
     if (selected("history") && bn_history(&o) != 0)
         return 1;

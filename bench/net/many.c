@@ -314,6 +314,14 @@ static unsigned usable_conns(enum bn_kind kind, unsigned want)
     return n;
 }
 
+/* bn_print() of name with a suffix. */
+static void print_metric(const char *name, const char *suffix, double value, const char *unit)
+{
+    char full[96];
+    snprintf(full, sizeof full, "%s%s", name, suffix);
+    bn_print(full, value, unit);
+}
+
 int bn_many(enum bn_kind kind, const struct bn_opts *o)
 {
     const char *label = bn_kind_label(kind);
@@ -367,15 +375,16 @@ int bn_many(enum bn_kind kind, const struct bn_opts *o)
     printf("# server VmRSS: %ld KiB idle, %ld KiB after connect+auth, %ld KiB after the rounds, %ld KiB "
            "after all closed; client process VmRSS: %ld -> %ld KiB\n",
            u0.rss_kib, u1.rss_kib, u2.rss_kib, u3.rss_kib, rss0, rss2);
-    printf("conn_count %u connections\n", n);
-    bn_print("conn_connect_auth_all", connect_s * 1e3, "ms");
-    bn_print("conn_connect_auth_server_cpu", (double)(u1.cpu_ns - u0.cpu_ns) / 1e6, "ms");
-    bn_print("conn_rps", (double)n / bn_median(round_s, rounds), "req/s");
-    bn_print("conn_server_cpu", (double)(u2.cpu_ns - u1.cpu_ns) / requests / 1e3, "us/req");
-    bn_print("conn_client_cpu", client_cpu / requests / 1e3, "us/req");
-    bn_print("conn_server_rss_per_conn", (double)(u2.rss_kib - u0.rss_kib) / (double)n, "KiB");
-    bn_print("conn_server_rss_after_close_per_conn", (double)(u3.rss_kib - u0.rss_kib) / (double)n, "KiB");
-    bn_print("conn_client_rss_per_conn", (double)(rss2 - rss0) / (double)n, "KiB");
+    const char *sfx = kind == BN_TARGET_SIM ? "" : "_minimal"; /* metric names */
+    printf("conn_count%s %u connections\n", sfx, n);
+    print_metric("conn_connect_auth_all", sfx, connect_s * 1e3, "ms");
+    print_metric("conn_connect_auth_server_cpu", sfx, (double)(u1.cpu_ns - u0.cpu_ns) / 1e6, "ms");
+    print_metric("conn_rps", sfx, (double)n / bn_median(round_s, rounds), "req/s");
+    print_metric("conn_server_cpu", sfx, (double)(u2.cpu_ns - u1.cpu_ns) / requests / 1e3, "us/req");
+    print_metric("conn_client_cpu", sfx, client_cpu / requests / 1e3, "us/req");
+    print_metric("conn_server_rss_per_conn", sfx, (double)(u2.rss_kib - u0.rss_kib) / (double)n, "KiB");
+    print_metric("conn_server_rss_after_close_per_conn", sfx, (double)(u3.rss_kib - u0.rss_kib) / (double)n, "KiB");
+    print_metric("conn_client_rss_per_conn", sfx, (double)(rss2 - rss0) / (double)n, "KiB");
     ret = 0;
 
 out:
