@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "api/fields.h"
 #include "api/reply.h"
 #include "rscp/error.h"
 #include "rscp/tag_ids.h"
@@ -18,38 +19,24 @@ int rscp_ep_reserve_request(struct rscp_builder *b)
     return rscp_builder_error(b);
 }
 
+static const struct rscp__field reserve_fields[] = {
+    RSCP__FIELD(RSCP_TAG_SE_PARAM_EP_RESERVE, RSCP__F_NUMBER, struct rscp_ep_reserve, percent, RSCP_EP_PERCENT),
+    RSCP__FIELD(RSCP_TAG_SE_PARAM_EP_RESERVE_W, RSCP__F_NUMBER, struct rscp_ep_reserve, energy_wh, RSCP_EP_ENERGY),
+    RSCP__FIELD(RSCP_TAG_SE_PARAM_EP_RESERVE_MAX_W, RSCP__F_NUMBER, struct rscp_ep_reserve, max_wh, RSCP_EP_MAX),
+    RSCP__FIELD(RSCP_TAG_SE_PARAM_LAST_SOC, RSCP__F_NUMBER, struct rscp_ep_reserve, last_soc, RSCP_EP_LAST_SOC),
+};
+
 int rscp_ep_reserve_parse(const struct rscp_frame *f, struct rscp_ep_reserve *out, uint32_t *device_error)
 {
     if (!f || !out)
         return RSCP_ERR_ARG;
     memset(out, 0, sizeof *out);
-    struct rscp_block c, blk;
+    struct rscp_block c;
     int rc = rscp__reply_container(f, RSCP_TAG_SE_EP_RESERVE, &c, device_error);
     if (rc != 0)
         return rc;
-    struct rscp_iter it;
-    rscp_block_children(&c, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        double *dst = NULL;
-        uint32_t bit = 0;
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
-        switch (blk.tag) {
-        case RSCP_TAG_SE_PARAM_EP_RESERVE: dst = &out->percent; bit = RSCP_EP_PERCENT; break;
-        case RSCP_TAG_SE_PARAM_EP_RESERVE_W: dst = &out->energy_wh; bit = RSCP_EP_ENERGY; break;
-        case RSCP_TAG_SE_PARAM_EP_RESERVE_MAX_W: dst = &out->max_wh; bit = RSCP_EP_MAX; break;
-        case RSCP_TAG_SE_PARAM_LAST_SOC: dst = &out->last_soc; bit = RSCP_EP_LAST_SOC; break;
-        default: break;
-        }
-        double v;
-        if (dst && rscp_block_get_number(&blk, &v) == 0 && isfinite(v)) {
-            *dst = v;
-            out->present |= bit;
-        }
-    }
-    return rc;
+    return rscp__fields_fill(&c, reserve_fields, RSCP__COUNT(reserve_fields), out, &out->present,
+                             &out->device_errors, NULL, NULL);
 }
 
 int rscp_ep_reserve_set_request(struct rscp_builder *b, double value, bool as_wh, double max_wh)

@@ -1,6 +1,7 @@
 /* The table-driven filler of the typed API (see fields.h). */
 #include "api/fields.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rscp/error.h"
@@ -37,7 +38,7 @@ uint32_t rscp__field_store(const struct rscp__field *f, const struct rscp_block 
     switch (f->kind) {
     case RSCP__F_NUMBER: {
         double v;
-        if (rscp_block_get_number(blk, &v) != 0)
+        if (rscp_block_get_number(blk, &v) != 0 || !isfinite(v))
             return 0;
         memcpy(dst, &v, sizeof v);
         return f->bit;

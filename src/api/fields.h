@@ -15,7 +15,8 @@
  * value of an unsuitable type (or out of range for the C type) leaves the
  * field and its present bit untouched. */
 enum rscp__field_kind {
-    RSCP__F_NUMBER = 1, /* double; any integer type, FLOAT32 or DOUBLE64     */
+    RSCP__F_NUMBER = 1, /* double; any integer type, FLOAT32 or DOUBLE64; a NaN
+                           or an infinity is no value (the field stays absent) */
     RSCP__F_INT,        /* int64_t; any integer type (BOOL included)         */
     RSCP__F_UINT,       /* uint64_t; any integer type, not negative          */
     RSCP__F_BOOL,       /* bool; BOOL or any integer type, non-zero is true   */

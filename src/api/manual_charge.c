@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "api/fields.h"
 #include "api/reply.h"
 #include "rscp/error.h"
 #include "rscp/tag_ids.h"
@@ -39,51 +40,34 @@ int rscp_manual_charge_request(struct rscp_builder *b)
     return rscp_builder_error(b);
 }
 
+static const struct rscp__field charge_fields[] = {
+    RSCP__FIELD(RSCP_TAG_EMS_MANUAL_CHARGE_ACTIVE, RSCP__F_BOOL, struct rscp_manual_charge, active, RSCP_MC_ACTIVE),
+    RSCP__FIELD(RSCP_TAG_EMS_MANUAL_CHARGE_ENERGY_COUNTER, RSCP__F_NUMBER, struct rscp_manual_charge, energy_wh,
+                RSCP_MC_ENERGY),
+    RSCP__FIELD(RSCP_TAG_EMS_MANUAL_CHARGE_START_COUNTER, RSCP__F_INT, struct rscp_manual_charge, start_counter,
+                RSCP_MC_START_COUNTER),
+};
+
+/* The one field the table has no kind for: the time of the last start. */
+static int take_last_start(void *ctx, const struct rscp_block *blk)
+{
+    struct rscp_manual_charge *out = ctx;
+    if (blk->tag == RSCP_TAG_EMS_MANUAL_CHARGE_LASTSTART && rscp_block_get_timestamp(blk, &out->last_start) == 0)
+        out->present |= RSCP_MC_LAST_START;
+    return 0;
+}
+
 int rscp_manual_charge_parse(const struct rscp_frame *f, struct rscp_manual_charge *out, uint32_t *device_error)
 {
     if (!f || !out)
         return RSCP_ERR_ARG;
     memset(out, 0, sizeof *out);
-    struct rscp_block c, blk;
+    struct rscp_block c;
     int rc = rscp__reply_container(f, RSCP_TAG_EMS_GET_MANUAL_CHARGE, &c, device_error);
     if (rc != 0)
         return rc;
-    struct rscp_iter it;
-    rscp_block_children(&c, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        int64_t i;
-        double d;
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
-        switch (blk.tag) {
-        case RSCP_TAG_EMS_MANUAL_CHARGE_ACTIVE:
-            if (rscp_block_get_int(&blk, &i) == 0) {
-                out->active = i != 0;
-                out->present |= RSCP_MC_ACTIVE;
-            }
-            break;
-        case RSCP_TAG_EMS_MANUAL_CHARGE_ENERGY_COUNTER:
-            if (rscp_block_get_number(&blk, &d) == 0) {
-                out->energy_wh = d;
-                out->present |= RSCP_MC_ENERGY;
-            }
-            break;
-        case RSCP_TAG_EMS_MANUAL_CHARGE_START_COUNTER:
-            if (rscp_block_get_int(&blk, &i) == 0) {
-                out->start_counter = i;
-                out->present |= RSCP_MC_START_COUNTER;
-            }
-            break;
-        case RSCP_TAG_EMS_MANUAL_CHARGE_LASTSTART:
-            if (rscp_block_get_timestamp(&blk, &out->last_start) == 0)
-                out->present |= RSCP_MC_LAST_START;
-            break;
-        default: break;
-        }
-    }
-    return rc;
+    return rscp__fields_fill(&c, charge_fields, RSCP__COUNT(charge_fields), out, &out->present, &out->device_errors,
+                             take_last_start, out);
 }
 
 static bool later(const struct rscp_timestamp *a, const struct rscp_timestamp *b)

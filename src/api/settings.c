@@ -2,8 +2,10 @@
  * device's results. */
 #include "rscp/settings.h"
 
+#include <stddef.h>
 #include <string.h>
 
+#include "api/fields.h"
 #include "api/reply.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
@@ -37,53 +39,45 @@ static uint32_t take_u32(const struct rscp_block *blk, uint32_t *dst, uint32_t b
     return bit;
 }
 
+/* One child of EMS.GET_POWER_SETTINGS (a rscp__fields_fill visitor). */
+static int take_setting(void *ctx, const struct rscp_block *blk)
+{
+    struct rscp_power_settings *out = ctx;
+    int64_t v;
+    switch (blk->tag) {
+    case RSCP_TAG_EMS_POWER_LIMITS_USED: out->present |= take_bool(blk, &out->limits_used, RSCP_PS_LIMITS_USED); break;
+    case RSCP_TAG_EMS_MAX_CHARGE_POWER: out->present |= take_u32(blk, &out->max_charge, RSCP_PS_MAX_CHARGE); break;
+    case RSCP_TAG_EMS_MAX_DISCHARGE_POWER:
+        out->present |= take_u32(blk, &out->max_discharge, RSCP_PS_MAX_DISCHARGE);
+        break;
+    case RSCP_TAG_EMS_DISCHARGE_START_POWER:
+        out->present |= take_u32(blk, &out->discharge_start, RSCP_PS_DISCHARGE_START);
+        break;
+    case RSCP_TAG_EMS_POWERSAVE_ENABLED: out->present |= take_bool(blk, &out->power_save, RSCP_PS_POWER_SAVE); break;
+    case RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
+        out->present |= take_bool(blk, &out->weather_regulated, RSCP_PS_WEATHER);
+        break;
+    case RSCP_TAG_EMS_WEATHER_FORECAST_MODE:
+        if (rscp_block_get_int(blk, &v) == 0 && v >= INT32_MIN && v <= INT32_MAX) {
+            out->forecast_mode = (int32_t)v;
+            out->present |= RSCP_PS_FORECAST_MODE;
+        }
+        break;
+    default: break;
+    }
+    return 0;
+}
+
 int rscp_power_settings_parse(const struct rscp_frame *f, struct rscp_power_settings *out, uint32_t *device_error)
 {
     if (!f || !out)
         return RSCP_ERR_ARG;
     memset(out, 0, sizeof *out);
-    struct rscp_block c, blk;
+    struct rscp_block c;
     int rc = rscp__reply_container(f, RSCP_TAG_EMS_GET_POWER_SETTINGS, &c, device_error);
     if (rc != 0)
         return rc;
-    struct rscp_iter it;
-    rscp_block_children(&c, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
-        switch (blk.tag) {
-        case RSCP_TAG_EMS_POWER_LIMITS_USED:
-            out->present |= take_bool(&blk, &out->limits_used, RSCP_PS_LIMITS_USED);
-            break;
-        case RSCP_TAG_EMS_MAX_CHARGE_POWER:
-            out->present |= take_u32(&blk, &out->max_charge, RSCP_PS_MAX_CHARGE);
-            break;
-        case RSCP_TAG_EMS_MAX_DISCHARGE_POWER:
-            out->present |= take_u32(&blk, &out->max_discharge, RSCP_PS_MAX_DISCHARGE);
-            break;
-        case RSCP_TAG_EMS_DISCHARGE_START_POWER:
-            out->present |= take_u32(&blk, &out->discharge_start, RSCP_PS_DISCHARGE_START);
-            break;
-        case RSCP_TAG_EMS_POWERSAVE_ENABLED:
-            out->present |= take_bool(&blk, &out->power_save, RSCP_PS_POWER_SAVE);
-            break;
-        case RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
-            out->present |= take_bool(&blk, &out->weather_regulated, RSCP_PS_WEATHER);
-            break;
-        case RSCP_TAG_EMS_WEATHER_FORECAST_MODE: {
-            int64_t v;
-            if (rscp_block_get_int(&blk, &v) == 0 && v >= INT32_MIN && v <= INT32_MAX) {
-                out->forecast_mode = (int32_t)v;
-                out->present |= RSCP_PS_FORECAST_MODE;
-            }
-            break;
-        }
-        default: break;
-        }
-    }
-    return rc;
+    return rscp__fields_fill(&c, NULL, 0, out, &out->present, &out->device_errors, take_setting, out);
 }
 
 /* One limit of a change against its range; returns 0 or RSCP_ERR_RANGE. */
@@ -189,46 +183,41 @@ static uint32_t take_result(const struct rscp_block *blk, int8_t *dst, uint32_t 
     return bit;
 }
 
+/* One child of EMS.SET_POWER_SETTINGS (a rscp__fields_fill visitor). */
+static int take_result_of(void *ctx, const struct rscp_block *blk)
+{
+    struct rscp_power_settings_result *out = ctx;
+    static const struct {
+        uint32_t tag, bit;
+        size_t offset;
+    } results[] = {
+        {RSCP_TAG_EMS_RES_POWER_LIMITS_USED, RSCP_PS_LIMITS_USED, offsetof(struct rscp_power_settings_result, limits_used)},
+        {RSCP_TAG_EMS_RES_MAX_CHARGE_POWER, RSCP_PS_MAX_CHARGE, offsetof(struct rscp_power_settings_result, max_charge)},
+        {RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER, RSCP_PS_MAX_DISCHARGE,
+         offsetof(struct rscp_power_settings_result, max_discharge)},
+        {RSCP_TAG_EMS_RES_DISCHARGE_START_POWER, RSCP_PS_DISCHARGE_START,
+         offsetof(struct rscp_power_settings_result, discharge_start)},
+        {RSCP_TAG_EMS_RES_POWERSAVE_ENABLED, RSCP_PS_POWER_SAVE, offsetof(struct rscp_power_settings_result, power_save)},
+        {RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED, RSCP_PS_WEATHER,
+         offsetof(struct rscp_power_settings_result, weather_regulated)},
+    };
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        if (results[i].tag == blk->tag)
+            out->present |= take_result(blk, (int8_t *)((char *)out + results[i].offset), results[i].bit);
+    return 0;
+}
+
 int rscp_power_settings_result_parse(const struct rscp_frame *f, struct rscp_power_settings_result *out,
                                      uint32_t *device_error)
 {
     if (!f || !out)
         return RSCP_ERR_ARG;
     memset(out, 0, sizeof *out);
-    struct rscp_block c, blk;
+    struct rscp_block c;
     int rc = rscp__reply_container(f, RSCP_TAG_EMS_SET_POWER_SETTINGS, &c, device_error);
     if (rc != 0)
         return rc;
-    struct rscp_iter it;
-    rscp_block_children(&c, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        if (blk.type == RSCP_TYPE_ERROR) {
-            out->device_errors++;
-            continue;
-        }
-        switch (blk.tag) {
-        case RSCP_TAG_EMS_RES_POWER_LIMITS_USED:
-            out->present |= take_result(&blk, &out->limits_used, RSCP_PS_LIMITS_USED);
-            break;
-        case RSCP_TAG_EMS_RES_MAX_CHARGE_POWER:
-            out->present |= take_result(&blk, &out->max_charge, RSCP_PS_MAX_CHARGE);
-            break;
-        case RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER:
-            out->present |= take_result(&blk, &out->max_discharge, RSCP_PS_MAX_DISCHARGE);
-            break;
-        case RSCP_TAG_EMS_RES_DISCHARGE_START_POWER:
-            out->present |= take_result(&blk, &out->discharge_start, RSCP_PS_DISCHARGE_START);
-            break;
-        case RSCP_TAG_EMS_RES_POWERSAVE_ENABLED:
-            out->present |= take_result(&blk, &out->power_save, RSCP_PS_POWER_SAVE);
-            break;
-        case RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED:
-            out->present |= take_result(&blk, &out->weather_regulated, RSCP_PS_WEATHER);
-            break;
-        default: break;
-        }
-    }
-    return rc;
+    return rscp__fields_fill(&c, NULL, 0, out, &out->present, &out->device_errors, take_result_of, out);
 }
 
 const char *rscp_setting_result_name(int code)

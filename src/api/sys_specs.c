@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "api/fields.h"
 #include "api/reply.h"
 #include "rscp/error.h"
 #include "rscp/tag_ids.h"
@@ -62,26 +63,29 @@ static int spec_of(const char *name, size_t len)
     return -1;
 }
 
-/* One EMS.SYS_SPEC container into out. */
-static void take_spec(const struct rscp_block *entry, struct rscp_sys_specs *out)
+/* One EMS.SYS_SPEC container into out (a rscp__fields_fill visitor). */
+static int take_spec(void *ctx, const struct rscp_block *entry)
 {
+    struct rscp_sys_specs *out = ctx;
     struct rscp_block name_blk, value_blk;
     const char *name;
     size_t len;
     int64_t v;
-    if (rscp_block_find(entry, RSCP_TAG_EMS_SYS_SPEC_NAME, &name_blk) != 0 ||
+    if (entry->tag != RSCP_TAG_EMS_SYS_SPEC || entry->type != RSCP_TYPE_CONTAINER ||
+        rscp_block_find(entry, RSCP_TAG_EMS_SYS_SPEC_NAME, &name_blk) != 0 ||
         rscp_block_get_string(&name_blk, &name, &len) != 0)
-        return;
+        return 0;
     int spec = spec_of(name, len);
     if (spec < 0) {
         out->unknown++;
-        return;
+        return 0;
     }
     if (rscp_block_find(entry, RSCP_TAG_EMS_SYS_SPEC_VALUE_INT, &value_blk) != 0 ||
         rscp_block_get_int(&value_blk, &v) != 0)
-        return;
+        return 0;
     out->value[spec] = v;
     out->present |= 1u << spec;
+    return 0;
 }
 
 int rscp_sys_specs_parse(const struct rscp_frame *f, struct rscp_sys_specs *out, uint32_t *device_error)
@@ -89,17 +93,10 @@ int rscp_sys_specs_parse(const struct rscp_frame *f, struct rscp_sys_specs *out,
     if (!f || !out)
         return RSCP_ERR_ARG;
     memset(out, 0, sizeof *out);
-    struct rscp_block c, blk;
+    struct rscp_block c;
     int rc = rscp__reply_container(f, RSCP_TAG_EMS_GET_SYS_SPECS, &c, device_error);
     if (rc != 0)
         return rc;
-    struct rscp_iter it;
-    rscp_block_children(&c, &it);
-    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
-        if (blk.type == RSCP_TYPE_ERROR)
-            out->device_errors++;
-        else if (blk.tag == RSCP_TAG_EMS_SYS_SPEC && blk.type == RSCP_TYPE_CONTAINER)
-            take_spec(&blk, out);
-    }
-    return rc;
+    uint32_t none = 0;
+    return rscp__fields_fill(&c, NULL, 0, out, &none, &out->device_errors, take_spec, out);
 }
