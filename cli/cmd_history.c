@@ -162,18 +162,17 @@ static double field(const struct rscp_history_values *v, uint32_t bit, double va
     return v->present & bit ? value : NAN;
 }
 
+/* ,"key":v with the shortest decimal that reads back as v; null when the
+ * device did not give it (NaN). */
 static void json_num(const char *key, double v)
 {
-    printf(", \"%s\": ", key);
-    if (isfinite(v))
-        printf("%.10g", v);
-    else
-        fputs("null", stdout);
+    printf(",\"%s\":", key);
+    cli_json_number(stdout, v);
 }
 
 static void json_row(const char *start, const struct rscp_history_values *v)
 {
-    fputs("{\"start\": ", stdout);
+    fputs("{\"start\":", stdout);
     if (start)
         cli_json_string(stdout, start, strlen(start));
     else
@@ -433,16 +432,16 @@ static void print_json(const struct hist_req *req, int32_t offset, const struct 
 {
     char sd[40];
     local_date(req->start, sd, sizeof sd);
-    printf("{\"range\": \"%s\", \"start\": \"%s\", \"start_seconds\": %lld, \"utc_offset_seconds\": %d, "
-           "\"interval_seconds\": %u, \"span_seconds\": %u, \"totals\": ",
+    printf("{\"range\":\"%s\",\"start\":\"%s\",\"start_seconds\":%lld,\"utc_offset_seconds\":%d,"
+           "\"interval_seconds\":%u,\"span_seconds\":%u,\"totals\":",
            range_names[req->range], sd, (long long)req->start, (int)offset,
            req->range == RSCP_HISTORY_YEAR ? 0u : req->interval, req->span);
     json_row(NULL, sum);
-    fputs(", \"rows\": [", stdout);
+    fputs(",\"rows\":[", stdout);
     for (size_t i = 0; i < nout; i++) {
         char ls[40];
         local_stamp(out[i].local_start, req->interval % 86400 != 0, ls, sizeof ls);
-        fputs(i ? ",\n  " : "\n  ", stdout);
+        fputs(i ? ",\n" : "\n", stdout);
         json_row(ls, &out[i].v);
     }
     fputs(nout ? "\n]}\n" : "]}\n", stdout);

@@ -75,6 +75,18 @@ assert j["rows"][1]["graph_index"] == 31, j["rows"][1]
 assert close(sum(r["cycles"] for r in j["rows"]), j["totals"]["cycles"])
 assert all(0 <= r["soc"] <= 100 and 0 <= r["autarky"] <= 100 and 0 <= r["consumed_production"] <= 100 for r in rows)'
 
+# The JSON is in the tool's one style: compact (no space after ':' or ','),
+# one row a line, numbers as the shortest decimal (no float noise).
+check "JSON compact, one row a line" python3 -c '
+import sys
+t = open(sys.argv[1]).read()
+lines = t.rstrip("\n").split("\n")
+assert "\": " not in t and ", \"" not in t, "spaced JSON"
+assert len(lines) == 98 and all(l.startswith("{\"start\":") for l in lines[1:97]), len(lines)
+assert lines[-1] == "]}", lines[-1]
+import re
+assert not re.search(r"\d\.\d{12,}", t), "float noise"' "$TMP/day.json"
+
 # The table shows the additional producer too, and its rows balance
 # (integers rounded from the same values: within 3 Wh).
 if "$RSCP" history day 2026-06-20 >"$TMP/day.txt" 2>"$TMP/day.err"; then ok; else bad "history day (table)"; fi
