@@ -9,7 +9,11 @@
 #include "rscp/client.h"
 #include "rscp/error.h"
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static int connect_to(uint16_t port, const char *password, const char *key, rscp_client **out)
 {
@@ -160,7 +164,35 @@ int main(void)
     sim_stop(h);
     sim_stop(NULL);
 
+    /* The authentication deadline is on by default and set through the
+     * options: a silent connection is closed, a client that authenticates
+     * stays. */
+    memset(&o, 0, sizeof o);
+    o.auth_timeout_ms = 200;
+    CHECK_INT(sim_spawn(&o, &h, &port), 0);
+    int silent = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_INT(connect(silent, (struct sockaddr *)&sa, sizeof sa), 0);
+    CHECK_INT(connect_to(port, SIM_DEFAULT_PASSWORD, SIM_DEFAULT_KEY, &c), 0);
+    struct pollfd pw = {silent, POLLIN, 0};
+    CHECK_INT(poll(&pw, 1, 3000), 1);
+    uint8_t byte;
+    CHECK_INT(recv(silent, &byte, 1, 0), 0); /* closed without a byte */
+    close(silent);
+    sleep_ms(250);
+    CHECK_INT(get_live(c, &l), 0);
+    rscp_client_free(c);
+    sim_stop(h);
+    struct rscp_server_config defaults;
+    rscp_server_config_init(&defaults);
+    CHECK(defaults.auth_timeout_ms > 0 && defaults.idle_timeout_ms > 0);
+
     /* A port in use is an error, not a crash. */
+    memset(&o, 0, sizeof o);
     CHECK_INT(sim_spawn(&o, &h, &port), 0);
     struct sim_handle *h2 = NULL;
     o.port = port;
