@@ -38,7 +38,7 @@ static void setup(void)
 
 static uint32_t response_tag(uint32_t tag)
 {
-    return tag == SIM_EMS_REQ_GET_SYS_SPECS ? SIM_EMS_GET_SYS_SPECS : SIM_RESP(tag);
+    return tag == RSCP_TAG_EMS_REQ_GET_SYS_SPECS ? RSCP_TAG_EMS_GET_SYS_SPECS : SIM_RESP(tag);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

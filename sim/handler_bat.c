@@ -1,6 +1,10 @@
 /* Battery strings (BAT.REQ_DATA): string and cell electrics from the
  * model's state of charge and power, and the DCB module records. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 #include <stdio.h>
 
@@ -57,56 +61,56 @@ static void put_dcb_info(struct req_ctx *x, unsigned bat, unsigned dcb)
     char code[32];
     snprintf(code, sizeof code, "DCB%u-%08u", bat, serial);
 
-    rscp_put_container_open(b, SIM_RESP(SIM_BAT_REQ_DCB_INFO));
-    rscp_put_uint16(b, SIM_BAT_DCB_INDEX, (uint16_t)dcb);
-    rscp_put_uint64(b, SIM_BAT_DCB_LAST_MESSAGE_TIMESTAMP, (uint64_t)floor(x->now) * 1000u);
-    put_f32(b, SIM_BAT_DCB_MAX_CHARGE_VOLTAGE, 4.15 * CELLS_SERIES);
-    put_f32(b, SIM_BAT_DCB_MAX_CHARGE_CURRENT, 50.0);
-    put_f32(b, SIM_BAT_DCB_END_OF_DISCHARGE, 3.0 * CELLS_SERIES);
-    put_f32(b, SIM_BAT_DCB_MAX_DISCHARGE_CURRENT, 50.0);
-    put_f32(b, SIM_BAT_DCB_FULL_CHARGE_CAPACITY, ah * soh / 100.0);
-    put_f32(b, SIM_BAT_DCB_REMAINING_CAPACITY, ah * soh / 100.0 * soc / 100.0);
-    put_f32(b, SIM_BAT_DCB_SOC, soc);
-    put_f32(b, SIM_BAT_DCB_SOH, soh);
-    rscp_put_uint32(b, SIM_BAT_DCB_CYCLE_COUNT, cycles);
-    put_f32(b, SIM_BAT_DCB_CURRENT, i);
-    put_f32(b, SIM_BAT_DCB_VOLTAGE, v);
-    put_f32(b, SIM_BAT_DCB_CURRENT_AVG_30S, i);
-    put_f32(b, SIM_BAT_DCB_VOLTAGE_AVG_30S, v);
-    put_f32(b, SIM_BAT_DCB_DESIGN_CAPACITY, ah);
-    put_f32(b, SIM_BAT_DCB_DESIGN_VOLTAGE, CELL_NOMINAL_V * CELLS_SERIES);
-    put_f32(b, SIM_BAT_DCB_CHARGE_LOW_TEMPERATURE, 0.0);
-    put_f32(b, SIM_BAT_DCB_CHARGE_HIGH_TEMPERATURE, 45.0);
-    rscp_put_uint32(b, SIM_BAT_DCB_MANUFACTURE_DATE, 1609459200u + (uint32_t)(serial % 31536000u));
-    rscp_put_uint32(b, SIM_BAT_DCB_SERIALNO, serial);
-    rscp_put_uint32(b, SIM_BAT_DCB_PROTOCOL_VERSION, 2);
-    rscp_put_uint32(b, SIM_BAT_DCB_FW_VERSION, 0x0142);
-    rscp_put_uint32(b, SIM_BAT_DCB_DATA_TABLE_VERSION, 3);
-    rscp_put_uint32(b, SIM_BAT_DCB_PCB_VERSION, 5);
-    rscp_put_uint32(b, SIM_BAT_DCB_NR_SERIES_CELL, CELLS_SERIES);
-    rscp_put_uint32(b, SIM_BAT_DCB_NR_PARALLEL_CELL, CELLS_PARALLEL);
-    rscp_put_cstr(b, SIM_BAT_DCB_MANUFACTURE_NAME, "E3/DC");
-    rscp_put_cstr(b, SIM_BAT_DCB_DEVICE_NAME, "DCB-LI-50V");
-    rscp_put_cstr(b, SIM_BAT_DCB_SERIALCODE, code);
-    rscp_put_uchar8(b, SIM_BAT_DCB_NR_SENSOR, 4);
-    rscp_put_uint16(b, SIM_BAT_DCB_STATUS, 0);
-    rscp_put_uint16(b, SIM_BAT_DCB_WARNING, 0);
-    rscp_put_uint16(b, SIM_BAT_DCB_ALARM, 0);
-    rscp_put_uint16(b, SIM_BAT_DCB_ERROR, 0);
+    rscp_put_container_open(b, SIM_RESP(RSCP_TAG_BAT_REQ_DCB_INFO));
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_INDEX, (uint16_t)dcb);
+    rscp_put_uint64(b, RSCP_TAG_BAT_DCB_LAST_MESSAGE_TIMESTAMP, (uint64_t)floor(x->now) * 1000u);
+    put_f32(b, RSCP_TAG_BAT_DCB_MAX_CHARGE_VOLTAGE, 4.15 * CELLS_SERIES);
+    put_f32(b, RSCP_TAG_BAT_DCB_MAX_CHARGE_CURRENT, 50.0);
+    put_f32(b, RSCP_TAG_BAT_DCB_END_OF_DISCHARGE, 3.0 * CELLS_SERIES);
+    put_f32(b, RSCP_TAG_BAT_DCB_MAX_DISCHARGE_CURRENT, 50.0);
+    put_f32(b, RSCP_TAG_BAT_DCB_FULL_CHARGE_CAPACITY, ah * soh / 100.0);
+    put_f32(b, RSCP_TAG_BAT_DCB_REMAINING_CAPACITY, ah * soh / 100.0 * soc / 100.0);
+    put_f32(b, RSCP_TAG_BAT_DCB_SOC, soc);
+    put_f32(b, RSCP_TAG_BAT_DCB_SOH, soh);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_CYCLE_COUNT, cycles);
+    put_f32(b, RSCP_TAG_BAT_DCB_CURRENT, i);
+    put_f32(b, RSCP_TAG_BAT_DCB_VOLTAGE, v);
+    put_f32(b, RSCP_TAG_BAT_DCB_CURRENT_AVG_30S, i);
+    put_f32(b, RSCP_TAG_BAT_DCB_VOLTAGE_AVG_30S, v);
+    put_f32(b, RSCP_TAG_BAT_DCB_DESIGN_CAPACITY, ah);
+    put_f32(b, RSCP_TAG_BAT_DCB_DESIGN_VOLTAGE, CELL_NOMINAL_V * CELLS_SERIES);
+    put_f32(b, RSCP_TAG_BAT_DCB_CHARGE_LOW_TEMPERATURE, 0.0);
+    put_f32(b, RSCP_TAG_BAT_DCB_CHARGE_HIGH_TEMPERATURE, 45.0);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_MANUFACTURE_DATE, 1609459200u + (uint32_t)(serial % 31536000u));
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_SERIALNO, serial);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_PROTOCOL_VERSION, 2);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_FW_VERSION, 0x0142);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_DATA_TABLE_VERSION, 3);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_PCB_VERSION, 5);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_NR_SERIES_CELL, CELLS_SERIES);
+    rscp_put_uint32(b, RSCP_TAG_BAT_DCB_NR_PARALLEL_CELL, CELLS_PARALLEL);
+    rscp_put_cstr(b, RSCP_TAG_BAT_DCB_MANUFACTURE_NAME, "E3/DC");
+    rscp_put_cstr(b, RSCP_TAG_BAT_DCB_DEVICE_NAME, "DCB-LI-50V");
+    rscp_put_cstr(b, RSCP_TAG_BAT_DCB_SERIALCODE, code);
+    rscp_put_uchar8(b, RSCP_TAG_BAT_DCB_NR_SENSOR, 4);
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_STATUS, 0);
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_WARNING, 0);
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_ALARM, 0);
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_ERROR, 0);
     rscp_put_container_close(b);
 }
 
 /* Sub-requests served inside BAT.REQ_DATA. */
 static const uint32_t bat_subs[] = {
-    SIM_BAT_REQ_RSOC, SIM_BAT_REQ_RSOC_REAL, SIM_BAT_REQ_ASOC, SIM_BAT_REQ_MODULE_VOLTAGE,
-    SIM_BAT_REQ_TERMINAL_VOLTAGE, SIM_BAT_REQ_CURRENT, SIM_BAT_REQ_MAX_BAT_VOLTAGE,
-    SIM_BAT_REQ_MAX_CHARGE_CURRENT, SIM_BAT_REQ_EOD_VOLTAGE, SIM_BAT_REQ_MAX_DISCHARGE_CURRENT,
-    SIM_BAT_REQ_CHARGE_CYCLES, SIM_BAT_REQ_STATUS_CODE, SIM_BAT_REQ_ERROR_CODE, SIM_BAT_REQ_DEVICE_NAME,
-    SIM_BAT_REQ_DCB_COUNT, SIM_BAT_REQ_MAX_DCB_CELL_CURRENT, SIM_BAT_REQ_MIN_DCB_CELL_CURRENT,
-    SIM_BAT_REQ_MAX_DCB_CELL_VOLTAGE, SIM_BAT_REQ_MIN_DCB_CELL_VOLTAGE, SIM_BAT_REQ_MAX_DCB_CELL_TEMPERATURE,
-    SIM_BAT_REQ_MIN_DCB_CELL_TEMPERATURE, SIM_BAT_REQ_READY_FOR_SHUTDOWN, SIM_BAT_REQ_TRAINING_MODE,
-    SIM_BAT_REQ_USABLE_CAPACITY, SIM_BAT_REQ_USABLE_REMAINING_CAPACITY, SIM_BAT_REQ_DESIGN_CAPACITY,
-    SIM_BAT_REQ_DCB_INFO, SIM_BAT_REQ_DEVICE_STATE,
+    RSCP_TAG_BAT_REQ_RSOC, RSCP_TAG_BAT_REQ_RSOC_REAL, RSCP_TAG_BAT_REQ_ASOC, RSCP_TAG_BAT_REQ_MODULE_VOLTAGE,
+    RSCP_TAG_BAT_REQ_TERMINAL_VOLTAGE, RSCP_TAG_BAT_REQ_CURRENT, RSCP_TAG_BAT_REQ_MAX_BAT_VOLTAGE,
+    RSCP_TAG_BAT_REQ_MAX_CHARGE_CURRENT, RSCP_TAG_BAT_REQ_EOD_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_DISCHARGE_CURRENT,
+    RSCP_TAG_BAT_REQ_CHARGE_CYCLES, RSCP_TAG_BAT_REQ_STATUS_CODE, RSCP_TAG_BAT_REQ_ERROR_CODE, RSCP_TAG_BAT_REQ_DEVICE_NAME,
+    RSCP_TAG_BAT_REQ_DCB_COUNT, RSCP_TAG_BAT_REQ_MAX_DCB_CELL_CURRENT, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_CURRENT,
+    RSCP_TAG_BAT_REQ_MAX_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_DCB_CELL_TEMPERATURE,
+    RSCP_TAG_BAT_REQ_MIN_DCB_CELL_TEMPERATURE, RSCP_TAG_BAT_REQ_READY_FOR_SHUTDOWN, RSCP_TAG_BAT_REQ_TRAINING_MODE,
+    RSCP_TAG_BAT_REQ_USABLE_CAPACITY, RSCP_TAG_BAT_REQ_USABLE_REMAINING_CAPACITY, RSCP_TAG_BAT_REQ_DESIGN_CAPACITY,
+    RSCP_TAG_BAT_REQ_DCB_INFO, RSCP_TAG_BAT_REQ_DEVICE_STATE,
 };
 
 bool sim__is_bat_sub(uint32_t tag)
@@ -124,54 +128,54 @@ void sim__bat_sub(struct req_ctx *x, unsigned bat, const struct rscp_block *req)
     double cell_v = string_voltage(x) / (double)(CELLS_SERIES * c->dcbs);
     double ah = nominal_ah(c);
     switch (req->tag) {
-    case SIM_BAT_REQ_RSOC:
-    case SIM_BAT_REQ_RSOC_REAL: put_f32(b, rt, soc); break;
-    case SIM_BAT_REQ_ASOC: put_f32(b, rt, 98.0); break;
-    case SIM_BAT_REQ_MODULE_VOLTAGE: put_f32(b, rt, string_voltage(x)); break;
-    case SIM_BAT_REQ_TERMINAL_VOLTAGE: put_f32(b, rt, string_voltage(x) + 0.3); break;
-    case SIM_BAT_REQ_CURRENT: put_f32(b, rt, string_current(x)); break;
-    case SIM_BAT_REQ_MAX_BAT_VOLTAGE: put_f32(b, rt, 4.15 * CELLS_SERIES * (double)c->dcbs); break;
-    case SIM_BAT_REQ_EOD_VOLTAGE: put_f32(b, rt, 3.0 * CELLS_SERIES * (double)c->dcbs); break;
-    case SIM_BAT_REQ_MAX_CHARGE_CURRENT:
+    case RSCP_TAG_BAT_REQ_RSOC:
+    case RSCP_TAG_BAT_REQ_RSOC_REAL: put_f32(b, rt, soc); break;
+    case RSCP_TAG_BAT_REQ_ASOC: put_f32(b, rt, 98.0); break;
+    case RSCP_TAG_BAT_REQ_MODULE_VOLTAGE: put_f32(b, rt, string_voltage(x)); break;
+    case RSCP_TAG_BAT_REQ_TERMINAL_VOLTAGE: put_f32(b, rt, string_voltage(x) + 0.3); break;
+    case RSCP_TAG_BAT_REQ_CURRENT: put_f32(b, rt, string_current(x)); break;
+    case RSCP_TAG_BAT_REQ_MAX_BAT_VOLTAGE: put_f32(b, rt, 4.15 * CELLS_SERIES * (double)c->dcbs); break;
+    case RSCP_TAG_BAT_REQ_EOD_VOLTAGE: put_f32(b, rt, 3.0 * CELLS_SERIES * (double)c->dcbs); break;
+    case RSCP_TAG_BAT_REQ_MAX_CHARGE_CURRENT:
         put_f32(b, rt, c->bat_max_charge_w / (double)c->batteries / nominal_v);
         break;
-    case SIM_BAT_REQ_MAX_DISCHARGE_CURRENT:
+    case RSCP_TAG_BAT_REQ_MAX_DISCHARGE_CURRENT:
         put_f32(b, rt, c->bat_max_discharge_w / (double)c->batteries / nominal_v);
         break;
-    case SIM_BAT_REQ_CHARGE_CYCLES: rscp_put_uint32(b, rt, (uint32_t)sim_model_cycles(&x->d->model)); break;
-    case SIM_BAT_REQ_STATUS_CODE: rscp_put_uint32(b, rt, 0); break;
-    case SIM_BAT_REQ_ERROR_CODE: rscp_put_uint32(b, rt, 0); break;
-    case SIM_BAT_REQ_DEVICE_NAME: rscp_put_cstr(b, rt, "BAT_HV_S10"); break;
-    case SIM_BAT_REQ_DCB_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->dcbs); break;
-    case SIM_BAT_REQ_MAX_DCB_CELL_CURRENT:
-    case SIM_BAT_REQ_MIN_DCB_CELL_CURRENT:
+    case RSCP_TAG_BAT_REQ_CHARGE_CYCLES: rscp_put_uint32(b, rt, (uint32_t)sim_model_cycles(&x->d->model)); break;
+    case RSCP_TAG_BAT_REQ_STATUS_CODE: rscp_put_uint32(b, rt, 0); break;
+    case RSCP_TAG_BAT_REQ_ERROR_CODE: rscp_put_uint32(b, rt, 0); break;
+    case RSCP_TAG_BAT_REQ_DEVICE_NAME: rscp_put_cstr(b, rt, "BAT_HV_S10"); break;
+    case RSCP_TAG_BAT_REQ_DCB_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->dcbs); break;
+    case RSCP_TAG_BAT_REQ_MAX_DCB_CELL_CURRENT:
+    case RSCP_TAG_BAT_REQ_MIN_DCB_CELL_CURRENT:
         put_f32(b, rt, string_current(x) / CELLS_PARALLEL);
         break;
-    case SIM_BAT_REQ_MAX_DCB_CELL_VOLTAGE: put_f32(b, rt, cell_v + 0.004); break;
-    case SIM_BAT_REQ_MIN_DCB_CELL_VOLTAGE: put_f32(b, rt, cell_v - 0.004); break;
-    case SIM_BAT_REQ_MAX_DCB_CELL_TEMPERATURE: {
+    case RSCP_TAG_BAT_REQ_MAX_DCB_CELL_VOLTAGE: put_f32(b, rt, cell_v + 0.004); break;
+    case RSCP_TAG_BAT_REQ_MIN_DCB_CELL_VOLTAGE: put_f32(b, rt, cell_v - 0.004); break;
+    case RSCP_TAG_BAT_REQ_MAX_DCB_CELL_TEMPERATURE: {
         double t = 0.0;
         for (unsigned k = 0; k < c->dcbs; k++)
             t = fmax(t, cell_temperature(x, bat * 64 + k, true));
         put_f32(b, rt, t);
         break;
     }
-    case SIM_BAT_REQ_MIN_DCB_CELL_TEMPERATURE: {
+    case RSCP_TAG_BAT_REQ_MIN_DCB_CELL_TEMPERATURE: {
         double t = 100.0;
         for (unsigned k = 0; k < c->dcbs; k++)
             t = fmin(t, cell_temperature(x, bat * 64 + k, false));
         put_f32(b, rt, t);
         break;
     }
-    case SIM_BAT_REQ_READY_FOR_SHUTDOWN: rscp_put_bool(b, rt, false); break;
-    case SIM_BAT_REQ_TRAINING_MODE: rscp_put_uchar8(b, rt, 0); break;
-    case SIM_BAT_REQ_USABLE_CAPACITY:
-    case SIM_BAT_REQ_DESIGN_CAPACITY: put_f32(b, rt, ah); break;
-    case SIM_BAT_REQ_USABLE_REMAINING_CAPACITY: put_f32(b, rt, ah * soc / 100.0); break;
-    case SIM_BAT_REQ_DEVICE_STATE:
-        put_device_state(b, rt, SIM_BAT_DEVICE_CONNECTED, SIM_BAT_DEVICE_WORKING, SIM_BAT_DEVICE_IN_SERVICE);
+    case RSCP_TAG_BAT_REQ_READY_FOR_SHUTDOWN: rscp_put_bool(b, rt, false); break;
+    case RSCP_TAG_BAT_REQ_TRAINING_MODE: rscp_put_uchar8(b, rt, 0); break;
+    case RSCP_TAG_BAT_REQ_USABLE_CAPACITY:
+    case RSCP_TAG_BAT_REQ_DESIGN_CAPACITY: put_f32(b, rt, ah); break;
+    case RSCP_TAG_BAT_REQ_USABLE_REMAINING_CAPACITY: put_f32(b, rt, ah * soc / 100.0); break;
+    case RSCP_TAG_BAT_REQ_DEVICE_STATE:
+        put_device_state(b, rt, RSCP_TAG_BAT_DEVICE_CONNECTED, RSCP_TAG_BAT_DEVICE_WORKING, RSCP_TAG_BAT_DEVICE_IN_SERVICE);
         break;
-    case SIM_BAT_REQ_DCB_INFO: {
+    case RSCP_TAG_BAT_REQ_DCB_INFO: {
         uint64_t dcb;
         if (!get_index(req, &dcb))
             rscp_put_error(b, rt, SIM_ERR_FORMAT);

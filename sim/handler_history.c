@@ -1,13 +1,17 @@
 /* DB history requests: fields, limits, and the reply containers around
  * sim_history_compute_from() with the device's store. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 #include "history.h"
 
 #include "rscp/types.h"
 
 static const uint32_t db_subs[] = {
-    SIM_DB_REQ_HISTORY_TIME_START, SIM_DB_REQ_HISTORY_TIME_INTERVAL, SIM_DB_REQ_HISTORY_TIME_SPAN,
+    RSCP_TAG_DB_REQ_HISTORY_TIME_START, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN,
 };
 
 /* Seconds from a TIMESTAMP or any integer block. */
@@ -33,19 +37,19 @@ static void put_db_values(struct rscp_builder *b, uint32_t tag, double index, co
                           double capacity_wh)
 {
     rscp_put_container_open(b, tag);
-    put_f32(b, SIM_DB_GRAPH_INDEX, index);
-    put_f32(b, SIM_DB_BAT_POWER_IN, e->bat_in);
-    put_f32(b, SIM_DB_BAT_POWER_OUT, e->bat_out);
-    put_f32(b, SIM_DB_DC_POWER, e->pv);
-    put_f32(b, SIM_DB_GRID_POWER_IN, e->grid_in);
-    put_f32(b, SIM_DB_GRID_POWER_OUT, e->grid_out);
-    put_f32(b, SIM_DB_CONSUMPTION, e->home + e->wb);
-    put_f32(b, SIM_DB_PM_0_POWER, e->add);
-    put_f32(b, SIM_DB_PM_1_POWER, 0.0);
-    put_f32(b, SIM_DB_BAT_CHARGE_LEVEL, e->seconds > 0.0 ? 100.0 * e->soc_time / e->seconds : 0.0);
-    put_f32(b, SIM_DB_BAT_CYCLE_COUNT, capacity_wh > 0.0 ? (e->bat_in + e->bat_out) / 2.0 / capacity_wh : 0.0);
-    put_f32(b, SIM_DB_CONSUMED_PRODUCTION, e->seconds > 0.0 ? sim_energy_self_consumption(e) : 0.0);
-    put_f32(b, SIM_DB_AUTARKY, e->seconds > 0.0 ? sim_energy_autarky(e) : 0.0);
+    put_f32(b, RSCP_TAG_DB_GRAPH_INDEX, index);
+    put_f32(b, RSCP_TAG_DB_BAT_POWER_IN, e->bat_in);
+    put_f32(b, RSCP_TAG_DB_BAT_POWER_OUT, e->bat_out);
+    put_f32(b, RSCP_TAG_DB_DC_POWER, e->pv);
+    put_f32(b, RSCP_TAG_DB_GRID_POWER_IN, e->grid_in);
+    put_f32(b, RSCP_TAG_DB_GRID_POWER_OUT, e->grid_out);
+    put_f32(b, RSCP_TAG_DB_CONSUMPTION, e->home + e->wb);
+    put_f32(b, RSCP_TAG_DB_PM_0_POWER, e->add);
+    put_f32(b, RSCP_TAG_DB_PM_1_POWER, 0.0);
+    put_f32(b, RSCP_TAG_DB_BAT_CHARGE_LEVEL, e->seconds > 0.0 ? 100.0 * e->soc_time / e->seconds : 0.0);
+    put_f32(b, RSCP_TAG_DB_BAT_CYCLE_COUNT, capacity_wh > 0.0 ? (e->bat_in + e->bat_out) / 2.0 / capacity_wh : 0.0);
+    put_f32(b, RSCP_TAG_DB_CONSUMED_PRODUCTION, e->seconds > 0.0 ? sim_energy_self_consumption(e) : 0.0);
+    put_f32(b, RSCP_TAG_DB_AUTARKY, e->seconds > 0.0 ? sim_energy_autarky(e) : 0.0);
     rscp_put_container_close(b);
 }
 
@@ -74,9 +78,9 @@ void sim__db_history(struct req_ctx *x, const struct rscp_block *req)
     const struct sim_config *c = &x->d->model.cfg;
     struct rscp_block blk;
     double start, interval, span;
-    if (rscp_block_find(req, SIM_DB_REQ_HISTORY_TIME_START, &blk) != 0 || !get_seconds(&blk, &start) ||
-        rscp_block_find(req, SIM_DB_REQ_HISTORY_TIME_INTERVAL, &blk) != 0 || !get_seconds(&blk, &interval) ||
-        rscp_block_find(req, SIM_DB_REQ_HISTORY_TIME_SPAN, &blk) != 0 || !get_seconds(&blk, &span)) {
+    if (rscp_block_find(req, RSCP_TAG_DB_REQ_HISTORY_TIME_START, &blk) != 0 || !get_seconds(&blk, &start) ||
+        rscp_block_find(req, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, &blk) != 0 || !get_seconds(&blk, &interval) ||
+        rscp_block_find(req, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, &blk) != 0 || !get_seconds(&blk, &span)) {
         rscp_put_error(b, rt, SIM_ERR_FORMAT);
         return;
     }
@@ -95,8 +99,8 @@ void sim__db_history(struct req_ctx *x, const struct rscp_block *req)
     sim_history_compute_from(x->d->history_store, &x->d->history_work, c, x->d->history_first_day, x->now,
                              start_utc, interval, n, vals, &sum);
     rscp_put_container_open(b, rt);
-    put_db_values(b, SIM_DB_SUM_CONTAINER, 0.0, &sum, c->bat_capacity_wh);
+    put_db_values(b, RSCP_TAG_DB_SUM_CONTAINER, 0.0, &sum, c->bat_capacity_wh);
     for (unsigned i = 0; i < n; i++)
-        put_db_values(b, SIM_DB_VALUE_CONTAINER, (double)i, &vals[i], c->bat_capacity_wh);
+        put_db_values(b, RSCP_TAG_DB_VALUE_CONTAINER, (double)i, &vals[i], c->bat_capacity_wh);
     rscp_put_container_close(b);
 }

@@ -1,7 +1,11 @@
 /* Index containers (BAT/PVI/PM *.REQ_DATA): find the device by its index,
  * answer NOT_AVAILABLE for one that does not exist, else hand each
  * sub-request to the device's handler. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 enum unit { UNIT_BAT, UNIT_PVI, UNIT_PM };
 
@@ -48,10 +52,10 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
 
 void sim__index_container(struct req_ctx *x, const struct rscp_block *req)
 {
-    if (req->tag == SIM_BAT_REQ_DATA)
-        index_container(x, req, UNIT_BAT, SIM_BAT_INDEX);
-    else if (req->tag == SIM_PVI_REQ_DATA)
-        index_container(x, req, UNIT_PVI, SIM_PVI_INDEX);
+    if (req->tag == RSCP_TAG_BAT_REQ_DATA)
+        index_container(x, req, UNIT_BAT, RSCP_TAG_BAT_INDEX);
+    else if (req->tag == RSCP_TAG_PVI_REQ_DATA)
+        index_container(x, req, UNIT_PVI, RSCP_TAG_PVI_INDEX);
     else
-        index_container(x, req, UNIT_PM, SIM_PM_INDEX);
+        index_container(x, req, UNIT_PM, RSCP_TAG_PM_INDEX);
 }

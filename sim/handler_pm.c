@@ -1,12 +1,16 @@
 /* Power meters (PM.REQ_DATA): the root (grid) meter and the additional
  * producer's meter. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 static const uint32_t pm_subs[] = {
-    SIM_PM_REQ_POWER_L1, SIM_PM_REQ_POWER_L2, SIM_PM_REQ_POWER_L3, SIM_PM_REQ_ENERGY_L1, SIM_PM_REQ_ENERGY_L2,
-    SIM_PM_REQ_ENERGY_L3, SIM_PM_REQ_VOLTAGE_L1, SIM_PM_REQ_VOLTAGE_L2, SIM_PM_REQ_VOLTAGE_L3,
-    SIM_PM_REQ_ACTIVE_PHASES, SIM_PM_REQ_MODE, SIM_PM_REQ_TYPE, SIM_PM_REQ_DEVICE_ID, SIM_PM_REQ_ERROR_CODE,
-    SIM_PM_REQ_FIRMWARE_VERSION, SIM_PM_REQ_DEVICE_STATE,
+    RSCP_TAG_PM_REQ_POWER_L1, RSCP_TAG_PM_REQ_POWER_L2, RSCP_TAG_PM_REQ_POWER_L3, RSCP_TAG_PM_REQ_ENERGY_L1, RSCP_TAG_PM_REQ_ENERGY_L2,
+    RSCP_TAG_PM_REQ_ENERGY_L3, RSCP_TAG_PM_REQ_VOLTAGE_L1, RSCP_TAG_PM_REQ_VOLTAGE_L2, RSCP_TAG_PM_REQ_VOLTAGE_L3,
+    RSCP_TAG_PM_REQ_ACTIVE_PHASES, RSCP_TAG_PM_REQ_MODE, RSCP_TAG_PM_REQ_TYPE, RSCP_TAG_PM_REQ_DEVICE_ID, RSCP_TAG_PM_REQ_ERROR_CODE,
+    RSCP_TAG_PM_REQ_FIRMWARE_VERSION, RSCP_TAG_PM_REQ_DEVICE_STATE,
 };
 
 /* Unequal but exact split of a power over three phases. */
@@ -30,23 +34,23 @@ void sim__pm_sub(struct req_ctx *x, bool root, const struct rscp_block *req)
     double p = root ? (double)x->f.grid : (double)x->f.add;
     double e = root ? m->total.grid_in + 1.2e6 : m->total.add + 2.0e5;
     switch (req->tag) {
-    case SIM_PM_REQ_POWER_L1: rscp_put_double64(b, rt, phase_share(p, 0)); break;
-    case SIM_PM_REQ_POWER_L2: rscp_put_double64(b, rt, phase_share(p, 1)); break;
-    case SIM_PM_REQ_POWER_L3: rscp_put_double64(b, rt, phase_share(p, 2)); break;
-    case SIM_PM_REQ_ENERGY_L1: rscp_put_double64(b, rt, phase_share(e, 0)); break;
-    case SIM_PM_REQ_ENERGY_L2: rscp_put_double64(b, rt, phase_share(e, 1)); break;
-    case SIM_PM_REQ_ENERGY_L3: rscp_put_double64(b, rt, phase_share(e, 2)); break;
-    case SIM_PM_REQ_VOLTAGE_L1: put_f32(b, rt, phase_voltage(x, 0)); break;
-    case SIM_PM_REQ_VOLTAGE_L2: put_f32(b, rt, phase_voltage(x, 1)); break;
-    case SIM_PM_REQ_VOLTAGE_L3: put_f32(b, rt, phase_voltage(x, 2)); break;
-    case SIM_PM_REQ_ACTIVE_PHASES: rscp_put_uchar8(b, rt, 7); break;
-    case SIM_PM_REQ_MODE: rscp_put_uchar8(b, rt, 0); break;
-    case SIM_PM_REQ_TYPE: rscp_put_uint16(b, rt, root ? 1 : 3); break; /* ROOT / ADDITIONAL_PRODUCTION */
-    case SIM_PM_REQ_DEVICE_ID: rscp_put_uint32(b, rt, root ? 0x2001u : 0x2002u); break;
-    case SIM_PM_REQ_ERROR_CODE: rscp_put_uchar8(b, rt, 0); break;
-    case SIM_PM_REQ_FIRMWARE_VERSION: rscp_put_uchar8(b, rt, 17); break;
-    case SIM_PM_REQ_DEVICE_STATE:
-        put_device_state(b, rt, SIM_PM_DEVICE_CONNECTED, SIM_PM_DEVICE_WORKING, SIM_PM_DEVICE_IN_SERVICE);
+    case RSCP_TAG_PM_REQ_POWER_L1: rscp_put_double64(b, rt, phase_share(p, 0)); break;
+    case RSCP_TAG_PM_REQ_POWER_L2: rscp_put_double64(b, rt, phase_share(p, 1)); break;
+    case RSCP_TAG_PM_REQ_POWER_L3: rscp_put_double64(b, rt, phase_share(p, 2)); break;
+    case RSCP_TAG_PM_REQ_ENERGY_L1: rscp_put_double64(b, rt, phase_share(e, 0)); break;
+    case RSCP_TAG_PM_REQ_ENERGY_L2: rscp_put_double64(b, rt, phase_share(e, 1)); break;
+    case RSCP_TAG_PM_REQ_ENERGY_L3: rscp_put_double64(b, rt, phase_share(e, 2)); break;
+    case RSCP_TAG_PM_REQ_VOLTAGE_L1: put_f32(b, rt, phase_voltage(x, 0)); break;
+    case RSCP_TAG_PM_REQ_VOLTAGE_L2: put_f32(b, rt, phase_voltage(x, 1)); break;
+    case RSCP_TAG_PM_REQ_VOLTAGE_L3: put_f32(b, rt, phase_voltage(x, 2)); break;
+    case RSCP_TAG_PM_REQ_ACTIVE_PHASES: rscp_put_uchar8(b, rt, 7); break;
+    case RSCP_TAG_PM_REQ_MODE: rscp_put_uchar8(b, rt, 0); break;
+    case RSCP_TAG_PM_REQ_TYPE: rscp_put_uint16(b, rt, root ? 1 : 3); break; /* ROOT / ADDITIONAL_PRODUCTION */
+    case RSCP_TAG_PM_REQ_DEVICE_ID: rscp_put_uint32(b, rt, root ? 0x2001u : 0x2002u); break;
+    case RSCP_TAG_PM_REQ_ERROR_CODE: rscp_put_uchar8(b, rt, 0); break;
+    case RSCP_TAG_PM_REQ_FIRMWARE_VERSION: rscp_put_uchar8(b, rt, 17); break;
+    case RSCP_TAG_PM_REQ_DEVICE_STATE:
+        put_device_state(b, rt, RSCP_TAG_PM_DEVICE_CONNECTED, RSCP_TAG_PM_DEVICE_WORKING, RSCP_TAG_PM_DEVICE_IN_SERVICE);
         break;
     default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
     }

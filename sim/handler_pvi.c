@@ -1,15 +1,19 @@
 /* The PV inverter (PVI.REQ_DATA): AC phases, DC trackers, temperatures. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 static const uint32_t pvi_subs[] = {
-    SIM_PVI_REQ_ON_GRID, SIM_PVI_REQ_STATE, SIM_PVI_REQ_TYPE, SIM_PVI_REQ_SERIAL_NUMBER,
-    SIM_PVI_REQ_AC_MAX_PHASE_COUNT, SIM_PVI_REQ_DC_MAX_STRING_COUNT, SIM_PVI_REQ_SYSTEM_MODE,
-    SIM_PVI_REQ_POWER_MODE, SIM_PVI_REQ_DEVICE_STATE, SIM_PVI_REQ_AC_POWER, SIM_PVI_REQ_AC_VOLTAGE,
-    SIM_PVI_REQ_AC_CURRENT, SIM_PVI_REQ_AC_APPARENTPOWER, SIM_PVI_REQ_AC_REACTIVEPOWER,
-    SIM_PVI_REQ_AC_ENERGY_ALL, SIM_PVI_REQ_AC_ENERGY_DAY, SIM_PVI_REQ_AC_FREQUENCY,
-    SIM_PVI_REQ_AC_MAX_APPARENTPOWER, SIM_PVI_REQ_DC_POWER, SIM_PVI_REQ_DC_VOLTAGE, SIM_PVI_REQ_DC_CURRENT,
-    SIM_PVI_REQ_DC_MAX_POWER, SIM_PVI_REQ_DC_STRING_ENERGY_ALL, SIM_PVI_REQ_TEMPERATURE,
-    SIM_PVI_REQ_MAX_TEMPERATURE, SIM_PVI_REQ_MIN_TEMPERATURE,
+    RSCP_TAG_PVI_REQ_ON_GRID, RSCP_TAG_PVI_REQ_STATE, RSCP_TAG_PVI_REQ_TYPE, RSCP_TAG_PVI_REQ_SERIAL_NUMBER,
+    RSCP_TAG_PVI_REQ_AC_MAX_PHASE_COUNT, RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT, RSCP_TAG_PVI_REQ_SYSTEM_MODE,
+    RSCP_TAG_PVI_REQ_POWER_MODE, RSCP_TAG_PVI_REQ_DEVICE_STATE, RSCP_TAG_PVI_REQ_AC_POWER, RSCP_TAG_PVI_REQ_AC_VOLTAGE,
+    RSCP_TAG_PVI_REQ_AC_CURRENT, RSCP_TAG_PVI_REQ_AC_APPARENTPOWER, RSCP_TAG_PVI_REQ_AC_REACTIVEPOWER,
+    RSCP_TAG_PVI_REQ_AC_ENERGY_ALL, RSCP_TAG_PVI_REQ_AC_ENERGY_DAY, RSCP_TAG_PVI_REQ_AC_FREQUENCY,
+    RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER, RSCP_TAG_PVI_REQ_DC_POWER, RSCP_TAG_PVI_REQ_DC_VOLTAGE, RSCP_TAG_PVI_REQ_DC_CURRENT,
+    RSCP_TAG_PVI_REQ_DC_MAX_POWER, RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL, RSCP_TAG_PVI_REQ_TEMPERATURE,
+    RSCP_TAG_PVI_REQ_MAX_TEMPERATURE, RSCP_TAG_PVI_REQ_MIN_TEMPERATURE,
 };
 
 #define PVI_TEMPERATURE_SENSORS 4u
@@ -32,8 +36,8 @@ static double pvi_ac_power(const struct req_ctx *x)
 static void put_indexed(struct rscp_builder *b, uint32_t rt, unsigned index, double value)
 {
     rscp_put_container_open(b, rt);
-    rscp_put_uint16(b, SIM_PVI_INDEX, (uint16_t)index);
-    put_f32(b, SIM_PVI_VALUE, value);
+    rscp_put_uint16(b, RSCP_TAG_PVI_INDEX, (uint16_t)index);
+    put_f32(b, RSCP_TAG_PVI_VALUE, value);
     rscp_put_container_close(b);
 }
 
@@ -51,16 +55,16 @@ void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req)
     uint64_t k = 0;
     unsigned limit = 0; /* sub-index bound for the indexed requests */
     switch (req->tag) {
-    case SIM_PVI_REQ_AC_POWER: case SIM_PVI_REQ_AC_VOLTAGE: case SIM_PVI_REQ_AC_CURRENT:
-    case SIM_PVI_REQ_AC_APPARENTPOWER: case SIM_PVI_REQ_AC_REACTIVEPOWER: case SIM_PVI_REQ_AC_ENERGY_ALL:
-    case SIM_PVI_REQ_AC_ENERGY_DAY: case SIM_PVI_REQ_AC_FREQUENCY: case SIM_PVI_REQ_AC_MAX_APPARENTPOWER:
+    case RSCP_TAG_PVI_REQ_AC_POWER: case RSCP_TAG_PVI_REQ_AC_VOLTAGE: case RSCP_TAG_PVI_REQ_AC_CURRENT:
+    case RSCP_TAG_PVI_REQ_AC_APPARENTPOWER: case RSCP_TAG_PVI_REQ_AC_REACTIVEPOWER: case RSCP_TAG_PVI_REQ_AC_ENERGY_ALL:
+    case RSCP_TAG_PVI_REQ_AC_ENERGY_DAY: case RSCP_TAG_PVI_REQ_AC_FREQUENCY: case RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER:
         limit = 3;
         break;
-    case SIM_PVI_REQ_DC_POWER: case SIM_PVI_REQ_DC_VOLTAGE: case SIM_PVI_REQ_DC_CURRENT:
-    case SIM_PVI_REQ_DC_MAX_POWER: case SIM_PVI_REQ_DC_STRING_ENERGY_ALL:
+    case RSCP_TAG_PVI_REQ_DC_POWER: case RSCP_TAG_PVI_REQ_DC_VOLTAGE: case RSCP_TAG_PVI_REQ_DC_CURRENT:
+    case RSCP_TAG_PVI_REQ_DC_MAX_POWER: case RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL:
         limit = c->trackers;
         break;
-    case SIM_PVI_REQ_TEMPERATURE:
+    case RSCP_TAG_PVI_REQ_TEMPERATURE:
         limit = PVI_TEMPERATURE_SENSORS;
         break;
     default: break;
@@ -79,49 +83,49 @@ void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req)
     double ac_phase = pvi_ac_power(x) / 3.0;
     double pv_share = c->trackers ? 1.0 / (double)c->trackers : 0.0;
     switch (req->tag) {
-    case SIM_PVI_REQ_ON_GRID: rscp_put_bool(b, rt, true); break;
-    case SIM_PVI_REQ_STATE: rscp_put_cstr(b, rt, x->f.pv > 0 ? "Running" : "Standby"); break;
-    case SIM_PVI_REQ_TYPE: rscp_put_uchar8(b, rt, 3); break;
-    case SIM_PVI_REQ_SERIAL_NUMBER: rscp_put_cstr(b, rt, x->d->serial); break;
-    case SIM_PVI_REQ_AC_MAX_PHASE_COUNT: rscp_put_uchar8(b, rt, 3); break;
-    case SIM_PVI_REQ_DC_MAX_STRING_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->trackers); break;
-    case SIM_PVI_REQ_SYSTEM_MODE: rscp_put_uchar8(b, rt, 2); break;
-    case SIM_PVI_REQ_POWER_MODE: rscp_put_uchar8(b, rt, 1); break;
-    case SIM_PVI_REQ_DEVICE_STATE:
-        put_device_state(b, rt, SIM_PVI_DEVICE_CONNECTED, SIM_PVI_DEVICE_WORKING, SIM_PVI_DEVICE_IN_SERVICE);
+    case RSCP_TAG_PVI_REQ_ON_GRID: rscp_put_bool(b, rt, true); break;
+    case RSCP_TAG_PVI_REQ_STATE: rscp_put_cstr(b, rt, x->f.pv > 0 ? "Running" : "Standby"); break;
+    case RSCP_TAG_PVI_REQ_TYPE: rscp_put_uchar8(b, rt, 3); break;
+    case RSCP_TAG_PVI_REQ_SERIAL_NUMBER: rscp_put_cstr(b, rt, x->d->serial); break;
+    case RSCP_TAG_PVI_REQ_AC_MAX_PHASE_COUNT: rscp_put_uchar8(b, rt, 3); break;
+    case RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->trackers); break;
+    case RSCP_TAG_PVI_REQ_SYSTEM_MODE: rscp_put_uchar8(b, rt, 2); break;
+    case RSCP_TAG_PVI_REQ_POWER_MODE: rscp_put_uchar8(b, rt, 1); break;
+    case RSCP_TAG_PVI_REQ_DEVICE_STATE:
+        put_device_state(b, rt, RSCP_TAG_PVI_DEVICE_CONNECTED, RSCP_TAG_PVI_DEVICE_WORKING, RSCP_TAG_PVI_DEVICE_IN_SERVICE);
         break;
-    case SIM_PVI_REQ_AC_POWER: put_indexed(b, rt, i, ac_phase); break;
-    case SIM_PVI_REQ_AC_VOLTAGE: put_indexed(b, rt, i, phase_voltage(x, i)); break;
-    case SIM_PVI_REQ_AC_CURRENT: put_indexed(b, rt, i, ac_phase / phase_voltage(x, i)); break;
-    case SIM_PVI_REQ_AC_APPARENTPOWER: put_indexed(b, rt, i, fabs(ac_phase) * 1.01); break;
-    case SIM_PVI_REQ_AC_REACTIVEPOWER: put_indexed(b, rt, i, fabs(ac_phase) * 0.05); break;
-    case SIM_PVI_REQ_AC_ENERGY_ALL:
+    case RSCP_TAG_PVI_REQ_AC_POWER: put_indexed(b, rt, i, ac_phase); break;
+    case RSCP_TAG_PVI_REQ_AC_VOLTAGE: put_indexed(b, rt, i, phase_voltage(x, i)); break;
+    case RSCP_TAG_PVI_REQ_AC_CURRENT: put_indexed(b, rt, i, ac_phase / phase_voltage(x, i)); break;
+    case RSCP_TAG_PVI_REQ_AC_APPARENTPOWER: put_indexed(b, rt, i, fabs(ac_phase) * 1.01); break;
+    case RSCP_TAG_PVI_REQ_AC_REACTIVEPOWER: put_indexed(b, rt, i, fabs(ac_phase) * 0.05); break;
+    case RSCP_TAG_PVI_REQ_AC_ENERGY_ALL:
         put_indexed(b, rt, i, (m->total.pv * 0.97 + 8.0e6) / 3.0);
         break;
-    case SIM_PVI_REQ_AC_ENERGY_DAY: put_indexed(b, rt, i, m->today.pv * 0.97 / 3.0); break;
-    case SIM_PVI_REQ_AC_FREQUENCY:
+    case RSCP_TAG_PVI_REQ_AC_ENERGY_DAY: put_indexed(b, rt, i, m->today.pv * 0.97 / 3.0); break;
+    case RSCP_TAG_PVI_REQ_AC_FREQUENCY:
         put_indexed(b, rt, i, 50.0 + 0.04 * (sim_smooth_noise(c->seed, 74, x->now, 30.0) - 0.5));
         break;
-    case SIM_PVI_REQ_AC_MAX_APPARENTPOWER: put_indexed(b, rt, i, 4600.0); break;
-    case SIM_PVI_REQ_DC_POWER: put_indexed(b, rt, i, floor(sim_pv_tracker_power(c, i, m->t) + 0.5)); break;
-    case SIM_PVI_REQ_DC_VOLTAGE: {
+    case RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER: put_indexed(b, rt, i, 4600.0); break;
+    case RSCP_TAG_PVI_REQ_DC_POWER: put_indexed(b, rt, i, floor(sim_pv_tracker_power(c, i, m->t) + 0.5)); break;
+    case RSCP_TAG_PVI_REQ_DC_VOLTAGE: {
         double p = sim_pv_tracker_power(c, i, m->t);
         put_indexed(b, rt, i, tracker_voltage(x, i, p));
         break;
     }
-    case SIM_PVI_REQ_DC_CURRENT: {
+    case RSCP_TAG_PVI_REQ_DC_CURRENT: {
         double p = sim_pv_tracker_power(c, i, m->t);
         double v = tracker_voltage(x, i, p);
         put_indexed(b, rt, i, v > 0.0 ? p / v : 0.0);
         break;
     }
-    case SIM_PVI_REQ_DC_MAX_POWER: put_indexed(b, rt, i, c->pv_peak_w * pv_share); break;
-    case SIM_PVI_REQ_DC_STRING_ENERGY_ALL: put_indexed(b, rt, i, (m->total.pv + 8.0e6) * pv_share); break;
-    case SIM_PVI_REQ_TEMPERATURE:
+    case RSCP_TAG_PVI_REQ_DC_MAX_POWER: put_indexed(b, rt, i, c->pv_peak_w * pv_share); break;
+    case RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL: put_indexed(b, rt, i, (m->total.pv + 8.0e6) * pv_share); break;
+    case RSCP_TAG_PVI_REQ_TEMPERATURE:
         put_indexed(b, rt, i, 28.0 + 12.0 * (double)x->f.pv / fmax(c->pv_peak_w, 1.0) + (double)i);
         break;
-    case SIM_PVI_REQ_MAX_TEMPERATURE: put_f32(b, rt, 70.0); break;
-    case SIM_PVI_REQ_MIN_TEMPERATURE: put_f32(b, rt, -20.0); break;
+    case RSCP_TAG_PVI_REQ_MAX_TEMPERATURE: put_f32(b, rt, 70.0); break;
+    case RSCP_TAG_PVI_REQ_MIN_TEMPERATURE: put_f32(b, rt, -20.0); break;
     default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
     }
 }

@@ -1,6 +1,10 @@
 /* EMS requests that change the model's controls: SET_POWER, the power
  * settings (and reading them back), battery-before-car, manual charge. */
-#include "handler_internal.h"
+#include "areas.h"
+
+#include "noise.h"
+
+#include <math.h>
 
 #define SET_POWER_HOLD_S 30.0 /* REQ_SET_POWER lasts this long unless resent */
 
@@ -12,8 +16,8 @@ static void ems_set_power(struct req_ctx *x, const struct rscp_block *req)
     struct rscp_block blk;
     uint64_t mode;
     int64_t value;
-    if (rscp_block_find(req, SIM_EMS_REQ_SET_POWER_MODE, &blk) != 0 || !get_index(&blk, &mode) || mode > 4 ||
-        rscp_block_find(req, SIM_EMS_REQ_SET_POWER_VALUE, &blk) != 0 || rscp_block_get_int(&blk, &value) != 0 ||
+    if (rscp_block_find(req, RSCP_TAG_EMS_REQ_SET_POWER_MODE, &blk) != 0 || !get_index(&blk, &mode) || mode > 4 ||
+        rscp_block_find(req, RSCP_TAG_EMS_REQ_SET_POWER_VALUE, &blk) != 0 || rscp_block_get_int(&blk, &value) != 0 ||
         value < INT32_MIN || value > INT32_MAX) {
         rscp_put_error(b, rt, SIM_ERR_FORMAT);
         return;
@@ -29,13 +33,13 @@ static void ems_get_power_settings(struct req_ctx *x, uint32_t rt)
     struct rscp_builder *b = x->b;
     const struct sim_controls *ctl = &x->d->model.ctl;
     rscp_put_container_open(b, rt);
-    rscp_put_bool(b, SIM_EMS_POWER_LIMITS_USED, ctl->limits_used);
-    rscp_put_uint32(b, SIM_EMS_MAX_CHARGE_POWER, ctl->max_charge_w);
-    rscp_put_uint32(b, SIM_EMS_MAX_DISCHARGE_POWER, ctl->max_discharge_w);
-    rscp_put_uint32(b, SIM_EMS_DISCHARGE_START_POWER, ctl->discharge_start_w);
-    rscp_put_bool(b, SIM_EMS_POWERSAVE_ENABLED, ctl->powersave);
-    rscp_put_bool(b, SIM_EMS_WEATHER_REGULATED_CHARGE_ENABLED, ctl->weather_regulated);
-    rscp_put_int32(b, SIM_EMS_WEATHER_FORECAST_MODE, 0);
+    rscp_put_bool(b, RSCP_TAG_EMS_POWER_LIMITS_USED, ctl->limits_used);
+    rscp_put_uint32(b, RSCP_TAG_EMS_MAX_CHARGE_POWER, ctl->max_charge_w);
+    rscp_put_uint32(b, RSCP_TAG_EMS_MAX_DISCHARGE_POWER, ctl->max_discharge_w);
+    rscp_put_uint32(b, RSCP_TAG_EMS_DISCHARGE_START_POWER, ctl->discharge_start_w);
+    rscp_put_bool(b, RSCP_TAG_EMS_POWERSAVE_ENABLED, ctl->powersave);
+    rscp_put_bool(b, RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED, ctl->weather_regulated);
+    rscp_put_int32(b, RSCP_TAG_EMS_WEATHER_FORECAST_MODE, 0);
     rscp_put_container_close(b);
 }
 
@@ -72,26 +76,26 @@ static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *r
     rscp_block_children(req, &it);
     while (rscp_iter_next(&it, &blk) == 1) {
         switch (blk.tag) {
-        case SIM_EMS_POWER_LIMITS_USED:
-            rscp_put_char8(b, SIM_EMS_RES_POWER_LIMITS_USED, apply_flag(&blk, &ctl->limits_used));
+        case RSCP_TAG_EMS_POWER_LIMITS_USED:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_POWER_LIMITS_USED, apply_flag(&blk, &ctl->limits_used));
             break;
-        case SIM_EMS_MAX_CHARGE_POWER:
-            rscp_put_char8(b, SIM_EMS_RES_MAX_CHARGE_POWER,
+        case RSCP_TAG_EMS_MAX_CHARGE_POWER:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_MAX_CHARGE_POWER,
                            apply_limit(&blk, m->cfg.bat_max_charge_w, 300.0, &ctl->max_charge_w));
             break;
-        case SIM_EMS_MAX_DISCHARGE_POWER:
-            rscp_put_char8(b, SIM_EMS_RES_MAX_DISCHARGE_POWER,
+        case RSCP_TAG_EMS_MAX_DISCHARGE_POWER:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER,
                            apply_limit(&blk, m->cfg.bat_max_discharge_w, 300.0, &ctl->max_discharge_w));
             break;
-        case SIM_EMS_DISCHARGE_START_POWER:
-            rscp_put_char8(b, SIM_EMS_RES_DISCHARGE_START_POWER,
+        case RSCP_TAG_EMS_DISCHARGE_START_POWER:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_DISCHARGE_START_POWER,
                            apply_limit(&blk, 1000.0, 0.0, &ctl->discharge_start_w));
             break;
-        case SIM_EMS_POWERSAVE_ENABLED:
-            rscp_put_char8(b, SIM_EMS_RES_POWERSAVE_ENABLED, apply_flag(&blk, &ctl->powersave));
+        case RSCP_TAG_EMS_POWERSAVE_ENABLED:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_POWERSAVE_ENABLED, apply_flag(&blk, &ctl->powersave));
             break;
-        case SIM_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
-            rscp_put_char8(b, SIM_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED, apply_flag(&blk, &ctl->weather_regulated));
+        case RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
+            rscp_put_char8(b, RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED, apply_flag(&blk, &ctl->weather_regulated));
             break;
         default: rscp_put_error(b, SIM_RESP(blk.tag), SIM_ERR_UNKNOWN_TAG); break;
         }
@@ -106,7 +110,7 @@ bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
     struct sim_model *m = &x->d->model;
     uint32_t rt = SIM_RESP(req->tag);
     switch (req->tag) {
-    case SIM_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE: {
+    case RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE: {
         uint64_t v;
         if (!get_index(req, &v) || v > 1) {
             rscp_put_error(b, rt, SIM_ERR_FORMAT);
@@ -116,16 +120,16 @@ bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
         rscp_put_uchar8(b, rt, (uint8_t)v);
         break;
     }
-    case SIM_EMS_REQ_SET_POWER:
+    case RSCP_TAG_EMS_REQ_SET_POWER:
         if (want_container(x, req))
             ems_set_power(x, req);
         break;
-    case SIM_EMS_REQ_GET_POWER_SETTINGS: ems_get_power_settings(x, rt); break;
-    case SIM_EMS_REQ_SET_POWER_SETTINGS:
+    case RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS: ems_get_power_settings(x, rt); break;
+    case RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS:
         if (want_container(x, req))
             ems_set_power_settings(x, req);
         break;
-    case SIM_EMS_REQ_START_MANUAL_CHARGE: {
+    case RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE: {
         uint64_t wh;
         if (!get_index(req, &wh))
             rscp_put_error(b, rt, SIM_ERR_FORMAT);

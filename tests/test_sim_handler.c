@@ -58,9 +58,9 @@ static uint32_t error_of(const struct rscp_block *b)
 /* Reply types that differ from tags.tsv on purpose (it lists NONE). */
 static bool type_exception(uint32_t tag, uint8_t type)
 {
-    return (tag == SIM_RESP(SIM_EMS_REQ_POWER_WB_ALL) && type == RSCP_TYPE_INT32) ||
-           (tag == SIM_RESP(SIM_EMS_REQ_POWER_WB_SOLAR) && type == RSCP_TYPE_INT32) ||
-           (tag == SIM_PVI_VALUE && type == RSCP_TYPE_FLOAT32);
+    return (tag == SIM_RESP(RSCP_TAG_EMS_REQ_POWER_WB_ALL) && type == RSCP_TYPE_INT32) ||
+           (tag == SIM_RESP(RSCP_TAG_EMS_REQ_POWER_WB_SOLAR) && type == RSCP_TYPE_INT32) ||
+           (tag == RSCP_TAG_PVI_VALUE && type == RSCP_TYPE_FLOAT32);
 }
 
 static unsigned type_mismatches, blocks_seen;
@@ -92,26 +92,6 @@ static void check_types(const uint8_t *p, size_t n, int depth)
     CHECK_INT(r, 0);
 }
 
-static void test_tag_table(void)
-{
-    static const struct {
-        uint32_t id;
-        const char *name;
-    } tags[] = {
-#define ROW(ident, id, name) {id, name},
-        SIM_TAG_LIST(ROW)
-#undef ROW
-    };
-    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
-        uint32_t id = 0;
-        CHECK_INT(rscp_tag_lookup(tags[i].name, &id), 0);
-        if (id != tags[i].id)
-            fprintf(stderr, "%s: 0x%08X in sim_tags.h, 0x%08X in the dictionary\n", tags[i].name,
-                    (unsigned)tags[i].id, (unsigned)id);
-        CHECK_INT(id, tags[i].id);
-    }
-}
-
 static int32_t get_i32(uint32_t tag)
 {
     struct rscp_block b = top(tag);
@@ -123,22 +103,22 @@ static int32_t get_i32(uint32_t tag)
 static void test_ems(void)
 {
     static const uint32_t simple[] = {
-        SIM_EMS_REQ_POWER_PV, SIM_EMS_REQ_POWER_BAT, SIM_EMS_REQ_POWER_HOME, SIM_EMS_REQ_POWER_GRID,
-        SIM_EMS_REQ_POWER_ADD, SIM_EMS_REQ_POWER_WB_ALL, SIM_EMS_REQ_POWER_WB_SOLAR, SIM_EMS_REQ_AUTARKY,
-        SIM_EMS_REQ_SELF_CONSUMPTION, SIM_EMS_REQ_BAT_SOC, SIM_EMS_REQ_COUPLING_MODE, SIM_EMS_REQ_MODE,
-        SIM_EMS_REQ_STATUS, SIM_EMS_REQ_BALANCED_PHASES, SIM_EMS_REQ_INSTALLED_PEAK_POWER,
-        SIM_EMS_REQ_DERATE_AT_PERCENT_VALUE, SIM_EMS_REQ_DERATE_AT_POWER_VALUE, SIM_EMS_REQ_EXT_SRC_AVAILABLE,
-        SIM_EMS_REQ_USED_CHARGE_LIMIT, SIM_EMS_REQ_BAT_CHARGE_LIMIT, SIM_EMS_REQ_DCDC_CHARGE_LIMIT,
-        SIM_EMS_REQ_USER_CHARGE_LIMIT, SIM_EMS_REQ_USED_DISCHARGE_LIMIT, SIM_EMS_REQ_BAT_DISCHARGE_LIMIT,
-        SIM_EMS_REQ_DCDC_DISCHARGE_LIMIT, SIM_EMS_REQ_USER_DISCHARGE_LIMIT,
-        SIM_EMS_REQ_REMAINING_BAT_CHARGE_POWER, SIM_EMS_REQ_REMAINING_BAT_DISCHARGE_POWER,
-        SIM_EMS_REQ_EMERGENCY_POWER_STATUS, SIM_EMS_REQ_BATTERY_TO_CAR_MODE,
-        SIM_EMS_REQ_BATTERY_BEFORE_CAR_MODE, SIM_EMS_REQ_GET_POWER_SETTINGS, SIM_EMS_REQ_GET_SYS_SPECS,
-        SIM_INFO_REQ_SERIAL_NUMBER, SIM_INFO_REQ_PRODUCTION_DATE, SIM_INFO_REQ_MAC_ADDRESS,
-        SIM_INFO_REQ_IP_ADDRESS, SIM_INFO_REQ_SUBNET_MASK, SIM_INFO_REQ_GATEWAY, SIM_INFO_REQ_DNS,
-        SIM_INFO_REQ_DHCP_STATUS, SIM_INFO_REQ_SW_RELEASE, SIM_INFO_REQ_TIME, SIM_INFO_REQ_UTC_TIME,
-        SIM_INFO_REQ_TIME_ZONE, SIM_INFO_REQ_A35_SERIAL_NUMBER, SIM_INFO_REQ_MODULES_SW_VERSIONS,
-        SIM_INFO_REQ_GUI_TARGET, SIM_RSCP_REQ_USER_LEVEL,
+        RSCP_TAG_EMS_REQ_POWER_PV, RSCP_TAG_EMS_REQ_POWER_BAT, RSCP_TAG_EMS_REQ_POWER_HOME, RSCP_TAG_EMS_REQ_POWER_GRID,
+        RSCP_TAG_EMS_REQ_POWER_ADD, RSCP_TAG_EMS_REQ_POWER_WB_ALL, RSCP_TAG_EMS_REQ_POWER_WB_SOLAR, RSCP_TAG_EMS_REQ_AUTARKY,
+        RSCP_TAG_EMS_REQ_SELF_CONSUMPTION, RSCP_TAG_EMS_REQ_BAT_SOC, RSCP_TAG_EMS_REQ_COUPLING_MODE, RSCP_TAG_EMS_REQ_MODE,
+        RSCP_TAG_EMS_REQ_STATUS, RSCP_TAG_EMS_REQ_BALANCED_PHASES, RSCP_TAG_EMS_REQ_INSTALLED_PEAK_POWER,
+        RSCP_TAG_EMS_REQ_DERATE_AT_PERCENT_VALUE, RSCP_TAG_EMS_REQ_DERATE_AT_POWER_VALUE, RSCP_TAG_EMS_REQ_EXT_SRC_AVAILABLE,
+        RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_DCDC_CHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_USER_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_USED_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_DCDC_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_USER_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_REMAINING_BAT_CHARGE_POWER, RSCP_TAG_EMS_REQ_REMAINING_BAT_DISCHARGE_POWER,
+        RSCP_TAG_EMS_REQ_EMERGENCY_POWER_STATUS, RSCP_TAG_EMS_REQ_BATTERY_TO_CAR_MODE,
+        RSCP_TAG_EMS_REQ_BATTERY_BEFORE_CAR_MODE, RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS, RSCP_TAG_EMS_REQ_GET_SYS_SPECS,
+        RSCP_TAG_INFO_REQ_SERIAL_NUMBER, RSCP_TAG_INFO_REQ_PRODUCTION_DATE, RSCP_TAG_INFO_REQ_MAC_ADDRESS,
+        RSCP_TAG_INFO_REQ_IP_ADDRESS, RSCP_TAG_INFO_REQ_SUBNET_MASK, RSCP_TAG_INFO_REQ_GATEWAY, RSCP_TAG_INFO_REQ_DNS,
+        RSCP_TAG_INFO_REQ_DHCP_STATUS, RSCP_TAG_INFO_REQ_SW_RELEASE, RSCP_TAG_INFO_REQ_TIME, RSCP_TAG_INFO_REQ_UTC_TIME,
+        RSCP_TAG_INFO_REQ_TIME_ZONE, RSCP_TAG_INFO_REQ_A35_SERIAL_NUMBER, RSCP_TAG_INFO_REQ_MODULES_SW_VERSIONS,
+        RSCP_TAG_INFO_REQ_GUI_TARGET, RSCP_TAG_RSCP_REQ_USER_LEVEL,
     };
     /* Many instants over two days, one request frame each. */
     for (int k = 0; k < 48; k++) {
@@ -154,37 +134,37 @@ static void test_ems(void)
         rscp_iter_init(&it, reply_buf, reply_len);
         for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
             CHECK_INT(rscp_iter_next(&it, &b), 1);
-            uint32_t want = simple[i] == SIM_EMS_REQ_GET_SYS_SPECS ? (uint32_t)SIM_EMS_GET_SYS_SPECS
+            uint32_t want = simple[i] == RSCP_TAG_EMS_REQ_GET_SYS_SPECS ? (uint32_t)RSCP_TAG_EMS_GET_SYS_SPECS
                                                                   : SIM_RESP(simple[i]);
             CHECK_INT(b.tag, want);
             CHECK(b.type != RSCP_TYPE_ERROR);
         }
         CHECK_INT(rscp_iter_next(&it, &b), 0);
         /* The wire values close the balance: PV - ADD + GRID = HOME + BAT + WB. */
-        int32_t pv = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_PV)), add = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_ADD));
-        int32_t grid = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_GRID)), home = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_HOME));
-        int32_t bat = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_BAT)), wb = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_WB_ALL));
+        int32_t pv = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_PV)), add = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_ADD));
+        int32_t grid = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_GRID)), home = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_HOME));
+        int32_t bat = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_BAT)), wb = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_WB_ALL));
         CHECK_INT(pv - add + grid, home + bat + wb);
         CHECK(add <= 0);
-        struct rscp_block soc = top(SIM_RESP(SIM_EMS_REQ_BAT_SOC));
+        struct rscp_block soc = top(SIM_RESP(RSCP_TAG_EMS_REQ_BAT_SOC));
         uint8_t s = 255;
         CHECK_INT(rscp_block_get_uchar8(&soc, &s), 0);
         CHECK(s <= 100);
         float aut = -1;
-        struct rscp_block ab = top(SIM_RESP(SIM_EMS_REQ_AUTARKY));
+        struct rscp_block ab = top(SIM_RESP(RSCP_TAG_EMS_REQ_AUTARKY));
         CHECK_INT(rscp_block_get_float32(&ab, &aut), 0);
         CHECK(aut >= 0.0f && aut <= 100.0f);
     }
     /* UTC time is the simulated time; local time is 2 h ahead in June. */
-    struct rscp_block b = top(SIM_RESP(SIM_INFO_REQ_UTC_TIME));
+    struct rscp_block b = top(SIM_RESP(RSCP_TAG_INFO_REQ_UTC_TIME));
     struct rscp_timestamp ts;
     CHECK_INT(rscp_block_get_timestamp(&b, &ts), 0);
     CHECK(llabs(ts.seconds - (int64_t)now_t) <= 1);
-    b = top(SIM_RESP(SIM_INFO_REQ_TIME));
+    b = top(SIM_RESP(RSCP_TAG_INFO_REQ_TIME));
     struct rscp_timestamp lt;
     CHECK_INT(rscp_block_get_timestamp(&b, &lt), 0);
     CHECK_INT(lt.seconds - ts.seconds, 7200);
-    b = top(SIM_RESP(SIM_RSCP_REQ_USER_LEVEL));
+    b = top(SIM_RESP(RSCP_TAG_RSCP_REQ_USER_LEVEL));
     uint8_t level = 0;
     CHECK_INT(rscp_block_get_uchar8(&b, &level), 0);
     CHECK_INT(level, 10);
@@ -195,29 +175,29 @@ static void test_errors(void)
     begin();
     rscp_put_none(&req, 0x01000999u);             /* unknown EMS tag              */
     rscp_put_none(&req, 0x7A000001u);             /* unknown namespace            */
-    rscp_put_none(&req, SIM_BAT_REQ_RSOC);        /* sub-request outside BAT.DATA */
-    rscp_put_uchar8(&req, SIM_PVI_REQ_DC_POWER, 0); /* outside PVI.DATA           */
-    rscp_put_none(&req, SIM_PM_REQ_POWER_L1);     /* outside PM.DATA              */
-    rscp_put_none(&req, SIM_DB_REQ_HISTORY_TIME_START); /* outside a history request */
-    rscp_put_none(&req, SIM_BAT_REQ_DATA);        /* index container as NONE      */
-    rscp_put_int32(&req, SIM_EMS_REQ_SET_POWER, 5); /* not a container            */
+    rscp_put_none(&req, RSCP_TAG_BAT_REQ_RSOC);        /* sub-request outside BAT.DATA */
+    rscp_put_uchar8(&req, RSCP_TAG_PVI_REQ_DC_POWER, 0); /* outside PVI.DATA           */
+    rscp_put_none(&req, RSCP_TAG_PM_REQ_POWER_L1);     /* outside PM.DATA              */
+    rscp_put_none(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START); /* outside a history request */
+    rscp_put_none(&req, RSCP_TAG_BAT_REQ_DATA);        /* index container as NONE      */
+    rscp_put_int32(&req, RSCP_TAG_EMS_REQ_SET_POWER, 5); /* not a container            */
     CHECK_INT(send_req(), 0);
     CHECK_INT(error_of(&(struct rscp_block){0}), 0);
     struct rscp_block b = top(0x01800999u);
     CHECK_INT(error_of(&b), SIM_ERR_UNKNOWN_TAG);
     b = top(0x7A800001u);
     CHECK_INT(error_of(&b), SIM_ERR_UNKNOWN_TAG);
-    b = top(SIM_RESP(SIM_BAT_REQ_RSOC));
+    b = top(SIM_RESP(RSCP_TAG_BAT_REQ_RSOC));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
-    b = top(SIM_RESP(SIM_PVI_REQ_DC_POWER));
+    b = top(SIM_RESP(RSCP_TAG_PVI_REQ_DC_POWER));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
-    b = top(SIM_RESP(SIM_PM_REQ_POWER_L1));
+    b = top(SIM_RESP(RSCP_TAG_PM_REQ_POWER_L1));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
-    b = top(SIM_RESP(SIM_DB_REQ_HISTORY_TIME_START));
+    b = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_TIME_START));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
-    b = top(SIM_RESP(SIM_BAT_REQ_DATA));
+    b = top(SIM_RESP(RSCP_TAG_BAT_REQ_DATA));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
-    b = top(SIM_RESP(SIM_EMS_REQ_SET_POWER));
+    b = top(SIM_RESP(RSCP_TAG_EMS_REQ_SET_POWER));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
     check_types(reply_buf, reply_len, 0);
 
@@ -228,12 +208,12 @@ static void test_errors(void)
     rscp_builder_init(&out, reply_buf, sizeof reply_buf);
     CHECK_INT(sim_handle(dev, now_t, 10, g, sizeof cut, &out), 0);
     CHECK_INT(rscp_builder_finish(&out, &reply_len), 0);
-    b = top(SIM_RESP(SIM_EMS_REQ_POWER_PV));
+    b = top(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_PV));
     th_guard_free(g, sizeof cut);
 
     /* A reply that does not fit is the builder's error, not an overflow. */
     begin();
-    rscp_put_none(&req, SIM_EMS_REQ_GET_SYS_SPECS);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_GET_SYS_SPECS);
     size_t n;
     CHECK_INT(rscp_builder_finish(&req, &n), 0);
     for (size_t cap = 0; cap < 64; cap += 7) {
@@ -259,23 +239,23 @@ static bool child(const struct rscp_block *c, uint32_t tag, unsigned nth, struct
 static void test_bat(void)
 {
     begin();
-    rscp_put_container_open(&req, SIM_BAT_REQ_DATA);
-    rscp_put_uint16(&req, SIM_BAT_INDEX, 0);
+    rscp_put_container_open(&req, RSCP_TAG_BAT_REQ_DATA);
+    rscp_put_uint16(&req, RSCP_TAG_BAT_INDEX, 0);
     for (size_t i = 0; i < sizeof bat_subs / sizeof bat_subs[0]; i++)
-        if (bat_subs[i] == SIM_BAT_REQ_DCB_INFO)
-            rscp_put_uint16(&req, SIM_BAT_REQ_DCB_INFO, 2);
+        if (bat_subs[i] == RSCP_TAG_BAT_REQ_DCB_INFO)
+            rscp_put_uint16(&req, RSCP_TAG_BAT_REQ_DCB_INFO, 2);
         else
             rscp_put_none(&req, bat_subs[i]);
-    rscp_put_uint16(&req, SIM_BAT_REQ_DCB_INFO, 6);  /* only 0..5 exist */
-    rscp_put_uint16(&req, SIM_BAT_REQ_DCB_INFO, 0);
+    rscp_put_uint16(&req, RSCP_TAG_BAT_REQ_DCB_INFO, 6);  /* only 0..5 exist */
+    rscp_put_uint16(&req, RSCP_TAG_BAT_REQ_DCB_INFO, 0);
     rscp_put_none(&req, 0x03000777u);               /* unknown inside the container */
     rscp_put_container_close(&req);
-    rscp_put_container_open(&req, SIM_BAT_REQ_DATA); /* no index */
-    rscp_put_none(&req, SIM_BAT_REQ_RSOC);
+    rscp_put_container_open(&req, RSCP_TAG_BAT_REQ_DATA); /* no index */
+    rscp_put_none(&req, RSCP_TAG_BAT_REQ_RSOC);
     rscp_put_container_close(&req);
-    rscp_put_container_open(&req, SIM_BAT_REQ_DATA); /* no such battery */
-    rscp_put_uint16(&req, SIM_BAT_INDEX, 3);
-    rscp_put_none(&req, SIM_BAT_REQ_RSOC);
+    rscp_put_container_open(&req, RSCP_TAG_BAT_REQ_DATA); /* no such battery */
+    rscp_put_uint16(&req, RSCP_TAG_BAT_INDEX, 3);
+    rscp_put_none(&req, RSCP_TAG_BAT_REQ_RSOC);
     rscp_put_container_close(&req);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
@@ -284,36 +264,36 @@ static void test_bat(void)
     struct rscp_block data, b, v;
     rscp_iter_init(&it, reply_buf, reply_len);
     CHECK_INT(rscp_iter_next(&it, &data), 1);
-    CHECK_INT(data.tag, SIM_RESP(SIM_BAT_REQ_DATA));
+    CHECK_INT(data.tag, SIM_RESP(RSCP_TAG_BAT_REQ_DATA));
     CHECK_INT(data.type, RSCP_TYPE_CONTAINER);
     uint16_t idx = 99;
-    CHECK(child(&data, SIM_BAT_INDEX, 0, &b) && rscp_block_get_uint16(&b, &idx) == 0 && idx == 0);
+    CHECK(child(&data, RSCP_TAG_BAT_INDEX, 0, &b) && rscp_block_get_uint16(&b, &idx) == 0 && idx == 0);
     for (size_t i = 0; i < sizeof bat_subs / sizeof bat_subs[0]; i++) {
         CHECK(child(&data, SIM_RESP(bat_subs[i]), 0, &b));
         CHECK(b.type != RSCP_TYPE_ERROR);
     }
     /* RSOC equals the EMS SOC; the DCB count is 6. */
     float rsoc = -1;
-    CHECK(child(&data, SIM_RESP(SIM_BAT_REQ_RSOC), 0, &b) && rscp_block_get_float32(&b, &rsoc) == 0);
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_BAT_REQ_RSOC), 0, &b) && rscp_block_get_float32(&b, &rsoc) == 0);
     CHECK(fabs(rsoc - sim_model_soc(&dev->model)) < 1e-3);
     uint8_t count = 0;
-    CHECK(child(&data, SIM_RESP(SIM_BAT_REQ_DCB_COUNT), 0, &b) && rscp_block_get_uchar8(&b, &count) == 0);
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_BAT_REQ_DCB_COUNT), 0, &b) && rscp_block_get_uchar8(&b, &count) == 0);
     CHECK_INT(count, 6);
     /* DCB 2 answers with its index; DCB 6 is out of bounds; DCB 0 follows. */
     uint16_t dcb = 99;
-    CHECK(child(&data, SIM_RESP(SIM_BAT_REQ_DCB_INFO), 0, &b));
-    CHECK(child(&b, SIM_BAT_DCB_INDEX, 0, &v) && rscp_block_get_uint16(&v, &dcb) == 0 && dcb == 2);
-    CHECK(child(&b, SIM_BAT_DCB_SOC, 0, &v) && child(&b, SIM_BAT_DCB_SOH, 0, &v));
-    CHECK(child(&b, SIM_BAT_DCB_SERIALNO, 0, &v) && child(&b, SIM_BAT_DCB_CYCLE_COUNT, 0, &v));
-    CHECK(child(&data, SIM_RESP(SIM_BAT_REQ_DCB_INFO), 1, &b));
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_BAT_REQ_DCB_INFO), 0, &b));
+    CHECK(child(&b, RSCP_TAG_BAT_DCB_INDEX, 0, &v) && rscp_block_get_uint16(&v, &dcb) == 0 && dcb == 2);
+    CHECK(child(&b, RSCP_TAG_BAT_DCB_SOC, 0, &v) && child(&b, RSCP_TAG_BAT_DCB_SOH, 0, &v));
+    CHECK(child(&b, RSCP_TAG_BAT_DCB_SERIALNO, 0, &v) && child(&b, RSCP_TAG_BAT_DCB_CYCLE_COUNT, 0, &v));
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_BAT_REQ_DCB_INFO), 1, &b));
     CHECK_INT(error_of(&b), SIM_ERR_OUT_OF_BOUNDS);
-    CHECK(child(&data, SIM_RESP(SIM_BAT_REQ_DCB_INFO), 2, &b));
-    CHECK(child(&b, SIM_BAT_DCB_INDEX, 0, &v) && rscp_block_get_uint16(&v, &dcb) == 0 && dcb == 0);
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_BAT_REQ_DCB_INFO), 2, &b));
+    CHECK(child(&b, RSCP_TAG_BAT_DCB_INDEX, 0, &v) && rscp_block_get_uint16(&v, &dcb) == 0 && dcb == 0);
     CHECK(child(&data, 0x03800777u, 0, &b));
     CHECK_INT(error_of(&b), SIM_ERR_UNKNOWN_TAG);
 
     CHECK_INT(rscp_iter_next(&it, &b), 1);
-    CHECK_INT(b.tag, SIM_RESP(SIM_BAT_REQ_DATA));
+    CHECK_INT(b.tag, SIM_RESP(RSCP_TAG_BAT_REQ_DATA));
     CHECK_INT(error_of(&b), SIM_ERR_NOT_AVAILABLE);
     CHECK_INT(rscp_iter_next(&it, &b), 1);
     CHECK_INT(error_of(&b), SIM_ERR_NOT_AVAILABLE);
@@ -324,22 +304,22 @@ static void test_pvi(void)
 {
     now_t = (double)sim_local_to_utc(&dev->model.cfg.tz, sim_days_from_civil(2024, 7, 3) * 86400 + 13 * 3600);
     begin();
-    rscp_put_container_open(&req, SIM_PVI_REQ_DATA);
-    rscp_put_uint16(&req, SIM_PVI_INDEX, 0);
+    rscp_put_container_open(&req, RSCP_TAG_PVI_REQ_DATA);
+    rscp_put_uint16(&req, RSCP_TAG_PVI_INDEX, 0);
     for (size_t i = 0; i < sizeof pvi_subs / sizeof pvi_subs[0]; i++)
         rscp_put_uchar8(&req, pvi_subs[i], 1); /* tracker, phase or sensor 1 */
-    rscp_put_uchar8(&req, SIM_PVI_REQ_DC_POWER, 0);
-    rscp_put_uchar8(&req, SIM_PVI_REQ_DC_POWER, 2); /* two trackers only */
-    rscp_put_uchar8(&req, SIM_PVI_REQ_AC_POWER, 3); /* three phases only */
-    rscp_put_none(&req, SIM_PVI_REQ_DC_VOLTAGE);    /* tracker missing */
+    rscp_put_uchar8(&req, RSCP_TAG_PVI_REQ_DC_POWER, 0);
+    rscp_put_uchar8(&req, RSCP_TAG_PVI_REQ_DC_POWER, 2); /* two trackers only */
+    rscp_put_uchar8(&req, RSCP_TAG_PVI_REQ_AC_POWER, 3); /* three phases only */
+    rscp_put_none(&req, RSCP_TAG_PVI_REQ_DC_VOLTAGE);    /* tracker missing */
     rscp_put_container_close(&req);
-    rscp_put_container_open(&req, SIM_PVI_REQ_DATA);
-    rscp_put_uint16(&req, SIM_PVI_INDEX, 1);
-    rscp_put_none(&req, SIM_PVI_REQ_ON_GRID);
+    rscp_put_container_open(&req, RSCP_TAG_PVI_REQ_DATA);
+    rscp_put_uint16(&req, RSCP_TAG_PVI_INDEX, 1);
+    rscp_put_none(&req, RSCP_TAG_PVI_REQ_ON_GRID);
     rscp_put_container_close(&req);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
-    struct rscp_block data = top(SIM_RESP(SIM_PVI_REQ_DATA)), b, v;
+    struct rscp_block data = top(SIM_RESP(RSCP_TAG_PVI_REQ_DATA)), b, v;
     CHECK_INT(data.type, RSCP_TYPE_CONTAINER);
     for (size_t i = 0; i < sizeof pvi_subs / sizeof pvi_subs[0]; i++) {
         CHECK(child(&data, SIM_RESP(pvi_subs[i]), 0, &b));
@@ -348,22 +328,22 @@ static void test_pvi(void)
     /* DC power per tracker: index as sent, the two add up to EMS.POWER_PV. */
     double sum = 0;
     for (unsigned k = 0; k < 2; k++) {
-        CHECK(child(&data, SIM_RESP(SIM_PVI_REQ_DC_POWER), k, &b));
+        CHECK(child(&data, SIM_RESP(RSCP_TAG_PVI_REQ_DC_POWER), k, &b));
         uint16_t idx = 9;
         float p = -1;
-        CHECK(child(&b, SIM_PVI_INDEX, 0, &v) && rscp_block_get_uint16(&v, &idx) == 0);
+        CHECK(child(&b, RSCP_TAG_PVI_INDEX, 0, &v) && rscp_block_get_uint16(&v, &idx) == 0);
         CHECK_INT(idx, k == 0 ? 1 : 0);
-        CHECK(child(&b, SIM_PVI_VALUE, 0, &v) && rscp_block_get_float32(&v, &p) == 0);
+        CHECK(child(&b, RSCP_TAG_PVI_VALUE, 0, &v) && rscp_block_get_float32(&v, &p) == 0);
         CHECK(p >= 0.0f);
         sum += p;
     }
     double pv = (double)sim_model_flows(&dev->model, 1.0).pv;
     CHECK(fabs(sum - pv) <= 2.0);
-    CHECK(child(&data, SIM_RESP(SIM_PVI_REQ_DC_POWER), 2, &b));
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_PVI_REQ_DC_POWER), 2, &b));
     CHECK_INT(error_of(&b), SIM_ERR_OUT_OF_BOUNDS);
-    CHECK(child(&data, SIM_RESP(SIM_PVI_REQ_AC_POWER), 1, &b));
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_PVI_REQ_AC_POWER), 1, &b));
     CHECK_INT(error_of(&b), SIM_ERR_OUT_OF_BOUNDS);
-    CHECK(child(&data, SIM_RESP(SIM_PVI_REQ_DC_VOLTAGE), 1, &b));
+    CHECK(child(&data, SIM_RESP(RSCP_TAG_PVI_REQ_DC_VOLTAGE), 1, &b));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
     struct rscp_iter it;
     rscp_iter_init(&it, reply_buf, reply_len);
@@ -374,8 +354,8 @@ static void test_pvi(void)
 
 static void pm_request(unsigned index)
 {
-    rscp_put_container_open(&req, SIM_PM_REQ_DATA);
-    rscp_put_uint16(&req, SIM_PM_INDEX, (uint16_t)index);
+    rscp_put_container_open(&req, RSCP_TAG_PM_REQ_DATA);
+    rscp_put_uint16(&req, RSCP_TAG_PM_INDEX, (uint16_t)index);
     for (size_t i = 0; i < sizeof pm_subs / sizeof pm_subs[0]; i++)
         rscp_put_none(&req, pm_subs[i]);
     rscp_put_container_close(&req);
@@ -395,27 +375,27 @@ static void test_pm(unsigned root)
     unsigned found = 0;
     for (unsigned i = 0; i < 8; i++) {
         CHECK_INT(rscp_iter_next(&it, &data), 1);
-        CHECK_INT(data.tag, SIM_RESP(SIM_PM_REQ_DATA));
+        CHECK_INT(data.tag, SIM_RESP(RSCP_TAG_PM_REQ_DATA));
         if (data.type == RSCP_TYPE_ERROR) {
             CHECK_INT(error_of(&data), SIM_ERR_NOT_AVAILABLE);
             continue;
         }
         found++;
         uint16_t type = 0;
-        CHECK(child(&data, SIM_RESP(SIM_PM_REQ_TYPE), 0, &b) && rscp_block_get_uint16(&b, &type) == 0);
+        CHECK(child(&data, SIM_RESP(RSCP_TAG_PM_REQ_TYPE), 0, &b) && rscp_block_get_uint16(&b, &type) == 0);
         CHECK(i == root ? type == 1 : type == 3);
         if (i != root)
             continue;
         /* The root meter's phases add up to EMS.POWER_GRID. */
         double p = 0, l;
         for (unsigned k = 0; k < 3; k++) {
-            CHECK(child(&data, SIM_RESP(SIM_PM_REQ_POWER_L1 + (int)k), 0, &b) &&
+            CHECK(child(&data, SIM_RESP(RSCP_TAG_PM_REQ_POWER_L1 + k), 0, &b) &&
                   rscp_block_get_double64(&b, &l) == 0);
             p += l;
         }
         CHECK(fabs(p - (double)sim_model_flows(&dev->model, 1.0).grid) < 1e-6);
         uint8_t phases = 0;
-        CHECK(child(&data, SIM_RESP(SIM_PM_REQ_ACTIVE_PHASES), 0, &b) && rscp_block_get_uchar8(&b, &phases) == 0);
+        CHECK(child(&data, SIM_RESP(RSCP_TAG_PM_REQ_ACTIVE_PHASES), 0, &b) && rscp_block_get_uchar8(&b, &phases) == 0);
         CHECK_INT(phases, 7);
     }
     CHECK_INT(found, 2); /* the root and the additional producer's meter */
@@ -425,13 +405,13 @@ static void put_history(uint32_t tag, double start, double interval, double span
 {
     rscp_put_container_open(&req, tag);
     if (as_timestamp) {
-        rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_START, (int64_t)start, 0);
-        rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
-        rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
+        rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START, (int64_t)start, 0);
+        rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
+        rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
     } else {
-        rscp_put_uint64(&req, SIM_DB_REQ_HISTORY_TIME_START, (uint64_t)start);
-        rscp_put_uint64(&req, SIM_DB_REQ_HISTORY_TIME_INTERVAL, (uint64_t)interval);
-        rscp_put_uint64(&req, SIM_DB_REQ_HISTORY_TIME_SPAN, (uint64_t)span);
+        rscp_put_uint64(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START, (uint64_t)start);
+        rscp_put_uint64(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, (uint64_t)interval);
+        rscp_put_uint64(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, (uint64_t)span);
     }
     rscp_put_container_close(&req);
 }
@@ -450,92 +430,92 @@ static void test_history(void)
     double local_midnight = (double)(sim_days_from_civil(2024, 6, 21) * 86400);
     now_t = (double)sim_local_to_utc(&dev->model.cfg.tz, sim_days_from_civil(2024, 7, 1) * 86400 + 9 * 3600);
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_DAY, local_midnight, 900, 86400, true);
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_DAY, local_midnight, 900, 86400, true);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
-    struct rscp_block day = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_DAY)), sumc, vc;
+    struct rscp_block day = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_DAY)), sumc, vc;
     CHECK_INT(day.type, RSCP_TYPE_CONTAINER);
-    CHECK(child(&day, SIM_DB_SUM_CONTAINER, 0, &sumc));
+    CHECK(child(&day, RSCP_TAG_DB_SUM_CONTAINER, 0, &sumc));
     unsigned n = 0;
     double pv = 0, grid_in = 0, cons = 0;
-    while (child(&day, SIM_DB_VALUE_CONTAINER, n, &vc)) {
-        CHECK(field(&vc, SIM_DB_GRAPH_INDEX) == (float)n);
-        pv += field(&vc, SIM_DB_DC_POWER);
-        grid_in += field(&vc, SIM_DB_GRID_POWER_IN);
-        cons += field(&vc, SIM_DB_CONSUMPTION);
-        float level = field(&vc, SIM_DB_BAT_CHARGE_LEVEL), aut = field(&vc, SIM_DB_AUTARKY);
+    while (child(&day, RSCP_TAG_DB_VALUE_CONTAINER, n, &vc)) {
+        CHECK(field(&vc, RSCP_TAG_DB_GRAPH_INDEX) == (float)n);
+        pv += field(&vc, RSCP_TAG_DB_DC_POWER);
+        grid_in += field(&vc, RSCP_TAG_DB_GRID_POWER_IN);
+        cons += field(&vc, RSCP_TAG_DB_CONSUMPTION);
+        float level = field(&vc, RSCP_TAG_DB_BAT_CHARGE_LEVEL), aut = field(&vc, RSCP_TAG_DB_AUTARKY);
         CHECK(level >= 0.0f && level <= 100.0f && aut >= 0.0f && aut <= 100.0f);
         n++;
     }
     CHECK_INT(n, 96);
-    CHECK(fabs(pv - field(&sumc, SIM_DB_DC_POWER)) <= 1e-4 * pv + 1);
-    CHECK(fabs(grid_in - field(&sumc, SIM_DB_GRID_POWER_IN)) <= 1e-4 * grid_in + 1);
-    CHECK(fabs(cons - field(&sumc, SIM_DB_CONSUMPTION)) <= 1e-4 * cons + 1);
+    CHECK(fabs(pv - field(&sumc, RSCP_TAG_DB_DC_POWER)) <= 1e-4 * pv + 1);
+    CHECK(fabs(grid_in - field(&sumc, RSCP_TAG_DB_GRID_POWER_IN)) <= 1e-4 * grid_in + 1);
+    CHECK(fabs(cons - field(&sumc, RSCP_TAG_DB_CONSUMPTION)) <= 1e-4 * cons + 1);
     /* The same day from the model: start is local midnight in UTC. */
     static struct sim_energy iv[96];
     struct sim_energy sum;
     double utc_midnight = (double)sim_local_to_utc(&dev->model.cfg.tz, (int64_t)local_midnight);
     CHECK_INT(utc_midnight, local_midnight - 7200);
     sim_history_compute(&dev->model.cfg, now_t, utc_midnight, 900, 96, iv, &sum);
-    CHECK(fabs(field(&sumc, SIM_DB_DC_POWER) - (float)sum.pv) <= 1.0f);
+    CHECK(fabs(field(&sumc, RSCP_TAG_DB_DC_POWER) - (float)sum.pv) <= 1.0f);
     CHECK(sum.pv > 1000.0);
-    float before = field(&sumc, SIM_DB_DC_POWER);
+    float before = field(&sumc, RSCP_TAG_DB_DC_POWER);
 
     /* UINT64 seconds and a too-small interval (raised to 900 s) give the same. */
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_DAY, local_midnight, 60, 86400, false);
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_DAY, local_midnight, 60, 86400, false);
     CHECK_INT(send_req(), 0);
-    day = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_DAY));
-    CHECK(child(&day, SIM_DB_SUM_CONTAINER, 0, &sumc));
-    CHECK(field(&sumc, SIM_DB_DC_POWER) == before);
-    CHECK(child(&day, SIM_DB_VALUE_CONTAINER, 95, &vc) && !child(&day, SIM_DB_VALUE_CONTAINER, 96, &vc));
+    day = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_DAY));
+    CHECK(child(&day, RSCP_TAG_DB_SUM_CONTAINER, 0, &sumc));
+    CHECK(field(&sumc, RSCP_TAG_DB_DC_POWER) == before);
+    CHECK(child(&day, RSCP_TAG_DB_VALUE_CONTAINER, 95, &vc) && !child(&day, RSCP_TAG_DB_VALUE_CONTAINER, 96, &vc));
 
     /* A week of days; a year of days; too many intervals; missing fields. */
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_WEEK, local_midnight - 2 * 86400, 86400, 7 * 86400, true);
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK, local_midnight - 2 * 86400, 86400, 7 * 86400, true);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
-    struct rscp_block week = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_WEEK));
-    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 2, &vc));
-    CHECK(fabs(field(&vc, SIM_DB_DC_POWER) - before) <= 1e-4f * before);
-    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 6, &vc) && !child(&week, SIM_DB_VALUE_CONTAINER, 7, &vc));
+    struct rscp_block week = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK));
+    CHECK(child(&week, RSCP_TAG_DB_VALUE_CONTAINER, 2, &vc));
+    CHECK(fabs(field(&vc, RSCP_TAG_DB_DC_POWER) - before) <= 1e-4f * before);
+    CHECK(child(&week, RSCP_TAG_DB_VALUE_CONTAINER, 6, &vc) && !child(&week, RSCP_TAG_DB_VALUE_CONTAINER, 7, &vc));
 
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_YEAR, (double)(sim_days_from_civil(2023, 7, 1) * 86400), 86400,
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, (double)(sim_days_from_civil(2023, 7, 1) * 86400), 86400,
                 365 * 86400.0, true);
     CHECK_INT(send_req(), 0);
-    struct rscp_block year = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_YEAR));
-    CHECK(child(&year, SIM_DB_VALUE_CONTAINER, 364, &vc));
-    CHECK(field(&vc, SIM_DB_DC_POWER) > 0.0f);
+    struct rscp_block year = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR));
+    CHECK(child(&year, RSCP_TAG_DB_VALUE_CONTAINER, 364, &vc));
+    CHECK(field(&vc, RSCP_TAG_DB_DC_POWER) > 0.0f);
 
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_MONTH, local_midnight, 900, 31 * 86400.0, true);
-    rscp_put_container_open(&req, SIM_DB_REQ_HISTORY_DATA_DAY);
-    rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_START, (int64_t)local_midnight, 0);
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_MONTH, local_midnight, 900, 31 * 86400.0, true);
+    rscp_put_container_open(&req, RSCP_TAG_DB_REQ_HISTORY_DATA_DAY);
+    rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START, (int64_t)local_midnight, 0);
     rscp_put_container_close(&req);
     CHECK_INT(send_req(), 0);
-    struct rscp_block b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_MONTH));
+    struct rscp_block b = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_MONTH));
     CHECK_INT(error_of(&b), SIM_ERR_UNEXPECTED);
-    b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_DAY));
+    b = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_DAY));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
 
     /* The database starts on 1 January of the year before the start
      * (2023-01-01): a week across it has empty days before it. */
     CHECK_INT(dev->history_first_day, sim_days_from_civil(2023, 1, 1));
     begin();
-    put_history(SIM_DB_REQ_HISTORY_DATA_WEEK, (double)(sim_days_from_civil(2022, 12, 28) * 86400), 86400,
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK, (double)(sim_days_from_civil(2022, 12, 28) * 86400), 86400,
                 7 * 86400, true);
     CHECK_INT(send_req(), 0);
-    week = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_WEEK));
-    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 3, &vc));
-    CHECK(field(&vc, SIM_DB_CONSUMPTION) == 0.0f && field(&vc, SIM_DB_DC_POWER) == 0.0f);
-    CHECK(child(&week, SIM_DB_VALUE_CONTAINER, 4, &vc));
-    CHECK(field(&vc, SIM_DB_CONSUMPTION) > 1000.0f);
+    week = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK));
+    CHECK(child(&week, RSCP_TAG_DB_VALUE_CONTAINER, 3, &vc));
+    CHECK(field(&vc, RSCP_TAG_DB_CONSUMPTION) == 0.0f && field(&vc, RSCP_TAG_DB_DC_POWER) == 0.0f);
+    CHECK(child(&week, RSCP_TAG_DB_VALUE_CONTAINER, 4, &vc));
+    CHECK(field(&vc, RSCP_TAG_DB_CONSUMPTION) > 1000.0f);
 
     begin(); /* 300 intervals of 3 days: more than SIM_HISTORY_MAX_SPAN in all */
-    put_history(SIM_DB_REQ_HISTORY_DATA_YEAR, local_midnight - 900 * 86400.0, 3 * 86400, 900 * 86400.0, true);
+    put_history(RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, local_midnight - 900 * 86400.0, 3 * 86400, 900 * 86400.0, true);
     CHECK_INT(send_req(), 0);
-    b = top(SIM_RESP(SIM_DB_REQ_HISTORY_DATA_YEAR));
+    b = top(SIM_RESP(RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR));
     CHECK_INT(error_of(&b), SIM_ERR_UNEXPECTED);
 }
 
@@ -544,66 +524,66 @@ static void test_settings(void)
     now_t = (double)sim_local_to_utc(&dev->model.cfg.tz, sim_days_from_civil(2024, 7, 4) * 86400 + 12 * 3600);
     /* SET_POWER mirrors the value; charging from the grid at 1500 W. */
     begin();
-    rscp_put_container_open(&req, SIM_EMS_REQ_SET_POWER);
-    rscp_put_uchar8(&req, SIM_EMS_REQ_SET_POWER_MODE, 4);
-    rscp_put_int32(&req, SIM_EMS_REQ_SET_POWER_VALUE, 1500);
+    rscp_put_container_open(&req, RSCP_TAG_EMS_REQ_SET_POWER);
+    rscp_put_uchar8(&req, RSCP_TAG_EMS_REQ_SET_POWER_MODE, 4);
+    rscp_put_int32(&req, RSCP_TAG_EMS_REQ_SET_POWER_VALUE, 1500);
     rscp_put_container_close(&req);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
-    CHECK_INT(get_i32(SIM_RESP(SIM_EMS_REQ_SET_POWER)), 1500);
+    CHECK_INT(get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_SET_POWER)), 1500);
     now_t += 5;
     begin();
-    rscp_put_none(&req, SIM_EMS_REQ_POWER_BAT);
-    rscp_put_none(&req, SIM_EMS_REQ_STATUS);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_POWER_BAT);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_STATUS);
     CHECK_INT(send_req(), 0);
-    int32_t bat = get_i32(SIM_RESP(SIM_EMS_REQ_POWER_BAT));
+    int32_t bat = get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_POWER_BAT));
     CHECK(bat == 1500 || (bat >= 0 && sim_model_soc(&dev->model) > 99.0));
-    CHECK((uint32_t)get_i32(SIM_RESP(SIM_EMS_REQ_STATUS)) & EMS_STATUS_DISCHARGE_LOCKED);
+    CHECK((uint32_t)get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_STATUS)) & EMS_STATUS_DISCHARGE_LOCKED);
     now_t += 60; /* not resent: back to normal */
     begin();
-    rscp_put_none(&req, SIM_EMS_REQ_STATUS);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_STATUS);
     CHECK_INT(send_req(), 0);
-    CHECK(((uint32_t)get_i32(SIM_RESP(SIM_EMS_REQ_STATUS)) & EMS_STATUS_DISCHARGE_LOCKED) == 0);
+    CHECK(((uint32_t)get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_STATUS)) & EMS_STATUS_DISCHARGE_LOCKED) == 0);
 
     /* SET_POWER_SETTINGS: applied, below recommended, out of range. */
     begin();
-    rscp_put_container_open(&req, SIM_EMS_REQ_SET_POWER_SETTINGS);
-    rscp_put_bool(&req, SIM_EMS_POWER_LIMITS_USED, true);
-    rscp_put_uint32(&req, SIM_EMS_MAX_CHARGE_POWER, 2000);
-    rscp_put_uint32(&req, SIM_EMS_MAX_DISCHARGE_POWER, 100);
-    rscp_put_uint32(&req, SIM_EMS_DISCHARGE_START_POWER, 999999);
+    rscp_put_container_open(&req, RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS);
+    rscp_put_bool(&req, RSCP_TAG_EMS_POWER_LIMITS_USED, true);
+    rscp_put_uint32(&req, RSCP_TAG_EMS_MAX_CHARGE_POWER, 2000);
+    rscp_put_uint32(&req, RSCP_TAG_EMS_MAX_DISCHARGE_POWER, 100);
+    rscp_put_uint32(&req, RSCP_TAG_EMS_DISCHARGE_START_POWER, 999999);
     rscp_put_container_close(&req);
-    rscp_put_none(&req, SIM_EMS_REQ_GET_POWER_SETTINGS);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS);
     CHECK_INT(send_req(), 0);
     check_types(reply_buf, reply_len, 0);
-    struct rscp_block res = top(SIM_RESP(SIM_EMS_REQ_SET_POWER_SETTINGS)), b;
+    struct rscp_block res = top(SIM_RESP(RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS)), b;
     int8_t code = 9;
-    CHECK(child(&res, SIM_EMS_RES_POWER_LIMITS_USED, 0, &b) && rscp_block_get_char8(&b, &code) == 0 && code == 0);
-    CHECK(child(&res, SIM_EMS_RES_MAX_CHARGE_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 && code == 0);
-    CHECK(child(&res, SIM_EMS_RES_MAX_DISCHARGE_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 &&
+    CHECK(child(&res, RSCP_TAG_EMS_RES_POWER_LIMITS_USED, 0, &b) && rscp_block_get_char8(&b, &code) == 0 && code == 0);
+    CHECK(child(&res, RSCP_TAG_EMS_RES_MAX_CHARGE_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 && code == 0);
+    CHECK(child(&res, RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 &&
           code == 1);
-    CHECK(child(&res, SIM_EMS_RES_DISCHARGE_START_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 &&
+    CHECK(child(&res, RSCP_TAG_EMS_RES_DISCHARGE_START_POWER, 0, &b) && rscp_block_get_char8(&b, &code) == 0 &&
           code == -1);
-    struct rscp_block get = top(SIM_RESP(SIM_EMS_REQ_GET_POWER_SETTINGS));
+    struct rscp_block get = top(SIM_RESP(RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS));
     uint32_t v = 0;
     bool used = false;
-    CHECK(child(&get, SIM_EMS_POWER_LIMITS_USED, 0, &b) && rscp_block_get_bool(&b, &used) == 0 && used);
-    CHECK(child(&get, SIM_EMS_MAX_CHARGE_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 2000);
-    CHECK(child(&get, SIM_EMS_MAX_DISCHARGE_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 100);
-    CHECK(child(&get, SIM_EMS_DISCHARGE_START_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 65);
+    CHECK(child(&get, RSCP_TAG_EMS_POWER_LIMITS_USED, 0, &b) && rscp_block_get_bool(&b, &used) == 0 && used);
+    CHECK(child(&get, RSCP_TAG_EMS_MAX_CHARGE_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 2000);
+    CHECK(child(&get, RSCP_TAG_EMS_MAX_DISCHARGE_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 100);
+    CHECK(child(&get, RSCP_TAG_EMS_DISCHARGE_START_POWER, 0, &b) && rscp_block_get_uint32(&b, &v) == 0 && v == 65);
     /* The limit is in force. */
     begin();
-    rscp_put_none(&req, SIM_EMS_REQ_USED_CHARGE_LIMIT);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT);
     CHECK_INT(send_req(), 0);
-    CHECK_INT(get_i32(SIM_RESP(SIM_EMS_REQ_USED_CHARGE_LIMIT)), 2000);
+    CHECK_INT(get_i32(SIM_RESP(RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT)), 2000);
 
     /* System specs: the reply id is EMS.GET_SYS_SPECS (0x01800098). */
     begin();
-    rscp_put_none(&req, SIM_EMS_REQ_GET_SYS_SPECS);
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_GET_SYS_SPECS);
     CHECK_INT(send_req(), 0);
     struct rscp_block specs = top(0x01800098u), spec;
-    CHECK(child(&specs, SIM_EMS_SYS_SPEC, 0, &spec));
-    CHECK(child(&spec, SIM_EMS_SYS_SPEC_NAME, 0, &b) && child(&spec, SIM_EMS_SYS_SPEC_VALUE_INT, 0, &b));
+    CHECK(child(&specs, RSCP_TAG_EMS_SYS_SPEC, 0, &spec));
+    CHECK(child(&spec, RSCP_TAG_EMS_SYS_SPEC_NAME, 0, &b) && child(&spec, RSCP_TAG_EMS_SYS_SPEC_VALUE_INT, 0, &b));
 }
 
 /* Random request trees of known tags with random types and values, and
@@ -611,9 +591,88 @@ static void test_settings(void)
 static void test_random_requests(void)
 {
     static const uint32_t ids[] = {
-#define ID(ident, id, name) id,
-        SIM_TAG_LIST(ID)
-#undef ID
+        RSCP_TAG_RSCP_REQ_AUTHENTICATION, RSCP_TAG_RSCP_AUTHENTICATION, RSCP_TAG_RSCP_REQ_USER_LEVEL,
+        RSCP_TAG_RSCP_USER_LEVEL, RSCP_TAG_EMS_REQ_POWER_PV, RSCP_TAG_EMS_REQ_POWER_BAT,
+        RSCP_TAG_EMS_REQ_POWER_HOME, RSCP_TAG_EMS_REQ_POWER_GRID, RSCP_TAG_EMS_REQ_POWER_ADD,
+        RSCP_TAG_EMS_REQ_AUTARKY, RSCP_TAG_EMS_REQ_SELF_CONSUMPTION, RSCP_TAG_EMS_REQ_BAT_SOC,
+        RSCP_TAG_EMS_REQ_COUPLING_MODE, RSCP_TAG_EMS_REQ_MODE, RSCP_TAG_EMS_REQ_BALANCED_PHASES,
+        RSCP_TAG_EMS_REQ_INSTALLED_PEAK_POWER, RSCP_TAG_EMS_REQ_DERATE_AT_PERCENT_VALUE,
+        RSCP_TAG_EMS_REQ_DERATE_AT_POWER_VALUE, RSCP_TAG_EMS_REQ_POWER_WB_ALL,
+        RSCP_TAG_EMS_REQ_POWER_WB_SOLAR, RSCP_TAG_EMS_REQ_EXT_SRC_AVAILABLE, RSCP_TAG_EMS_REQ_STATUS,
+        RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_CHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_DCDC_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_USER_CHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_USED_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_DCDC_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_USER_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_REMAINING_BAT_CHARGE_POWER, RSCP_TAG_EMS_REQ_REMAINING_BAT_DISCHARGE_POWER,
+        RSCP_TAG_EMS_REQ_EMERGENCY_POWER_STATUS, RSCP_TAG_EMS_REQ_BATTERY_TO_CAR_MODE,
+        RSCP_TAG_EMS_REQ_BATTERY_BEFORE_CAR_MODE, RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE,
+        RSCP_TAG_EMS_REQ_SET_POWER, RSCP_TAG_EMS_REQ_SET_POWER_MODE, RSCP_TAG_EMS_REQ_SET_POWER_VALUE,
+        RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS, RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS,
+        RSCP_TAG_EMS_POWER_LIMITS_USED, RSCP_TAG_EMS_MAX_CHARGE_POWER, RSCP_TAG_EMS_MAX_DISCHARGE_POWER,
+        RSCP_TAG_EMS_DISCHARGE_START_POWER, RSCP_TAG_EMS_POWERSAVE_ENABLED,
+        RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED, RSCP_TAG_EMS_WEATHER_FORECAST_MODE,
+        RSCP_TAG_EMS_RES_POWER_LIMITS_USED, RSCP_TAG_EMS_RES_MAX_CHARGE_POWER,
+        RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER, RSCP_TAG_EMS_RES_DISCHARGE_START_POWER,
+        RSCP_TAG_EMS_RES_POWERSAVE_ENABLED, RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED,
+        RSCP_TAG_EMS_REQ_GET_SYS_SPECS, RSCP_TAG_EMS_GET_SYS_SPECS, RSCP_TAG_EMS_SYS_SPEC,
+        RSCP_TAG_EMS_SYS_SPEC_INDEX, RSCP_TAG_EMS_SYS_SPEC_NAME, RSCP_TAG_EMS_SYS_SPEC_VALUE_INT,
+        RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE, RSCP_TAG_INFO_REQ_SERIAL_NUMBER,
+        RSCP_TAG_INFO_REQ_PRODUCTION_DATE, RSCP_TAG_INFO_REQ_MODULES_SW_VERSIONS,
+        RSCP_TAG_INFO_MODULE_SW_VERSION, RSCP_TAG_INFO_MODULE, RSCP_TAG_INFO_VERSION,
+        RSCP_TAG_INFO_REQ_A35_SERIAL_NUMBER, RSCP_TAG_INFO_REQ_IP_ADDRESS, RSCP_TAG_INFO_REQ_SUBNET_MASK,
+        RSCP_TAG_INFO_REQ_MAC_ADDRESS, RSCP_TAG_INFO_REQ_GATEWAY, RSCP_TAG_INFO_REQ_DNS,
+        RSCP_TAG_INFO_REQ_DHCP_STATUS, RSCP_TAG_INFO_REQ_TIME, RSCP_TAG_INFO_REQ_UTC_TIME,
+        RSCP_TAG_INFO_REQ_TIME_ZONE, RSCP_TAG_INFO_REQ_SW_RELEASE, RSCP_TAG_INFO_REQ_GUI_TARGET,
+        RSCP_TAG_BAT_REQ_DATA, RSCP_TAG_BAT_INDEX, RSCP_TAG_BAT_REQ_RSOC, RSCP_TAG_BAT_REQ_MODULE_VOLTAGE,
+        RSCP_TAG_BAT_REQ_CURRENT, RSCP_TAG_BAT_REQ_MAX_BAT_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_CHARGE_CURRENT,
+        RSCP_TAG_BAT_REQ_EOD_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_DISCHARGE_CURRENT, RSCP_TAG_BAT_REQ_CHARGE_CYCLES,
+        RSCP_TAG_BAT_REQ_TERMINAL_VOLTAGE, RSCP_TAG_BAT_REQ_STATUS_CODE, RSCP_TAG_BAT_REQ_ERROR_CODE,
+        RSCP_TAG_BAT_REQ_DEVICE_NAME, RSCP_TAG_BAT_REQ_DCB_COUNT, RSCP_TAG_BAT_REQ_RSOC_REAL,
+        RSCP_TAG_BAT_REQ_ASOC, RSCP_TAG_BAT_REQ_MAX_DCB_CELL_CURRENT, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_CURRENT,
+        RSCP_TAG_BAT_REQ_MAX_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_VOLTAGE,
+        RSCP_TAG_BAT_REQ_MAX_DCB_CELL_TEMPERATURE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_TEMPERATURE,
+        RSCP_TAG_BAT_REQ_READY_FOR_SHUTDOWN, RSCP_TAG_BAT_REQ_TRAINING_MODE, RSCP_TAG_BAT_REQ_USABLE_CAPACITY,
+        RSCP_TAG_BAT_REQ_USABLE_REMAINING_CAPACITY, RSCP_TAG_BAT_REQ_DESIGN_CAPACITY,
+        RSCP_TAG_BAT_REQ_DCB_INFO, RSCP_TAG_BAT_REQ_DEVICE_STATE, RSCP_TAG_BAT_DEVICE_CONNECTED,
+        RSCP_TAG_BAT_DEVICE_WORKING, RSCP_TAG_BAT_DEVICE_IN_SERVICE, RSCP_TAG_BAT_DCB_INDEX,
+        RSCP_TAG_BAT_DCB_LAST_MESSAGE_TIMESTAMP, RSCP_TAG_BAT_DCB_MAX_CHARGE_VOLTAGE,
+        RSCP_TAG_BAT_DCB_MAX_CHARGE_CURRENT, RSCP_TAG_BAT_DCB_END_OF_DISCHARGE,
+        RSCP_TAG_BAT_DCB_MAX_DISCHARGE_CURRENT, RSCP_TAG_BAT_DCB_FULL_CHARGE_CAPACITY,
+        RSCP_TAG_BAT_DCB_REMAINING_CAPACITY, RSCP_TAG_BAT_DCB_SOC, RSCP_TAG_BAT_DCB_SOH,
+        RSCP_TAG_BAT_DCB_CYCLE_COUNT, RSCP_TAG_BAT_DCB_CURRENT, RSCP_TAG_BAT_DCB_VOLTAGE,
+        RSCP_TAG_BAT_DCB_CURRENT_AVG_30S, RSCP_TAG_BAT_DCB_VOLTAGE_AVG_30S, RSCP_TAG_BAT_DCB_DESIGN_CAPACITY,
+        RSCP_TAG_BAT_DCB_DESIGN_VOLTAGE, RSCP_TAG_BAT_DCB_CHARGE_LOW_TEMPERATURE,
+        RSCP_TAG_BAT_DCB_CHARGE_HIGH_TEMPERATURE, RSCP_TAG_BAT_DCB_MANUFACTURE_DATE,
+        RSCP_TAG_BAT_DCB_SERIALNO, RSCP_TAG_BAT_DCB_PROTOCOL_VERSION, RSCP_TAG_BAT_DCB_FW_VERSION,
+        RSCP_TAG_BAT_DCB_DATA_TABLE_VERSION, RSCP_TAG_BAT_DCB_PCB_VERSION, RSCP_TAG_BAT_DCB_NR_SERIES_CELL,
+        RSCP_TAG_BAT_DCB_NR_PARALLEL_CELL, RSCP_TAG_BAT_DCB_MANUFACTURE_NAME, RSCP_TAG_BAT_DCB_DEVICE_NAME,
+        RSCP_TAG_BAT_DCB_SERIALCODE, RSCP_TAG_BAT_DCB_NR_SENSOR, RSCP_TAG_BAT_DCB_STATUS,
+        RSCP_TAG_BAT_DCB_WARNING, RSCP_TAG_BAT_DCB_ALARM, RSCP_TAG_BAT_DCB_ERROR, RSCP_TAG_PVI_REQ_DATA,
+        RSCP_TAG_PVI_INDEX, RSCP_TAG_PVI_VALUE, RSCP_TAG_PVI_REQ_ON_GRID, RSCP_TAG_PVI_REQ_STATE,
+        RSCP_TAG_PVI_REQ_TYPE, RSCP_TAG_PVI_REQ_SERIAL_NUMBER, RSCP_TAG_PVI_REQ_AC_MAX_PHASE_COUNT,
+        RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT, RSCP_TAG_PVI_REQ_SYSTEM_MODE, RSCP_TAG_PVI_REQ_POWER_MODE,
+        RSCP_TAG_PVI_REQ_DEVICE_STATE, RSCP_TAG_PVI_DEVICE_CONNECTED, RSCP_TAG_PVI_DEVICE_WORKING,
+        RSCP_TAG_PVI_DEVICE_IN_SERVICE, RSCP_TAG_PVI_REQ_AC_POWER, RSCP_TAG_PVI_REQ_AC_VOLTAGE,
+        RSCP_TAG_PVI_REQ_AC_CURRENT, RSCP_TAG_PVI_REQ_AC_APPARENTPOWER, RSCP_TAG_PVI_REQ_AC_REACTIVEPOWER,
+        RSCP_TAG_PVI_REQ_AC_ENERGY_ALL, RSCP_TAG_PVI_REQ_AC_ENERGY_DAY, RSCP_TAG_PVI_REQ_AC_FREQUENCY,
+        RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER, RSCP_TAG_PVI_REQ_DC_POWER, RSCP_TAG_PVI_REQ_DC_VOLTAGE,
+        RSCP_TAG_PVI_REQ_DC_CURRENT, RSCP_TAG_PVI_REQ_DC_MAX_POWER, RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL,
+        RSCP_TAG_PVI_REQ_TEMPERATURE, RSCP_TAG_PVI_REQ_MAX_TEMPERATURE, RSCP_TAG_PVI_REQ_MIN_TEMPERATURE,
+        RSCP_TAG_PM_REQ_DATA, RSCP_TAG_PM_INDEX, RSCP_TAG_PM_REQ_POWER_L1, RSCP_TAG_PM_REQ_POWER_L2,
+        RSCP_TAG_PM_REQ_POWER_L3, RSCP_TAG_PM_REQ_ACTIVE_PHASES, RSCP_TAG_PM_REQ_MODE,
+        RSCP_TAG_PM_REQ_ENERGY_L1, RSCP_TAG_PM_REQ_ENERGY_L2, RSCP_TAG_PM_REQ_ENERGY_L3,
+        RSCP_TAG_PM_REQ_DEVICE_ID, RSCP_TAG_PM_REQ_ERROR_CODE, RSCP_TAG_PM_REQ_FIRMWARE_VERSION,
+        RSCP_TAG_PM_REQ_VOLTAGE_L1, RSCP_TAG_PM_REQ_VOLTAGE_L2, RSCP_TAG_PM_REQ_VOLTAGE_L3,
+        RSCP_TAG_PM_REQ_TYPE, RSCP_TAG_PM_REQ_DEVICE_STATE, RSCP_TAG_PM_DEVICE_CONNECTED,
+        RSCP_TAG_PM_DEVICE_WORKING, RSCP_TAG_PM_DEVICE_IN_SERVICE, RSCP_TAG_DB_REQ_HISTORY_DATA_DAY,
+        RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK, RSCP_TAG_DB_REQ_HISTORY_DATA_MONTH,
+        RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, RSCP_TAG_DB_REQ_HISTORY_TIME_START,
+        RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, RSCP_TAG_DB_SUM_CONTAINER,
+        RSCP_TAG_DB_VALUE_CONTAINER, RSCP_TAG_DB_GRAPH_INDEX, RSCP_TAG_DB_BAT_POWER_IN,
+        RSCP_TAG_DB_BAT_POWER_OUT, RSCP_TAG_DB_DC_POWER, RSCP_TAG_DB_GRID_POWER_IN,
+        RSCP_TAG_DB_GRID_POWER_OUT, RSCP_TAG_DB_CONSUMPTION, RSCP_TAG_DB_PM_0_POWER, RSCP_TAG_DB_PM_1_POWER,
+        RSCP_TAG_DB_BAT_CHARGE_LEVEL, RSCP_TAG_DB_BAT_CYCLE_COUNT, RSCP_TAG_DB_CONSUMED_PRODUCTION,
+        RSCP_TAG_DB_AUTARKY,
     };
     static const uint8_t types[] = {RSCP_TYPE_NONE,   RSCP_TYPE_BOOL,      RSCP_TYPE_UCHAR8, RSCP_TYPE_UINT16,
                                     RSCP_TYPE_INT32,  RSCP_TYPE_UINT64,    RSCP_TYPE_FLOAT32, RSCP_TYPE_CSTRING,
@@ -676,7 +735,6 @@ int main(void)
     now_t = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2024, 6, 21) * 86400 + 6 * 3600);
     sim_device_init(dev, &c, now_t, 0);
 
-    test_tag_table();
     test_ems();
     test_errors();
     test_bat();

@@ -111,9 +111,9 @@ int main(void)
         struct rscp_block blk;
         struct rscp_timestamp utc = {0, 0};
         CHECK_INT(rscp_client_request_begin(c, &b), 0);
-        CHECK_INT(rscp_put_none(&b, SIM_INFO_REQ_UTC_TIME), 0);
+        CHECK_INT(rscp_put_none(&b, RSCP_TAG_INFO_REQ_UTC_TIME), 0);
         CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
-        CHECK_INT(rscp_find(f.data, f.data_len, SIM_RESP(SIM_INFO_REQ_UTC_TIME), &blk), 0);
+        CHECK_INT(rscp_find(f.data, f.data_len, SIM_RESP(RSCP_TAG_INFO_REQ_UTC_TIME), &blk), 0);
         CHECK_INT(rscp_block_get_timestamp(&blk, &utc), 0);
         CHECK_INT(f.seconds, utc.seconds);
         CHECK_INT(f.nanoseconds, utc.nanoseconds);
@@ -144,10 +144,10 @@ int main(void)
     CHECK_INT(connect_to(port, "pw2", "key2", &c), 0);
     struct rscp_builder b;
     struct rscp_frame f;
-    static const uint32_t sub[] = {SIM_PM_REQ_TYPE};
+    static const uint32_t sub[] = {RSCP_TAG_PM_REQ_TYPE};
     CHECK_INT(rscp_client_request_begin(c, &b), 0);
-    CHECK_INT(rscp_index_request(&b, SIM_PM_REQ_DATA, SIM_PM_INDEX, -1, 6, sub, 1), 0);
-    CHECK_INT(rscp_index_request(&b, SIM_PM_REQ_DATA, SIM_PM_INDEX, -1, 0, sub, 1), 0);
+    CHECK_INT(rscp_index_request(&b, RSCP_TAG_PM_REQ_DATA, RSCP_TAG_PM_INDEX, -1, 6, sub, 1), 0);
+    CHECK_INT(rscp_index_request(&b, RSCP_TAG_PM_REQ_DATA, RSCP_TAG_PM_INDEX, -1, 0, sub, 1), 0);
     CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
     struct rscp_iter it;
     struct rscp_block blk, t;
@@ -155,7 +155,7 @@ int main(void)
     CHECK_INT(rscp_iter_next(&it, &blk), 1);
     CHECK_INT(blk.type, RSCP_TYPE_CONTAINER);
     uint16_t type = 0;
-    CHECK(rscp_block_find(&blk, SIM_RESP(SIM_PM_REQ_TYPE), &t) == 0 && rscp_block_get_uint16(&t, &type) == 0);
+    CHECK(rscp_block_find(&blk, SIM_RESP(RSCP_TAG_PM_REQ_TYPE), &t) == 0 && rscp_block_get_uint16(&t, &type) == 0);
     CHECK_INT(type, 1);
     CHECK_INT(rscp_iter_next(&it, &blk), 1);
     uint32_t code = 0;

@@ -33,9 +33,9 @@ static double time_request(struct sim_device *d, double now, uint32_t tag, doubl
     struct rscp_builder req;
     rscp_builder_init(&req, req_buf, sizeof req_buf);
     rscp_put_container_open(&req, tag);
-    rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_START, (int64_t)start, 0);
-    rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
-    rscp_put_timestamp(&req, SIM_DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
+    rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START, (int64_t)start, 0);
+    rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, (int64_t)interval, 0);
+    rscp_put_timestamp(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, (int64_t)span, 0);
     rscp_put_container_close(&req);
     size_t n;
     if (rscp_builder_finish(&req, &n) != 0)
@@ -74,18 +74,18 @@ int bn_history(const struct bn_opts *o)
     double y2025 = (double)(sim_days_from_civil(2025, 1, 1) * 86400);
     double y2026 = (double)(sim_days_from_civil(2026, 1, 1) * 86400);
     const struct shape shapes[] = {
-        {"day_15min", SIM_DB_REQ_HISTORY_DATA_DAY, day0 - 86400, 900, 86400},
-        {"month_days", SIM_DB_REQ_HISTORY_DATA_MONTH, day0 - 30 * 86400.0, 86400, 31 * 86400.0},
-        {"year_days", SIM_DB_REQ_HISTORY_DATA_YEAR, y2025, 86400, 365 * 86400.0},
-        {"span800_366", SIM_DB_REQ_HISTORY_DATA_YEAR, day0 - 699 * 86400.0, 188000, 366 * 188000.0},
-        {"offgrid_366", SIM_DB_REQ_HISTORY_DATA_YEAR, y2025 + 7, 86400 + 7, 366 * 86407.0},
-        {"year_day_quarter", SIM_DB_REQ_HISTORY_DATA_YEAR, y2026, 86400 + 900, 330 * 87300.0},
+        {"day_15min", RSCP_TAG_DB_REQ_HISTORY_DATA_DAY, day0 - 86400, 900, 86400},
+        {"month_days", RSCP_TAG_DB_REQ_HISTORY_DATA_MONTH, day0 - 30 * 86400.0, 86400, 31 * 86400.0},
+        {"year_days", RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, y2025, 86400, 365 * 86400.0},
+        {"span800_366", RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, day0 - 699 * 86400.0, 188000, 366 * 188000.0},
+        {"offgrid_366", RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, y2025 + 7, 86400 + 7, 366 * 86407.0},
+        {"year_day_quarter", RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, y2026, 86400 + 900, 330 * 87300.0},
     };
     printf("# -- DB history: time one request holds the simulator's loop (sim_handle) --\n");
     printf("# device started 2026-12-03T07:13 Europe/Berlin, history from 2025-01-01\n");
 
     /* A year with nothing computed yet. */
-    double cold = time_request(d, now, SIM_DB_REQ_HISTORY_DATA_YEAR, y2025, 86400, 365 * 86400.0);
+    double cold = time_request(d, now, RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, y2025, 86400, 365 * 86400.0);
     if (cold < 0.0) {
         fprintf(stderr, "rscp_bench_net: history request failed\n");
         free(d);
