@@ -439,8 +439,11 @@ int rscp_server_run_once(rscp_server *s, int timeout_ms)
         return RSCP_ERR_IO;
     }
     now = rscp_monotonic_ms();
-    /* One turn per connection: at most one request frame each. */
-    for (size_t i = 0; i < polled; i++) {
+    /* One turn per connection: at most one request frame each, starting
+     * one further every round so that no connection always goes first. */
+    size_t first = polled ? (size_t)(s->rounds++ % polled) : 0;
+    for (size_t k = 0; k < polled; k++) {
+        size_t i = (first + k) % polled;
         struct rscp_server_conn *conn = s->conns[i];
         short re = s->pfds[i + 1].revents;
         if (conn->dead)

@@ -91,6 +91,7 @@ struct rscp_server {
     size_t nconns, conns_cap;
     struct pollfd *pfds;      /* always conns_cap + 1 entries: polling never allocates */
     uint64_t next_id;
+    uint64_t rounds;          /* poll rounds served: where the turns start */
     int64_t accept_paused_until; /* after EMFILE: do not spin on the listener */
     struct rscp_server_addr addrs[RSCP_SERVER_ADDR_SLOTS];
 
