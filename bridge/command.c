@@ -1,0 +1,315 @@
+/* rscp-bridge: parsing the set/ commands in rscp2mqtt's payload syntax. */
+#include "command.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rscp/ems.h"
+
+/* Where the payload is read: the rest of it and the command's topic, for
+ * messages. */
+struct pl {
+    const char *p, *end;
+    const char *topic;
+    const char *all;
+    size_t all_n;
+    char *err;
+    size_t errcap;
+};
+
+static int bad(struct pl *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct pl *s, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    bool show = s->all_n <= 64;
+    for (size_t i = 0; show && i < s->all_n; i++)
+        show = (unsigned char)s->all[i] >= 0x20 && (unsigned char)s->all[i] < 0x7f && s->all[i] != '\'';
+    if (show)
+        snprintf(s->err, s->errcap, "bad payload '%.*s' for %s: %s", (int)s->all_n, s->all, s->topic, why);
+    else
+        snprintf(s->err, s->errcap, "bad payload for %s: %s", s->topic, why);
+    return -1;
+}
+
+static bool at_end(const struct pl *s)
+{
+    return s->p == s->end;
+}
+
+/* A whole number min..max. */
+static int number(struct pl *s, const char *what, uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint64_t v = 0;
+    const char *start = s->p;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9' && s->p - start < 10)
+        v = v * 10 + (uint64_t)(*s->p++ - '0');
+    /* A number ends at the end, or where a ':' or '-' separates the next field. */
+    bool digits_end = s->p == s->end || *s->p == ':' || *s->p == '-';
+    if (s->p == start || !digits_end || v < min || v > max)
+        return bad(s, "%s must be a whole number in %u..%u", what, min, max);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static bool word_is(const char *p, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(p, w, n) == 0;
+}
+
+/* The next field up to ':' (or the end); the ':' is consumed. */
+static void field(struct pl *s, const char **f, size_t *n)
+{
+    const char *c = memchr(s->p, ':', (size_t)(s->end - s->p));
+    *f = s->p;
+    *n = (size_t)((c ? c : s->end) - s->p);
+    s->p = c ? c + 1 : s->end;
+}
+
+static int flag_of(struct pl *s, const char *f, size_t n, bool *out)
+{
+    if (word_is(f, n, "true") || word_is(f, n, "on") || word_is(f, n, "1")) {
+        *out = true;
+        return 0;
+    }
+    if (word_is(f, n, "false") || word_is(f, n, "off") || word_is(f, n, "0")) {
+        *out = false;
+        return 0;
+    }
+    return bad(s, "expected true or false (on/off, 1/0)");
+}
+
+static int expect(struct pl *s, char c, const char *what)
+{
+    if (s->p < s->end && *s->p == c) {
+        s->p++;
+        return 0;
+    }
+    return bad(s, "%s", what);
+}
+
+static int power_mode(struct pl *s, struct bridge_command *c)
+{
+    const char *f;
+    size_t n;
+    field(s, &f, &n);
+    if (word_is(f, n, "auto")) {
+        if (!at_end(s))
+            return bad(s, "auto takes nothing after it");
+        c->mode = RSCP_POWER_AUTO;
+        return 0;
+    }
+    if (word_is(f, n, "idle")) {
+        c->mode = RSCP_POWER_IDLE;
+    } else {
+        if (word_is(f, n, "charge"))
+            c->mode = RSCP_POWER_CHARGE;
+        else if (word_is(f, n, "discharge"))
+            c->mode = RSCP_POWER_DISCHARGE;
+        else if (word_is(f, n, "grid_charge"))
+            c->mode = RSCP_POWER_GRID_CHARGE;
+        else
+            return bad(s, "the mode must be auto, idle:N, charge:W:N, discharge:W:N or grid_charge:W:N");
+        if (number(s, "W", 1, BRIDGE_POWER_MAX_W, &c->watts) != 0 || expect(s, ':', "expected ':N' after W") != 0)
+            return -1;
+    }
+    if (at_end(s))
+        return bad(s, "N (the cycles to hold the mode) is missing");
+    if (number(s, "N", 0, BRIDGE_HOLD_MAX_CYCLES, &c->cycles) != 0)
+        return -1;
+    return at_end(s) ? 0 : bad(s, "unexpected text after N");
+}
+
+static int clock_time(struct pl *s, uint8_t *h, uint8_t *m)
+{
+    uint32_t hv, mv;
+    if (number(s, "the hour", 0, 23, &hv) != 0 || expect(s, ':', "expected HH:MM") != 0 ||
+        number(s, "the minute", 0, 59, &mv) != 0)
+        return -1;
+    *h = (uint8_t)hv;
+    *m = (uint8_t)mv;
+    return 0;
+}
+
+static int idle_period(struct pl *s, struct bridge_command *c)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    const char *f;
+    size_t n;
+    field(s, &f, &n);
+    c->idle.day = -2;
+    for (int i = 0; i < 7; i++)
+        if (word_is(f, n, days[i]))
+            c->idle.day = i;
+    if (word_is(f, n, "today"))
+        c->idle.day = -1;
+    if (c->idle.day == -2)
+        return bad(s, "the day must be monday..sunday or today");
+    field(s, &f, &n);
+    if (word_is(f, n, "charge") || word_is(f, n, "discharge"))
+        c->idle.discharge = word_is(f, n, "discharge");
+    else
+        return bad(s, "the mode must be charge or discharge");
+    field(s, &f, &n);
+    if (flag_of(s, f, n, &c->idle.active) != 0)
+        return -1;
+    if (clock_time(s, &c->idle.start_hour, &c->idle.start_minute) != 0 ||
+        expect(s, '-', "expected HH:MM-HH:MM") != 0 || clock_time(s, &c->idle.end_hour, &c->idle.end_minute) != 0)
+        return -1;
+    if (!at_end(s))
+        return bad(s, "unexpected text after the end time");
+    if (c->idle.start_hour * 60 + c->idle.start_minute >= c->idle.end_hour * 60 + c->idle.end_minute)
+        return bad(s, "the start must be before the end");
+    return 0;
+}
+
+static int history_day(struct pl *s, struct bridge_command *c)
+{
+    uint32_t y, m, d;
+    static const uint8_t mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (number(s, "the year", 2000, 2999, &y) != 0 || expect(s, '-', "expected YYYY-MM-DD") != 0 ||
+        number(s, "the month", 1, 12, &m) != 0 || expect(s, '-', "expected YYYY-MM-DD") != 0 ||
+        number(s, "the day", 1, mdays[m - 1], &d) != 0)
+        return -1;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return bad(s, "%u is no leap year", y);
+    if (!at_end(s))
+        return bad(s, "expected YYYY-MM-DD");
+    c->year = (int)y;
+    c->month = (int)m;
+    c->day = (int)d;
+    return 0;
+}
+
+/* The kinds with one number or one flag. */
+struct simple {
+    const char *topic;
+    int kind;
+    char what;            /* 'n' number, 'f' flag, 't' true only, 'p' phases */
+    uint32_t min, max;
+    const char *unit;
+};
+
+static const struct simple simple_cmds[] = {
+    {"manual_charge", BRIDGE_CMD_MANUAL_CHARGE, 'n', 1, BRIDGE_ENERGY_MAX_WH, "Wh"},
+    {"weather_regulation", BRIDGE_CMD_WEATHER, 'f', 0, 0, NULL},
+    {"power_save", BRIDGE_CMD_POWER_SAVE, 'f', 0, 0, NULL},
+    {"power_limits", BRIDGE_CMD_POWER_LIMITS, 'f', 0, 0, NULL},
+    {"max_charge_power", BRIDGE_CMD_MAX_CHARGE, 'n', 0, BRIDGE_POWER_MAX_W, "W"},
+    {"max_discharge_power", BRIDGE_CMD_MAX_DISCHARGE, 'n', 0, BRIDGE_POWER_MAX_W, "W"},
+    {"discharge_start_power", BRIDGE_CMD_DISCHARGE_START, 'n', 0, BRIDGE_POWER_MAX_W, "W"},
+    {"reserve/energy", BRIDGE_CMD_RESERVE_WH, 'n', 0, BRIDGE_ENERGY_MAX_WH, "Wh"},
+    {"reserve/percent", BRIDGE_CMD_RESERVE_PERCENT, 'n', 0, 100, "%"},
+    {"wallbox/sun_mode", BRIDGE_CMD_WB_SUN_MODE, 'f', 0, 0, NULL},
+    {"wallbox/max_current", BRIDGE_CMD_WB_CURRENT, 'n', 1, 32, "A"},
+    {"wallbox/number_phases", BRIDGE_CMD_WB_PHASES, 'p', 1, 3, NULL},
+    {"wallbox/suspended", BRIDGE_CMD_WB_SUSPENDED, 'f', 0, 0, NULL},
+    {"wallbox/toggle", BRIDGE_CMD_WB_TOGGLE, 't', 0, 0, NULL},
+};
+#define NSIMPLE (sizeof simple_cmds / sizeof simple_cmds[0])
+
+const char *bridge_command_topic(int kind)
+{
+    switch (kind) {
+    case BRIDGE_CMD_POWER_MODE: return "power_mode";
+    case BRIDGE_CMD_IDLE_PERIOD: return "idle_period";
+    case BRIDGE_CMD_HISTORY_DAY: return "request/day";
+    default: break;
+    }
+    for (size_t i = 0; i < NSIMPLE; i++)
+        if (simple_cmds[i].kind == kind)
+            return simple_cmds[i].topic;
+    return NULL;
+}
+
+static int simple(struct pl *s, const struct simple *d, struct bridge_command *c)
+{
+    if (d->what == 'n' || d->what == 'p') {
+        char what[24];
+        snprintf(what, sizeof what, "the value%s%s", d->unit ? " in " : "", d->unit ? d->unit : "");
+        if (number(s, what, d->min, d->max, &c->value) != 0)
+            return -1;
+        if (d->what == 'p' && c->value != 1 && c->value != 3)
+            return bad(s, "the number of phases must be 1 or 3");
+        return at_end(s) ? 0 : bad(s, "expected a number only");
+    }
+    const char *f;
+    size_t n;
+    field(s, &f, &n);
+    if (!at_end(s) || memchr(f, ':', n))
+        return bad(s, "expected true or false (on/off, 1/0)");
+    if (flag_of(s, f, n, &c->flag) != 0)
+        return -1;
+    if (d->what == 't' && !c->flag)
+        return bad(s, "send true to toggle");
+    return 0;
+}
+
+static int parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
+                 size_t errcap)
+{
+    char scratch[2];
+    if (!err || errcap == 0) {
+        err = scratch;
+        errcap = sizeof scratch;
+    }
+    memset(out, 0, sizeof *out);
+    struct pl s = {payload, payload + n, topic, payload, n, err, errcap};
+    if (!topic || (!payload && n > 0)) {
+        snprintf(err, errcap, "no topic or payload");
+        return -1;
+    }
+    if (n > BRIDGE_PAYLOAD_MAX) {
+        snprintf(err, errcap, "payload for %s longer than %u bytes", topic, BRIDGE_PAYLOAD_MAX);
+        return -1;
+    }
+    while (s.p < s.end && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
+        s.p++;
+    while (s.end > s.p && (s.end[-1] == ' ' || s.end[-1] == '\t' || s.end[-1] == '\r' || s.end[-1] == '\n'))
+        s.end--;
+    s.all = s.p;
+    s.all_n = (size_t)(s.end - s.p);
+    if (s.all_n == 0) {
+        snprintf(err, errcap, "empty payload for %s", topic);
+        return -1;
+    }
+    if (strcmp(topic, "power_mode") == 0) {
+        out->kind = BRIDGE_CMD_POWER_MODE;
+        return power_mode(&s, out);
+    }
+    if (strcmp(topic, "idle_period") == 0) {
+        out->kind = BRIDGE_CMD_IDLE_PERIOD;
+        return idle_period(&s, out);
+    }
+    if (strcmp(topic, "request/day") == 0) {
+        out->kind = BRIDGE_CMD_HISTORY_DAY;
+        return history_day(&s, out);
+    }
+    for (size_t i = 0; i < NSIMPLE; i++) {
+        if (strcmp(topic, simple_cmds[i].topic) == 0) {
+            out->kind = simple_cmds[i].kind;
+            return simple(&s, &simple_cmds[i], out);
+        }
+    }
+    char shown[48];
+    size_t k = strlen(topic) < sizeof shown - 1 ? strlen(topic) : sizeof shown - 1;
+    for (size_t i = 0; i < k; i++)
+        shown[i] = (unsigned char)topic[i] < 0x20 || (unsigned char)topic[i] >= 0x7f ? '?' : topic[i];
+    shown[k] = '\0';
+    snprintf(err, errcap, "unknown command topic 'set/%s'", shown);
+    return -1;
+}
+
+int bridge_command_parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
+                         size_t errcap)
+{
+    int rc = parse(topic, payload, n, out, err, errcap);
+    if (rc != 0)
+        memset(out, 0, sizeof *out);
+    return rc;
+}

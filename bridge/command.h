@@ -1,0 +1,87 @@
+/* rscp-bridge: the commands that arrive on `<prefix>/set/...` topics, in
+ * rscp2mqtt's payload syntax, parsed into typed commands. Pure: text in,
+ * struct out; what a command does to a plant is the daemon's business.
+ *
+ * Topic (after "<prefix>/set/")   payload
+ *   power_mode                    auto | idle:N | charge:W:N | discharge:W:N | grid_charge:W:N
+ *                                 (N: poll cycles the mode is held; 0 means until told otherwise)
+ *   manual_charge                 Wh
+ *   weather_regulation            true | false (also on/off, 1/0)
+ *   power_save                    true | false
+ *   power_limits                  true | false
+ *   max_charge_power              W
+ *   max_discharge_power           W
+ *   discharge_start_power         W
+ *   reserve/energy                Wh
+ *   reserve/percent               0..100
+ *   idle_period                   DAY:charge|discharge:true|false:HH:MM-HH:MM
+ *                                 (DAY monday..sunday or today)
+ *   wallbox/sun_mode              true | false
+ *   wallbox/max_current           1..32 (A)
+ *   wallbox/number_phases         1 | 3
+ *   wallbox/suspended             true | false
+ *   wallbox/toggle                true   (suspend <-> resume)
+ *   request/day                   YYYY-MM-DD
+ * Numbers are plain decimal integers (no sign, no fraction, no exponent);
+ * blanks around the payload are ignored. */
+#ifndef RSCP_BRIDGE_COMMAND_H
+#define RSCP_BRIDGE_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BRIDGE_PAYLOAD_MAX 256u        /* longer payloads are refused            */
+#define BRIDGE_POWER_MAX_W 1000000u    /* bound of every power, W (rscp/ems.h)    */
+#define BRIDGE_ENERGY_MAX_WH 1000000u  /* bound of every energy, Wh               */
+#define BRIDGE_HOLD_MAX_CYCLES 100000u /* power_mode's N                          */
+
+enum bridge_command_kind {
+    BRIDGE_CMD_POWER_MODE = 1,  /* mode, watts, cycles            */
+    BRIDGE_CMD_MANUAL_CHARGE,   /* value (Wh)                     */
+    BRIDGE_CMD_WEATHER,         /* flag                           */
+    BRIDGE_CMD_POWER_SAVE,      /* flag                           */
+    BRIDGE_CMD_POWER_LIMITS,    /* flag                           */
+    BRIDGE_CMD_MAX_CHARGE,      /* value (W)                      */
+    BRIDGE_CMD_MAX_DISCHARGE,   /* value (W)                      */
+    BRIDGE_CMD_DISCHARGE_START, /* value (W)                      */
+    BRIDGE_CMD_RESERVE_WH,      /* value (Wh)                     */
+    BRIDGE_CMD_RESERVE_PERCENT, /* value (%)                      */
+    BRIDGE_CMD_IDLE_PERIOD,     /* idle (day -1: today)           */
+    BRIDGE_CMD_WB_SUN_MODE,     /* flag                           */
+    BRIDGE_CMD_WB_CURRENT,      /* value (A)                      */
+    BRIDGE_CMD_WB_PHASES,       /* value (1 or 3)                 */
+    BRIDGE_CMD_WB_SUSPENDED,    /* flag                           */
+    BRIDGE_CMD_WB_TOGGLE,       /* (no value)                     */
+    BRIDGE_CMD_HISTORY_DAY      /* year, month, day               */
+};
+
+struct bridge_command {
+    int kind;                 /* enum bridge_command_kind              */
+    int mode;                 /* POWER_MODE: enum rscp_power_mode value */
+    uint32_t watts;           /* POWER_MODE                            */
+    uint32_t cycles;          /* POWER_MODE: 0 until told otherwise     */
+    uint32_t value;           /* the number of the value kinds          */
+    bool flag;                /* the flag kinds                         */
+    struct {
+        int day;              /* 0 Monday .. 6 Sunday, -1 today          */
+        bool discharge;       /* false: charge window                   */
+        bool active;
+        uint8_t start_hour, start_minute, end_hour, end_minute;
+    } idle;
+    int year, month, day;     /* HISTORY_DAY                            */
+};
+
+/* Parse a command: topic is what follows "<prefix>/set/" ("power_mode"),
+ * payload[0..n) its payload (need not be NUL-terminated). Returns 0 with
+ * *out, or -1 with a reason for the result topic in err[0..errcap) ("bad
+ * payload 'charge:x:5' for power_mode: W must be a whole number in
+ * 1..1000000", "unknown command topic 'set/foo'"). A payload is quoted in
+ * the reason only when printable and short. On error *out is zeroed. */
+int bridge_command_parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
+                         size_t errcap);
+
+/* The topic of a command kind ("power_mode"), or NULL. */
+const char *bridge_command_topic(int kind);
+
+#endif
