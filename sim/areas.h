@@ -22,12 +22,24 @@ bool sim__is_bat_sub(uint32_t tag);
 void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req);
 bool sim__is_pvi_sub(uint32_t tag);
 
-/* handler_pm.c: PM.REQ_DATA sub-requests; root: the root (grid) meter,
- * else the additional producer's meter. */
-void sim__pm_sub(struct req_ctx *x, bool root, const struct rscp_block *req);
+/* handler_pm.c: PM.REQ_DATA sub-requests of one meter. */
+void sim__pm_sub(struct req_ctx *x, const struct sim_meter *meter, const struct rscp_block *req);
 bool sim__is_pm_sub(uint32_t tag);
 
-/* handler_index.c: a BAT/PVI/PM *.REQ_DATA container (index, then subs). */
+/* handler_wb.c: WB.REQ_DATA sub-requests (the one wallbox), including
+ * WB.REQ_SET_EXTERN. */
+void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req);
+bool sim__is_wb_sub(uint32_t tag);
+
+/* handler_wb.c: DCDC.REQ_DATA sub-requests of converter `dcdc`. */
+void sim__dcdc_sub(struct req_ctx *x, unsigned dcdc, const struct rscp_block *req);
+bool sim__is_dcdc_sub(uint32_t tag);
+
+/* handler_control.c: idle periods, manual charge, emergency reserve;
+ * false when the tag is not one of them. */
+bool sim__control(struct req_ctx *x, const struct rscp_block *req);
+
+/* handler_index.c: a BAT/PVI/PM/WB/DCDC *.REQ_DATA container (index, then subs). */
 void sim__index_container(struct req_ctx *x, const struct rscp_block *req);
 
 /* handler_history.c: a DB.REQ_HISTORY_DATA_* container. */

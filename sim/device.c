@@ -16,6 +16,15 @@ void sim_device_init(struct sim_device *d, const struct sim_config *c, double st
     d->pm_root_index = pm_root_index;
     d->history_first_day = sim_history_first_day(c, start);
     d->pm_add_index = pm_root_index == 1 ? 2 : 1;
+    d->meters[0].index = (uint8_t)pm_root_index;
+    d->meters[0].type = SIM_PM_TYPE_ROOT;
+    d->n_meters = 1;
+    if (c->add_peak_w > 0.0) {
+        d->meters[1].index = (uint8_t)d->pm_add_index;
+        d->meters[1].type = SIM_PM_TYPE_ADD_PRODUCTION;
+        d->n_meters = 2;
+    }
+    d->dcdcs = c->batteries;
     uint64_t h = sim_mix64(c->seed ^ 0x5E5E5E5Eull);
     snprintf(d->serial, sizeof d->serial, "S10-%012llu", (unsigned long long)(h % 1000000000000ull));
     snprintf(d->mac, sizeof d->mac, "00:1d:7a:%02x:%02x:%02x", (unsigned)((h >> 40) & 0xFF),
@@ -28,4 +37,24 @@ int64_t sim_history_first_day(const struct sim_config *c, double start)
     unsigned m, dd;
     sim_civil_from_days(sim_local_day(&c->tz, (int64_t)floor(start)), &y, &m, &dd);
     return sim_days_from_civil(y - 1, 1, 1);
+}
+
+void sim_device_set_meters(struct sim_device *d, const struct sim_meter *m, unsigned n)
+{
+    d->n_meters = n < SIM_MAX_METERS ? n : SIM_MAX_METERS;
+    memcpy(d->meters, m, d->n_meters * sizeof m[0]);
+    for (unsigned i = 0; i < d->n_meters; i++) {
+        if (m[i].type == SIM_PM_TYPE_ROOT)
+            d->pm_root_index = m[i].index;
+        else if (m[i].type == SIM_PM_TYPE_ADD_PRODUCTION)
+            d->pm_add_index = m[i].index;
+    }
+}
+
+const struct sim_meter *sim_device_meter(const struct sim_device *d, uint64_t index)
+{
+    for (unsigned i = 0; i < d->n_meters; i++)
+        if (d->meters[i].index == index)
+            return &d->meters[i];
+    return NULL;
 }

@@ -9,11 +9,29 @@
 
 #include <stdint.h>
 
+#define SIM_MAX_METERS 8u      /* power meters (PM.INDEX 0..7) */
+
+/* PM.TYPE values (as python-e3dc names them). */
+#define SIM_PM_TYPE_ROOT 1u
+#define SIM_PM_TYPE_ADDITIONAL 2u
+#define SIM_PM_TYPE_ADD_PRODUCTION 3u
+#define SIM_PM_TYPE_ADD_CONSUMPTION 4u
+
+/* One power meter: where it answers and what it measures (root: the grid;
+ * additional production: the additional producer; additional consumption:
+ * a quarter of the house load; additional: nothing). */
+struct sim_meter {
+    uint8_t index, type;
+};
+
 /* The whole simulated device: model plus identity. */
 struct sim_device {
     struct sim_model model;
     unsigned pm_root_index;     /* index of the root power meter (0 or 6)   */
     unsigned pm_add_index;      /* index of the additional producer's meter */
+    struct sim_meter meters[SIM_MAX_METERS];
+    unsigned n_meters;
+    unsigned dcdcs;             /* DC/DC converters (DCDC.INDEX 0..): one per battery string */
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
     struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
@@ -31,5 +49,12 @@ int64_t sim_history_first_day(const struct sim_config *c, double start);
  * starts at sim_history_first_day(); days are computed per request until
  * the caller sets history_store (a store for the same configuration). */
 void sim_device_init(struct sim_device *d, const struct sim_config *c, double start, unsigned pm_root_index);
+
+/* Replace the device's power meters by m[0..n) (n <= SIM_MAX_METERS;
+ * indexes distinct, below SIM_MAX_METERS; one of type ROOT). */
+void sim_device_set_meters(struct sim_device *d, const struct sim_meter *m, unsigned n);
+
+/* The meter that answers at `index`, or NULL. */
+const struct sim_meter *sim_device_meter(const struct sim_device *d, uint64_t index);
 
 #endif

@@ -17,6 +17,8 @@ static void top_level(struct req_ctx *x, const struct rscp_block *req)
     case RSCP_TAG_BAT_REQ_DATA:
     case RSCP_TAG_PVI_REQ_DATA:
     case RSCP_TAG_PM_REQ_DATA:
+    case RSCP_TAG_WB_REQ_DATA:
+    case RSCP_TAG_DCDC_REQ_DATA:
         if (want_container(x, req))
             sim__index_container(x, req);
         return;
@@ -33,11 +35,12 @@ static void top_level(struct req_ctx *x, const struct rscp_block *req)
         return;
     default: break;
     }
-    if (sim__ems(x, req) || sim__settings(x, req) || sim__info(x, req))
+    if (sim__ems(x, req) || sim__settings(x, req) || sim__control(x, req) || sim__info(x, req))
         return;
     bool sub = sim__is_bat_sub(req->tag) || sim__is_pvi_sub(req->tag) || sim__is_pm_sub(req->tag) ||
-               sim__is_db_sub(req->tag) || req->tag == RSCP_TAG_BAT_INDEX ||
-               req->tag == RSCP_TAG_PVI_INDEX || req->tag == RSCP_TAG_PM_INDEX;
+               sim__is_db_sub(req->tag) || sim__is_wb_sub(req->tag) || sim__is_dcdc_sub(req->tag) ||
+               req->tag == RSCP_TAG_BAT_INDEX || req->tag == RSCP_TAG_PVI_INDEX || req->tag == RSCP_TAG_PM_INDEX ||
+               req->tag == RSCP_TAG_WB_INDEX || req->tag == RSCP_TAG_DCDC_INDEX;
     rscp_put_error(b, rt, sub ? SIM_ERR_FORMAT : SIM_ERR_UNKNOWN_TAG);
 }
 

@@ -28,7 +28,11 @@
  *    records of at most SIM_HISTORY_MAX_SPAN of days.
  * Value types follow data/tags.tsv except where it lists NONE for a value
  * that devices send as a number: EMS.POWER_WB_ALL and EMS.POWER_WB_SOLAR
- * (INT32) and PVI.VALUE (FLOAT32). EMS.POWER_ADD is reported negative for
+ * (INT32), PVI.VALUE, BAT.FCC and BAT.RC (FLOAT32), PVI.USED_STRING_COUNT
+ * and PVI.TEMPERATURE_COUNT (UCHAR8); SE.SET_EP_RESERVE, untyped there, is
+ * a container echoing the value set; BAT.DCB_ALL_CELL_VOLTAGES and
+ * _TEMPERATURES (FLOAT32 there) are containers of DCB_INDEX and one
+ * DCB_CELL_VOLTAGE / DCB_CELL_TEMPERATURE per cell (sensor). EMS.POWER_ADD is reported negative for
  * production, as devices do. */
 #ifndef SIM_HANDLER_H
 #define SIM_HANDLER_H

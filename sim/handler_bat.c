@@ -11,6 +11,7 @@
 #define CELLS_SERIES 14u     /* per DCB module */
 #define CELLS_PARALLEL 3u
 #define CELL_NOMINAL_V 3.6
+#define DCB_SENSORS 4u /* temperature sensors per DCB module */
 
 static double cell_ocv(double soc01)
 {
@@ -92,11 +93,38 @@ static void put_dcb_info(struct req_ctx *x, unsigned bat, unsigned dcb)
     rscp_put_cstr(b, RSCP_TAG_BAT_DCB_MANUFACTURE_NAME, "E3/DC");
     rscp_put_cstr(b, RSCP_TAG_BAT_DCB_DEVICE_NAME, "DCB-LI-50V");
     rscp_put_cstr(b, RSCP_TAG_BAT_DCB_SERIALCODE, code);
-    rscp_put_uchar8(b, RSCP_TAG_BAT_DCB_NR_SENSOR, 4);
+    rscp_put_uchar8(b, RSCP_TAG_BAT_DCB_NR_SENSOR, DCB_SENSORS);
     rscp_put_uint16(b, RSCP_TAG_BAT_DCB_STATUS, 0);
     rscp_put_uint16(b, RSCP_TAG_BAT_DCB_WARNING, 0);
     rscp_put_uint16(b, RSCP_TAG_BAT_DCB_ALARM, 0);
     rscp_put_uint16(b, RSCP_TAG_BAT_DCB_ERROR, 0);
+    rscp_put_container_close(b);
+}
+
+/* Voltage of cell k of a module: the mean cell voltage with a small
+ * seeded spread. */
+static double cell_voltage(const struct req_ctx *x, unsigned bat, unsigned dcb, unsigned k)
+{
+    const struct sim_config *c = &x->d->model.cfg;
+    double mean = string_voltage(x) / (double)(CELLS_SERIES * c->dcbs);
+    return mean + 0.008 * (sim_hash_unit(c->seed, 62, (int64_t)((bat * 64u + dcb) * 32u + k)) - 0.5);
+}
+
+/* BAT.DCB_ALL_CELL_VOLTAGES / _TEMPERATURES of one module: its
+ * DCB_INDEX, then one value per cell (sensor). */
+static void put_dcb_cells(struct req_ctx *x, uint32_t rt, unsigned bat, unsigned dcb, bool voltages)
+{
+    struct rscp_builder *b = x->b;
+    rscp_put_container_open(b, rt);
+    rscp_put_uint16(b, RSCP_TAG_BAT_DCB_INDEX, (uint16_t)dcb);
+    if (voltages) {
+        for (unsigned k = 0; k < CELLS_SERIES; k++)
+            put_f32(b, RSCP_TAG_BAT_DCB_CELL_VOLTAGE, cell_voltage(x, bat, dcb, k));
+    } else {
+        double lo = cell_temperature(x, bat * 64 + dcb, false), hi = cell_temperature(x, bat * 64 + dcb, true);
+        for (unsigned k = 0; k < DCB_SENSORS; k++)
+            put_f32(b, RSCP_TAG_BAT_DCB_CELL_TEMPERATURE, lo + (hi - lo) * (double)k / (double)(DCB_SENSORS - 1));
+    }
     rscp_put_container_close(b);
 }
 
@@ -110,7 +138,8 @@ static const uint32_t bat_subs[] = {
     RSCP_TAG_BAT_REQ_MAX_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_DCB_CELL_TEMPERATURE,
     RSCP_TAG_BAT_REQ_MIN_DCB_CELL_TEMPERATURE, RSCP_TAG_BAT_REQ_READY_FOR_SHUTDOWN, RSCP_TAG_BAT_REQ_TRAINING_MODE,
     RSCP_TAG_BAT_REQ_USABLE_CAPACITY, RSCP_TAG_BAT_REQ_USABLE_REMAINING_CAPACITY, RSCP_TAG_BAT_REQ_DESIGN_CAPACITY,
-    RSCP_TAG_BAT_REQ_DCB_INFO, RSCP_TAG_BAT_REQ_DEVICE_STATE,
+    RSCP_TAG_BAT_REQ_DCB_INFO, RSCP_TAG_BAT_REQ_DEVICE_STATE, RSCP_TAG_BAT_REQ_FCC, RSCP_TAG_BAT_REQ_RC,
+    RSCP_TAG_BAT_REQ_DCB_ALL_CELL_VOLTAGES, RSCP_TAG_BAT_REQ_DCB_ALL_CELL_TEMPERATURES,
 };
 
 bool sim__is_bat_sub(uint32_t tag)
@@ -175,14 +204,20 @@ void sim__bat_sub(struct req_ctx *x, unsigned bat, const struct rscp_block *req)
     case RSCP_TAG_BAT_REQ_DEVICE_STATE:
         put_device_state(b, rt, RSCP_TAG_BAT_DEVICE_CONNECTED, RSCP_TAG_BAT_DEVICE_WORKING, RSCP_TAG_BAT_DEVICE_IN_SERVICE);
         break;
-    case RSCP_TAG_BAT_REQ_DCB_INFO: {
-        uint64_t dcb;
+    case RSCP_TAG_BAT_REQ_FCC: put_f32(b, rt, ah * 0.98); break;
+    case RSCP_TAG_BAT_REQ_RC: put_f32(b, rt, ah * 0.98 * soc / 100.0); break;
+    case RSCP_TAG_BAT_REQ_DCB_INFO:
+    case RSCP_TAG_BAT_REQ_DCB_ALL_CELL_VOLTAGES:
+    case RSCP_TAG_BAT_REQ_DCB_ALL_CELL_TEMPERATURES: {
+        uint64_t dcb; /* the module number travels as the value */
         if (!get_index(req, &dcb))
             rscp_put_error(b, rt, SIM_ERR_FORMAT);
         else if (dcb >= c->dcbs)
             rscp_put_error(b, rt, SIM_ERR_OUT_OF_BOUNDS);
-        else
+        else if (req->tag == RSCP_TAG_BAT_REQ_DCB_INFO)
             put_dcb_info(x, bat, (unsigned)dcb);
+        else
+            put_dcb_cells(x, rt, bat, (unsigned)dcb, req->tag == RSCP_TAG_BAT_REQ_DCB_ALL_CELL_VOLTAGES);
         break;
     }
     default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;

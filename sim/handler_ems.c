@@ -1,44 +1,11 @@
-/* EMS readings: power flows, limits, status bits, system specs. The
+/* EMS readings: power flows, limits, status bits (computed with the flows,
+ * model.c), system specs. The
  * requests that change controls are in handler_settings.c. */
 #include "areas.h"
 
 #include "noise.h"
 
 #include <math.h>
-
-/* EMS.STATUS bits. */
-#define EMS_STATUS_CHARGE_LOCKED 0x01u
-#define EMS_STATUS_DISCHARGE_LOCKED 0x02u
-#define EMS_STATUS_WEATHER_REGULATED 0x10u
-#define EMS_STATUS_POWERSAVE 0x20u
-#define EMS_STATUS_DERATING 0x40u
-
-#define DERATE_PERCENT 0.70
-
-static bool set_power_active(const struct sim_model *m)
-{
-    return m->ctl.set_power_mode != 0 && m->t < m->ctl.set_power_until;
-}
-
-static uint32_t ems_status(const struct req_ctx *x)
-{
-    const struct sim_model *m = &x->d->model;
-    uint32_t s = 0;
-    if (set_power_active(m)) {
-        uint8_t mode = m->ctl.set_power_mode;
-        if (mode == 1 || mode == 2)
-            s |= EMS_STATUS_CHARGE_LOCKED;
-        if (mode == 1 || mode == 3 || mode == 4)
-            s |= EMS_STATUS_DISCHARGE_LOCKED;
-    }
-    if (m->ctl.weather_regulated)
-        s |= EMS_STATUS_WEATHER_REGULATED;
-    if (m->ctl.powersave)
-        s |= EMS_STATUS_POWERSAVE;
-    if ((double)-x->f.grid >= DERATE_PERCENT * m->cfg.pv_peak_w)
-        s |= EMS_STATUS_DERATING;
-    return s;
-}
 
 static void ems_sys_specs(struct req_ctx *x, uint32_t rt)
 {
@@ -101,10 +68,10 @@ bool sim__ems(struct req_ctx *x, const struct rscp_block *req)
     case RSCP_TAG_EMS_REQ_MODE: rscp_put_uchar8(b, rt, (uint8_t)(f->bat > 0 ? 2 : f->bat < 0 ? 1 : 0)); break;
     case RSCP_TAG_EMS_REQ_BALANCED_PHASES: rscp_put_uchar8(b, rt, 7); break;
     case RSCP_TAG_EMS_REQ_INSTALLED_PEAK_POWER: rscp_put_uint32(b, rt, (uint32_t)c->pv_peak_w); break;
-    case RSCP_TAG_EMS_REQ_DERATE_AT_PERCENT_VALUE: put_f32(b, rt, DERATE_PERCENT); break;
-    case RSCP_TAG_EMS_REQ_DERATE_AT_POWER_VALUE: put_f32(b, rt, DERATE_PERCENT * c->pv_peak_w); break;
+    case RSCP_TAG_EMS_REQ_DERATE_AT_PERCENT_VALUE: put_f32(b, rt, m->ctl.derate_share); break;
+    case RSCP_TAG_EMS_REQ_DERATE_AT_POWER_VALUE: put_f32(b, rt, m->ctl.derate_share * c->pv_peak_w); break;
     case RSCP_TAG_EMS_REQ_EXT_SRC_AVAILABLE: rscp_put_char8(b, rt, c->add_peak_w > 0.0 ? 1 : 0); break;
-    case RSCP_TAG_EMS_REQ_STATUS: rscp_put_uint32(b, rt, ems_status(x)); break;
+    case RSCP_TAG_EMS_REQ_STATUS: rscp_put_uint32(b, rt, f->status); break; /* rscp/ems.h bits */
     case RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT: rscp_put_int32(b, rt, (int32_t)chg); break;
     case RSCP_TAG_EMS_REQ_BAT_CHARGE_LIMIT:
     case RSCP_TAG_EMS_REQ_DCDC_CHARGE_LIMIT: rscp_put_int32(b, rt, (int32_t)c->bat_max_charge_w); break;

@@ -1,4 +1,4 @@
-/* Index containers (BAT/PVI/PM *.REQ_DATA): find the device by its index,
+/* Index containers (BAT/PVI/PM/WB/DCDC *.REQ_DATA): find the device by its index,
  * answer NOT_AVAILABLE for one that does not exist, else hand each
  * sub-request to the device's handler. */
 #include "areas.h"
@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-enum unit { UNIT_BAT, UNIT_PVI, UNIT_PM };
+enum unit { UNIT_BAT, UNIT_PVI, UNIT_PM, UNIT_WB, UNIT_DCDC };
 
 static void index_container(struct req_ctx *x, const struct rscp_block *req, enum unit unit, uint32_t index_tag)
 {
@@ -20,13 +20,16 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         rscp_put_error(b, rt, SIM_ERR_NOT_AVAILABLE);
         return;
     }
-    bool present, root = false;
+    bool present;
+    const struct sim_meter *meter = NULL;
     switch (unit) {
     case UNIT_BAT: present = index < c->batteries; break;
     case UNIT_PVI: present = index == 0; break;
+    case UNIT_WB: present = c->wallbox && index == 0; break;
+    case UNIT_DCDC: present = index < x->d->dcdcs; break;
     default:
-        root = index == x->d->pm_root_index;
-        present = root || (c->add_peak_w > 0.0 && index == x->d->pm_add_index);
+        meter = sim_device_meter(x->d, index);
+        present = meter != NULL;
         break;
     }
     if (!present) {
@@ -34,7 +37,10 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         return;
     }
     rscp_put_container_open(b, rt);
-    rscp_put_uint16(b, index_tag, (uint16_t)index);
+    if (unit == UNIT_WB)
+        rscp_put_uchar8(b, index_tag, (uint8_t)index);
+    else
+        rscp_put_uint16(b, index_tag, (uint16_t)index);
     struct rscp_iter it;
     struct rscp_block sub;
     rscp_block_children(req, &it);
@@ -44,7 +50,9 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         switch (unit) {
         case UNIT_BAT: sim__bat_sub(x, (unsigned)index, &sub); break;
         case UNIT_PVI: sim__pvi_sub(x, &sub); break;
-        default: sim__pm_sub(x, root, &sub); break;
+        case UNIT_WB: sim__wb_sub(x, &sub); break;
+        case UNIT_DCDC: sim__dcdc_sub(x, (unsigned)index, &sub); break;
+        default: sim__pm_sub(x, meter, &sub); break;
         }
     }
     rscp_put_container_close(b);
@@ -56,6 +64,10 @@ void sim__index_container(struct req_ctx *x, const struct rscp_block *req)
         index_container(x, req, UNIT_BAT, RSCP_TAG_BAT_INDEX);
     else if (req->tag == RSCP_TAG_PVI_REQ_DATA)
         index_container(x, req, UNIT_PVI, RSCP_TAG_PVI_INDEX);
+    else if (req->tag == RSCP_TAG_WB_REQ_DATA)
+        index_container(x, req, UNIT_WB, RSCP_TAG_WB_INDEX);
+    else if (req->tag == RSCP_TAG_DCDC_REQ_DATA)
+        index_container(x, req, UNIT_DCDC, RSCP_TAG_DCDC_INDEX);
     else
         index_container(x, req, UNIT_PM, RSCP_TAG_PM_INDEX);
 }

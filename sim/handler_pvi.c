@@ -13,7 +13,8 @@ static const uint32_t pvi_subs[] = {
     RSCP_TAG_PVI_REQ_AC_ENERGY_ALL, RSCP_TAG_PVI_REQ_AC_ENERGY_DAY, RSCP_TAG_PVI_REQ_AC_FREQUENCY,
     RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER, RSCP_TAG_PVI_REQ_DC_POWER, RSCP_TAG_PVI_REQ_DC_VOLTAGE, RSCP_TAG_PVI_REQ_DC_CURRENT,
     RSCP_TAG_PVI_REQ_DC_MAX_POWER, RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL, RSCP_TAG_PVI_REQ_TEMPERATURE,
-    RSCP_TAG_PVI_REQ_MAX_TEMPERATURE, RSCP_TAG_PVI_REQ_MIN_TEMPERATURE,
+    RSCP_TAG_PVI_REQ_MAX_TEMPERATURE, RSCP_TAG_PVI_REQ_MIN_TEMPERATURE, RSCP_TAG_PVI_REQ_USED_STRING_COUNT,
+    RSCP_TAG_PVI_REQ_TEMPERATURE_COUNT,
 };
 
 #define PVI_TEMPERATURE_SENSORS 4u
@@ -25,6 +26,15 @@ static double tracker_voltage(const struct req_ctx *x, unsigned k, double p)
         return 0.0;
     double peak = c->pv_peak_w / (double)c->trackers;
     return 420.0 + 60.0 * sqrt(clamp_to(p / peak, 0.0, 1.0)) + 5.0 * (double)k;
+}
+
+/* DC power of tracker k now: what the sun gives, less its share of a
+ * derating curtailment. */
+static double tracker_power(const struct req_ctx *x, unsigned k)
+{
+    double p = sim_pv_tracker_power(&x->d->model.cfg, k, x->d->model.t);
+    double total = (double)x->f.pv + (double)x->f.curtailed;
+    return total > 0.0 ? p * (double)x->f.pv / total : p;
 }
 
 /* Inverter AC output: PV minus what goes into the battery (DC coupled). */
@@ -88,7 +98,9 @@ void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req)
     case RSCP_TAG_PVI_REQ_TYPE: rscp_put_uchar8(b, rt, 3); break;
     case RSCP_TAG_PVI_REQ_SERIAL_NUMBER: rscp_put_cstr(b, rt, x->d->serial); break;
     case RSCP_TAG_PVI_REQ_AC_MAX_PHASE_COUNT: rscp_put_uchar8(b, rt, 3); break;
-    case RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->trackers); break;
+    case RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT: rscp_put_uchar8(b, rt, (uint8_t)SIM_MAX_TRACKERS); break;
+    case RSCP_TAG_PVI_REQ_USED_STRING_COUNT: rscp_put_uchar8(b, rt, (uint8_t)c->trackers); break;
+    case RSCP_TAG_PVI_REQ_TEMPERATURE_COUNT: rscp_put_uchar8(b, rt, (uint8_t)PVI_TEMPERATURE_SENSORS); break;
     case RSCP_TAG_PVI_REQ_SYSTEM_MODE: rscp_put_uchar8(b, rt, 2); break;
     case RSCP_TAG_PVI_REQ_POWER_MODE: rscp_put_uchar8(b, rt, 1); break;
     case RSCP_TAG_PVI_REQ_DEVICE_STATE:
@@ -107,14 +119,14 @@ void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req)
         put_indexed(b, rt, i, 50.0 + 0.04 * (sim_smooth_noise(c->seed, 74, x->now, 30.0) - 0.5));
         break;
     case RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER: put_indexed(b, rt, i, 4600.0); break;
-    case RSCP_TAG_PVI_REQ_DC_POWER: put_indexed(b, rt, i, floor(sim_pv_tracker_power(c, i, m->t) + 0.5)); break;
+    case RSCP_TAG_PVI_REQ_DC_POWER: put_indexed(b, rt, i, floor(tracker_power(x, i) + 0.5)); break;
     case RSCP_TAG_PVI_REQ_DC_VOLTAGE: {
-        double p = sim_pv_tracker_power(c, i, m->t);
+        double p = tracker_power(x, i);
         put_indexed(b, rt, i, tracker_voltage(x, i, p));
         break;
     }
     case RSCP_TAG_PVI_REQ_DC_CURRENT: {
-        double p = sim_pv_tracker_power(c, i, m->t);
+        double p = tracker_power(x, i);
         double v = tracker_voltage(x, i, p);
         put_indexed(b, rt, i, v > 0.0 ? p / v : 0.0);
         break;

@@ -6,8 +6,6 @@
 
 #include <math.h>
 
-#define SET_POWER_HOLD_S 30.0 /* REQ_SET_POWER lasts this long unless resent */
-
 static void ems_set_power(struct req_ctx *x, const struct rscp_block *req)
 {
     struct rscp_builder *b = x->b;
@@ -24,7 +22,7 @@ static void ems_set_power(struct req_ctx *x, const struct rscp_block *req)
     }
     m->ctl.set_power_mode = (uint8_t)mode;
     m->ctl.set_power_value = (int32_t)value;
-    m->ctl.set_power_until = m->t + SET_POWER_HOLD_S;
+    m->ctl.set_power_until = m->t + SIM_SET_POWER_HOLD_S;
     rscp_put_int32(b, rt, (int32_t)value); /* devices mirror the value, not the mode */
 }
 
@@ -129,14 +127,6 @@ bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
         if (want_container(x, req))
             ems_set_power_settings(x, req);
         break;
-    case RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE: {
-        uint64_t wh;
-        if (!get_index(req, &wh))
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-        else
-            rscp_put_bool(b, rt, true); /* accepted (devices also accept what they ignore) */
-        break;
-    }
     default: return false;
     }
     return true;

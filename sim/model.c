@@ -3,6 +3,8 @@
 
 #include "noise.h"
 
+#include "rscp/ems.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -398,6 +400,16 @@ void sim_model_init_at(struct sim_model *m, const struct sim_config *c, double t
     m->ctl.max_discharge_w = (uint32_t)c->bat_max_discharge_w;
     m->ctl.discharge_start_w = 65;
     m->ctl.battery_before_car = true;
+    m->ctl.mc_last_start = -1.0;
+    m->ctl.derate_share = 0.70;
+    m->ctl.wb_sun_mode = true;
+    m->ctl.wb_current_a = 16;
+    m->ctl.wb_phases = 3;
+    for (unsigned i = 0; i < SIM_IDLE_PERIODS_MAX; i++) { /* all 14 listed, none active */
+        m->ctl.idle[i].type = (uint8_t)(i % 2u);
+        m->ctl.idle[i].day = (uint8_t)(i / 2u);
+    }
+    m->ctl.n_idle = SIM_IDLE_PERIODS_MAX;
     m->flows = sim_model_flows(m, 1.0);
 }
 
@@ -456,75 +468,167 @@ struct sim_flows sim_model_flows(const struct sim_model *m, double dt)
     return sim_model_flows_from(m, dt, &in);
 }
 
+double sim_model_bat_floor(const struct sim_model *m)
+{
+    return clampd(m->ctl.ep_reserve_wh, 0.0, m->cfg.bat_capacity_wh);
+}
+
+bool sim_model_set_power_active(const struct sim_model *m)
+{
+    return m->ctl.set_power_mode != 0 && m->t < m->ctl.set_power_until;
+}
+
+double sim_model_wb_min(const struct sim_model *m)
+{
+    unsigned phases = m->ctl.wb_phases == 1 ? 1u : 3u;
+    return m->cfg.wb_min_w * (double)phases;
+}
+
+double sim_model_wb_max(const struct sim_model *m)
+{
+    unsigned phases = m->ctl.wb_phases == 1 ? 1u : 3u;
+    return fmin(m->cfg.wb_max_w, 230.0 * (double)m->ctl.wb_current_a * (double)phases);
+}
+
+/* Whether an active idle period of `type` (0 charge, 1 discharge) covers
+ * the model's time, device local time. */
+static bool idle_period_now(const struct sim_model *m, uint8_t type)
+{
+    if (!m->ctl.idle_enabled)
+        return false;
+    int64_t day;
+    double s = local_seconds(&m->cfg, m->t, &day);
+    unsigned wd = sim_weekday(day);
+    int minute = (int)(s / 60.0);
+    for (unsigned i = 0; i < m->ctl.n_idle && i < SIM_IDLE_PERIODS_MAX; i++) {
+        const struct sim_idle_period *p = &m->ctl.idle[i];
+        if (!p->active || p->type != type || p->day != wd)
+            continue;
+        int a = p->start_h * 60 + p->start_m, b = p->end_h * 60 + p->end_m;
+        if (a <= b ? minute >= a && minute < b : minute >= a || minute < b)
+            return true;
+    }
+    return false;
+}
+
+static int32_t min32(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
 struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, const struct sim_inputs *in)
 {
     const struct sim_config *c = &m->cfg;
+    const struct sim_controls *ctl = &m->ctl;
     struct sim_flows f;
     memset(&f, 0, sizeof f);
-    double t = m->t;
     f.pv = in->pv;
     f.add = in->add;
     f.home = in->home;
+    uint32_t status = RSCP_EMS_STATUS_EMERGENCY_READY;
 
-    /* What the battery can take or give during this step. */
+    /* What the battery can take or give during this step: never below its
+     * floor (the emergency reserve), never a trickle right above it. */
     double eff = c->bat_efficiency;
     double h = dt / 3600.0;
     double chg_cap = fmin(sim_model_max_charge(m), (c->bat_capacity_wh - m->bat_wh) / (h * eff));
-    double dis_cap = fmin(sim_model_max_discharge(m), m->bat_wh * eff / h);
+    double avail = m->bat_wh - sim_model_bat_floor(m);
+    double dis_cap = avail < SIM_BAT_FLOOR_MARGIN_WH ? 0.0 : fmin(sim_model_max_discharge(m), avail * eff / h);
     int32_t chg = (int32_t)floor(fmax(chg_cap, 0.0));
     int32_t dis = (int32_t)floor(fmax(dis_cap, 0.0));
 
     int32_t surplus = f.pv + f.add - f.home;
-    bool override = m->ctl.set_power_mode != 0 && t < m->ctl.set_power_until;
-    int32_t value = m->ctl.set_power_value < 0 ? 0 : m->ctl.set_power_value;
+    bool override = sim_model_set_power_active(m);
+    int32_t value = ctl->set_power_value < 0 ? 0 : ctl->set_power_value;
 
-    /* Battery decision for the override modes first. */
+    /* Battery decision for the override modes and manual charge first. */
     int32_t bat = 0;
     bool bat_fixed = false;
     if (override) {
         bat_fixed = true;
-        switch (m->ctl.set_power_mode) {
-        case 2: bat = -(value < dis ? value : dis); break;
-        case 3: {
-            int32_t s = surplus > 0 ? surplus : 0;
-            int32_t v = value < chg ? value : chg;
-            bat = v < s ? v : s;
-            break;
+        uint8_t mode = ctl->set_power_mode;
+        if (mode == 1 || mode == 2)
+            status |= RSCP_EMS_STATUS_CHARGE_LOCKED;
+        if (mode == 1 || mode == 3 || mode == 4)
+            status |= RSCP_EMS_STATUS_DISCHARGE_LOCKED;
+        switch (mode) {
+        case 2: bat = -min32(value, dis); break;
+        case 3: bat = min32(min32(value, chg), surplus > 0 ? surplus : 0); break; /* from surplus only */
+        case 4: bat = min32(value, chg); break;                                   /* from anywhere */
+        default: bat = 0; break;                                                  /* idle */
         }
-        case 4: bat = value < chg ? value : chg; break;
-        default: bat = 0; break; /* idle */
+    } else {
+        if (idle_period_now(m, 0)) {
+            chg = 0;
+            status |= RSCP_EMS_STATUS_CHARGE_IDLE_PERIOD;
+        }
+        if (idle_period_now(m, 1)) {
+            dis = 0;
+            status |= RSCP_EMS_STATUS_DISCHARGE_IDLE_PERIOD;
+        }
+        if (ctl->mc_active) {
+            double left = fmax(ctl->mc_target_wh - ctl->mc_charged_wh, 0.0);
+            bat_fixed = true;
+            bat = (int32_t)floor(fmin((double)chg, left / h));
+            status |= RSCP_EMS_STATUS_DISCHARGE_LOCKED;
+        } else if (ctl->weather_regulated && local_seconds(c, m->t, NULL) < SIM_WEATHER_UNTIL_H * 3600.0) {
+            int32_t cap = (int32_t)floor(SIM_WEATHER_SHARE * sim_model_max_charge(m));
+            if (chg > cap) {
+                chg = cap;
+                if (surplus > cap)
+                    status |= RSCP_EMS_STATUS_WEATHER_THROTTLED;
+            }
         }
     }
 
-    /* Wallbox in sun mode: only surplus, at least wb_min. */
-    int32_t wb = 0;
-    if (c->wallbox && m->car_present && m->car_need_wh > 0.0) {
+    /* Wallbox: sun mode only from surplus, at least its minimum; mixed
+     * mode at its set power, from the grid where the sun is short. */
+    int32_t wb = 0, wb_solar = 0;
+    if (c->wallbox && m->car_present && m->car_need_wh > 0.0 && !ctl->wb_suspended) {
         int32_t for_car = surplus;
         if (bat_fixed)
             for_car = surplus - (bat > 0 ? bat : 0);
         else if (m->ctl.battery_before_car && surplus > 0)
             for_car = surplus - (surplus < chg ? surplus : chg);
-        if ((double)for_car >= c->wb_min_w) {
-            double w = fmin((double)for_car, c->wb_max_w);
-            if (c->car_max_w > 0.0)
-                w = fmin(w, c->car_max_w);
-            w = fmin(w, m->car_need_wh / h);
-            wb = (int32_t)floor(w);
-        }
+        double w = 0.0, wmax = sim_model_wb_max(m);
+        if (!ctl->wb_sun_mode)
+            w = wmax;
+        else if ((double)for_car >= sim_model_wb_min(m))
+            w = fmin((double)for_car, wmax);
+        if (c->car_max_w > 0.0)
+            w = fmin(w, c->car_max_w);
+        w = fmin(w, m->car_need_wh / h);
+        wb = (int32_t)floor(fmax(w, 0.0));
+        wb_solar = min32(wb, for_car > 0 ? for_car : 0);
     }
 
     if (!bat_fixed) {
         int32_t rest = surplus - wb;
+        int32_t start = (int32_t)m->ctl.discharge_start_w;
+        if (ctl->powersave && start < SIM_POWERSAVE_MIN_W)
+            start = SIM_POWERSAVE_MIN_W;
         if (rest > 0)
             bat = rest < chg ? rest : chg;
-        else if (-rest >= (int32_t)m->ctl.discharge_start_w)
+        else if (-rest >= start)
             bat = -(-rest < dis ? -rest : dis);
     }
 
     f.wb = wb;
-    f.wb_solar = wb; /* sun mode: the car only takes surplus */
+    f.wb_solar = wb_solar;
     f.bat = bat;
     f.grid = f.home + f.wb + f.bat - f.pv - f.add;
+    /* Derating: feed-in above the configured share of the PV peak is not
+     * allowed; the PV generator is curtailed by the excess. */
+    double feed_cap = ctl->derate_share * c->pv_peak_w;
+    if (ctl->derate_share > 0.0 && (double)-f.grid > feed_cap) {
+        int32_t cut = (int32_t)ceil((double)-f.grid - feed_cap);
+        cut = min32(cut, f.pv);
+        f.pv -= cut;
+        f.curtailed = cut;
+        f.grid += cut;
+        status |= RSCP_EMS_STATUS_FEED_IN_LIMITED;
+    }
+    f.status = status;
     return f;
 }
 
@@ -588,6 +692,11 @@ void sim_model_step_from(struct sim_model *m, double dt, struct sim_energy *out,
     m->bat_wh = clampd(m->bat_wh, 0.0, c->bat_capacity_wh); /* rounding only */
     m->bat_throughput_wh += e.bat_in + e.bat_out;
     m->car_need_wh = fmax(m->car_need_wh - e.wb, 0.0);
+    if (m->ctl.mc_active) {
+        m->ctl.mc_charged_wh += e.bat_in;
+        if (m->ctl.mc_charged_wh >= m->ctl.mc_target_wh - 1e-6 || m->bat_wh >= c->bat_capacity_wh - 1e-6)
+            m->ctl.mc_active = false;
+    }
     m->flows = f;
 
     sim_energy_add(&m->today, &e);

@@ -62,6 +62,8 @@ bool sim_config_same(const struct sim_config *a, const struct sim_config *b);
 
 struct sim_flows {
     int32_t pv, add, grid, home, bat, wb, wb_solar;
+    int32_t curtailed;            /* PV power held back by derating (W)   */
+    uint32_t status;              /* EMS.STATUS bits (RSCP_EMS_STATUS_*)  */
 };
 
 /* Energy over some period, Wh. */
@@ -71,6 +73,40 @@ struct sim_energy {
     double grid_in, grid_out;     /* import / export                     */
     double soc_time;              /* integral of SOC (0..1) dt, in s: average = soc_time / seconds */
     double seconds;
+};
+
+/* How long EMS.REQ_SET_POWER holds after the last request, simulated s.
+ * The library's keep-alive resends every 10 s at most; users report that
+ * devices fall back after about 10 s, the vendor's text says 30 s. */
+#define SIM_SET_POWER_HOLD_S 12.0
+
+/* A manual charge start less than this after the last accepted one is
+ * ignored (and answered with success, as devices do), simulated s. */
+#define SIM_MANUAL_CHARGE_INTERVAL_S 86400.0
+
+/* The battery stops discharging this close above its floor (the
+ * emergency reserve, else empty), Wh: so it never shows a discharge at 0 %. */
+#define SIM_BAT_FLOOR_MARGIN_WH 1.0
+
+/* Weather-regulated charge: before this local hour, charging is limited to
+ * SIM_WEATHER_SHARE of the maximum charge power (the rest of a large
+ * surplus goes to the grid in the morning, the battery fills at midday). */
+#define SIM_WEATHER_UNTIL_H 12.0
+#define SIM_WEATHER_SHARE 0.5
+
+/* Power save: deficits below this are taken from the grid, the battery
+ * stays in standby (W). */
+#define SIM_POWERSAVE_MIN_W 200
+
+#define SIM_IDLE_PERIODS_MAX 14u /* 7 days x charge and discharge */
+
+/* One idle period (EMS.IDLE_PERIOD): charging (type 0) or discharging
+ * (type 1) locked on `day` (0 Monday .. 6 Sunday) from start to end, device
+ * local time. */
+struct sim_idle_period {
+    uint8_t type, day;
+    bool active;
+    uint8_t start_h, start_m, end_h, end_m;
 };
 
 /* Control inputs that requests can change. */
@@ -83,6 +119,23 @@ struct sim_controls {
     uint8_t set_power_mode;       /* 0 normal, 1 idle, 2 discharge, 3 charge, 4 grid charge */
     int32_t set_power_value;
     double set_power_until;
+    /* Idle periods and their enable flag. */
+    struct sim_idle_period idle[SIM_IDLE_PERIODS_MAX];
+    unsigned n_idle;
+    bool idle_enabled;
+    /* Manual charge: charges from the grid until mc_charged_wh reaches
+     * mc_target_wh. */
+    bool mc_active;
+    double mc_target_wh, mc_charged_wh;
+    int64_t mc_starts;            /* accepted starts                      */
+    double mc_last_start;         /* UTC s of the last accepted start; < 0 none */
+    /* Emergency-power reserve: the battery is not discharged below it. */
+    double ep_reserve_wh;
+    /* Derating: feed-in capped at this share of the PV peak (0..1). */
+    double derate_share;
+    /* Wallbox (WB.REQ_SET_EXTERN). */
+    bool wb_sun_mode, wb_suspended;
+    uint8_t wb_current_a, wb_phases;
 };
 
 struct sim_model {
@@ -207,6 +260,16 @@ double sim_energy_self_consumption(const struct sim_energy *e);
 /* Effective battery power limits now (W), with the user limits applied. */
 double sim_model_max_charge(const struct sim_model *m);
 double sim_model_max_discharge(const struct sim_model *m);
+
+/* The floor the battery is not discharged below now, Wh. */
+double sim_model_bat_floor(const struct sim_model *m);
+
+/* Whether SET_POWER is in force at the model's time. */
+bool sim_model_set_power_active(const struct sim_model *m);
+
+/* Wallbox charging power bounds with the current controls (W). */
+double sim_model_wb_min(const struct sim_model *m);
+double sim_model_wb_max(const struct sim_model *m);
 
 /* Add b into a. */
 void sim_energy_add(struct sim_energy *a, const struct sim_energy *b);

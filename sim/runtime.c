@@ -1,6 +1,8 @@
 /* Device + clock + server, and the background-thread simulator. */
 #include "runtime.h"
 
+#include "preset.h"
+
 #include "rscp/clock.h"
 #include "rscp/error.h"
 
@@ -31,6 +33,9 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
 {
     sim_config_default(c);
     c->seed = o->seed;
+    const struct sim_preset *p = sim_preset_find(o->model);
+    if (p)
+        sim_preset_apply(p, c);
     if (o->batteries > 0)
         c->batteries = o->batteries > SIM_MAX_BATTERIES ? SIM_MAX_BATTERIES : o->batteries;
     if (o->trackers > 0)
@@ -154,7 +159,8 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     *out = NULL;
     if (errcap)
         errbuf[0] = '\0';
-    if (o->speed < 0.0 || o->pm_root_index > 255) {
+    const struct sim_preset *preset = sim_preset_find(o->model);
+    if (o->speed < 0.0 || o->pm_root_index > 255 || (o->model && !preset)) {
         snprintf(errbuf, errcap, "invalid simulator options");
         return RSCP_ERR_ARG;
     }
@@ -171,6 +177,8 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
         start = (double)now.seconds;
     }
     sim_device_init(&r->dev, &cfg, start, o->pm_root_index);
+    if (preset)
+        sim_device_set_meters(&r->dev, preset->meters, preset->n_meters);
     r->clock.start = start;
     r->clock.start_ms = rscp_monotonic_ms();
     r->clock.speed = o->speed > 0.0 ? o->speed : 1.0;

@@ -37,6 +37,9 @@ struct sim_spawn_options {
     uint64_t seed;                     /* model seed (0 is a seed too)   */
     double speed;                      /* simulated s per real s; 0: 1   */
     unsigned pm_root_index;            /* root power meter index (0, 6)  */
+    const char *model;                 /* preset (preset.h); NULL: the
+                                          default shape, meters from
+                                          pm_root_index                  */
     double start;                      /* simulated UTC start, s; 0: now */
     const char *bind;                  /* NULL: "127.0.0.1"              */
     uint16_t port;                     /* 0: a free port                 */
@@ -51,7 +54,7 @@ struct sim_spawn_options {
 
 /* Start a simulator: binds before returning, so *port (may be NULL) is
  * ready to connect to. Returns 0 with *out, or a negative rscp error
- * (RSCP_ERR_ARG, RSCP_ERR_NOMEM, RSCP_ERR_IO, RSCP_ERR_RESOLVE). */
+ * (RSCP_ERR_ARG, also for an unknown model, RSCP_ERR_NOMEM, RSCP_ERR_IO, RSCP_ERR_RESOLVE). */
 int sim_spawn(const struct sim_spawn_options *o, struct sim_handle **out, uint16_t *port);
 
 /* Stop the thread (within about 100 ms), close every connection and free.

@@ -3,6 +3,7 @@
 #include "sim.h"
 
 #include "civil.h"
+#include "preset.h"
 
 #include "rscp/error.h"
 
@@ -52,6 +53,11 @@ static void usage(FILE *f)
           "                       or 6 (default 0)\n"
           "      --batteries N    battery strings, 1..4 (default 1)\n"
           "      --trackers N     PV trackers, 1..4 (default 2)\n"
+          "      --model NAME     plant shape (sets meters, strings, trackers, wallbox;\n"
+          "                       --batteries and --trackers still apply):\n"
+          "                       s10e     root meter 0, 2 trackers, 1 string, wallbox\n"
+          "                       s10mini  root meter 6, 1 tracker, 1 string, no wallbox\n"
+          "                       s10pro   meters 0 1 3 6, 3 trackers, 2 strings, wallbox\n"
           "      --auth-timeout MS\n"
           "                       close a client not authenticated MS ms after\n"
           "                       connecting (default 10000; 0: never)\n"
@@ -160,7 +166,7 @@ bool sim_parse_start(const char *s, double *out)
 
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
-    O_TRACKERS, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT,
+    O_TRACKERS, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT,
     O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
     O_HELP
 };
@@ -175,6 +181,7 @@ static const struct optdef opts[] = {
     {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
     {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
     {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
+    {"model", O_MODEL, true},
     {"auth-timeout", O_AUTH_TIMEOUT, true}, {"idle-timeout", O_IDLE_TIMEOUT, true},
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
     {"reset", O_RESET, false}, {"chunk", O_CHUNK, true}, {"coalesce", O_COALESCE, true},
@@ -250,6 +257,11 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
                 o->batteries = (unsigned)u;
             else
                 o->trackers = (unsigned)u;
+            break;
+        case O_MODEL:
+            if (!sim_preset_find(val))
+                return usage_error("unknown model (s10e, s10mini, s10pro)", val);
+            o->model = val;
             break;
         case O_AUTH_TIMEOUT:
         case O_IDLE_TIMEOUT:

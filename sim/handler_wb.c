@@ -1,0 +1,156 @@
+/* The wallbox (WB.REQ_DATA, one at index 0 when the plant has one) and
+ * the DC/DC converters of the battery strings (DCDC.REQ_DATA).
+ *
+ * WB.EXTERN_DATA_ALG: byte 2 the status bits (8 plugged, 16 locked,
+ * 32 charging, 64 suspended, 128 sun mode), byte 3 the charge current in A.
+ * WB.REQ_SET_EXTERN {EXTERN_DATA_LEN, EXTERN_DATA}: byte 0 the mode (1 sun,
+ * 2 mixed), byte 1 the current (A, MIN..MAX_CHARGE_CURRENT), byte 3 = 1
+ * toggles the phases 1 <-> 3, byte 4 = 1 toggles suspended; a request of
+ * the wrong shape is ERROR FORMAT, a mode or current out of range ERROR
+ * OUT_OF_BOUNDS, and nothing of it applied. */
+#include "areas.h"
+
+#include <math.h>
+
+#define WB_MIN_CURRENT_A 6
+#define WB_MAX_CURRENT_A 16
+#define WB_EXTERN_LEN 8u
+#define WB_SET_MIN_LEN 5u /* bytes of a set request that carry meaning */
+
+static const uint32_t wb_subs[] = {
+    RSCP_TAG_WB_REQ_EXTERN_DATA_ALG,   RSCP_TAG_WB_REQ_NUMBER_PHASES, RSCP_TAG_WB_REQ_MIN_CHARGE_CURRENT,
+    RSCP_TAG_WB_REQ_MAX_CHARGE_CURRENT, RSCP_TAG_WB_REQ_DEVICE_STATE, RSCP_TAG_WB_REQ_PM_POWER_L1,
+    RSCP_TAG_WB_REQ_PM_POWER_L2,       RSCP_TAG_WB_REQ_PM_POWER_L3,   RSCP_TAG_WB_REQ_PM_ACTIVE_PHASES,
+    RSCP_TAG_WB_REQ_EXTERN_DATA_SUN,   RSCP_TAG_WB_REQ_ENERGY_ALL,    RSCP_TAG_WB_REQ_ENERGY_SOLAR,
+    RSCP_TAG_WB_REQ_PM_ENERGY_L1,      RSCP_TAG_WB_REQ_PM_ENERGY_L2,  RSCP_TAG_WB_REQ_PM_ENERGY_L3,
+    RSCP_TAG_WB_REQ_SOC,               RSCP_TAG_WB_REQ_KEY_STATE,     RSCP_TAG_WB_REQ_SET_EXTERN,
+};
+
+static const uint32_t dcdc_subs[] = {
+    RSCP_TAG_DCDC_REQ_DEVICE_STATE, RSCP_TAG_DCDC_REQ_I_BAT, RSCP_TAG_DCDC_REQ_U_BAT, RSCP_TAG_DCDC_REQ_P_BAT,
+};
+
+bool sim__is_wb_sub(uint32_t tag)
+{
+    return tag_in(tag, wb_subs, sizeof wb_subs / sizeof wb_subs[0]);
+}
+
+bool sim__is_dcdc_sub(uint32_t tag)
+{
+    return tag_in(tag, dcdc_subs, sizeof dcdc_subs / sizeof dcdc_subs[0]);
+}
+
+static unsigned wb_phases(const struct sim_model *m)
+{
+    return m->ctl.wb_phases == 1 ? 1u : 3u;
+}
+
+/* Power or energy of phase p (0..2): split evenly over the phases used. */
+static double wb_phase_share(const struct sim_model *m, double total, unsigned p)
+{
+    unsigned n = wb_phases(m);
+    return p < n ? total / (double)n : 0.0;
+}
+
+static void put_extern(struct rscp_builder *b, uint32_t rt, const uint8_t *bytes, size_t n)
+{
+    rscp_put_container_open(b, rt);
+    rscp_put_bytes(b, RSCP_TAG_WB_EXTERN_DATA, bytes, n);
+    rscp_put_uchar8(b, RSCP_TAG_WB_EXTERN_DATA_LEN, (uint8_t)n);
+    rscp_put_container_close(b);
+}
+
+static void wb_set_extern(struct req_ctx *x, const struct rscp_block *req, uint32_t rt)
+{
+    struct sim_controls *ctl = &x->d->model.ctl;
+    struct rscp_block blk;
+    const uint8_t *p;
+    size_t n;
+    if (req->type != RSCP_TYPE_CONTAINER || rscp_block_find(req, RSCP_TAG_WB_EXTERN_DATA, &blk) != 0 ||
+        rscp_block_get_bytes(&blk, &p, &n) != 0 || n < WB_SET_MIN_LEN) {
+        rscp_put_error(x->b, rt, SIM_ERR_FORMAT);
+        return;
+    }
+    if ((p[0] != 1 && p[0] != 2) || p[1] < WB_MIN_CURRENT_A || p[1] > WB_MAX_CURRENT_A || p[3] > 1 || p[4] > 1) {
+        rscp_put_error(x->b, rt, SIM_ERR_OUT_OF_BOUNDS);
+        return;
+    }
+    ctl->wb_sun_mode = p[0] == 1;
+    ctl->wb_current_a = p[1];
+    if (p[3])
+        ctl->wb_phases = ctl->wb_phases == 1 ? 3 : 1;
+    if (p[4])
+        ctl->wb_suspended = !ctl->wb_suspended;
+    rscp_put_none(x->b, rt);
+}
+
+void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    const struct sim_model *m = &x->d->model;
+    const struct sim_controls *ctl = &m->ctl;
+    uint32_t rt = SIM_RESP(req->tag);
+    double e_all = m->total.wb + 3.5e5, e_solar = m->total.wb_solar + 2.1e5;
+    switch (req->tag) {
+    case RSCP_TAG_WB_REQ_EXTERN_DATA_ALG: {
+        uint8_t ext[WB_EXTERN_LEN] = {0};
+        ext[2] = (uint8_t)((m->car_present ? 8u | 16u : 0u) | (x->f.wb > 0 ? 32u : 0u) |
+                           (ctl->wb_suspended ? 64u : 0u) | (ctl->wb_sun_mode ? 128u : 0u));
+        ext[3] = ctl->wb_current_a;
+        put_extern(b, rt, ext, sizeof ext);
+        break;
+    }
+    case RSCP_TAG_WB_REQ_EXTERN_DATA_SUN: {
+        uint8_t ext[WB_EXTERN_LEN] = {0};
+        uint32_t w = (uint32_t)(x->f.wb_solar > 0 ? x->f.wb_solar : 0);
+        ext[0] = (uint8_t)(w & 0xFFu);
+        ext[1] = (uint8_t)((w >> 8) & 0xFFu);
+        put_extern(b, rt, ext, sizeof ext);
+        break;
+    }
+    case RSCP_TAG_WB_REQ_NUMBER_PHASES: rscp_put_uchar8(b, rt, (uint8_t)wb_phases(m)); break;
+    case RSCP_TAG_WB_REQ_MIN_CHARGE_CURRENT: rscp_put_int32(b, rt, WB_MIN_CURRENT_A); break;
+    case RSCP_TAG_WB_REQ_MAX_CHARGE_CURRENT: rscp_put_int32(b, rt, WB_MAX_CURRENT_A); break;
+    case RSCP_TAG_WB_REQ_DEVICE_STATE:
+        put_device_state(b, rt, RSCP_TAG_WB_DEVICE_CONNECTED, RSCP_TAG_WB_DEVICE_WORKING,
+                         RSCP_TAG_WB_DEVICE_IN_SERVICE);
+        break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L1: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 0)); break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L2: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 1)); break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L3: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 2)); break;
+    case RSCP_TAG_WB_REQ_PM_ACTIVE_PHASES:
+        rscp_put_uchar8(b, rt, (uint8_t)(x->f.wb > 0 ? (wb_phases(m) == 1 ? 1u : 7u) : 0u));
+        break;
+    case RSCP_TAG_WB_REQ_ENERGY_ALL: rscp_put_uint32(b, rt, (uint32_t)e_all); break;
+    case RSCP_TAG_WB_REQ_ENERGY_SOLAR: rscp_put_uint32(b, rt, (uint32_t)e_solar); break;
+    case RSCP_TAG_WB_REQ_PM_ENERGY_L1: rscp_put_double64(b, rt, e_all / 3.0); break;
+    case RSCP_TAG_WB_REQ_PM_ENERGY_L2: rscp_put_double64(b, rt, e_all / 3.0); break;
+    case RSCP_TAG_WB_REQ_PM_ENERGY_L3: rscp_put_double64(b, rt, e_all / 3.0); break;
+    case RSCP_TAG_WB_REQ_SOC: /* the car's state of charge: what it still wants of 60 kWh */
+        rscp_put_uint16(b, rt, m->car_present ? (uint16_t)floor(clamp_to(100.0 - m->car_need_wh / 600.0, 0, 100)) : 0);
+        break;
+    case RSCP_TAG_WB_REQ_KEY_STATE: rscp_put_uint32(b, rt, 0); break;
+    case RSCP_TAG_WB_REQ_SET_EXTERN: wb_set_extern(x, req, rt); break;
+    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    }
+}
+
+void sim__dcdc_sub(struct req_ctx *x, unsigned dcdc, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    const struct sim_config *c = &x->d->model.cfg;
+    uint32_t rt = SIM_RESP(req->tag);
+    (void)dcdc;
+    double p = (double)x->f.bat / (double)c->batteries;
+    double u = 3.7 * 14.0 * (double)c->dcbs;
+    switch (req->tag) {
+    case RSCP_TAG_DCDC_REQ_DEVICE_STATE:
+        put_device_state(b, rt, RSCP_TAG_DCDC_DEVICE_CONNECTED, RSCP_TAG_DCDC_DEVICE_WORKING,
+                         RSCP_TAG_DCDC_DEVICE_IN_SERVICE);
+        break;
+    case RSCP_TAG_DCDC_REQ_P_BAT: put_f32(b, rt, p); break;
+    case RSCP_TAG_DCDC_REQ_U_BAT: put_f32(b, rt, u); break;
+    case RSCP_TAG_DCDC_REQ_I_BAT: put_f32(b, rt, p / u); break;
+    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    }
+}
