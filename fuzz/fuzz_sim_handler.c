@@ -1,8 +1,9 @@
 /* Fuzz target: the simulator's request handler (sim/handler*.c) on
  * arbitrary request data, as the server hands it an authenticated frame.
  *
- * Input: byte 0 the session's auth level, byte 1 bit 0 the root meter
- * index (0 or 6), byte 2 how far to advance the model first (in steps of 4 s), then the
+ * Input: byte 0 the session's auth level, byte 1 bits 0-1 the plant (the
+ * default shape with the root meter at 0 or at 6, the s10pro and s10mini
+ * presets), byte 2 how far to advance the model first (in steps of 4 s), then the
  * request data blocks (exactly sized on the heap). Every input starts from
  * the same freshly set-up device, so a finding replays on its own.
  * Invariants (abort() when broken): the reply is a well-formed frame
@@ -17,19 +18,27 @@
 #define HEAD 3u
 #define SIM_START 1717243200.0 /* 2024-06-01T12:00:00Z */
 
-static struct sim_device *templates[2];
+#define TEMPLATES 4u
+static struct sim_device *templates[TEMPLATES];
 static struct sim_device *dev;
 static uint8_t reply[RSCP_MAX_WIRE_SIZE];
 
 static void setup(void)
 {
-    struct sim_config c;
-    sim_config_default(&c);
-    for (unsigned i = 0; i < 2; i++) {
+    static const char *const models[TEMPLATES] = {NULL, NULL, "s10pro", "s10mini"};
+    for (unsigned i = 0; i < TEMPLATES; i++) {
+        struct sim_spawn_options o;
+        memset(&o, 0, sizeof o);
+        o.model = models[i];
+        struct sim_config c;
+        sim_config_from_options(&c, &o);
         templates[i] = malloc(sizeof *templates[i]);
         if (!templates[i])
             abort();
-        sim_device_init(templates[i], &c, SIM_START, i ? 6u : 0u);
+        sim_device_init(templates[i], &c, SIM_START, i == 1 ? 6u : 0u);
+        const struct sim_preset *p = sim_preset_find(models[i]);
+        if (p)
+            sim_device_set_meters(templates[i], p->meters, p->n_meters);
     }
     dev = malloc(sizeof *dev);
     if (!dev)
@@ -54,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!req)
         return 0;
     memcpy(req, data + HEAD, len);
-    memcpy(dev, templates[data[1] & 1], sizeof *dev);
+    memcpy(dev, templates[data[1] & (TEMPLATES - 1u)], sizeof *dev);
 
     struct rscp_builder b;
     struct rscp_timestamp ts = {(int64_t)SIM_START, 0};

@@ -694,7 +694,8 @@ void sim_model_step_from(struct sim_model *m, double dt, struct sim_energy *out,
     m->car_need_wh = fmax(m->car_need_wh - e.wb, 0.0);
     if (m->ctl.mc_active) {
         m->ctl.mc_charged_wh += e.bat_in;
-        if (m->ctl.mc_charged_wh >= m->ctl.mc_target_wh - 1e-6 || m->bat_wh >= c->bat_capacity_wh - 1e-6)
+        if (m->ctl.mc_charged_wh >= m->ctl.mc_target_wh - SIM_BAT_FLOOR_MARGIN_WH ||
+            m->bat_wh >= c->bat_capacity_wh - SIM_BAT_FLOOR_MARGIN_WH)
             m->ctl.mc_active = false;
     }
     m->flows = f;

@@ -475,12 +475,114 @@ static void test_history_store(void)
     sim_history_store_free(s);
 }
 
+/* The controls that act inside the model, through the flows. */
+static void test_controls(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    c.wallbox = false;
+    c.add_peak_w = 0.0;
+    struct sim_model m;
+    /* Near empty at night: no discharge at all, the grid takes the load. */
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 0.5);
+    struct sim_flows f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 0);
+    CHECK_INT(f.grid, f.home);
+    CHECK((f.status & RSCP_EMS_STATUS_EMERGENCY_READY) != 0);
+    /* The reserve is the floor: above it the battery discharges, at it not. */
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 3000.0);
+    CHECK(sim_model_flows(&m, 1.0).bat < 0);
+    m.ctl.ep_reserve_wh = 3000.0;
+    CHECK_INT(sim_model_flows(&m, 1.0).bat, 0);
+    for (int i = 0; i < 300; i++)
+        sim_model_step(&m, 1.0, NULL);
+    CHECK(m.bat_wh >= 3000.0 - 1e-9);
+    /* Power save: a deficit below SIM_POWERSAVE_MIN_W stays on the grid
+     * (a quiet minute of the night, with a small standby load). */
+    struct sim_config quiet = c;
+    quiet.home_base_w = 60.0;
+    double t_quiet = utc(2024, 12, 22, 1, 0);
+    while (sim_home_load(&quiet, t_quiet) >= SIM_POWERSAVE_MIN_W - 20 && t_quiet < utc(2024, 12, 22, 4, 0))
+        t_quiet += 60.0;
+    sim_model_init_at(&m, &quiet, t_quiet, 3000.0);
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.home < SIM_POWERSAVE_MIN_W && f.home >= 65 && f.bat == -f.home);
+    m.ctl.powersave = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat == 0 && f.grid == f.home);
+
+    /* The clearest June noon of the seed. */
+    double best = -1, t_best = 0;
+    for (unsigned d = 1; d <= 30; d++) {
+        for (int k = 0; k < 120; k++) {
+            double t = utc(2024, 6, d, 10, 0) + 60.0 * k;
+            double pv = sim_pv_power(&c, t);
+            if (pv > best)
+                best = pv, t_best = t;
+        }
+    }
+    /* Battery full, derating at 50 %: the feed-in is capped, PV curtailed,
+     * the derating bit set. */
+    sim_model_init_at(&m, &c, t_best, c.bat_capacity_wh);
+    m.ctl.derate_share = 0.5;
+    f = sim_model_flows(&m, 1.0);
+    CHECK((double)f.pv + f.curtailed > 0.5 * c.pv_peak_w + f.home); /* it would feed in more */
+    CHECK(f.curtailed > 0 && (f.status & RSCP_EMS_STATUS_FEED_IN_LIMITED) != 0);
+    CHECK((double)-f.grid <= 0.5 * c.pv_peak_w);
+    CHECK((double)-f.grid > 0.5 * c.pv_peak_w - 1.0);
+    CHECK_INT(f.pv + f.add + f.grid, f.home + f.bat + f.wb);
+    m.ctl.derate_share = 0.0; /* off: no cap */
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.curtailed == 0 && (f.status & RSCP_EMS_STATUS_FEED_IN_LIMITED) == 0);
+
+    /* Weather-regulated charge: in the morning at most half the charge
+     * power, the bit set while it holds the battery back. */
+    double t_morning = 0;
+    best = -1;
+    for (unsigned d = 1; d <= 30; d++) { /* before noon local (10:00 UTC in summer) */
+        for (int k = 0; k < 60; k++) {
+            double t = utc(2024, 6, d, 9, 0) + 60.0 * k;
+            double surplus = sim_pv_power(&c, t) - sim_home_load(&c, t);
+            if (surplus > best)
+                best = surplus, t_morning = t;
+        }
+    }
+    sim_model_init_at(&m, &c, t_morning, 0.2 * c.bat_capacity_wh);
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat > 3000);
+    m.ctl.weather_regulated = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 3000);
+    CHECK((f.status & RSCP_EMS_STATUS_WEATHER_THROTTLED) != 0);
+
+    /* Idle periods: device local time, the enable flag, the status bits. */
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 6000.0); /* a Saturday, 21:00 local */
+    m.ctl.idle[5 * 2 + 1] = (struct sim_idle_period){1, 5, true, 20, 30, 22, 0};
+    CHECK(sim_model_flows(&m, 1.0).bat < 0); /* not enabled */
+    m.ctl.idle_enabled = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat == 0 && (f.status & RSCP_EMS_STATUS_DISCHARGE_IDLE_PERIOD) != 0);
+    m.ctl.idle[5 * 2 + 1].start_h = 21; /* from 21:30: not yet */
+    CHECK(sim_model_flows(&m, 1.0).bat < 0);
+
+    /* Manual charge from the grid until its energy is in. */
+    m.ctl.mc_active = true;
+    m.ctl.mc_target_wh = 100.0;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat == (int32_t)c.bat_max_charge_w && f.grid == f.home + f.bat);
+    CHECK((f.status & RSCP_EMS_STATUS_DISCHARGE_LOCKED) != 0);
+    for (int i = 0; i < 120 && m.ctl.mc_active; i++)
+        sim_model_step(&m, 1.0, NULL);
+    CHECK(!m.ctl.mc_active && m.ctl.mc_charged_wh >= 99.0 && m.ctl.mc_charged_wh <= 100.0 + 1e-9);
+}
+
 int main(void)
 {
     test_civil();
     test_sun();
     test_balance();
     test_battery_limits();
+    test_controls();
     test_determinism();
     test_history();
     test_day_memo();
