@@ -41,7 +41,10 @@ static void top_level(struct req_ctx *x, const struct rscp_block *req)
                sim__is_db_sub(req->tag) || sim__is_wb_sub(req->tag) || sim__is_dcdc_sub(req->tag) ||
                req->tag == RSCP_TAG_BAT_INDEX || req->tag == RSCP_TAG_PVI_INDEX || req->tag == RSCP_TAG_PM_INDEX ||
                req->tag == RSCP_TAG_WB_INDEX || req->tag == RSCP_TAG_DCDC_INDEX;
-    rscp_put_error(b, rt, sub ? SIM_ERR_FORMAT : SIM_ERR_UNKNOWN_TAG);
+    if (sub)
+        rscp_put_error(b, rt, SIM_ERR_FORMAT);
+    else
+        put_unsupported(b, req->tag);
 }
 
 int sim_handle(struct sim_device *d, double now, int auth_level, const uint8_t *data, size_t len,

@@ -6,7 +6,8 @@
  *  - every reply block carries the request tag with bit 23 set, except
  *    EMS.REQ_GET_SYS_SPECS (0x01000097) -> EMS.GET_SYS_SPECS (0x01800098)
  *    as in every public tag list;
- *  - a tag the simulator does not serve: ERROR UNKNOWN_TAG (7);
+ *  - a tag the simulator does not serve: ERROR NOT_AVAILABLE (6) when the
+ *    dictionary knows it, else ERROR UNKNOWN_TAG (7);
  *  - a sub-request of BAT/PVI/PM/DB sent outside its container, or a value
  *    of the wrong type where the request carries one: ERROR FORMAT (3);
  *  - an index container without its INDEX, or with an index no device has:

@@ -220,6 +220,6 @@ void sim__bat_sub(struct req_ctx *x, unsigned bat, const struct rscp_block *req)
             put_dcb_cells(x, rt, bat, (unsigned)dcb, req->tag == RSCP_TAG_BAT_REQ_DCB_ALL_CELL_VOLTAGES);
         break;
     }
-    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    default: put_unsupported(b, req->tag); break;
     }
 }

@@ -58,6 +58,6 @@ void sim__pm_sub(struct req_ctx *x, const struct sim_meter *meter, const struct 
     case RSCP_TAG_PM_REQ_DEVICE_STATE:
         put_device_state(b, rt, RSCP_TAG_PM_DEVICE_CONNECTED, RSCP_TAG_PM_DEVICE_WORKING, RSCP_TAG_PM_DEVICE_IN_SERVICE);
         break;
-    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    default: put_unsupported(b, req->tag); break;
     }
 }

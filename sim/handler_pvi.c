@@ -138,6 +138,6 @@ void sim__pvi_sub(struct req_ctx *x, const struct rscp_block *req)
         break;
     case RSCP_TAG_PVI_REQ_MAX_TEMPERATURE: put_f32(b, rt, 70.0); break;
     case RSCP_TAG_PVI_REQ_MIN_TEMPERATURE: put_f32(b, rt, -20.0); break;
-    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    default: put_unsupported(b, req->tag); break;
     }
 }

@@ -95,7 +95,7 @@ static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *r
         case RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED:
             rscp_put_char8(b, RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED, apply_flag(&blk, &ctl->weather_regulated));
             break;
-        default: rscp_put_error(b, SIM_RESP(blk.tag), SIM_ERR_UNKNOWN_TAG); break;
+        default: put_unsupported(b, blk.tag); break;
         }
     }
     rscp_put_container_close(b);

@@ -131,7 +131,7 @@ void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req)
         break;
     case RSCP_TAG_WB_REQ_KEY_STATE: rscp_put_uint32(b, rt, 0); break;
     case RSCP_TAG_WB_REQ_SET_EXTERN: wb_set_extern(x, req, rt); break;
-    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    default: put_unsupported(b, req->tag); break;
     }
 }
 
@@ -151,6 +151,6 @@ void sim__dcdc_sub(struct req_ctx *x, unsigned dcdc, const struct rscp_block *re
     case RSCP_TAG_DCDC_REQ_P_BAT: put_f32(b, rt, p); break;
     case RSCP_TAG_DCDC_REQ_U_BAT: put_f32(b, rt, u); break;
     case RSCP_TAG_DCDC_REQ_I_BAT: put_f32(b, rt, p / u); break;
-    default: rscp_put_error(b, rt, SIM_ERR_UNKNOWN_TAG); break;
+    default: put_unsupported(b, req->tag); break;
     }
 }

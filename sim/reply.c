@@ -3,6 +3,8 @@
 
 #include "noise.h"
 
+#include "rscp/tags.h"
+
 #include <math.h>
 
 double clamp_to(double v, double lo, double hi)
@@ -56,4 +58,9 @@ void put_device_state(struct rscp_builder *b, uint32_t tag, uint32_t connected, 
 double phase_voltage(const struct req_ctx *x, unsigned phase)
 {
     return 230.0 + 4.0 * (sim_smooth_noise(x->d->model.cfg.seed, 70 + phase, x->now, 60.0) - 0.5);
+}
+
+void put_unsupported(struct rscp_builder *b, uint32_t req_tag)
+{
+    rscp_put_error(b, SIM_RESP(req_tag), rscp_tag_name(req_tag) ? SIM_ERR_NOT_AVAILABLE : SIM_ERR_UNKNOWN_TAG);
 }

@@ -40,6 +40,11 @@ bool get_index(const struct rscp_block *blk, uint64_t *out);
  * answered with ERROR FORMAT and the result is false. */
 bool want_container(struct req_ctx *x, const struct rscp_block *req);
 
+/* The answer to a request the simulator does not serve: ERROR
+ * NOT_AVAILABLE for a tag of the dictionary (the device knows it, this
+ * one has no such function), ERROR UNKNOWN_TAG for any other. */
+void put_unsupported(struct rscp_builder *b, uint32_t req_tag);
+
 /* Whether tag is one of list[0..n). */
 bool tag_in(uint32_t tag, const uint32_t *list, size_t n);
 

@@ -189,12 +189,15 @@ static void test_errors(void)
     rscp_put_none(&req, RSCP_TAG_DB_REQ_HISTORY_TIME_START); /* outside a history request */
     rscp_put_none(&req, RSCP_TAG_BAT_REQ_DATA);        /* index container as NONE      */
     rscp_put_int32(&req, RSCP_TAG_EMS_REQ_SET_POWER, 5); /* not a container            */
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_GET_IDLE_PERIODS_2); /* known, not served     */
     CHECK_INT(send_req(), 0);
     CHECK_INT(error_of(&(struct rscp_block){0}), 0);
     struct rscp_block b = top(0x01800999u);
     CHECK_INT(error_of(&b), SIM_ERR_UNKNOWN_TAG);
     b = top(0x7A800001u);
     CHECK_INT(error_of(&b), SIM_ERR_UNKNOWN_TAG);
+    b = top(RSCP_TAG_EMS_GET_IDLE_PERIODS_2);
+    CHECK_INT(error_of(&b), SIM_ERR_NOT_AVAILABLE);
     b = top(SIM_RESP(RSCP_TAG_BAT_REQ_RSOC));
     CHECK_INT(error_of(&b), SIM_ERR_FORMAT);
     b = top(SIM_RESP(RSCP_TAG_PVI_REQ_DC_POWER));
