@@ -348,8 +348,8 @@ int sim_command(int argc, char **argv)
     bool v6 = strchr(host, ':') != NULL; /* an IPv6 address: [::1]:5033 */
     printf("listening on %s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)rscp_server_port(r->server));
     fflush(stdout);
-    fprintf(stderr, "rscp sim: seed %" PRIu64 ", speed %g, start %.0f, root meter at PM index %u\n", o.seed,
-            r->clock.speed, r->clock.start, o.pm_root_index);
+    fprintf(stderr, "rscp sim: model %s, seed %" PRIu64 ", speed %g, start %.0f, root meter at PM index %u\n",
+            o.model ? o.model : "default", o.seed, r->clock.speed, r->clock.start, r->dev.pm_root_index);
     rc = rscp_server_run(r->server, &g_stop);
     if (rc < 0) /* only poll() itself failing; single clients never stop it */
         fprintf(stderr, "rscp sim: server stopped: %s (%s)\n", rscp_server_errstr(r->server), rscp_strerror(rc));

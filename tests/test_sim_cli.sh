@@ -18,7 +18,9 @@ trap cleanup EXIT
 
 "$B" sim --help >"$tmp/help" 2>"$tmp/help.err"; rc=$?
 check '[ $rc -eq 0 ] && grep -q -- "--pm-index" "$tmp/help" && [ ! -s "$tmp/help.err" ]'
-for args in "--bogus" "--port" "--port 70000" "--speed 0" "--batteries 9" "--start yesterday" "stray" "--reset=1"; do
+check 'grep -q -- "--model NAME" "$tmp/help" && grep -q "s10mini" "$tmp/help"'
+for args in "--bogus" "--port" "--port 70000" "--speed 0" "--batteries 9" "--start yesterday" "stray" "--reset=1" \
+    "--model s11" "--model"; do
     # shellcheck disable=SC2086
     "$B" sim $args >"$tmp/out" 2>"$tmp/err"; rc=$?
     check '[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "rscp sim" "$tmp/err"'
@@ -79,6 +81,18 @@ for _ in $(seq 50); do grep -q "listening on" "$tmp/a.out" 2>/dev/null && break;
 busy=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/a.out")
 "$B" sim --port "$busy" >/dev/null 2>"$tmp/b.err"; rc=$?
 check '[ $rc -eq 3 ] && grep -q "cannot listen" "$tmp/b.err"'
+kill -INT "$sim_pid"; wait "$sim_pid"; rc=$?; sim_pid=
+check '[ $rc -eq 0 ]'
+
+# --model: the S10 mini's root meter answers at 6, no meter at 0, no wallbox.
+"$B" sim --port 0 --model s10mini --start 2024-06-21T12:00 >"$tmp/m.out" 2>"$tmp/m.err" &
+sim_pid=$!
+for _ in $(seq 50); do grep -q "listening on" "$tmp/m.out" 2>/dev/null && break; sleep 0.1; done
+mport=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/m.out")
+RSCP_PORT="$mport" "$B" get 'PM.REQ_DATA{PM.INDEX=6,PM.REQ_TYPE}' 'PM.REQ_DATA{PM.INDEX=0,PM.REQ_TYPE}' \
+    'WB.REQ_DATA{WB.INDEX=0,WB.REQ_DEVICE_STATE}' >"$tmp/mget.txt" 2>&1; rc=$?
+check 'grep -q "PM.TYPE .*UINT16 = 1" "$tmp/mget.txt"'
+check '[ "$(grep -c NOT_AVAILABLE "$tmp/mget.txt")" -eq 2 ]'
 kill -INT "$sim_pid"; wait "$sim_pid"; rc=$?; sim_pid=
 check '[ $rc -eq 0 ]'
 
