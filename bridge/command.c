@@ -259,11 +259,11 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
         errcap = sizeof scratch;
     }
     memset(out, 0, sizeof *out);
-    struct pl s = {payload, payload + n, topic, payload, n, err, errcap};
-    if (!topic || (!payload && n > 0)) {
+    if (!topic || !payload) {
         snprintf(err, errcap, "no topic or payload");
         return -1;
     }
+    struct pl s = {payload, payload + n, topic, payload, n, err, errcap};
     if (n > BRIDGE_PAYLOAD_MAX) {
         snprintf(err, errcap, "payload for %s longer than %u bytes", topic, BRIDGE_PAYLOAD_MAX);
         return -1;
