@@ -75,10 +75,10 @@ struct bridge_command {
 /* Parse a command: topic is what follows "<prefix>/set/" ("power_mode"),
  * payload[0..n) its payload (need not be NUL-terminated; not NULL, also
  * when n is 0). Returns 0 with *out, or -1 with a reason for the result
- * topic in err[0..errcap) ("bad
- * payload 'charge:x:5' for power_mode: W must be a whole number in
- * 1..1000000", "unknown command topic 'set/foo'"). A payload is quoted in
- * the reason only when printable and short. On error *out is zeroed. */
+ * topic in err[0..errcap) ("bad payload 'charge:x:5' for power_mode: W
+ * must be a whole number in 1..1000000", "unknown command topic
+ * 'set/foo'"). A payload is quoted in the reason only when printable and
+ * short. On error *out is zeroed. */
 int bridge_command_parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
                          size_t errcap);
 
