@@ -89,9 +89,9 @@ static void test_set_power(void)
     CHECK_INT(l.bat, 3000);
     CHECK_INT(l.grid, l.home + l.wb_all + 3000 - l.pv + l.add);
     CHECK((l.status & RSCP_EMS_STATUS_DISCHARGE_LOCKED) != 0);
-    /* Resent every 8 s it holds past the hold time. */
-    for (int i = 0; i < 3; i++) {
-        sleep_sim(8);
+    /* Resent every 5 s it holds past the hold time. */
+    for (int i = 0; i < 4; i++) {
+        sleep_sim(5);
         set_power(RSCP_POWER_GRID_CHARGE, 3000);
     }
     l = live();

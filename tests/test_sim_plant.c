@@ -125,6 +125,7 @@ static void check_model(const char *name, double start)
             struct rscp_dcb d;
             CHECK_INT(rscp_dcb_parse(&fr, i, k, &d), 0);
             CHECK_INT(d.index, k);
+            CHECK_INT(d.device_errors, 0);
             CHECK(near(d.soc, soc, 1e-3));
             CHECK_INT(d.series_cells, CELLS_SERIES);
             CHECK_INT(d.n_cell_voltages, CELLS_SERIES);
@@ -142,6 +143,7 @@ static void check_model(const char *name, double start)
 
     struct rscp_pvi pvi;
     CHECK_INT(rscp_pvi_parse(&fr, 0, &pvi), 0);
+    CHECK_INT(pvi.device_errors, 0);
     CHECK_INT(pvi.used_trackers, cfg.trackers);
     CHECK_INT(pvi.n_trackers, cfg.trackers);
     CHECK_INT(pvi.temperature_count, PVI_TEMPERATURE_SENSORS);
@@ -153,11 +155,19 @@ static void check_model(const char *name, double start)
     }
     CHECK(near(dc, f.pv, cfg.trackers)); /* each tracker rounded to 1 W */
     CHECK(pvi.on_grid);
+    double ac = 0;
+    for (unsigned ph = 0; ph < 3; ph++) {
+        CHECK(pvi.phase[ph].voltage > 220 && pvi.phase[ph].voltage < 240);
+        ac += pvi.phase[ph].power;
+    }
+    CHECK(near(ac, ((double)f.pv - (double)f.bat) * 0.97, 0.01));
+    CHECK(pvi.n_temperatures == PVI_TEMPERATURE_SENSORS && pvi.temperature_present == 0xFu);
 
     for (unsigned i = 0; i < p->n_meters; i++) {
         struct rscp_pm pm;
         CHECK_INT(rscp_pm_parse(&fr, p->meters[i].index, &pm), 0);
         CHECK_INT(pm.type, p->meters[i].type);
+        CHECK_INT(pm.device_errors, 0);
         double want = p->meters[i].type == SIM_PM_TYPE_ROOT ? f.grid
                       : p->meters[i].type == SIM_PM_TYPE_ADD_PRODUCTION ? f.add
                       : p->meters[i].type == SIM_PM_TYPE_ADD_CONSUMPTION ? 0.25 * f.home : 0.0;
@@ -168,6 +178,7 @@ static void check_model(const char *name, double start)
     if (cfg.wallbox) {
         struct rscp_wallbox wb;
         CHECK_INT(rscp_wallbox_parse(&fr, 0, &wb), 0);
+        CHECK_INT(wb.device_errors, 0);
         CHECK(near(wb.power_total, f.wb, 1e-6));
         CHECK(near(wb.power_solar, f.wb_solar, 0.5));
         CHECK(wb.sun_mode && !wb.suspended && wb.connected);
