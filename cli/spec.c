@@ -217,8 +217,8 @@ static int item(struct spec *s, struct rscp_builder *b)
                 return fail(s, msg);
             }
         }
-        char *v;
-        size_t vl;
+        char *v = NULL;
+        size_t vl = 0;
         const char *v_at = s->p;
         bool secret = rscp_tag_is_secret(tag), tracked = false;
         if (secret && s->masked < MAX_MASKED) {
