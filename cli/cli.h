@@ -26,7 +26,9 @@ enum cli_exit {
     CLI_EXIT_CONN = 3,     /* resolve, connect, connection closed, socket error  */
     CLI_EXIT_AUTH = 4,     /* authentication refused, or no reply to it (key)    */
     CLI_EXIT_TIMEOUT = 5,  /* no answer in time                                  */
-    CLI_EXIT_PROTOCOL = 6  /* protocol, framing or decoding error; invalid input */
+    CLI_EXIT_PROTOCOL = 6, /* protocol, framing or decoding error; invalid input */
+    CLI_EXIT_IGNORED = 7   /* the device answered a write with success, but the
+                              state read back shows it was not applied      */
 };
 
 /* ---- option parsing ----------------------------------------------------- */
@@ -249,6 +251,16 @@ int cli_cmd_encode(int argc, char **argv);
 int cli_cmd_tags(int argc, char **argv);
 int cli_cmd_sim(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
+int cli_cmd_status(int argc, char **argv);
+int cli_cmd_battery(int argc, char **argv);
+int cli_cmd_pv(int argc, char **argv);
+int cli_cmd_meters(int argc, char **argv);
+int cli_cmd_wallbox(int argc, char **argv);
+int cli_cmd_settings(int argc, char **argv);
+int cli_cmd_idle_periods(int argc, char **argv);
+int cli_cmd_set(int argc, char **argv);
+int cli_cmd_power(int argc, char **argv);
+int cli_cmd_charge(int argc, char **argv);
 
 /* Seconds > 0 (fractions allowed). Returns 0 or -1. */
 int cli_parse_seconds(const char *s, double *out);

@@ -19,6 +19,16 @@ struct command {
 static const struct command commands[] = {
     {"live", cli_cmd_live, "power flows, state of charge and autarky (one round trip)"},
     {"info", cli_cmd_info, "serial number, software release, network and clock"},
+    {"status", cli_cmd_status, "the whole plant: live, batteries, PV, meters, wallboxes, settings"},
+    {"battery", cli_cmd_battery, "battery strings, their DCB modules and cells"},
+    {"pv", cli_cmd_pv, "PV inverters, DC trackers and AC phases"},
+    {"meters", cli_cmd_meters, "power meters: type, power, voltage, energy per phase"},
+    {"wallbox", cli_cmd_wallbox, "wallboxes; 'wallbox set': mode, current, phases, abort"},
+    {"settings", cli_cmd_settings, "power settings, emergency reserve, system specs"},
+    {"idle-periods", cli_cmd_idle_periods, "the idle periods (charge/discharge blocked)"},
+    {"set", cli_cmd_set, "change limits, weather, powersave, reserve, idle periods"},
+    {"power", cli_cmd_power, "hold auto, idle, charge, discharge or grid-charge"},
+    {"charge", cli_cmd_charge, "manual charge, reported as started or ignored"},
     {"history", cli_cmd_history, "energy totals and intervals of a day, week, month or year"},
     {"get", cli_cmd_get, "request any tags, containers with parameters, or a JSON request"},
     {"decode", cli_cmd_decode, "decode captured frames (hex or binary, plain or encrypted)"},
@@ -39,9 +49,10 @@ static void usage(FILE *f)
           "Commands:\n",
           f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fputs("\n"
-          "Connection options (live, info, history, get; also before COMMAND):\n"
+          "Connection options (every command that talks to a device; also before\n"
+          "COMMAND):\n"
           "  -H, --host HOST       device address              (RSCP_HOST)\n"
           "  -p, --port PORT       TCP port, default 5033       (RSCP_PORT)\n"
           "  -u, --user USER       portal user or local.user    (RSCP_USER)\n"
@@ -64,7 +75,8 @@ static void usage(FILE *f)
           "     connection on the device)\n"
           "  5  timeout\n"
           "  6  protocol or decoding error, invalid input\n"
-          "130  live --watch or demo stopped by Ctrl-C (143: SIGTERM)\n"
+          "  7  a write answered with success but not applied (ignored by the device)\n"
+          "130  live --watch, demo or power stopped by Ctrl-C (143: SIGTERM)\n"
           "\n"
           "See rscp(1).\n",
           f);

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# The plant commands of the rscp tool against `rscp sim`: status, battery,
+# pv, meters, wallbox, settings, idle-periods (JSON fields against what the
+# simulator models), the writes (set, power, charge, wallbox set) with read
+# back, and bad input to every write refused before anything is sent.
+# Usage: bash test_cli_plant.sh BUILD_DIR SOURCE_DIR
+set -u
+BUILD=${1:?build dir}
+RSCP="$BUILD/rscp"
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+
+expect_rc() {
+    local want=$1 d=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$d: exit $rc, want $want"; cat "$TMP/err" >&2; fi
+}
+# jcheck FILE PYTHON-EXPR: the expression over j (the JSON document) holds.
+jcheck() {
+    if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then ok
+    else bad "json check: $2"; head -c 1500 "$1" >&2; echo >&2; fi
+}
+# jlines FILE PYTHON-EXPR: the expression over L (the list of JSON lines) holds.
+jlines() {
+    if python3 -c "import json,sys; L=[json.loads(x) for x in open(sys.argv[1]) if x.strip()]; sys.exit(0 if ($2) else 1)" "$1"; then ok
+    else bad "json lines check: $2"; cat "$1" >&2; fi
+}
+errhas() { if grep -q -- "$1" "$TMP/err"; then ok; else bad "stderr lacks '$1'"; cat "$TMP/err" >&2; fi; }
+
+[ -x "$RSCP" ] || { echo "no $RSCP"; exit 1; }
+"$RSCP" sim --help >/dev/null 2>&1 || { echo "rscp built without the simulator"; exit 1; }
+export RSCP_USER=test-user RSCP_PASSWORD=test-password RSCP_KEY=test-key
+export HOME="$TMP" XDG_CONFIG_HOME=
+unset RSCP_CONFIG RSCP_TIMEOUT
+SIMAUTH=(--user test-user --password test-password --key test-key)
+
+# ---- bad input: refused before connecting (port 1 is closed: a connection
+# attempt would end with exit 3, not 2) -------------------------------------
+export RSCP_HOST=127.0.0.1 RSCP_PORT=1
+while IFS='|' read -r what args; do
+    [ -n "$what" ] || continue
+    # shellcheck disable=SC2086
+    expect_rc 2 "$what" "$RSCP" $args
+    errhas "rscp"
+done <<'CASES'
+limits negative|set limits --charge -5
+limits not a number|set limits --charge abc
+limits wrong unit|set limits --charge 3000Wh
+limits fraction of a W|set limits --discharge 1.5
+limits nothing given|set limits
+limits --off with a limit|set limits --off --charge 100
+limits positional|set limits 3000
+weather unknown value|set weather maybe
+weather missing value|set weather
+powersave unknown value|set powersave yes-please
+reserve above 100 %|set reserve 150%
+reserve without unit|set reserve 20
+reserve negative|set reserve -5%
+reserve wrong unit|set reserve 20W
+reserve not a number|set reserve lots%
+idle-periods no file|set idle-periods /nonexistent/periods.json
+unknown setting|set colour blue
+power unknown mode|power turbo
+power charge without W|power charge
+power negative|power charge -3000
+power not a number|power discharge many
+power wrong unit|power charge 3kWh
+power zero|power grid-charge 0
+power --for negative|power idle --for -1s
+power --for unit|power idle --for 3 days
+power --interval out of range|power idle --interval 50
+power auto with --for|power auto --for 3s
+charge not a number|charge abc
+charge zero|charge 0
+charge negative|charge -100
+charge wrong unit|charge 2000W
+wallbox unknown mode|wallbox set --mode moon
+wallbox phases 2|wallbox set --phases 2
+wallbox current 0|wallbox set --current 0
+wallbox current unit|wallbox set --current 16kW
+wallbox abort and resume|wallbox set --abort --resume
+wallbox nothing|wallbox set
+CASES
+expect_rc 2 "limits message names the option and range" "$RSCP" set limits --charge -5
+errhas "\-\-charge '-5' is negative (allowed: 0..1000000 W)"
+expect_rc 2 "unit message" "$RSCP" set reserve 20
+errhas "needs a unit (Wh, kWh, %)"
+for bad in '{' '{"periods": []}' '{"periods": [{"type": "charge", "day": "funday", "start": "00:00", "end": "06:00"}]}' \
+    '{"periods": [{"type": "charge", "day": "monday", "start": "07:00", "end": "06:00"}]}' \
+    '{"periods": [{"type": "nap", "day": "monday", "start": "00:00", "end": "06:00"}]}' \
+    '{"periods": [{"type": "charge", "day": "monday", "start": "24:00", "end": "06:00"}]}'; do
+    printf '%s' "$bad" >"$TMP/bad.json"
+    expect_rc 2 "idle-periods bad file $bad" "$RSCP" set idle-periods "$TMP/bad.json"
+done
+errhas "period 0"
+
+# ---- reads -------------------------------------------------------------------
+start_sim main --start 2024-06-21T12:00 --seed 7 "${SIMAUTH[@]}"
+export RSCP_PORT=$PORT
+
+expect_rc 0 "status --json" "$RSCP" status --json
+cp "$TMP/out" "$TMP/status.json"
+jcheck "$TMP/status.json" "j['round_trips'] == 2"
+jcheck "$TMP/status.json" "len(j['batteries']) == 1 and j['batteries'][0]['index'] == 0 and j['batteries'][0]['dcbs'] == []"
+jcheck "$TMP/status.json" "0 <= j['batteries'][0]['soc'] <= 100 and j['batteries'][0]['voltage'] > 0"
+jcheck "$TMP/status.json" "len(j['trackers']) == 2 and all(t['voltage'] > 0 and t['power'] >= 0 for t in j['trackers'])"
+jcheck "$TMP/status.json" "[m['index'] for m in j['meters'] if m['root']] == [0] and j['meters'][0]['type_name'] == 'root'"
+jcheck "$TMP/status.json" "isinstance(j['wallboxes'], list)"
+jcheck "$TMP/status.json" "j['settings']['max_charge'] > 0 and j['settings']['limits_used'] in (True, False)"
+jcheck "$TMP/status.json" "j['live']['pv'] > 0 and isinstance(j['live']['status_names'], str)"
+# the PV power of the trackers is the live PV power of the same frame, within rounding
+jcheck "$TMP/status.json" "abs(sum(t['power'] for t in j['trackers']) - j['live']['pv']) <= 2 + 0.01 * j['live']['pv']"
+expect_rc 0 "status table" "$RSCP" status
+check "status table has the sections" grep -q "^Power meters" "$TMP/out"
+
+expect_rc 0 "battery --json" "$RSCP" battery --json
+jcheck "$TMP/out" "len(j['batteries']) == 1 and len(j['batteries'][0]['dcbs']) == j['batteries'][0]['dcb_count'] > 0"
+jcheck "$TMP/out" "all('cells' in d and d['voltage'] > 0 for d in j['batteries'][0]['dcbs'])"
+expect_rc 0 "pv --json" "$RSCP" pv --json
+jcheck "$TMP/out" "len(j['inverters']) == 1 and j['inverters'][0]['on_grid'] is True and [t['index'] for t in j['trackers']] == [0, 1]"
+expect_rc 0 "meters --json" "$RSCP" meters --json
+jcheck "$TMP/out" "any(m['root'] for m in j['meters']) and all(m['voltage_l1'] > 200 for m in j['meters'])"
+expect_rc 0 "settings --json" "$RSCP" settings --json
+cp "$TMP/out" "$TMP/settings0.json"
+jcheck "$TMP/out" "j['specs']['maxChargePower'] > 0 and j['specs']['installedBatteryCapacity'] > 0"
+for c in battery pv meters wallbox settings; do
+    expect_rc 0 "$c table" "$RSCP" "$c"
+    check "$c table not empty" test -s "$TMP/out"
+done
+
+# other plant shapes: two strings, three trackers, the root meter at 6
+start_sim shape --start 2024-06-21T12:00 --batteries 2 --trackers 3 --pm-index 6 "${SIMAUTH[@]}"
+expect_rc 0 "status on another shape" env RSCP_PORT="$PORT" "$RSCP" status --json
+jcheck "$TMP/out" "[b['index'] for b in j['batteries']] == [0, 1] and len(j['trackers']) == 3"
+jcheck "$TMP/out" "[m['index'] for m in j['meters'] if m['root']] == [6]"
+
+# ---- set: written, read back, before -> after ------------------------------------
+MAXC=$(python3 -c "import json; print(json.load(open('$TMP/settings0.json'))['specs']['maxChargePower'])")
+expect_rc 0 "set limits" "$RSCP" set limits --charge 3000 --discharge 2.5kW --discharge-start 100
+check "set limits shows before -> after" grep -q "Max charge .* -> 3000 W" "$TMP/out"
+expect_rc 0 "settings after set limits" "$RSCP" settings --json
+jcheck "$TMP/out" "j['limits_used'] is True and j['max_charge'] == 3000 and j['max_discharge'] == 2500 and j['discharge_start'] == 100"
+expect_rc 2 "limit above the system specs" "$RSCP" set limits --charge $((MAXC + 1))
+errhas "out of range (allowed: 0..$MAXC W, maxChargePower of the device); nothing sent"
+expect_rc 0 "settings unchanged after the refused limit" "$RSCP" settings --json
+jcheck "$TMP/out" "j['max_charge'] == 3000"
+expect_rc 0 "set limits --off --json" "$RSCP" set limits --off --json
+jcheck "$TMP/out" "j['before']['limits_used'] is True and j['after']['limits_used'] is False and j['after']['max_charge'] == 3000"
+expect_rc 0 "set weather on" "$RSCP" set weather on --json
+jcheck "$TMP/out" "j['after']['weather_regulated'] is True"
+expect_rc 0 "set weather off" "$RSCP" set weather off
+check "weather before -> after" grep -q "on -> off" "$TMP/out"
+expect_rc 0 "set powersave on" "$RSCP" set powersave on --json
+jcheck "$TMP/out" "j['before']['power_save'] is False and j['after']['power_save'] is True"
+expect_rc 0 "settings after powersave" "$RSCP" settings --json
+jcheck "$TMP/out" "j['power_save'] is True and j['weather_regulated'] is False"
+"$RSCP" set powersave off >/dev/null 2>&1
+
+# reserve and idle periods: read back where the simulator models them
+"$RSCP" settings --json >"$TMP/s.json" 2>/dev/null
+if python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/s.json'))['reserve_percent'] is not None else 1)"; then
+    expect_rc 0 "set reserve 20%" "$RSCP" set reserve 20% --json
+    jcheck "$TMP/out" "abs(j['after']['percent'] - 20) < 0.5"
+else
+    expect_rc 1 "set reserve without a reserve answer" "$RSCP" set reserve 20%
+    errhas "did not answer the emergency reserve"
+fi
+cat >"$TMP/periods.json" <<'JSON'
+{"enabled": true, "periods": [
+ {"type": "charge", "day": "monday", "active": true, "start": "00:00", "end": "06:00"},
+ {"type": "discharge", "day": "sunday", "active": false, "start": "12:30", "end": "14:00"}]}
+JSON
+"$RSCP" idle-periods --json >"$TMP/ip.json" 2>"$TMP/err"
+iprc=$?
+if [ $iprc -eq 0 ]; then
+    expect_rc 0 "set idle-periods" "$RSCP" set idle-periods "$TMP/periods.json"
+    expect_rc 0 "idle-periods after set" "$RSCP" idle-periods --json
+    jcheck "$TMP/out" "j['enabled'] is True and [(p['day'], p['type'], p['start'], p['end']) for p in j['periods']] == [('monday', 'charge', '00:00', '06:00'), ('sunday', 'discharge', '12:30', '14:00')]"
+    expect_rc 0 "set idle-periods from stdin, in the form idle-periods prints" bash -c "'$RSCP' set idle-periods - <'$TMP/out'"
+else
+    check "idle-periods not answered: exit 1" test $iprc -eq 1
+    errhas "answered none"
+fi
+
+# ---- power: held, then back to auto exactly once -------------------------------------------
+# at night, with the battery part full, so that charging from the grid shows
+start_sim night --start 2024-06-21T03:00 --seed 7 "${SIMAUTH[@]}"
+MAINPORT=$RSCP_PORT
+export RSCP_PORT=$PORT
+expect_rc 0 "power grid-charge 3000 --for 3s" "$RSCP" power grid-charge 3000 --for 3s --interval 1000 --json
+cp "$TMP/out" "$TMP/hold.json"
+jlines "$TMP/hold.json" "len(L) >= 3 and all(x['mode'] == 'grid_charge' and x['mirrored'] == 3000 for x in L[:-1])"
+jlines "$TMP/hold.json" "any(abs(x['battery'] - 3000) <= 30 for x in L[1:-1])"
+jlines "$TMP/hold.json" "L[-1]['mode'] == 'auto' and L[-1]['closing'] and sum(1 for x in L if x['mode'] == 'auto') == 1"
+sleep 1
+expect_rc 0 "live after the hold" "$RSCP" live --json
+jcheck "$TMP/out" "abs(j['battery'] - 3000) > 100"
+# Ctrl-C: auto once, exit 130
+"$RSCP" power idle --interval 1000 --json >"$TMP/idle.json" 2>"$TMP/err" &
+hp=$!
+sleep 1.5
+kill -INT $hp
+wait $hp
+check "power stopped by SIGINT exits 130" test $? -eq 130
+jlines "$TMP/idle.json" "L[0]['mode'] == 'idle' and L[-1]['mode'] == 'auto' and sum(1 for x in L if x['closing']) == 1"
+expect_rc 0 "power auto" "$RSCP" power auto --json
+jlines "$TMP/out" "len(L) == 1 and L[0]['mode'] == 'auto'"
+expect_rc 2 "power above the system specs" "$RSCP" power charge $((MAXC + 1))
+errhas "maxChargePower of the device); nothing sent"
+export RSCP_PORT=$MAINPORT
+
+# ---- manual charge ---------------------------------------------------------------------------
+CAP=$(python3 -c "import json; print(json.load(open('$TMP/settings0.json'))['specs']['installedBatteryCapacity'])")
+expect_rc 2 "charge above the battery capacity" "$RSCP" charge $((CAP + 1))Wh
+errhas "installedBatteryCapacity of the device); nothing sent"
+"$RSCP" charge 1kWh --json >"$TMP/out" 2>"$TMP/err"
+crc=$?
+if python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/out'))['before']['active'] is not None else 1)"; then
+    check "first manual charge started" test $crc -eq 0
+    jcheck "$TMP/out" "j['started'] is True and j['requested_wh'] == 1000"
+    expect_rc 7 "second manual charge ignored" "$RSCP" charge 1kWh
+    check "ignored named" grep -q "ignored by the device" "$TMP/out"
+else
+    check "manual charge without a state: exit 7" test $crc -eq 7
+    jcheck "$TMP/out" "j['accepted'] is True and j['started'] is None"
+    errhas "whether it started is unknown"
+fi
+
+# ---- wallbox set -------------------------------------------------------------------------------
+"$RSCP" wallbox --json >"$TMP/wb.json" 2>/dev/null
+if python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/wb.json'))['wallboxes'] else 1)"; then
+    expect_rc 0 "wallbox set --mode sun" "$RSCP" wallbox set --mode sun --json
+    jcheck "$TMP/out" "j['after']['mode'] == 'sun'"
+    expect_rc 0 "wallbox set --mode sun again" "$RSCP" wallbox set --mode sun --json
+    jcheck "$TMP/out" "j['sent'] is False and j['changed'] == []"
+    expect_rc 0 "wallbox set --phases 1" "$RSCP" wallbox set --phases 1 --json
+    expect_rc 0 "wallbox set --phases 1 again" "$RSCP" wallbox set --phases 1 --json
+    jcheck "$TMP/out" "j['sent'] is False and j['after']['phases'] == 1"
+    expect_rc 2 "wallbox current above its bounds" "$RSCP" wallbox set --current 99
+    errhas "out of range"
+else
+    expect_rc 1 "wallbox set without a wallbox" "$RSCP" wallbox set --mode sun
+    errhas "has no wallbox"
+fi
+
+summary
