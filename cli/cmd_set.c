@@ -124,7 +124,7 @@ static int read_periods(struct set_args *a, const char *path)
     }
     for (size_t k = 0; rc == 0 && k < list->n; k++) {
         const struct cli_json *p = list->items[k];
-        struct rscp_idle_period *q = &a->periods[k];
+        struct rscp_idle_period *q = &a->periods[a->n_periods];
         const struct cli_json *type = cli_json_get(p, "type"), *day = cli_json_get(p, "day");
         const struct cli_json *act = cli_json_get(p, "active");
         int d;
@@ -146,11 +146,22 @@ static int read_periods(struct set_args *a, const char *path)
         q->type = type->str[0] == 'c' ? RSCP_IDLE_CHARGE : RSCP_IDLE_DISCHARGE;
         q->day = (uint8_t)d;
         q->active = act ? act->boolean : true;
+        if (q->start_hour == q->end_hour && q->start_minute == q->end_minute) {
+            /* An empty window (devices report unused slots as 00:00-00:00)
+             * blocks nothing; the library sends only windows with a start
+             * before the end, so it is left out and the slot keeps what the
+             * device has. */
+            if (q->active)
+                cli_warn("%s: period %zu (%s %s) has an empty window: not sent", path, k, day->str, type->str);
+            continue;
+        }
         const char *why = NULL;
         if (rscp_idle_period_check(q, &why) != 0)
             rc = cli_usage_error(a->cmd, "%s: period %zu: %s", path, k, why ? why : "out of range");
+        a->n_periods++;
     }
-    a->n_periods = list ? list->n : 0;
+    if (rc == 0 && a->n_periods == 0)
+        rc = cli_usage_error(a->cmd, "%s: no period with a window (start before end) to send", path);
     cli_json_free(root);
     return rc;
 }
@@ -516,14 +527,22 @@ static int fill_idle(void *ctx, struct rscp_builder *b)
     return rc;
 }
 
+/* Whether every period sent reads back (matched by weekday and type: the
+ * device keeps one slot of each). */
 static bool idle_equal(const struct rscp_idle_periods *got, const struct set_args *a)
 {
-    if (got->count != a->n_periods || (a->have_enable && (!got->enabled_present || got->enabled != a->enable)))
+    if (a->have_enable && (!got->enabled_present || got->enabled != a->enable))
         return false;
     for (size_t k = 0; k < a->n_periods; k++) {
-        const struct rscp_idle_period *x = &got->period[k], *y = &a->periods[k];
-        if (x->type != y->type || x->day != y->day || x->active != y->active || x->start_hour != y->start_hour ||
-            x->start_minute != y->start_minute || x->end_hour != y->end_hour || x->end_minute != y->end_minute)
+        const struct rscp_idle_period *y = &a->periods[k];
+        bool found = false;
+        for (size_t i = 0; i < got->count && !found; i++) {
+            const struct rscp_idle_period *x = &got->period[i];
+            found = x->type == y->type && x->day == y->day && x->active == y->active &&
+                    x->start_hour == y->start_hour && x->start_minute == y->start_minute &&
+                    x->end_hour == y->end_hour && x->end_minute == y->end_minute;
+        }
+        if (!found)
             return false;
     }
     return true;
