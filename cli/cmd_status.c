@@ -49,10 +49,7 @@ static void live_json(struct cli_jw *w, const struct cli_plant_view *v)
 
 static void print(struct cli_jw *w, const struct cli_plant_view *cv, bool json)
 {
-    /* The live parse counts every ERROR block of the frame; those of the
-     * other subsystems are shown with them. */
-    struct cli_plant_view *v = (struct cli_plant_view *)cv;
-    v->live.live.device_errors = 0;
+    const struct cli_plant_view *v = cv;
     bool idle = (v->have & CLI_PR_IDLE) && v->idle.enabled_present;
     if (json) {
         live_json(w, v);

@@ -5,6 +5,7 @@
 #include "rscp/api.h"
 #include "rscp/builder.h"
 #include "rscp/frame.h"
+#include "rscp/tag_ids.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -357,11 +358,43 @@ static void test_count_errors(void)
     CHECK_INT(rscp_count_device_errors(NULL, 0), 0);
 }
 
+/* A frame shared by several typed requests (live, INFO, battery, PV):
+ * each parse counts only the ERROR blocks that answer its own requests. */
+static void test_shared_frame_errors(void)
+{
+    uint8_t buf[512];
+    struct rscp_builder b;
+    struct rscp_timestamp ts = {1700000000, 0};
+    rscp_builder_begin_frame(&b, buf, sizeof buf, &ts, true);
+    rscp_put_int32(&b, RSCP_TAG_EMS_POWER_PV, 4000);
+    rscp_put_error(&b, RSCP_TAG_EMS_AUTARKY, 6);   /* live: NOT_AVAILABLE   */
+    rscp_put_error(&b, RSCP_TAG_BAT_DATA, 6);      /* battery               */
+    rscp_put_error(&b, RSCP_TAG_PVI_DATA, 7);      /* PV inverter           */
+    rscp_put_cstr(&b, RSCP_TAG_INFO_SERIAL_NUMBER, "S10-1");
+    rscp_put_error(&b, RSCP_TAG_INFO_TIME, 6);     /* INFO                  */
+    rscp_put_error(&b, RSCP_TAG_INFO_UTC_TIME, 6); /* INFO                  */
+    rscp_put_error(&b, RSCP_TAG_EMS_STATUS, 6);    /* live                  */
+    size_t n;
+    CHECK_INT(rscp_builder_finish(&b, &n), 0);
+    struct rscp_frame f;
+    CHECK_INT(rscp_frame_decode(buf, n, NULL, &f, NULL), 0);
+    struct rscp_live live;
+    CHECK_INT(rscp_live_parse(&f, &live), 0);
+    CHECK_INT(live.present, RSCP_LIVE_PV);
+    CHECK_INT(live.pv, 4000);
+    CHECK_INT(live.device_errors, 2);
+    struct rscp_info info;
+    CHECK_INT(rscp_info_parse(&f, &info), 0);
+    CHECK_INT(info.present, RSCP_INFO_SERIAL);
+    CHECK_INT(info.device_errors, 2);
+}
+
 int main(void)
 {
     test_live_request();
     test_live_parse();
     test_info();
+    test_shared_frame_errors();
     test_history_request();
     test_history_start();
     test_history_parse();

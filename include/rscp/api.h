@@ -62,7 +62,7 @@ struct rscp_live {
     double self_consumption;    /* EMS.SELF_CONSUMPTION, percent            */
     uint64_t status;            /* EMS.STATUS bits                          */
     uint32_t present;           /* RSCP_LIVE_* bits of the fields set       */
-    uint32_t device_errors;     /* ERROR blocks met in the reply            */
+    uint32_t device_errors;     /* ERROR blocks answering these requests    */
 };
 
 /* ---- system information ---------------------------------------------- */
@@ -91,7 +91,7 @@ struct rscp_info {
     struct rscp_timestamp time;              /* INFO.TIME: local wall clock written as if UTC */
     struct rscp_timestamp utc_time;          /* INFO.UTC_TIME         */
     uint32_t present;                        /* RSCP_INFO_* bits      */
-    uint32_t device_errors;
+    uint32_t device_errors;                  /* ERROR blocks answering these requests */
 };
 
 /* ---- history (DB namespace) ------------------------------------------ */
@@ -147,15 +147,19 @@ RSCP_BEGIN_DECLS
 RSCP_API int rscp_live_request(struct rscp_builder *b);
 
 /* Read a reply to rscp_live_request(). Fills *out (zeroed first; the
- * frame's timestamp in out->time). Returns 0, or a structure error of the
- * frame data (RSCP_ERR_TRUNCATED, _BLOCK_OVERRUN). A value of an
- * unexpected type is skipped, not an error. */
+ * frame's timestamp in out->time). out->device_errors counts the ERROR
+ * blocks that answer the live requests only (their tags are the live
+ * answer tags): in a frame shared with other typed requests, theirs are
+ * left to their own parses. Returns 0, or a structure error of the frame
+ * data (RSCP_ERR_TRUNCATED, _BLOCK_OVERRUN). A value of an unexpected type
+ * is skipped, not an error. */
 RSCP_API int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out);
 
 /* Write the INFO requests behind struct rscp_info into b. */
 RSCP_API int rscp_info_request(struct rscp_builder *b);
 
-/* Read a reply to rscp_info_request(). Same rules as rscp_live_parse(). */
+/* Read a reply to rscp_info_request(). Same rules as rscp_live_parse()
+ * (device_errors counts the ERROR blocks of the INFO answers only). */
 RSCP_API int rscp_info_parse(const struct rscp_frame *f, struct rscp_info *out);
 
 /* Offset of device-local time from UTC in seconds (INFO.TIME minus

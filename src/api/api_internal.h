@@ -16,14 +16,24 @@ static inline void rscp__put_requests(struct rscp_builder *b, const uint32_t *ta
         rscp_put_none(b, tags[i]);
 }
 
-/* The next top-level block of a reply that is not a device error: ERROR
- * blocks are data, counted in *device_errors and skipped. Returns as
- * rscp_iter_next(): 1, 0 at the end, or a structure error. */
-static inline int rscp__next_answer(struct rscp_iter *it, struct rscp_block *blk, uint32_t *device_errors)
+/* The next top-level block of a reply that is not a device error. ERROR
+ * blocks are data: one that answers a request of requests[0..n) (its tag
+ * is that request's response tag) is counted in *device_errors, every
+ * ERROR block is skipped, so that a frame shared with other typed requests
+ * counts only the caller's own. Returns as rscp_iter_next(): 1, 0 at the
+ * end, or a structure error. */
+static inline int rscp__next_answer(struct rscp_iter *it, struct rscp_block *blk, const uint32_t *requests, size_t n,
+                                    uint32_t *device_errors)
 {
     int rc;
-    while ((rc = rscp_iter_next(it, blk)) == 1 && blk->type == RSCP_TYPE_ERROR)
-        (*device_errors)++;
+    while ((rc = rscp_iter_next(it, blk)) == 1 && blk->type == RSCP_TYPE_ERROR) {
+        for (size_t i = 0; i < n; i++) {
+            if (blk->tag == RSCP__RESPONSE(requests[i])) {
+                (*device_errors)++;
+                break;
+            }
+        }
+    }
     return rc;
 }
 

@@ -59,7 +59,8 @@ int rscp_info_parse(const struct rscp_frame *f, struct rscp_info *out)
     struct rscp_block blk;
     int rc;
     rscp_frame_iter(f, &it);
-    while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
+    const size_t n_req = sizeof info_requests / sizeof info_requests[0];
+    while ((rc = rscp__next_answer(&it, &blk, info_requests, n_req, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
         case RSCP_TAG_INFO_SERIAL_NUMBER:

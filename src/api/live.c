@@ -49,7 +49,8 @@ int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out)
     struct rscp_block blk;
     int rc;
     rscp_frame_iter(f, &it);
-    while ((rc = rscp__next_answer(&it, &blk, &out->device_errors)) == 1) {
+    const size_t n_req = sizeof live_requests / sizeof live_requests[0];
+    while ((rc = rscp__next_answer(&it, &blk, live_requests, n_req, &out->device_errors)) == 1) {
         uint32_t got = 0;
         switch (blk.tag) {
         case RSCP_TAG_EMS_POWER_PV: got = take_int(&blk, &out->pv, RSCP_LIVE_PV); break;
