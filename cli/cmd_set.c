@@ -33,7 +33,8 @@ static void help(void)
           "  powersave     power save mode\n"
           "  reserve       emergency-power reserve: 0..100 % or 0..max Wh (kWh)\n"
           "  idle-periods  the idle periods from a file in the JSON form 'rscp\n"
-          "                idle-periods --json' prints (\"enabled\" optional)\n"
+          "                idle-periods --json' prints (\"enabled\" optional; a\n"
+          "                window 00:00-00:00 clears the slot of its day and type)\n"
           "\n"
           "Options:\n"
           "      --charge W           charge limit\n"
@@ -146,22 +147,13 @@ static int read_periods(struct set_args *a, const char *path)
         q->type = type->str[0] == 'c' ? RSCP_IDLE_CHARGE : RSCP_IDLE_DISCHARGE;
         q->day = (uint8_t)d;
         q->active = act ? act->boolean : true;
-        if (q->start_hour == q->end_hour && q->start_minute == q->end_minute) {
-            /* An empty window (devices report unused slots as 00:00-00:00)
-             * blocks nothing; the library sends only windows with a start
-             * before the end, so it is left out and the slot keeps what the
-             * device has. */
-            if (q->active)
-                cli_warn("%s: period %zu (%s %s) has an empty window: not sent", path, k, day->str, type->str);
-            continue;
-        }
+        /* 00:00-00:00 is the empty window of an unused slot: sent as
+         * given, it clears the slot (rscp_idle_period_check() accepts it). */
         const char *why = NULL;
         if (rscp_idle_period_check(q, &why) != 0)
             rc = cli_usage_error(a->cmd, "%s: period %zu: %s", path, k, why ? why : "out of range");
         a->n_periods++;
     }
-    if (rc == 0 && a->n_periods == 0)
-        rc = cli_usage_error(a->cmd, "%s: no period with a window (start before end) to send", path);
     cli_json_free(root);
     return rc;
 }

@@ -240,6 +240,27 @@ static void test_idle_periods_set(void)
     q.end_minute = 30; /* equal to the start */
     CHECK_INT(rscp_idle_period_check(&q, &what), RSCP_ERR_RANGE);
     CHECK(strcmp(what, "start after end") == 0);
+    /* 00:00-00:00 is the empty window devices use for unused slots: valid,
+     * active or not; any other empty or reversed window is not. */
+    q = (struct rscp_idle_period){RSCP_IDLE_CHARGE, 3, false, 0, 0, 0, 0};
+    CHECK(rscp_idle_period_empty(&q));
+    CHECK_INT(rscp_idle_period_check(&q, &what), 0);
+    CHECK(what == NULL);
+    q.active = true;
+    CHECK_INT(rscp_idle_period_check(&q, &what), 0);
+    q.end_minute = 1;
+    CHECK(!rscp_idle_period_empty(&q));
+    CHECK_INT(rscp_idle_period_check(&q, &what), 0);
+    q = (struct rscp_idle_period){RSCP_IDLE_CHARGE, 3, false, 23, 0, 0, 0};
+    CHECK_INT(rscp_idle_period_check(&q, &what), RSCP_ERR_RANGE);
+    CHECK(strcmp(what, "start after end") == 0);
+    q = (struct rscp_idle_period){RSCP_IDLE_CHARGE, 3, false, 12, 0, 12, 0};
+    CHECK_INT(rscp_idle_period_check(&q, &what), RSCP_ERR_RANGE);
+    q = (struct rscp_idle_period){RSCP_IDLE_CHARGE, 3, false, 0, 0, 0, 60};
+    CHECK_INT(rscp_idle_period_check(&q, &what), RSCP_ERR_RANGE);
+    CHECK(strcmp(what, "end") == 0);
+    CHECK(!rscp_idle_period_empty(NULL));
+    q = (struct rscp_idle_period){RSCP_IDLE_CHARGE, 3, false, 12, 0, 12, 0};
 
     blocks_begin(&b, buf, sizeof buf);
     CHECK_INT(rscp_idle_periods_set_request(&b, p, 2, &bad), 0);
@@ -256,6 +277,15 @@ static void test_idle_periods_set(void)
     CHECK_INT(ip.skipped, 0);
     CHECK(memcmp(&ip.period[0], &p[0], sizeof p[0]) == 0);
     CHECK(memcmp(&ip.period[1], &p[1], sizeof p[1]) == 0);
+
+    /* all 14 slots, the unused ones as 00:00-00:00, in one request */
+    struct rscp_idle_period all[RSCP_IDLE_PERIODS_MAX];
+    for (size_t i = 0; i < RSCP_IDLE_PERIODS_MAX; i++)
+        all[i] = (struct rscp_idle_period){(uint8_t)(i % 2), (uint8_t)(i / 2), false, 0, 0, 0, 0};
+    all[13] = p[0];
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_idle_periods_set_request(&b, all, RSCP_IDLE_PERIODS_MAX, &bad), 0);
+    CHECK(blocks_end(&b) > 0);
 
     struct rscp_idle_period bads[3] = {p[0], p[1], q};
     blocks_begin(&b, buf, sizeof buf);

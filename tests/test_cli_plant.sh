@@ -162,6 +162,20 @@ expect_rc 0 "settings after powersave" "$RSCP" settings --json
 jcheck "$TMP/out" "j['power_save'] is True and j['weather_regulated'] is False"
 "$RSCP" set powersave off >/dev/null 2>&1
 
+# a charge limit set while the limits are off applies: read back through
+# rscp settings, and the battery charges at most at it in the live values
+start_sim limits --model s10e --start 2024-06-21T10:00 --seed 1 "${SIMAUTH[@]}"
+expect_rc 0 "limits off" env RSCP_PORT="$PORT" "$RSCP" set limits --off
+expect_rc 0 "live with the limits off" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] > 800"
+expect_rc 0 "set limits --charge from off" env RSCP_PORT="$PORT" "$RSCP" set limits --charge 500 --json
+jcheck "$TMP/out" "j['before']['limits_used'] is False and j['after']['limits_used'] is True and j['after']['max_charge'] == 500"
+expect_rc 0 "settings after the charge limit" env RSCP_PORT="$PORT" "$RSCP" settings --json
+jcheck "$TMP/out" "j['limits_used'] is True and j['max_charge'] == 500"
+sleep 1
+expect_rc 0 "live under the charge limit" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "0 < j['battery'] <= 505 and j['grid'] < 0"
+
 # reserve and idle periods
 expect_rc 0 "set reserve 20%" "$RSCP" set reserve 20% --json
 jcheck "$TMP/out" "abs(j['after']['percent'] - 20) < 0.5 and j['after']['energy_wh'] > 0"
@@ -179,6 +193,14 @@ expect_rc 0 "set idle-periods" "$RSCP" set idle-periods "$TMP/periods.json"
 expect_rc 0 "idle-periods after set" "$RSCP" idle-periods --json
 jcheck "$TMP/out" "j['enabled'] is True and {(p['day'], p['type'], p['active'], p['start'], p['end']) for p in j['periods'] if p['start'] != p['end']} == {('monday', 'charge', True, '00:00', '06:00'), ('sunday', 'discharge', False, '12:30', '14:00')}"
 cp "$TMP/out" "$TMP/ip2.json"
+# 00:00-00:00 is an unused slot: written, it clears the monday window
+cat >"$TMP/clear.json" <<'JSON'
+{"periods": [{"type": "charge", "day": "monday", "active": false, "start": "00:00", "end": "00:00"}]}
+JSON
+expect_rc 0 "set idle-periods clearing a slot" "$RSCP" set idle-periods "$TMP/clear.json"
+expect_rc 0 "idle-periods after clearing" "$RSCP" idle-periods --json
+jcheck "$TMP/out" "[(p['start'], p['end'], p['active']) for p in j['periods'] if p['day'] == 'monday' and p['type'] == 'charge'] == [('00:00', '00:00', False)]"
+jcheck "$TMP/out" "len(j['periods']) == 14 and [(p['day'], p['start'], p['end']) for p in j['periods'] if p['start'] != p['end']] == [('sunday', '12:30', '14:00')]"
 expect_rc 0 "set idle-periods from stdin, in the form idle-periods prints" bash -c "'$RSCP' set idle-periods - <'$TMP/ip2.json'"
 expect_rc 0 "idle-periods unchanged by its own output" "$RSCP" idle-periods --json
 check "idle-periods round trip" cmp -s "$TMP/out" "$TMP/ip2.json"

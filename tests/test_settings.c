@@ -291,6 +291,40 @@ static void test_set_request(const struct rscp_sys_specs *specs)
     CHECK_INT(s.limits_used, 0);
     CHECK_INT(s.max_charge, 4500);
 
+    /* Limits off as read: a new limit turns them on, so that it applies;
+     * the other limits are re-sent as read. */
+    struct rscp_power_settings off = cur;
+    off.limits_used = false;
+    c = (struct rscp_power_settings_change){.set = RSCP_PS_MAX_CHARGE, .max_charge = 1200};
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_power_settings_set_request(&b, &off, &c, specs, &v), 0);
+    s = read_sent(buf, blocks_end(&b));
+    CHECK_INT(s.limits_used, 1);
+    CHECK_INT(s.max_charge, 1200);
+    CHECK_INT(s.max_discharge, 4600);
+    CHECK_INT(s.discharge_start, 65);
+    c = (struct rscp_power_settings_change){.set = RSCP_PS_DISCHARGE_START, .discharge_start = 80};
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_power_settings_set_request(&b, &off, &c, specs, &v), 0);
+    s = read_sent(buf, blocks_end(&b));
+    CHECK_INT(s.limits_used, 1);
+    CHECK_INT(s.discharge_start, 80);
+    /* ... unless the change says otherwise: a limit stored, limits left off. */
+    c = (struct rscp_power_settings_change){
+        .set = RSCP_PS_MAX_CHARGE | RSCP_PS_LIMITS_USED, .max_charge = 1200, .limits_used = false};
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_power_settings_set_request(&b, &off, &c, specs, &v), 0);
+    s = read_sent(buf, blocks_end(&b));
+    CHECK_INT(s.limits_used, 0);
+    CHECK_INT(s.max_charge, 1200);
+    /* A change of power save alone re-sends POWER_LIMITS_USED as read. */
+    c = (struct rscp_power_settings_change){.set = RSCP_PS_POWER_SAVE, .power_save = false};
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_power_settings_set_request(&b, &off, &c, specs, &v), 0);
+    s = read_sent(buf, blocks_end(&b));
+    CHECK_INT(s.limits_used, 0);
+    CHECK_INT(s.power_save, 0);
+
     /* Weather on: the limits as read are re-sent too. */
     c = (struct rscp_power_settings_change){.set = RSCP_PS_WEATHER, .weather_regulated = true};
     blocks_begin(&b, buf, sizeof buf);

@@ -131,9 +131,16 @@ RSCP_API int rscp_idle_periods_request(struct rscp_builder *b);
 RSCP_API int rscp_idle_periods_parse(const struct rscp_frame *f, struct rscp_idle_periods *out,
                                      uint32_t *device_error);
 
+/* Whether a period is the empty window 00:00-00:00: devices list all 14
+ * slots (7 days x charge, discharge) and report an unused one that way; it
+ * blocks nothing, active or not. Writing it clears a slot. false for NULL. */
+RSCP_API bool rscp_idle_period_empty(const struct rscp_idle_period *p);
+
 /* Check one period: 0, or RSCP_ERR_RANGE when a field is out of range or
- * the start is not before the end. *what (may be NULL) names the field
- * ("day", "type", "start", "end", "start after end"). */
+ * the start is not before the end (a window across midnight is two
+ * periods). The empty window 00:00-00:00 (rscp_idle_period_empty()) is
+ * valid. *what (may be NULL) names the field ("day", "type", "start",
+ * "end", "start after end"), or is set to NULL when the period is valid. */
 RSCP_API int rscp_idle_period_check(const struct rscp_idle_period *p, const char **what);
 
 /* Write EMS.REQ_SET_IDLE_PERIODS with periods[0..n) (1..RSCP_IDLE_PERIODS_MAX,

@@ -13,7 +13,8 @@
  * Devices change the limits only when POWER_LIMITS_USED travels with them,
  * and a value left out may be reset, so a change is a read-modify-write:
  * rscp_power_settings_set_request() takes the current settings and re-sends
- * every value it does not change. */
+ * every value it does not change, but for POWER_LIMITS_USED, which a new
+ * limit turns on (a limit stored with the limits off does nothing). */
 #ifndef RSCP_SETTINGS_H
 #define RSCP_SETTINGS_H
 
@@ -142,7 +143,10 @@ RSCP_API int rscp_power_settings_check(const struct rscp_power_settings_change *
 /* Write EMS.REQ_SET_POWER_SETTINGS for a change of the current settings
  * (from rscp_power_settings_parse()): the changed values, and every other
  * writable value current has, re-sent. A change of any of the three limits
- * sends POWER_LIMITS_USED and all three limits. The change is checked with
+ * sends POWER_LIMITS_USED and all three limits; POWER_LIMITS_USED is then
+ * true (a new limit turns the limits on, also when they were off) unless
+ * the change sets RSCP_PS_LIMITS_USED itself (to store limits while
+ * leaving them off, set it with limits_used false). The change is checked with
  * rscp_power_settings_check() first. Returns 0; RSCP_ERR_ARG (NULL b,
  * current or change, no RSCP_PS_WRITABLE bit in change->set, or a limit
  * to re-send that current lacks); RSCP_ERR_RANGE with *violation (may be

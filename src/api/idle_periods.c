@@ -40,6 +40,11 @@ int rscp_idle_periods_request(struct rscp_builder *b)
     return rscp_builder_error(b);
 }
 
+bool rscp_idle_period_empty(const struct rscp_idle_period *p)
+{
+    return p && p->start_hour == 0 && p->start_minute == 0 && p->end_hour == 0 && p->end_minute == 0;
+}
+
 int rscp_idle_period_check(const struct rscp_idle_period *p, const char **what)
 {
     const char *bad = NULL;
@@ -53,7 +58,7 @@ int rscp_idle_period_check(const struct rscp_idle_period *p, const char **what)
         bad = "start";
     else if (p->end_hour > 23 || p->end_minute > 59)
         bad = "end";
-    else if (p->start_hour * 60 + p->start_minute >= p->end_hour * 60 + p->end_minute)
+    else if (!rscp_idle_period_empty(p) && p->start_hour * 60 + p->start_minute >= p->end_hour * 60 + p->end_minute)
         bad = "start after end";
     if (what)
         *what = bad;

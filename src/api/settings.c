@@ -123,7 +123,8 @@ int rscp_power_settings_check(const struct rscp_power_settings_change *change, c
     return rc;
 }
 
-#define LIMIT_GROUP (RSCP_PS_LIMITS_USED | RSCP_PS_MAX_CHARGE | RSCP_PS_MAX_DISCHARGE | RSCP_PS_DISCHARGE_START)
+#define LIMIT_VALUES (RSCP_PS_MAX_CHARGE | RSCP_PS_MAX_DISCHARGE | RSCP_PS_DISCHARGE_START)
+#define LIMIT_GROUP (RSCP_PS_LIMITS_USED | LIMIT_VALUES)
 
 int rscp_power_settings_set_request(struct rscp_builder *b, const struct rscp_power_settings *current,
                                     const struct rscp_power_settings_change *change,
@@ -139,8 +140,14 @@ int rscp_power_settings_set_request(struct rscp_builder *b, const struct rscp_po
     struct rscp_power_settings v = *current;
     uint32_t have = current->present & RSCP_PS_WRITABLE;
     uint32_t set = change->set & RSCP_PS_WRITABLE;
-    if (set & RSCP_PS_LIMITS_USED)
+    if (set & RSCP_PS_LIMITS_USED) {
         v.limits_used = change->limits_used;
+    } else if (set & LIMIT_VALUES) {
+        /* A new limit is meant to apply: with the limits off, re-sending
+         * POWER_LIMITS_USED as read would store it without effect. */
+        v.limits_used = true;
+        set |= RSCP_PS_LIMITS_USED;
+    }
     if (set & RSCP_PS_MAX_CHARGE)
         v.max_charge = change->max_charge;
     if (set & RSCP_PS_MAX_DISCHARGE)
