@@ -374,6 +374,7 @@ static void test_shared_frame_errors(void)
     rscp_put_error(&b, RSCP_TAG_INFO_TIME, 6);     /* INFO                  */
     rscp_put_error(&b, RSCP_TAG_INFO_UTC_TIME, 6); /* INFO                  */
     rscp_put_error(&b, RSCP_TAG_EMS_STATUS, 6);    /* live                  */
+    rscp_put_error(&b, 0x03FFFFFFu, 4);            /* BAT.GENERAL_ERROR     */
     size_t n;
     CHECK_INT(rscp_builder_finish(&b, &n), 0);
     struct rscp_frame f;
@@ -387,6 +388,19 @@ static void test_shared_frame_errors(void)
     CHECK_INT(rscp_info_parse(&f, &info), 0);
     CHECK_INT(info.present, RSCP_INFO_SERIAL);
     CHECK_INT(info.device_errors, 2);
+
+    /* A GENERAL_ERROR of the RSCP namespace (a busy device) or of the
+     * parse's own namespace answers everything. */
+    rscp_builder_begin_frame(&b, buf, sizeof buf, &ts, true);
+    rscp_put_error(&b, 0x00FFFFFFu, 4);
+    rscp_put_error(&b, 0x01FFFFFFu, 4);
+    CHECK_INT(rscp_builder_finish(&b, &n), 0);
+    CHECK_INT(rscp_frame_decode(buf, n, NULL, &f, NULL), 0);
+    CHECK_INT(rscp_live_parse(&f, &live), 0);
+    CHECK_INT(live.present, 0);
+    CHECK_INT(live.device_errors, 2);
+    CHECK_INT(rscp_info_parse(&f, &info), 0);
+    CHECK_INT(info.device_errors, 1);
 }
 
 int main(void)

@@ -148,9 +148,10 @@ RSCP_API int rscp_live_request(struct rscp_builder *b);
 
 /* Read a reply to rscp_live_request(). Fills *out (zeroed first; the
  * frame's timestamp in out->time). out->device_errors counts the ERROR
- * blocks that answer the live requests only (their tags are the live
- * answer tags): in a frame shared with other typed requests, theirs are
- * left to their own parses. Returns 0, or a structure error of the frame
+ * blocks that answer the live requests only (the live answer tags, and a
+ * GENERAL_ERROR 0xNNFFFFFF of the RSCP or EMS namespace, such as a busy
+ * device's): in a frame shared with other typed requests, theirs are left
+ * to their own parses. Returns 0, or a structure error of the frame
  * data (RSCP_ERR_TRUNCATED, _BLOCK_OVERRUN). A value of an unexpected type
  * is skipped, not an error. */
 RSCP_API int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out);
@@ -159,7 +160,8 @@ RSCP_API int rscp_live_parse(const struct rscp_frame *f, struct rscp_live *out);
 RSCP_API int rscp_info_request(struct rscp_builder *b);
 
 /* Read a reply to rscp_info_request(). Same rules as rscp_live_parse()
- * (device_errors counts the ERROR blocks of the INFO answers only). */
+ * (device_errors counts the ERROR blocks of the INFO answers and the
+ * RSCP or INFO GENERAL_ERROR only). */
 RSCP_API int rscp_info_parse(const struct rscp_frame *f, struct rscp_info *out);
 
 /* Offset of device-local time from UTC in seconds (INFO.TIME minus

@@ -16,24 +16,34 @@ static inline void rscp__put_requests(struct rscp_builder *b, const uint32_t *ta
         rscp_put_none(b, tags[i]);
 }
 
+/* Whether an ERROR block's tag answers a request of requests[0..n): the
+ * request's response tag, or a GENERAL_ERROR (0xNNFFFFFF) of the RSCP
+ * namespace (NN 00: the whole frame, e.g. a busy device) or of the
+ * namespace of one of the requests. */
+static inline bool rscp__error_answers(uint32_t tag, const uint32_t *requests, size_t n)
+{
+    bool general = (tag & 0x00FFFFFFu) == 0x00FFFFFFu;
+    if (general && (tag >> 24) == 0)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (tag == RSCP__RESPONSE(requests[i]) || (general && (tag >> 24) == (requests[i] >> 24)))
+            return true;
+    return false;
+}
+
 /* The next top-level block of a reply that is not a device error. ERROR
- * blocks are data: one that answers a request of requests[0..n) (its tag
- * is that request's response tag) is counted in *device_errors, every
- * ERROR block is skipped, so that a frame shared with other typed requests
- * counts only the caller's own. Returns as rscp_iter_next(): 1, 0 at the
- * end, or a structure error. */
+ * blocks are data: one that answers a request of requests[0..n)
+ * (rscp__error_answers()) is counted in *device_errors, every ERROR block
+ * is skipped, so that a frame shared with other typed requests counts only
+ * the caller's own. Returns as rscp_iter_next(): 1, 0 at the end, or a
+ * structure error. */
 static inline int rscp__next_answer(struct rscp_iter *it, struct rscp_block *blk, const uint32_t *requests, size_t n,
                                     uint32_t *device_errors)
 {
     int rc;
-    while ((rc = rscp_iter_next(it, blk)) == 1 && blk->type == RSCP_TYPE_ERROR) {
-        for (size_t i = 0; i < n; i++) {
-            if (blk->tag == RSCP__RESPONSE(requests[i])) {
-                (*device_errors)++;
-                break;
-            }
-        }
-    }
+    while ((rc = rscp_iter_next(it, blk)) == 1 && blk->type == RSCP_TYPE_ERROR)
+        if (rscp__error_answers(blk->tag, requests, n))
+            (*device_errors)++;
     return rc;
 }
 
