@@ -1,0 +1,480 @@
+/* The bridge's Home Assistant discovery (bridge/discovery.h): snapshots
+ * read from the simulator on every plant shape (s10e, s10mini, s10pro),
+ * their configs dumped and checked by tests/ha_discovery_check.py (keys,
+ * device and state classes, units, unique ids, state topics the table
+ * produces, availability), the validator failing on broken configs, the
+ * model from the serial, node ids and the clearing filter, the groups and
+ * the wallbox deciding which command entities there are. */
+#include "harness.h"
+
+#include "../sim/sim_all.inc"
+
+#include "config.h"
+#include "discovery.h"
+#include "snapshot.h"
+#include "topics.h"
+
+#include "rscp/api.h"
+#include "rscp/client.h"
+#include "rscp/plant.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- a small topic table for this test (the real one: bridge/topics.c) */
+
+static const struct bridge_topic_meta m_pv = {"Solar power", "W", "power", "measurement", NULL, NULL, 1, 0,
+                                               BRIDGE_GROUP_LIVE, false};
+static const struct bridge_topic_meta m_soc = {"Battery SOC", "%", "battery", "measurement", NULL, NULL, 0.01, 0,
+                                                BRIDGE_GROUP_LIVE, false};
+static const struct bridge_topic_meta m_bat_v = {"Battery voltage", "V", "voltage", "measurement", "battery", NULL,
+                                                  1, 0, BRIDGE_GROUP_BATTERY, false};
+static const struct bridge_topic_meta m_bat_t = {"Battery temperature max", "°C", "temperature", "measurement",
+                                                  "battery", NULL, 1, 0, BRIDGE_GROUP_BATTERY, true};
+static const struct bridge_topic_meta m_wb_e = {"Wallbox energy total", "Wh", "energy", "total_increasing",
+                                                 "wallbox", NULL, 1, 0, BRIDGE_GROUP_WALLBOX, false};
+static const struct bridge_topic_meta m_wb_sun = {"Wallbox sun mode", NULL, NULL, NULL, "wallbox", NULL, 1, 0,
+                                                   BRIDGE_GROUP_WALLBOX, false};
+static const struct bridge_topic_meta m_weather = {"Weather regulation", NULL, NULL, NULL, NULL, NULL, 1, 0,
+                                                    BRIDGE_GROUP_SETTINGS, false};
+static const struct bridge_topic_meta m_max_c = {"Max charge power", "W", "power", "measurement", NULL, NULL, 1, 0,
+                                                  BRIDGE_GROUP_SETTINGS, false};
+static const struct bridge_topic_meta m_sw = {"Software release", NULL, NULL, NULL, NULL, NULL, 1, 0,
+                                               BRIDGE_GROUP_LIVE, true};
+
+static size_t stub_n;
+static void stub_num(bridge_value_fn fn, void *ctx, const char *topic, double v, int unit,
+                     const struct bridge_topic_meta *m)
+{
+    struct bridge_value val;
+    memset(&val, 0, sizeof val);
+    snprintf(val.topic, sizeof val.topic, "%s", topic);
+    val.kind = BRIDGE_VAL_NUMBER;
+    val.number = v;
+    val.decimals = 1;
+    val.unit_index = unit;
+    val.meta = m;
+    fn(ctx, &val);
+    stub_n++;
+}
+
+static void stub_other(bridge_value_fn fn, void *ctx, const char *topic, int kind, bool flag, const char *text,
+                       int unit, const struct bridge_topic_meta *m)
+{
+    struct bridge_value val;
+    memset(&val, 0, sizeof val);
+    snprintf(val.topic, sizeof val.topic, "%s", topic);
+    val.kind = kind;
+    val.flag = flag;
+    val.text = text;
+    val.unit_index = unit;
+    val.meta = m;
+    fn(ctx, &val);
+    stub_n++;
+}
+
+size_t bridge_topics_each(const struct bridge_snapshot *s, uint32_t groups, bridge_value_fn fn, void *ctx)
+{
+    stub_n = 0;
+    char t[BRIDGE_TOPIC_SUFFIX_MAX];
+    if ((groups & BRIDGE_GROUP_LIVE) && (s->have & BRIDGE_HAVE_LIVE)) {
+        if (s->live.present & RSCP_LIVE_PV)
+            stub_num(fn, ctx, "solar/power", (double)s->live.pv, -1, &m_pv);
+        if (s->live.present & RSCP_LIVE_SOC)
+            stub_num(fn, ctx, "battery/soc", s->live.soc, -1, &m_soc);
+    }
+    if ((groups & BRIDGE_GROUP_LIVE) && (s->have & BRIDGE_HAVE_INFO) && (s->info.present & RSCP_INFO_SW_RELEASE))
+        stub_other(fn, ctx, "system/software", BRIDGE_VAL_STRING, false, s->info.sw_release, -1, &m_sw);
+    for (int i = 0; (groups & BRIDGE_GROUP_BATTERY) && (s->have & BRIDGE_HAVE_BATTERY) && i < (int)RSCP_BAT_MAX_STRINGS;
+         i++) {
+        if (!(s->bat_ok & (1u << i)))
+            continue;
+        snprintf(t, sizeof t, "battery/%d/voltage", i + 1);
+        stub_num(fn, ctx, t, s->bat[i].voltage, i, &m_bat_v);
+        snprintf(t, sizeof t, "battery/%d/temperature/max", i + 1);
+        stub_num(fn, ctx, t, s->bat[i].temp_max, i, &m_bat_t);
+    }
+    for (int i = 0; (groups & BRIDGE_GROUP_WALLBOX) && (s->have & BRIDGE_HAVE_WALLBOX) && i < (int)RSCP_WB_MAX_WALLBOXES;
+         i++) {
+        if (!(s->wb_ok & (1u << i)))
+            continue;
+        stub_num(fn, ctx, "wallbox/energy/total", s->wb[i].energy_all, i, &m_wb_e);
+        stub_other(fn, ctx, "wallbox/sun_mode", BRIDGE_VAL_BOOL, s->wb[i].sun_mode, NULL, i, &m_wb_sun);
+    }
+    if ((groups & BRIDGE_GROUP_SETTINGS) && (s->have & BRIDGE_HAVE_SETTINGS)) {
+        stub_other(fn, ctx, "ems/weather_regulation", BRIDGE_VAL_BOOL, s->settings.weather_regulated, NULL, -1,
+                   &m_weather);
+        stub_num(fn, ctx, "ems/max_charge/power", s->settings.max_charge, -1, &m_max_c);
+    }
+    return stub_n;
+}
+
+size_t bridge_value_payload(const struct bridge_value *v, char *buf, size_t cap)
+{
+    int n = v->kind == BRIDGE_VAL_BOOL     ? snprintf(buf, cap, "%s", v->flag ? "true" : "false")
+            : v->kind == BRIDGE_VAL_STRING ? snprintf(buf, cap, "%s", v->text)
+                                           : snprintf(buf, cap, "%.*f", v->decimals, v->number);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- snapshots from the simulator --------------------------------------- */
+
+static rscp_client *connect_sim(uint16_t port)
+{
+    struct rscp_client_config cfg;
+    rscp_client_config_init(&cfg);
+    cfg.host = "127.0.0.1";
+    cfg.port = port;
+    cfg.user = SIM_DEFAULT_USER;
+    cfg.password = SIM_DEFAULT_PASSWORD;
+    cfg.key = SIM_DEFAULT_KEY;
+    cfg.connect_timeout_ms = 3000;
+    cfg.io_timeout_ms = 5000;
+    rscp_client *c = NULL;
+    CHECK_INT(rscp_client_new(&c, &cfg), 0);
+    CHECK_INT(rscp_client_connect(c), 0);
+    return c;
+}
+
+/* One poll as the daemon makes it: info, plant, specs, settings, reserve,
+ * then the live values and every unit. */
+static void read_snapshot(const char *model, struct bridge_snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+    struct sim_spawn_options o;
+    memset(&o, 0, sizeof o);
+    o.seed = 11;
+    o.model = model;
+    o.start = 1750000000.0; /* a June noon in Europe: sun on every tracker */
+    o.speed = 1e-9;
+    struct sim_handle *h;
+    uint16_t port;
+    CHECK_INT(sim_spawn(&o, &h, &port), 0);
+    rscp_client *c = connect_sim(port);
+    struct rscp_builder b;
+    struct rscp_frame f;
+    uint32_t derr = 0;
+
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_info_request(&b), 0);
+    CHECK_INT(rscp_plant_request(&b), 0);
+    CHECK_INT(rscp_sys_specs_request(&b), 0);
+    CHECK_INT(rscp_power_settings_request(&b), 0);
+    CHECK_INT(rscp_ep_reserve_request(&b), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
+    CHECK_INT(rscp_info_parse(&f, &s->info), 0);
+    CHECK_INT(rscp_plant_parse(&f, &s->plant), 0);
+    CHECK_INT(rscp_sys_specs_parse(&f, &s->specs, &derr), 0);
+    CHECK_INT(rscp_power_settings_parse(&f, &s->settings, &derr), 0);
+    CHECK_INT(rscp_ep_reserve_parse(&f, &s->reserve, &derr), 0);
+    s->have |= BRIDGE_HAVE_INFO | BRIDGE_HAVE_PLANT | BRIDGE_HAVE_SPECS | BRIDGE_HAVE_SETTINGS |
+               BRIDGE_HAVE_RESERVE;
+
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_live_request(&b), 0);
+    CHECK_INT(rscp_plant_units_request(&b, &s->plant, RSCP_PLANT_REQ_BATTERIES | RSCP_PLANT_REQ_PVI |
+                                                          RSCP_PLANT_REQ_METERS | RSCP_PLANT_REQ_WALLBOXES),
+              0);
+    CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
+    CHECK_INT(rscp_live_parse(&f, &s->live), 0);
+    s->have |= BRIDGE_HAVE_LIVE | BRIDGE_HAVE_BATTERY | BRIDGE_HAVE_PV | BRIDGE_HAVE_METERS | BRIDGE_HAVE_WALLBOX;
+    for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++)
+        if ((s->plant.batteries & (1u << i)) && rscp_battery_parse(&f, i, &s->bat[i]) == 0)
+            s->bat_ok |= 1u << i;
+    for (unsigned i = 0; i < RSCP_PVI_MAX_INVERTERS; i++)
+        if ((s->plant.inverters & (1u << i)) && rscp_pvi_parse(&f, i, &s->pvi[i]) == 0)
+            s->pvi_ok |= 1u << i;
+    for (unsigned i = 0; i < RSCP_PM_MAX_METERS; i++)
+        if ((s->plant.meters & (1u << i)) && rscp_pm_parse(&f, i, &s->pm[i]) == 0)
+            s->pm_ok |= 1u << i;
+    for (unsigned i = 0; i < RSCP_WB_MAX_WALLBOXES; i++)
+        if ((s->plant.wallboxes & (1u << i)) && rscp_wallbox_parse(&f, i, &s->wb[i]) == 0)
+            s->wb_ok |= 1u << i;
+    CHECK(s->bat_ok != 0);
+    rscp_client_free(c);
+    sim_stop(h);
+}
+
+/* ---- dumps and the validator -------------------------------------------- */
+
+struct dump {
+    FILE *f;
+    size_t n;
+    char topics[64][BRIDGE_DISCOVERY_TOPIC_MAX];
+    size_t ntopics;
+    bool all_json_ok;
+};
+
+static void on_config(void *ctx, const char *topic, const char *json, size_t len)
+{
+    struct dump *d = ctx;
+    d->all_json_ok &= strlen(json) == len && len > 0 && json[0] == '{' && json[len - 1] == '}' &&
+                      strchr(json, '\n') == NULL;
+    fprintf(d->f, "C %s %s\n", topic, json);
+    if (d->ntopics < 64)
+        snprintf(d->topics[d->ntopics++], BRIDGE_DISCOVERY_TOPIC_MAX, "%s", topic);
+    d->n++;
+}
+
+struct topic_list {
+    size_t n, same;
+    const struct dump *d;
+};
+
+static void on_topic(void *ctx, const char *topic)
+{
+    struct topic_list *t = ctx;
+    if (t->n < t->d->ntopics && strcmp(t->d->topics[t->n], topic) == 0)
+        t->same++;
+    t->n++;
+}
+
+struct state_ctx {
+    FILE *f;
+    const char *prefix;
+};
+
+static void on_state(void *ctx, const struct bridge_value *v)
+{
+    struct state_ctx *s = ctx;
+    fprintf(s->f, "S %s/%s\n", s->prefix, v->topic);
+}
+
+static int validate(const char *path)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/ha_discovery_check.py %s", RSCP_SOURCE_DIR, path);
+    int rc = system(cmd);
+    return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Dump the configs of s with groups into path; returns the count. */
+static size_t dump_site(const struct bridge_discovery_site *ds, const struct bridge_snapshot *s, uint32_t groups,
+                        const char *path, struct dump *d, const char *extra)
+{
+    memset(d, 0, sizeof *d);
+    d->all_json_ok = true;
+    d->f = fopen(path, "w");
+    CHECK(d->f != NULL);
+    fprintf(d->f, "P %s\nD %s\nB %s\n", ds->prefix, ds->disc_prefix, ds->bridge_status);
+    struct state_ctx sc = {d->f, ds->prefix};
+    bridge_topics_each(s, groups, on_state, &sc);
+    size_t n = bridge_discovery_each(ds, s, groups, on_config, d);
+    if (extra)
+        fputs(extra, d->f);
+    fclose(d->f);
+    CHECK_INT(n, d->n);
+    CHECK(d->all_json_ok);
+    return n;
+}
+
+static bool dump_has(const struct dump *d, const char *needle)
+{
+    for (size_t i = 0; i < d->ntopics; i++)
+        if (strstr(d->topics[i], needle))
+            return true;
+    return false;
+}
+
+static char path[] = "/tmp/rscp_discoveryXXXXXX";
+
+static void test_models_in_sim(void)
+{
+    static const char *models[] = {"s10e", "s10mini", "s10pro"};
+    struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
+    static struct bridge_snapshot s;
+    for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+        fprintf(stderr, "model %s\n", models[m]);
+        read_snapshot(models[m], &s);
+        struct dump d;
+        size_t n = dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
+        CHECK(n > 10);
+        CHECK_INT(validate(path), 0);
+        bool wallbox = s.plant.wallboxes != 0;
+        CHECK_INT(wallbox, strcmp(models[m], "s10mini") != 0);
+        CHECK_INT(dump_has(&d, "/button/"), wallbox);
+        CHECK_INT(dump_has(&d, "set_wallbox_max_current"), wallbox);
+        CHECK(dump_has(&d, "homeassistant/select/"));
+        CHECK(dump_has(&d, "homeassistant/sensor/"));
+        CHECK(dump_has(&d, "homeassistant/binary_sensor/"));
+        CHECK(dump_has(&d, "/set_max_charge_power/config"));
+
+        /* The clearing list is the same topics in the same order. */
+        struct topic_list tl = {0, 0, &d};
+        CHECK_INT(bridge_discovery_topics(&ds, &s, BRIDGE_GROUP_ALL, on_topic, &tl), n);
+        CHECK_INT(tl.same, n < 64 ? n : 64);
+
+        /* Without the settings and wallbox groups: no such commands. */
+        n = dump_site(&ds, &s, BRIDGE_GROUP_LIVE | BRIDGE_GROUP_BATTERY, path, &d, NULL);
+        CHECK_INT(validate(path), 0);
+        CHECK(!dump_has(&d, "set_max_charge_power"));
+        CHECK(!dump_has(&d, "set_wallbox"));
+        CHECK(dump_has(&d, "set_power_mode"));
+    }
+
+    /* Several sites: the prefix holds the site, availability follows. */
+    struct bridge_discovery_site two = {"cabin-2", "e3dc/cabin-2", "ha", "e3dc/bridge/status", "9.9"};
+    struct dump d;
+    dump_site(&two, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
+    CHECK_INT(validate(path), 0);
+}
+
+/* The configs of one site, checked in detail. */
+static void capture(void *ctx, const char *topic, const char *json, size_t len)
+{
+    (void)len;
+    char *buf = ctx;
+    if (strstr(topic, "/sensor/") && strstr(topic, "/solar_power/config"))
+        snprintf(buf, 4096, "%s", json);
+    if (strstr(topic, "/select/") && strstr(topic, "/set_power_mode/config"))
+        snprintf(buf + 4096, 4096, "%s", json);
+    if (strstr(topic, "/sensor/") && strstr(topic, "/battery_1_voltage/config"))
+        snprintf(buf + 8192, 4096, "%s", json);
+}
+
+static void test_config_contents(void)
+{
+    static struct bridge_snapshot s;
+    memset(&s, 0, sizeof s);
+    s.have = BRIDGE_HAVE_INFO | BRIDGE_HAVE_LIVE | BRIDGE_HAVE_BATTERY;
+    snprintf(s.info.serial, sizeof s.info.serial, "S10-721234567890");
+    snprintf(s.info.sw_release, sizeof s.info.sw_release, "S10_2024_04 \"x\"");
+    s.info.present = RSCP_INFO_SERIAL | RSCP_INFO_SW_RELEASE;
+    s.live.pv = 1234;
+    s.live.present = RSCP_LIVE_PV;
+    s.bat_ok = 1;
+    s.bat[0].voltage = 51.2;
+    struct bridge_discovery_site ds = {"Home", "e3dc", "homeassistant", "e3dc/bridge/status", "1.2.3"};
+    static char buf[3 * 4096];
+    memset(buf, 0, sizeof buf);
+    CHECK(bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, capture, buf) > 0);
+    const char *pv = buf, *mode = buf + 4096, *bat = buf + 8192;
+    CHECK(strstr(pv, "\"stat_t\":\"e3dc/solar/power\"") != NULL);
+    CHECK(strstr(pv, "\"uniq_id\":\"S10-721234567890_solar_power\"") != NULL);
+    CHECK(strstr(pv, "\"default_entity_id\":\"sensor.e3dc_home_solar_power\"") != NULL);
+    CHECK(strstr(pv, "\"unit_of_meas\":\"W\",\"stat_cla\":\"measurement\"") != NULL);
+    CHECK(strstr(pv, "\"dev_cla\":\"power\"") != NULL);
+    CHECK(strstr(pv, "\"mf\":\"E3/DC\",\"mdl\":\"S10 E\",\"sn\":\"S10-721234567890\"") != NULL);
+    CHECK(strstr(pv, "\"sw\":\"S10_2024_04 \\\"x\\\"\"") != NULL);
+    CHECK(strstr(pv, "\"o\":{\"name\":\"rscp-bridge\",\"sw\":\"1.2.3\"}") != NULL);
+    CHECK(strstr(pv, "\"avty\":[{\"t\":\"e3dc/status\"},{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"") !=
+          NULL);
+    /* The battery string is a device of its own, under the plant. */
+    CHECK(strstr(bat, "\"ids\":[\"S10-721234567890_battery_0\"]") != NULL);
+    CHECK(strstr(bat, "\"via_device\":\"S10-721234567890\"") != NULL);
+    CHECK(strstr(bat, "\"name\":\"Home battery 1\"") != NULL);
+    /* The power mode select sends rscp2mqtt's payloads with the watts. */
+    CHECK(strstr(mode, "\"cmd_t\":\"e3dc/set/power_mode\"") != NULL);
+    CHECK(strstr(mode, "\"ops\":[\"auto\",\"idle\",\"charge\",\"discharge\",\"grid_charge\"]") != NULL);
+    CHECK(strstr(mode, "states('number.e3dc_home_set_power_mode_watts')") != NULL);
+
+    /* No serial: nothing to announce. */
+    s.info.present = 0;
+    CHECK_INT(bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, capture, buf), 0);
+    s.have = 0;
+    CHECK_INT(bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, capture, buf), 0);
+}
+
+/* The validator refuses what Home Assistant would refuse or what the
+ * bridge would publish wrongly. */
+static void test_validator_fails(void)
+{
+    static struct bridge_snapshot s;
+    read_snapshot("s10e", &s);
+    struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
+    struct dump d;
+    static const char *broken[] = {
+        /* energy as a measurement: not in the Energy dashboard */
+        "C homeassistant/sensor/x/bad1/config {\"name\":\"E\",\"uniq_id\":\"bad1\",\"stat_t\":\"e3dc/solar/power\","
+        "\"dev_cla\":\"energy\",\"stat_cla\":\"measurement\",\"unit_of_meas\":\"kWh\",\"dev\":{\"ids\":[\"x\"],"
+        "\"name\":\"x\"},\"o\":{\"name\":\"t\"},\"avty\":[{\"t\":\"e3dc/status\"},{\"t\":\"e3dc/bridge/status\"}],"
+        "\"avty_mode\":\"all\"}\n",
+        /* a state topic the table does not produce */
+        "C homeassistant/sensor/x/bad2/config {\"name\":\"E\",\"uniq_id\":\"bad2\",\"stat_t\":\"e3dc/nothing\","
+        "\"dev\":{\"ids\":[\"x\"],\"name\":\"x\"},\"o\":{\"name\":\"t\"},\"avty\":[{\"t\":\"e3dc/status\"},"
+        "{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"}\n",
+        /* a unique id twice (the first config of a real dump has it too) */
+        NULL,
+        /* power in kWh, availability only from the site, a typo'd key */
+        "C homeassistant/sensor/x/bad4/config {\"name\":\"P\",\"uniq_id\":\"bad4\",\"stat_t\":\"e3dc/solar/power\","
+        "\"dev_cla\":\"power\",\"unit_of_meas\":\"kWh\",\"dev\":{\"ids\":[\"x\"],\"name\":\"x\"},\"o\":{\"name\":"
+        "\"t\"},\"avty\":[{\"t\":\"e3dc/status\"}],\"avty_mode\":\"all\"}\n",
+        "C homeassistant/sensor/x/bad5/config {\"name\":\"P\",\"uniq_id\":\"bad5\",\"stat_topic\":\"e3dc/solar/power\","
+        "\"dev\":{\"ids\":[\"x\"],\"name\":\"x\"},\"o\":{\"name\":\"t\"},\"avty\":[{\"t\":\"e3dc/status\"},"
+        "{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"}\n",
+        /* a binary sensor on ON/OFF, not the table's true/false */
+        "C homeassistant/binary_sensor/x/bad6/config {\"name\":\"B\",\"uniq_id\":\"bad6\",\"stat_t\":"
+        "\"e3dc/solar/power\",\"dev\":{\"ids\":[\"x\"],\"name\":\"x\"},\"o\":{\"name\":\"t\"},\"avty\":[{\"t\":"
+        "\"e3dc/status\"},{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"}\n",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        char dup[4096];
+        const char *extra = broken[i];
+        if (!extra) {
+            dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
+            FILE *f = fopen(path, "r");
+            CHECK(f != NULL);
+            char line[BRIDGE_DISCOVERY_CONFIG_MAX + 600];
+            dup[0] = '\0';
+            while (f && fgets(line, sizeof line, f))
+                if (line[0] == 'C') {
+                    /* the same config under another object id */
+                    char *sp = strchr(line + 2, ' ');
+                    snprintf(dup, sizeof dup, "C homeassistant/sensor/x/again/config %s", sp ? sp + 1 : "");
+                    break;
+                }
+            if (f)
+                fclose(f);
+            extra = dup;
+        }
+        dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, extra);
+        fprintf(stderr, "broken config %zu (the validator's complaint expected):\n", i);
+        CHECK_INT(validate(path), 1);
+    }
+}
+
+static void test_model_and_ids(void)
+{
+    CHECK(strcmp(bridge_discovery_model("S10-721234567890"), "S10 E") == 0);
+    CHECK(strcmp(bridge_discovery_model("S10-412345678901"), "S10 E") == 0);
+    CHECK(strcmp(bridge_discovery_model("741234567890"), "S10 E Compact") == 0);
+    CHECK(strcmp(bridge_discovery_model("P10-701234567890"), "S10 E PRO") == 0);
+    CHECK(strcmp(bridge_discovery_model("P10-751234567890"), "S10 E PRO Compact") == 0);
+    CHECK(strcmp(bridge_discovery_model("S10-512345678901"), "S10 mini") == 0);
+    CHECK(strcmp(bridge_discovery_model("Q10-612345678901"), "Quattroporte") == 0);
+    CHECK(strcmp(bridge_discovery_model("H20-812345678901"), "S10 X") == 0);
+    CHECK(strcmp(bridge_discovery_model("S10-912345678901"), "S10 (model not known)") == 0);
+    CHECK(strcmp(bridge_discovery_model("Q10-X"), "Quattroporte") == 0);
+    CHECK(strcmp(bridge_discovery_model("ABC"), "E3/DC (model not known)") == 0);
+    CHECK(strcmp(bridge_discovery_model(""), "E3/DC (model not known)") == 0);
+    CHECK(strcmp(bridge_discovery_model(NULL), "E3/DC (model not known)") == 0);
+
+    char buf[64];
+    CHECK_INT(bridge_discovery_node_id("S10-12 3/4+#", buf, sizeof buf), 12);
+    CHECK(strcmp(buf, "S10-12_3_4__") == 0);
+    CHECK_INT(bridge_discovery_node_id("", buf, sizeof buf), 7);
+    CHECK(strcmp(buf, "unknown") == 0);
+    CHECK_INT(bridge_discovery_filter("homeassistant", "S10-1", buf, sizeof buf), 30);
+    CHECK(strcmp(buf, "homeassistant/+/S10-1/+/config") == 0);
+    CHECK_INT(bridge_discovery_filter("homeassistant", "S10-1", buf, 10), 30);
+    CHECK(buf[0] == '\0');
+}
+
+int main(void)
+{
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    if (system("command -v python3 >/dev/null 2>&1") != 0) {
+        FAIL("python3 not found (the discovery validator needs it)");
+        return th_finish();
+    }
+    test_model_and_ids();
+    test_config_contents();
+    test_models_in_sim();
+    test_validator_fails();
+    unlink(path);
+    return th_finish();
+}
