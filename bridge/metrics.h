@@ -14,7 +14,23 @@
  *   rscp_additional_power_watts
  *   rscp_battery_soc_ratio, rscp_autarky_ratio, rscp_self_consumption_ratio
  *   rscp_ems_status{bit="charge_locked",...}  0/1 per EMS.STATUS bit
- *   rscp_bridge_mqtt_messages_total, rscp_bridge_commands_total
+ *   rscp_bridge_mqtt_messages_total, rscp_bridge_commands_total,
+ *   rscp_bridge_http_requests_total
+ * and, for a site with a snapshot, every value of the topic table
+ * (topics.h) whose meta names a `metric` family: value * metric_scale
+ * (true/false as 1/0), TYPE counter for families ending in _total (the
+ * table's monotonic energy counters, in joules: `promtool check metrics`
+ * refuses _watt_hours_total, "use base unit seconds instead of hours", so
+ * Wh counters are rscp_..._joules_total with metric_scale 3600), gauge
+ * otherwise, HELP from the
+ * meta's label. Labels: `site`, the unit's index for component values
+ * (battery="0", inverter="0", meter="6", wallbox="0"), and from the
+ * topic: tracker ("string_2" -> "2"), phase ("L1"), dcb (module number
+ * after "dcb/") and sensor (number after "temperature/"). Every family
+ * appears once with its HELP and TYPE and all its samples (site order).
+ * A site with a snapshot takes its live values from the table, not from
+ * the fixed rscp_*_power_watts list above (used for `live` without a
+ * snapshot).
  * A value the site did not give is left out (no sample), never 0. */
 #ifndef RSCP_BRIDGE_METRICS_H
 #define RSCP_BRIDGE_METRICS_H
@@ -24,6 +40,7 @@
 #include <stdint.h>
 
 #include "rscp/api.h"
+#include "snapshot.h"
 
 /* What the exposition shows of one site. */
 struct bridge_site_metrics {
@@ -32,7 +49,10 @@ struct bridge_site_metrics {
     double poll_seconds;           /* < 0: no poll yet                    */
     double last_success;           /* Unix seconds; <= 0: never           */
     uint64_t polls, failures, reconnects;
-    const struct rscp_live *live;  /* NULL: no reading yet                */
+    const struct rscp_live *live;  /* NULL: no reading yet (read only when
+                                      snap is NULL)                        */
+    const struct bridge_snapshot *snap; /* NULL: none yet; else its values */
+    uint32_t groups;               /* BRIDGE_GROUP_* of snap to export     */
 };
 
 struct bridge_metrics {
@@ -40,12 +60,16 @@ struct bridge_metrics {
     size_t nsites;
     uint64_t mqtt_messages;        /* published by the bridge             */
     uint64_t commands;             /* set/ commands answered              */
+    uint64_t http_requests;        /* HTTP requests served                */
 };
 
 /* Write the exposition of m into buf[0..cap). Returns the length written
  * (without a NUL, which is added when there is room), or the length the
  * whole text needs when it is larger than cap (nothing is cut in the middle
- * of a line: the text then ends at the last whole line). */
+ * of a line: the text then ends at the last whole line). The samples of
+ * the snapshots are sorted in a heap array of about 64 bytes per value,
+ * freed before returning; when it cannot be had, the table's families are
+ * left out (the rest is still written). Thread-safe (no state). */
 size_t bridge_metrics_render(const struct bridge_metrics *m, char *buf, size_t cap);
 
 #endif

@@ -4,11 +4,87 @@
  * through `promtool check metrics` (Debian package prometheus; make check
  * installs it). */
 #include "harness.h"
+#include "config.h"
 #include "metrics.h"
+#include "topics.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ---- a small topic table for this test (the real one: bridge/topics.c) */
+
+static const struct bridge_topic_meta m_pv = {"Solar power", "W", "power", "measurement", NULL,
+                                               "rscp_pv_power_watts", 1, 0, BRIDGE_GROUP_LIVE, false};
+static const struct bridge_topic_meta m_soc = {"Battery SOC", "%", "battery", "measurement", NULL,
+                                                "rscp_battery_soc_ratio", 0.01, 0, BRIDGE_GROUP_LIVE, false};
+static const struct bridge_topic_meta m_bat_v = {"Battery voltage", "V", "voltage", "measurement", "battery",
+                                                  "rscp_battery_voltage_volts", 1, 0, BRIDGE_GROUP_BATTERY, false};
+static const struct bridge_topic_meta m_trk = {"PV tracker power", "W", "power", "measurement", "pvi",
+                                                "rscp_pv_tracker_power_watts", 1, 0, BRIDGE_GROUP_PV, false};
+static const struct bridge_topic_meta m_pm = {"Meter power", "W", "power", "measurement", "pm",
+                                               "rscp_meter_power_watts", 1, 0, BRIDGE_GROUP_METERS, false};
+static const struct bridge_topic_meta m_wb_e = {"Wallbox energy total", "Wh", "energy", "total_increasing",
+                                                 "wallbox", "rscp_wallbox_energy_joules_total", 3600, 0,
+                                                 BRIDGE_GROUP_WALLBOX, false};
+static const struct bridge_topic_meta m_weather = {"Weather regulation", NULL, NULL, NULL, NULL,
+                                                    "rscp_weather_regulation_enabled", 1, 0, BRIDGE_GROUP_SETTINGS,
+                                                    false};
+static const struct bridge_topic_meta m_none = {"Not exported", "W", "power", "measurement", NULL, NULL, 1, 0,
+                                                 BRIDGE_GROUP_LIVE, false};
+static const struct bridge_topic_meta m_sw = {"Software release", NULL, NULL, NULL, NULL, "rscp_software", 1, 0,
+                                               BRIDGE_GROUP_LIVE, true};
+
+static size_t stub_n;
+static void stub(bridge_value_fn fn, void *ctx, const char *topic, int kind, double v, int unit,
+                 const struct bridge_topic_meta *m)
+{
+    struct bridge_value val;
+    memset(&val, 0, sizeof val);
+    snprintf(val.topic, sizeof val.topic, "%s", topic);
+    val.kind = kind;
+    val.number = v;
+    val.flag = v != 0;
+    val.text = "S10_2024";
+    val.decimals = 2;
+    val.unit_index = unit;
+    val.meta = m;
+    fn(ctx, &val);
+    stub_n++;
+}
+
+size_t bridge_topics_each(const struct bridge_snapshot *s, uint32_t groups, bridge_value_fn fn, void *ctx)
+{
+    stub_n = 0;
+    char t[BRIDGE_TOPIC_SUFFIX_MAX];
+    if ((groups & BRIDGE_GROUP_LIVE) && (s->have & BRIDGE_HAVE_LIVE)) {
+        stub(fn, ctx, "solar/power", BRIDGE_VAL_NUMBER, (double)s->live.pv, -1, &m_pv);
+        stub(fn, ctx, "battery/soc", BRIDGE_VAL_NUMBER, s->live.soc, -1, &m_soc);
+        stub(fn, ctx, "home/power", BRIDGE_VAL_NUMBER, (double)s->live.home, -1, &m_none);
+        stub(fn, ctx, "system/software", BRIDGE_VAL_STRING, 0, -1, &m_sw);
+    }
+    for (unsigned i = 0; (groups & BRIDGE_GROUP_BATTERY) && i < RSCP_BAT_MAX_STRINGS; i++)
+        if (s->bat_ok & (1u << i)) {
+            snprintf(t, sizeof t, "battery/%u/voltage", i + 1);
+            stub(fn, ctx, t, BRIDGE_VAL_NUMBER, s->bat[i].voltage, (int)i, &m_bat_v);
+        }
+    if ((groups & BRIDGE_GROUP_PV) && (s->pvi_ok & 1u))
+        for (unsigned k = 0; k < 2; k++) {
+            snprintf(t, sizeof t, "pvi/power/string_%u", k + 1);
+            stub(fn, ctx, t, BRIDGE_VAL_NUMBER, 1000.0 * (k + 1), 0, &m_trk);
+        }
+    for (unsigned i = 0; (groups & BRIDGE_GROUP_METERS) && i < RSCP_PM_MAX_METERS; i++)
+        if (s->pm_ok & (1u << i))
+            for (unsigned p = 0; p < 3; p++) {
+                snprintf(t, sizeof t, "pm_%u/power/L%u", i, p + 1);
+                stub(fn, ctx, t, BRIDGE_VAL_NUMBER, s->pm[i].power[p], (int)i, &m_pm);
+            }
+    if ((groups & BRIDGE_GROUP_WALLBOX) && (s->wb_ok & 1u))
+        stub(fn, ctx, "wallbox/energy/total", BRIDGE_VAL_NUMBER, s->wb[0].energy_all, 0, &m_wb_e);
+    if ((groups & BRIDGE_GROUP_SETTINGS) && (s->have & BRIDGE_HAVE_SETTINGS))
+        stub(fn, ctx, "ems/weather_regulation", BRIDGE_VAL_BOOL, s->settings.weather_regulated, -1, &m_weather);
+    return stub_n;
+}
 
 static void test_render(void)
 {
@@ -23,10 +99,10 @@ static void test_render(void)
     live.present = RSCP_LIVE_PV | RSCP_LIVE_BAT | RSCP_LIVE_GRID | RSCP_LIVE_HOME | RSCP_LIVE_SOC |
                    RSCP_LIVE_AUTARKY | RSCP_LIVE_STATUS;
     struct bridge_site_metrics sites[2] = {
-        {"home", true, 0.012, 1782037800.5, 10, 1, 2, &live},
-        {"cabin \"2\"", false, -1, 0, 3, 3, 0, NULL},
+        {"home", true, 0.012, 1782037800.5, 10, 1, 2, &live, NULL, 0},
+        {"cabin \"2\"", false, -1, 0, 3, 3, 0, NULL, NULL, 0},
     };
-    struct bridge_metrics m = {sites, 2, 123, 4};
+    struct bridge_metrics m = {sites, 2, 123, 4, 0};
     static char buf[16384];
     size_t n = bridge_metrics_render(&m, buf, sizeof buf);
     CHECK(n > 0 && n < sizeof buf);
@@ -80,13 +156,123 @@ static void test_render(void)
     unlink(path);
 
     /* No sites at all is still a valid exposition. */
-    struct bridge_metrics none = {NULL, 0, 0, 0};
+    struct bridge_metrics none = {NULL, 0, 0, 0, 0};
     n = bridge_metrics_render(&none, buf, sizeof buf);
     CHECK(strstr(buf, "rscp_bridge_commands_total 0\n") != NULL);
+}
+
+/* Every line "name{labels} value" of text whose name is family. */
+static bool grouped(const char *text, const char *family)
+{
+    /* the family's TYPE once, and its samples only in one run of lines */
+    char type[160];
+    snprintf(type, sizeof type, "# TYPE %s ", family);
+    const char *first = strstr(text, type);
+    if (!first || strstr(first + 1, type))
+        return false;
+    size_t fl = strlen(family);
+    bool in = false, done = false;
+    for (const char *p = text; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        bool mine = n > fl && strncmp(p, family, fl) == 0 && p[fl] == '{';
+        bool comment = p[0] == '#';
+        if (mine && done)
+            return false;
+        if (mine)
+            in = true;
+        else if (in && !comment)
+            done = true;
+        p += n + (e ? 1 : 0);
+    }
+    return in;
+}
+
+static void test_snapshots(void)
+{
+    static struct bridge_snapshot a, b;
+    memset(&a, 0, sizeof a);
+    a.have = BRIDGE_HAVE_LIVE | BRIDGE_HAVE_BATTERY | BRIDGE_HAVE_PV | BRIDGE_HAVE_METERS | BRIDGE_HAVE_WALLBOX |
+             BRIDGE_HAVE_SETTINGS;
+    a.live.pv = 4100;
+    a.live.soc = 81;
+    a.live.home = 700;
+    a.live.status = 0x04;
+    a.live.present = RSCP_LIVE_PV | RSCP_LIVE_SOC | RSCP_LIVE_HOME | RSCP_LIVE_STATUS;
+    a.bat_ok = 0x3;
+    a.bat[0].voltage = 51.25;
+    a.bat[1].voltage = 52.5;
+    a.pvi_ok = 1;
+    a.pm_ok = (1u << 0) | (1u << 6);
+    a.pm[0].power[0] = -120.5;
+    a.pm[0].power[1] = 30;
+    a.pm[0].power[2] = 0;
+    a.pm[6].power[0] = 5;
+    a.wb_ok = 1;
+    a.wb[0].energy_all = 123456.5;
+    a.settings.weather_regulated = true;
+    b = a;
+    b.live.pv = 0;
+    b.bat_ok = 0x1;
+    b.wb_ok = 0;
+    struct bridge_site_metrics sites[3] = {
+        {"home", true, 0.02, 1782037800, 5, 0, 0, NULL, &a, BRIDGE_GROUP_ALL},
+        {"old", true, 0.02, 1782037800, 5, 0, 0, &a.live, NULL, 0},
+        {"barn", true, 0.03, 1782037801, 6, 1, 1, NULL, &b, BRIDGE_GROUP_ALL & ~BRIDGE_GROUP_SETTINGS},
+    };
+    struct bridge_metrics m = {sites, 3, 10, 2, 7};
+    static char buf[32768];
+    size_t n = bridge_metrics_render(&m, buf, sizeof buf);
+    CHECK(n > 0 && n < sizeof buf);
+
+    /* The values as the snapshot has them, scaled, with their labels. */
+    CHECK(strstr(buf, "rscp_pv_power_watts{site=\"home\"} 4100\n") != NULL);
+    CHECK(strstr(buf, "rscp_pv_power_watts{site=\"old\"} 4100\n") != NULL);
+    CHECK(strstr(buf, "rscp_pv_power_watts{site=\"barn\"} 0\n") != NULL);
+    CHECK(strstr(buf, "rscp_battery_soc_ratio{site=\"home\"} 0.81\n") != NULL);
+    CHECK(strstr(buf, "rscp_battery_voltage_volts{site=\"home\",battery=\"0\"} 51.25\n") != NULL);
+    CHECK(strstr(buf, "rscp_battery_voltage_volts{site=\"home\",battery=\"1\"} 52.5\n") != NULL);
+    CHECK(strstr(buf, "rscp_battery_voltage_volts{site=\"barn\",battery=\"1\"}") == NULL);
+    CHECK(strstr(buf, "rscp_pv_tracker_power_watts{site=\"home\",inverter=\"0\",tracker=\"2\"} 2000\n") != NULL);
+    CHECK(strstr(buf, "rscp_meter_power_watts{site=\"home\",meter=\"0\",phase=\"L1\"} -120.5\n") != NULL);
+    CHECK(strstr(buf, "rscp_meter_power_watts{site=\"home\",meter=\"6\",phase=\"L1\"} 5\n") != NULL);
+    CHECK(strstr(buf, "# TYPE rscp_wallbox_energy_joules_total counter\n") != NULL);
+    CHECK(strstr(buf, "rscp_wallbox_energy_joules_total{site=\"home\",wallbox=\"0\"} 444443400\n") != NULL);
+    CHECK(strstr(buf, "# TYPE rscp_meter_power_watts gauge\n") != NULL);
+    CHECK(strstr(buf, "rscp_weather_regulation_enabled{site=\"home\"} 1\n") != NULL);
+    CHECK(strstr(buf, "rscp_weather_regulation_enabled{site=\"barn\"}") == NULL); /* group off */
+    CHECK(strstr(buf, "# HELP rscp_battery_voltage_volts Battery voltage\n") != NULL);
+    CHECK(strstr(buf, "rscp_ems_status{site=\"home\",bit=\"emergency_power_available\"} 1\n") != NULL ||
+          strstr(buf, "rscp_ems_status{site=\"home\",bit=") != NULL);
+    CHECK(strstr(buf, "rscp_software") == NULL); /* strings are no samples */
+    CHECK(strstr(buf, "Not exported") == NULL);  /* no metric in the meta */
+    CHECK(strstr(buf, "rscp_bridge_http_requests_total 7\n") != NULL);
+    static const char *families[] = {"rscp_pv_power_watts", "rscp_battery_voltage_volts", "rscp_meter_power_watts",
+                                     "rscp_pv_tracker_power_watts", "rscp_battery_soc_ratio", "rscp_ems_status",
+                                     "rscp_up"};
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+        if (!grouped(buf, families[i]))
+            fprintf(stderr, "  family %s not grouped once\n", families[i]);
+        CHECK(grouped(buf, families[i]));
+    }
+
+    char path[] = "/tmp/rscp_metricsXXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, buf, n) == (ssize_t)n);
+    close(fd);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "promtool check metrics < %s", path);
+    int rc = system(cmd);
+    if (rc != 0)
+        fprintf(stderr, "  promtool check metrics failed (%d) on:\n%s\n", rc, buf);
+    CHECK_INT(rc, 0);
+    unlink(path);
 }
 
 int main(void)
 {
     test_render();
+    test_snapshots();
     return th_finish();
 }
