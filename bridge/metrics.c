@@ -270,6 +270,8 @@ static void live_samples(struct collect *c, const struct rscp_live *l)
 
 static void write_samples(struct out *o, const struct bridge_metrics *m, struct collect *c)
 {
+    if (c->n == 0)
+        return;
     qsort(c->v, c->n, sizeof *c->v, sample_order);
     for (size_t i = 0; i < c->n; i++) {
         const struct msample *s = &c->v[i];
