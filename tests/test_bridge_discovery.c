@@ -9,6 +9,7 @@
 
 #include "../sim/sim_all.inc"
 
+#include "command.h"
 #include "config.h"
 #include "discovery.h"
 #include "snapshot.h"
@@ -435,6 +436,90 @@ static void test_validator_fails(void)
     }
 }
 
+/* Every command entity's payloads are ones the bridge's command parser
+ * takes: switches true/false, buttons their press payload, numbers their
+ * min and max, selects their options (the power mode as its templates
+ * render it). */
+struct cmd_check {
+    size_t n;
+};
+
+static bool json_field(const char *json, const char *key, char *out, size_t cap)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    const char *p = strstr(json, k);
+    if (!p)
+        return false;
+    p += strlen(k);
+    size_t n = *p == '"' ? strcspn(++p, "\"") : strcspn(p, ",}");
+    snprintf(out, cap, "%.*s", (int)n, p);
+    return true;
+}
+
+static void parses(const char *topic, const char *payload)
+{
+    struct bridge_command cmd;
+    char err[200];
+    int rc = bridge_command_parse(topic, payload, strlen(payload), &cmd, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "  set/%s '%s': %s\n", topic, payload, err);
+    CHECK_INT(rc, 0);
+    CHECK(rc != 0 || strcmp(bridge_command_topic(cmd.kind), topic) == 0);
+}
+
+static void on_command(void *ctx, const char *topic, const char *json, size_t len)
+{
+    (void)len;
+    struct cmd_check *cc = ctx;
+    char cmd_t[256], v[256];
+    if (!json_field(json, "cmd_t", cmd_t, sizeof cmd_t))
+        return;
+    CHECK(strncmp(cmd_t, "e3dc/set/", 9) == 0);
+    const char *t = cmd_t + 9;
+    cc->n++;
+    if (strstr(json, "\"cmd_tpl\"")) { /* the power mode pair */
+        CHECK(strcmp(t, "power_mode") == 0);
+        static const char *rendered[] = {"auto", "idle:0", "charge:2000:0", "discharge:2000:0", "grid_charge:2000:0"};
+        for (size_t i = 0; i < sizeof rendered / sizeof rendered[0]; i++)
+            parses(t, rendered[i]);
+    } else if (strstr(topic, "/switch/")) {
+        parses(t, "true");
+        parses(t, "false");
+    } else if (strstr(topic, "/button/")) {
+        CHECK(json_field(json, "pl_prs", v, sizeof v));
+        parses(t, v);
+    } else if (strstr(topic, "/number/")) {
+        CHECK(json_field(json, "min", v, sizeof v));
+        parses(t, v);
+        CHECK(json_field(json, "max", v, sizeof v));
+        parses(t, v);
+    } else if (strstr(topic, "/select/")) {
+        const char *p = strstr(json, "\"ops\":[");
+        CHECK(p != NULL);
+        for (p = p ? p + 7 : ""; *p == '"';) {
+            size_t n = strcspn(p + 1, "\"");
+            snprintf(v, sizeof v, "%.*s", (int)n, p + 1);
+            parses(t, v);
+            p += n + 2;
+            if (*p == ',')
+                p++;
+        }
+    } else {
+        FAIL(topic);
+    }
+}
+
+static void test_commands_parse(void)
+{
+    static struct bridge_snapshot s;
+    read_snapshot("s10pro", &s);
+    struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
+    struct cmd_check cc = {0};
+    bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, on_command, &cc);
+    CHECK_INT(cc.n, 16); /* every command entity, the wallbox's included */
+}
+
 static void test_model_and_ids(void)
 {
     CHECK(strcmp(bridge_discovery_model("S10-721234567890"), "S10 E") == 0);
@@ -475,6 +560,7 @@ int main(void)
     test_config_contents();
     test_models_in_sim();
     test_validator_fails();
+    test_commands_parse();
     unlink(path);
     return th_finish();
 }
