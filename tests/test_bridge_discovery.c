@@ -24,7 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- a small topic table for this test (the real one: bridge/topics.c) */
+/* ---- a small topic table for this test until bridge/topics.c exists */
+#ifndef RSCP_BRIDGE_TOPIC_TABLE
 
 static const struct bridge_topic_meta m_pv = {"Solar power", "W", "power", "measurement", NULL, NULL, 1, 0,
                                                BRIDGE_GROUP_LIVE, false};
@@ -119,6 +120,8 @@ size_t bridge_value_payload(const struct bridge_value *v, char *buf, size_t cap)
                                            : snprintf(buf, cap, "%.*f", v->decimals, v->number);
     return n < 0 ? 0 : (size_t)n;
 }
+
+#endif
 
 /* ---- snapshots from the simulator --------------------------------------- */
 
@@ -352,20 +355,29 @@ static void test_config_contents(void)
     memset(buf, 0, sizeof buf);
     CHECK(bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, capture, buf) > 0);
     const char *pv = buf, *mode = buf + 4096, *bat = buf + 8192;
+    /* The plant's device, the origin and the availability in every config. */
+    CHECK(strstr(mode, "\"dev\":{\"ids\":[\"S10-721234567890\"],\"name\":\"Home\",\"mf\":\"E3/DC\","
+                       "\"mdl\":\"S10 E\",\"sn\":\"S10-721234567890\"") != NULL);
+    CHECK(strstr(mode, "\"sw\":\"S10_2024_04 \\\"x\\\"\"") != NULL);
+    CHECK(strstr(mode, "\"o\":{\"name\":\"rscp-bridge\",\"sw\":\"1.2.3\"}") != NULL);
+    CHECK(strstr(mode, "\"avty\":[{\"t\":\"e3dc/status\"},{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"") !=
+          NULL);
+    CHECK(strstr(mode, "\"uniq_id\":\"S10-721234567890_set_power_mode\"") != NULL);
+    CHECK(strstr(mode, "\"default_entity_id\":\"select.e3dc_home_set_power_mode\"") != NULL);
+#ifndef RSCP_BRIDGE_TOPIC_TABLE /* the values of this test's table */
     CHECK(strstr(pv, "\"stat_t\":\"e3dc/solar/power\"") != NULL);
     CHECK(strstr(pv, "\"uniq_id\":\"S10-721234567890_solar_power\"") != NULL);
     CHECK(strstr(pv, "\"default_entity_id\":\"sensor.e3dc_home_solar_power\"") != NULL);
     CHECK(strstr(pv, "\"unit_of_meas\":\"W\",\"stat_cla\":\"measurement\"") != NULL);
     CHECK(strstr(pv, "\"dev_cla\":\"power\"") != NULL);
-    CHECK(strstr(pv, "\"mf\":\"E3/DC\",\"mdl\":\"S10 E\",\"sn\":\"S10-721234567890\"") != NULL);
-    CHECK(strstr(pv, "\"sw\":\"S10_2024_04 \\\"x\\\"\"") != NULL);
-    CHECK(strstr(pv, "\"o\":{\"name\":\"rscp-bridge\",\"sw\":\"1.2.3\"}") != NULL);
-    CHECK(strstr(pv, "\"avty\":[{\"t\":\"e3dc/status\"},{\"t\":\"e3dc/bridge/status\"}],\"avty_mode\":\"all\"") !=
-          NULL);
     /* The battery string is a device of its own, under the plant. */
     CHECK(strstr(bat, "\"ids\":[\"S10-721234567890_battery_0\"]") != NULL);
     CHECK(strstr(bat, "\"via_device\":\"S10-721234567890\"") != NULL);
     CHECK(strstr(bat, "\"name\":\"Home battery 1\"") != NULL);
+#else
+    (void)pv;
+    (void)bat;
+#endif
     /* The power mode select sends rscp2mqtt's payloads with the watts. */
     CHECK(strstr(mode, "\"cmd_t\":\"e3dc/set/power_mode\"") != NULL);
     CHECK(strstr(mode, "\"ops\":[\"auto\",\"idle\",\"charge\",\"discharge\",\"grid_charge\"]") != NULL);
