@@ -31,6 +31,8 @@ ABBREVIATIONS = {
     "stat_on": "state_on", "stat_off": "state_off", "sug_dsp_prc": "suggested_display_precision",
     "uniq_id": "unique_id", "unit_of_meas": "unit_of_measurement", "val_tpl": "value_template",
     "json_attr_t": "json_attributes_topic", "ic": "icon", "exp_aft": "expire_after",
+    "def_ent_id": "default_entity_id", "en": "enabled_by_default", "opt": "optimistic", "ret": "retain",
+    "frc_upd": "force_update",
 }
 DEVICE_ABBREVIATIONS = {
     "ids": "identifiers", "mf": "manufacturer", "mdl": "model", "mdl_id": "model_id",
