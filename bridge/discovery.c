@@ -1,7 +1,6 @@
 /* rscp-bridge: Home Assistant MQTT discovery configs (discovery.h). */
 #include "discovery.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -291,7 +290,7 @@ static double control_max(const struct run *r, const struct control *c)
         return (double)v;
     if (strcmp(c->object, "set_reserve_energy") == 0 && (r->snap->have & BRIDGE_HAVE_RESERVE) &&
         r->snap->reserve.max_wh > 0 && r->snap->reserve.max_wh <= c->max)
-        return floor(r->snap->reserve.max_wh); /* commands take whole Wh */
+        return (double)(uint32_t)r->snap->reserve.max_wh; /* commands take whole Wh */
     return c->max;
 }
 

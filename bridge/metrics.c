@@ -256,7 +256,7 @@ static void on_value(void *ctx, const struct bridge_value *v)
  * many sites otherwise spends most of its time in. */
 static bool format_value(double v, char *buf)
 {
-    if (v == floor(v) && fabs(v) < 1e15) {
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
         char tmp[24];
         size_t k = 0;
         long long x = (long long)v;
