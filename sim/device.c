@@ -4,6 +4,7 @@
 #include "noise.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@
 
 void sim_device_init(struct sim_device *d, const struct sim_config *c, double start, unsigned pm_root_index)
 {
-    memset(d, 0, sizeof *d);
+    memset(d, 0, offsetof(struct sim_device, history_work)); /* the rest: see device.h */
     sim_model_init(&d->model, c, start);
     d->pm_root_index = pm_root_index;
     d->history_first_day = sim_history_first_day(c, start);
@@ -25,10 +26,18 @@ void sim_device_init(struct sim_device *d, const struct sim_config *c, double st
         d->n_meters = 2;
     }
     d->dcdcs = c->batteries;
-    uint64_t h = sim_mix64(c->seed ^ 0x5E5E5E5Eull);
-    snprintf(d->serial, sizeof d->serial, "S10-%012llu", (unsigned long long)(h % 1000000000000ull));
-    snprintf(d->mac, sizeof d->mac, "00:1d:7a:%02x:%02x:%02x", (unsigned)((h >> 40) & 0xFF),
-             (unsigned)((h >> 48) & 0xFF), (unsigned)((h >> 56) & 0xFF));
+    sim_device_set_site(d, c->seed, 0);
+}
+
+void sim_device_set_site(struct sim_device *d, uint64_t base_seed, unsigned site)
+{
+    uint64_t h = sim_mix64(base_seed ^ 0x5E5E5E5Eull);
+    unsigned long long digits = (unsigned long long)((h % 1000000000000ull + site) % 1000000000000ull);
+    uint32_t nic = (uint32_t)((h >> 40) & 0xFFFFFFu);   /* bytes 3, 4, 5 of the MAC */
+    nic = (((nic & 0xFFu) << 16) | (nic & 0xFF00u) | (nic >> 16)) + site; /* as one 24-bit number */
+    snprintf(d->serial, sizeof d->serial, "S10-%012llu", digits);
+    snprintf(d->mac, sizeof d->mac, "00:1d:7a:%02x:%02x:%02x", (unsigned)((nic >> 16) & 0xFFu),
+             (unsigned)((nic >> 8) & 0xFFu), (unsigned)(nic & 0xFFu));
 }
 
 int64_t sim_history_first_day(const struct sim_config *c, double start)

@@ -7,6 +7,7 @@
 #include "history.h"
 #include "model.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SIM_MAX_METERS 8u      /* power meters (PM.INDEX 0..7) */
@@ -34,11 +35,23 @@ struct sim_device {
     unsigned dcdcs;             /* DC/DC converters (DCDC.INDEX 0..): one per battery string */
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
-    struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
     int64_t history_first_day;  /* the database's first local day           */
     struct sim_history_store *history_store; /* may be NULL; not owned     */
+    /* Working memory of DB replies, last and not written by
+     * sim_device_init(): history_work is zeroed at the first DB request
+     * (history_work_ready), so a device never asked for history (most of
+     * a fleet) does not touch these 60 KB. */
+    bool history_work_ready;
     struct sim_history_work history_work;    /* days computed per request   */
+    struct sim_energy history[SIM_HISTORY_MAX_INTERVALS]; /* scratch for DB replies */
 };
+
+/* Number d as site `site` of a fleet whose first site is a device of seed
+ * base_seed: the 12 digits of its serial number and the last 3 bytes of
+ * its MAC address are those of base_seed plus site (modulo 10^12 and
+ * 2^24), so the sites of one fleet have distinct serial numbers. Site 0 is
+ * the identity sim_device_init() gives a device of seed base_seed. */
+void sim_device_set_site(struct sim_device *d, uint64_t base_seed, unsigned site);
 
 /* The local day a device started at `start` keeps history from: 1 January
  * of the year before (so this year and the last are complete). */

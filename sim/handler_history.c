@@ -5,6 +5,7 @@
 #include "noise.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "history.h"
 
@@ -92,6 +93,10 @@ void sim__db_history(struct req_ctx *x, const struct rscp_block *req)
         (double)n * interval > SIM_HISTORY_MAX_SPAN || !(start > 0.0 && start < 1e11)) {
         rscp_put_error(b, rt, SIM_ERR_UNEXPECTED);
         return;
+    }
+    if (!x->d->history_work_ready) {
+        memset(&x->d->history_work, 0, sizeof x->d->history_work);
+        x->d->history_work_ready = true;
     }
     struct sim_energy *vals = x->d->history;
     struct sim_energy sum;

@@ -116,13 +116,21 @@ void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim
 
 enum { DAY_EMPTY = 0, DAY_BUSY = 1, DAY_READY = 2 };
 
+/* Day records are allocated SIM_HISTORY_CHUNK_DAYS at a time, when the
+ * first day of a chunk is computed, so a store that is never asked for a
+ * day costs only its state bytes and chunk pointers. */
+struct sim_history_chunk {
+    struct sim_history_day day[SIM_HISTORY_CHUNK_DAYS];
+};
+
 struct sim_history_store {
     struct sim_config cfg;
     int64_t first_day;
     unsigned ndays;
     atomic_uint ready;
     atomic_uchar *state;          /* DAY_* per day                          */
-    struct sim_history_day *days; /* written once, by whoever claimed it   */
+    _Atomic(struct sim_history_chunk *) *chunks; /* NULL until needed;
+                                     a day is written once, by whoever claimed it */
 };
 
 struct sim_history_store *sim_history_store_new(const struct sim_config *c, int64_t first_day, unsigned ndays)
@@ -136,14 +144,17 @@ struct sim_history_store *sim_history_store_new(const struct sim_config *c, int6
     s->first_day = first_day;
     s->ndays = ndays;
     atomic_init(&s->ready, 0u);
+    unsigned nchunks = (ndays + SIM_HISTORY_CHUNK_DAYS - 1) / SIM_HISTORY_CHUNK_DAYS;
     s->state = calloc(ndays, sizeof *s->state);
-    s->days = calloc(ndays, sizeof *s->days); /* pages touched as days are filled */
-    if (!s->state || !s->days) {
+    s->chunks = calloc(nchunks, sizeof *s->chunks);
+    if (!s->state || !s->chunks) {
         sim_history_store_free(s);
         return NULL;
     }
     for (unsigned i = 0; i < ndays; i++)
         atomic_init(&s->state[i], (unsigned char)DAY_EMPTY);
+    for (unsigned i = 0; i < nchunks; i++)
+        atomic_init(&s->chunks[i], NULL);
     return s;
 }
 
@@ -151,9 +162,33 @@ void sim_history_store_free(struct sim_history_store *s)
 {
     if (!s)
         return;
+    if (s->chunks) {
+        unsigned nchunks = (s->ndays + SIM_HISTORY_CHUNK_DAYS - 1) / SIM_HISTORY_CHUNK_DAYS;
+        for (unsigned i = 0; i < nchunks; i++)
+            free(atomic_load_explicit(&s->chunks[i], memory_order_relaxed));
+    }
     free(s->state);
-    free(s->days);
+    free(s->chunks);
     free(s);
+}
+
+/* Where day i's record lives, allocating its chunk (malloc: pages are
+ * touched only as days are written); NULL when out of memory. Two threads
+ * may race to allocate: the loser frees its copy. */
+static struct sim_history_day *day_slot(struct sim_history_store *s, unsigned i)
+{
+    _Atomic(struct sim_history_chunk *) *slot = &s->chunks[i / SIM_HISTORY_CHUNK_DAYS];
+    struct sim_history_chunk *ch = atomic_load_explicit(slot, memory_order_acquire);
+    if (!ch) {
+        struct sim_history_chunk *fresh = malloc(sizeof *fresh);
+        if (!fresh)
+            return NULL;
+        if (atomic_compare_exchange_strong_explicit(slot, &ch, fresh, memory_order_acq_rel, memory_order_acquire))
+            ch = fresh;
+        else
+            free(fresh); /* ch is the winner's */
+    }
+    return &ch->day[i % SIM_HISTORY_CHUNK_DAYS];
 }
 
 unsigned sim_history_store_ready(const struct sim_history_store *s)
@@ -167,20 +202,26 @@ unsigned sim_history_store_days(const struct sim_history_store *s)
 }
 
 /* The record of day i of s once it is there, computing it when nobody has
- * claimed it; NULL while another thread computes it. */
+ * claimed it; NULL while another thread computes it, or when its memory
+ * cannot be had (the caller computes the day itself). */
 static const struct sim_history_day *store_day(struct sim_history_store *s, unsigned i, struct sim_history_work *w)
 {
     unsigned char st = atomic_load_explicit(&s->state[i], memory_order_acquire);
     if (st == DAY_READY)
-        return &s->days[i];
+        return day_slot(s, i); /* its chunk exists: no allocation */
     unsigned char expect = DAY_EMPTY;
     if (st != DAY_EMPTY || !atomic_compare_exchange_strong_explicit(&s->state[i], &expect, (unsigned char)DAY_BUSY,
                                                                     memory_order_acq_rel, memory_order_acquire))
-        return expect == DAY_READY ? &s->days[i] : NULL;
-    sim_history_day_compute(&s->cfg, s->first_day + (int64_t)i, w, &s->days[i]);
+        return expect == DAY_READY ? day_slot(s, i) : NULL;
+    struct sim_history_day *d = day_slot(s, i);
+    if (!d) {
+        atomic_store_explicit(&s->state[i], (unsigned char)DAY_EMPTY, memory_order_release);
+        return NULL;
+    }
+    sim_history_day_compute(&s->cfg, s->first_day + (int64_t)i, w, d);
     atomic_store_explicit(&s->state[i], (unsigned char)DAY_READY, memory_order_release);
     atomic_fetch_add_explicit(&s->ready, 1u, memory_order_acq_rel);
-    return &s->days[i];
+    return d;
 }
 
 void sim_history_store_fill(struct sim_history_store *s, int64_t newest, const atomic_int *stop)

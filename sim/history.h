@@ -113,9 +113,13 @@ void sim_history_day_compute(const struct sim_config *c, int64_t day, struct sim
  * (a filler and a query); a record, once there, never changes. */
 struct sim_history_store;
 
-/* A store for c (copied) and ndays days from first_day (ndays >= 1; the
- * memory, about 12.5 KiB a day, is reserved but only touched as days are
- * filled). NULL when out of memory. */
+/* Days of a store allocated together (about 14 KiB a day). */
+#define SIM_HISTORY_CHUNK_DAYS 16u
+
+/* A store for c (copied) and ndays days from first_day (ndays >= 1). The
+ * records are allocated SIM_HISTORY_CHUNK_DAYS days at a time when the
+ * first of them is computed, so an unused store costs about 1.5 bytes a
+ * day. NULL when out of memory. */
 struct sim_history_store *sim_history_store_new(const struct sim_config *c, int64_t first_day, unsigned ndays);
 
 /* Free s (NULL accepted); nobody may use it any more. */

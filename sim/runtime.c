@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct rscp_timestamp sim_timestamp(double t)
 void sim_config_from_options(struct sim_config *c, const struct sim_spawn_options *o)
 {
     sim_config_default(c);
-    c->seed = o->seed;
+    c->seed = o->seed + o->site; /* wraps: every uint64 is a seed */
     const struct sim_preset *p = sim_preset_find(o->model);
     if (p)
         sim_preset_apply(p, c);
@@ -115,9 +116,9 @@ static void *fill_history(void *arg)
     return NULL;
 }
 
-/* The device's history store and the detached thread that fills it;
- * without them (no memory, no thread) every request computes its days. */
-static void start_history(struct sim_runtime *r)
+/* The device's history store and, with `fill`, the detached thread that
+ * fills it; without a store (no memory) every request computes its days. */
+static void start_history(struct sim_runtime *r, bool fill)
 {
     const struct sim_config *c = &r->dev.model.cfg;
     int64_t first = r->dev.history_first_day;
@@ -142,7 +143,7 @@ static void start_history(struct sim_runtime *r)
     pthread_mutex_unlock(&fills_lock);
     pthread_attr_t attr;
     pthread_t th;
-    bool started = pthread_attr_init(&attr) == 0;
+    bool started = fill && pthread_attr_init(&attr) == 0;
     if (started) {
         started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
                   pthread_create(&th, &attr, fill_history, f) == 0;
@@ -164,7 +165,9 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
         snprintf(errbuf, errcap, "invalid simulator options");
         return RSCP_ERR_ARG;
     }
-    struct sim_runtime *r = calloc(1, sizeof *r);
+    struct sim_runtime *r = malloc(sizeof *r); /* not calloc: see the member dev */
+    if (r)
+        memset(r, 0, offsetof(struct sim_runtime, dev));
     if (!r) {
         snprintf(errbuf, errcap, "out of memory");
         return RSCP_ERR_NOMEM;
@@ -177,6 +180,7 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
         start = (double)now.seconds;
     }
     sim_device_init(&r->dev, &cfg, start, o->pm_root_index);
+    sim_device_set_site(&r->dev, o->seed, o->site);
     if (preset)
         sim_device_set_meters(&r->dev, preset->meters, preset->n_meters);
     r->clock.start = start;
@@ -202,11 +206,16 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     r->stamp = start;
     int rc = rscp_server_new(&r->server, &sc);
     if (rc < 0) {
-        snprintf(errbuf, errcap, "cannot listen on %s:%u: %s", sc.bind_host, (unsigned)sc.port, rscp_strerror(rc));
+        /* The server's detail ends in the system's reason ("...: Address
+         * already in use"); the generic text only without one. */
+        const char *detail = rscp_server_errstr(NULL);
+        const char *reason = detail ? strrchr(detail, ':') : NULL;
+        snprintf(errbuf, errcap, "cannot listen on %s:%u: %s", sc.bind_host, (unsigned)sc.port,
+                 reason && reason[1] == ' ' && reason[2] ? reason + 2 : rscp_strerror(rc));
         free(r);
         return rc;
     }
-    start_history(r);
+    start_history(r, !o->history_on_request);
     *out = r;
     return 0;
 }

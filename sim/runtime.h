@@ -27,14 +27,18 @@ struct sim_clock {
 struct sim_history_fill;
 
 struct sim_runtime {
-    struct sim_device dev;
     struct sim_clock clock;
     double stamp;          /* simulated time of the reply being built */
     rscp_server *server;
     /* History records, filled from the start day backwards by a detached
-     * thread at the lowest priority (SCHED_IDLE where there is one); see
-     * runtime.c. NULL: every request computes its days. */
+     * thread at the lowest priority (SCHED_IDLE where there is one; none
+     * with history_on_request: requests fill it); see runtime.c. NULL:
+     * every request computes its days. */
     struct sim_history_fill *history;
+    /* Last: sim_runtime_new() leaves the device's untouched working memory
+     * to sim_device_init() (see device.h), so a fleet's idle sites stay
+     * small. */
+    struct sim_device dev;
 };
 
 /* Simulated UTC seconds now. */

@@ -50,6 +50,13 @@ struct sim_spawn_options {
     struct rscp_server_faults faults;  /* all zero: none                 */
     int auth_timeout_ms;               /* 0: the server's default; < 0: none */
     int idle_timeout_ms;               /* 0: the server's default; < 0: none */
+    unsigned site;                     /* index in a fleet (fleet.h): the model
+                                          seed is seed + site, the serial number
+                                          that of seed plus site
+                                          (sim_device_set_site); 0: alone  */
+    bool history_on_request;           /* no background fill of the history:
+                                          a day is computed when first asked
+                                          for, then kept                  */
 };
 
 /* Start a simulator: binds before returning, so *port (may be NULL) is

@@ -3,6 +3,7 @@
 #include "sim.h"
 
 #include "civil.h"
+#include "fleet.h"
 #include "preset.h"
 
 #include "rscp/error.h"
@@ -10,10 +11,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define EXIT_USAGE 2
 #define EXIT_SOCKET 3
@@ -38,7 +41,12 @@ static void usage(FILE *f)
           "\n"
           "Options:\n"
           "  -p, --port PORT      TCP port (RSCP_PORT; default 5033; 0: pick a free one\n"
-          "                       and print it)\n"
+          "                       and print it); with --sites the first of the range\n"
+          "      --sites N        serve N independent plants, 1..1000, on ports PORT ..\n"
+          "                       PORT+N-1 (default 1). Site i (0-based) has seed\n"
+          "                       SEED+i and the serial number of SEED plus i; all\n"
+          "                       share user, password, key, model and options;\n"
+          "                       their history is computed when first asked for\n"
           "      --bind HOST      address to listen on (default 127.0.0.1)\n"
           "      --user USER      accepted user (RSCP_USER; default " SIM_DEFAULT_USER ")\n"
           "      --password PW    accepted password (RSCP_PASSWORD; default\n"
@@ -166,7 +174,7 @@ bool sim_parse_start(const char *s, double *out)
 
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
-    O_TRACKERS, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT,
+    O_TRACKERS, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
     O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
     O_HELP
 };
@@ -181,7 +189,7 @@ static const struct optdef opts[] = {
     {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
     {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
     {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
-    {"model", O_MODEL, true},
+    {"model", O_MODEL, true}, {"sites", O_SITES, true},
     {"auth-timeout", O_AUTH_TIMEOUT, true}, {"idle-timeout", O_IDLE_TIMEOUT, true},
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
     {"reset", O_RESET, false}, {"chunk", O_CHUNK, true}, {"coalesce", O_COALESCE, true},
@@ -190,7 +198,8 @@ static const struct optdef opts[] = {
 };
 
 /* Parse argv into *o. Returns -1 to go on, or an exit code. */
-static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uint16_t *port, const char **start_arg)
+static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uint16_t *port, const char **start_arg,
+                         unsigned *sites)
 {
     bool secret_on_command_line = false;
     for (int i = 1; i < argc; i++) {
@@ -258,6 +267,11 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
             else
                 o->trackers = (unsigned)u;
             break;
+        case O_SITES:
+            if (!parse_u64(val, SIM_MAX_SITES, &u) || u == 0)
+                return usage_error("invalid number of sites (1..1000)", val);
+            *sites = (unsigned)u;
+            break;
         case O_MODEL:
             if (!sim_preset_find(val))
                 return usage_error("unknown model (s10e, s10mini, s10pro)", val);
@@ -302,6 +316,92 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
     return -1;
 }
 
+/* Descriptors a fleet of n sites needs: a listening socket each, one
+ * per client (the bridge holds one per site), and a few for stdio. */
+#define FD_RESERVE 16u
+
+/* Raise the soft limit of open files to the hard one. Returns false (with
+ * a message) when even the hard limit leaves no room to listen on n
+ * ports; warns when it leaves less than one client per site. */
+static bool raise_nofile(unsigned n)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return true; /* nothing known: the binds will tell */
+    rlim_t before = rl.rlim_cur;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = before;
+    }
+    rlim_t listen_need = (rlim_t)n + FD_RESERVE, serve_need = 2 * (rlim_t)n + FD_RESERVE;
+    char raised[64] = "";
+    if (rl.rlim_cur != before)
+        snprintf(raised, sizeof raised, " (raised from %llu)", (unsigned long long)before);
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < listen_need) {
+        fprintf(stderr,
+                "rscp sim: the limit of open files, %llu%s, is too low for %u sites: they need %llu to listen "
+                "and %llu to serve one client each; raise the hard limit (ulimit -Hn, LimitNOFILE=)\n",
+                (unsigned long long)rl.rlim_cur, raised, n, (unsigned long long)listen_need,
+                (unsigned long long)serve_need);
+        return false;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < serve_need)
+        fprintf(stderr,
+                "rscp sim: warning: the limit of open files, %llu%s, leaves less than one client per site "
+                "(%u sites need %llu); raise the hard limit (ulimit -Hn)\n",
+                (unsigned long long)rl.rlim_cur, raised, n, (unsigned long long)serve_need);
+    else if (rl.rlim_cur == RLIM_INFINITY)
+        fprintf(stderr, "rscp sim: open files: no limit\n");
+    else
+        fprintf(stderr, "rscp sim: open files: limit %llu%s, %llu needed for one client per site\n",
+                (unsigned long long)rl.rlim_cur, raised, (unsigned long long)serve_need);
+    return true;
+}
+
+/* `rscp sim --sites N` with N > 1: the fleet in the foreground, stopped by
+ * SIGINT or SIGTERM (blocked in every thread and taken by sigwait()). */
+static int serve_fleet(const struct sim_spawn_options *o, unsigned n)
+{
+    if (!raise_nofile(n))
+        return EXIT_SOCKET;
+    sigset_t stop_set;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL); /* before the sites' threads exist */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct sim_fleet *f;
+    char err[300];
+    int rc = sim_fleet_new(o, n, &f, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "rscp sim: %s\n", err);
+        return rc == RSCP_ERR_ARG ? EXIT_USAGE : EXIT_SOCKET;
+    }
+    rc = sim_fleet_start(f, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "rscp sim: %s\n", err);
+        sim_fleet_free(f);
+        return EXIT_SOCKET;
+    }
+    const char *host = o->bind ? o->bind : "127.0.0.1";
+    bool v6 = strchr(host, ':') != NULL;
+    unsigned base = sim_fleet_base_port(f);
+    printf("listening on %s%s%s:%u-%u (%u sites)\n", v6 ? "[" : "", host, v6 ? "]" : "", base, base + n - 1u, n);
+    fflush(stdout);
+    fprintf(stderr,
+            "rscp sim: %u sites on ports %u..%u, model %s, seeds %" PRIu64 "..%" PRIu64 ", serial numbers %s..%s, "
+            "speed %g, start %.0f; one user, password and key for all\n",
+            n, base, base + n - 1u, o->model ? o->model : "default", o->seed, o->seed + (n - 1u),
+            sim_fleet_serial(f, 0), sim_fleet_serial(f, n - 1u), sim_fleet_speed(f), sim_fleet_start_time(f));
+    int sig = 0;
+    while (sigwait(&stop_set, &sig) != 0)
+        ;
+    sim_fleet_free(f);
+    return 0;
+}
+
 int sim_command(int argc, char **argv)
 {
     struct sim_spawn_options o;
@@ -319,14 +419,23 @@ int sim_command(int argc, char **argv)
             return usage_error("invalid RSCP_PORT", env_port);
         port = (uint16_t)u;
     }
-    int rc = parse_options(argc, argv, &o, &port, &start_arg);
+    unsigned sites = 1;
+    int rc = parse_options(argc, argv, &o, &port, &start_arg, &sites);
     if (rc >= 0)
         return rc;
+    if ((uint32_t)port + sites - 1u > 65535u) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%u sites from port %u need ports up to %u, above 65535", sites, (unsigned)port,
+                 (unsigned)port + sites - 1u);
+        return usage_error(msg, NULL);
+    }
     o.port = port;
     if (start_arg && !sim_parse_start(start_arg, &o.start))
         return usage_error("invalid start time", start_arg);
     if (o.user && !*o.user)
         return usage_error("empty user name", NULL);
+    if (sites > 1)
+        return serve_fleet(&o, sites);
 
     struct sim_runtime *r;
     char err[200];
