@@ -89,7 +89,7 @@ check "SIGTERM stops the fleet with 0" [ "$rc" -eq 0 ]
 
 # A port of the range in use: exit 3 naming the site and the port.
 start_sim busy
-"$RSCP" sim --sites 3 --port $((PORT - 1)) >"$TMP/b.out" 2>"$TMP/b.err"; rc=$?
+"$RSCP" sim --sites 3 --port "$PORT" >"$TMP/b.out" 2>"$TMP/b.err"; rc=$?
 check "busy port refused with 3" [ "$rc" -eq 3 ]
-check "message names the busy port" grep -q "site 1 of 3: cannot listen on 127.0.0.1:$PORT: " "$TMP/b.err"
+check "message names the busy port" grep -q "site 0 of 3: cannot listen on 127.0.0.1:$PORT: Address already in use" "$TMP/b.err"
 summary
