@@ -292,6 +292,15 @@ int cli_live_request(struct rscp_builder *b);
  * values asked for (neither a value nor a device error). */
 int cli_live_parse(const struct rscp_frame *reply, struct cli_live_reading *r);
 
+/* The EMS.STATUS bits of status for JSON: the id of each set bit with a
+ * known meaning (rscp_ems_status_bit_id(), lowest first) into ids[0..cap),
+ * and the bits without one in *rest. Returns the number of ids stored. */
+size_t cli_status_ids(uint64_t status, const char **ids, size_t cap, uint64_t *rest);
+
+/* The same as a JSON array to f: the ids, then the other bits as one hex
+ * string ("0x100"), e.g. ["emergency_ready","feed_in_limited"]. */
+void cli_json_status_names(FILE *f, uint64_t status);
+
 /* One reading as a table or as one JSON line (see `rscp live --help`). */
 void cli_live_print(const struct cli_live_reading *r, bool json);
 

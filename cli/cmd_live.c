@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "rscp/api.h"
+#include "rscp/ems.h"
 #include "rscp/error.h"
 #include "rscp/tags.h"
 
@@ -25,8 +26,8 @@ static void help(void)
           "One request frame for the live power summary: PV, battery (+ charging,\n"
           "- discharging), grid (+ import, - export), house, wallboxes (all and\n"
           "solar share), additional producer, state of charge, autarky,\n"
-          "self-consumption, EMS status bits and the time of the reading, in\n"
-          "UTC and in the device's local time (from its INFO clocks).\n"
+          "self-consumption, the EMS status bits by name and the time of the\n"
+          "reading, in UTC and in the device's local time (from its INFO clocks).\n"
           "The additional producer is shown as its output (devices report it\n"
           "negative), so that PV + additional + grid = house + battery + wallbox.\n"
           "\n"
@@ -40,8 +41,11 @@ static void help(void)
           "      {\"time\": ISO-8601 UTC, \"local_time\": the device's wall clock,\n"
           "       \"utc_offset_seconds\", \"seconds\", \"nanoseconds\", \"pv\", \"battery\",\n"
           "       \"grid\", \"house\", \"wallbox_all\", \"wallbox_solar\", \"additional\" (W),\n"
-          "       \"soc\", \"autarky\", \"self_consumption\" (%), \"status\",\n"
-          "       \"device_errors\"}; a value the device did not give is null\n"
+          "       \"soc\", \"autarky\", \"self_consumption\" (%), \"status\" (the\n"
+          "       EMS.STATUS bits as a number), \"status_names\" (their names, e.g.\n"
+          "       [\"emergency_ready\", \"feed_in_limited\"]; bits without a known\n"
+          "       meaning as one hex string), \"device_errors\"}; a value the\n"
+          "       device did not give is null\n"
           "  plus the connection options of 'rscp --help'.\n"
           "\n"
           "Exit status: 0 ok; 1 device error block; 2 usage; 3 connection;\n"
@@ -79,6 +83,44 @@ int cli_live_parse(const struct rscp_frame *reply, struct cli_live_reading *r)
     }
     r->have_offset = rscp_info_utc_offset(&info, &r->utc_offset) == 0;
     return 0;
+}
+
+size_t cli_status_ids(uint64_t status, const char **ids, size_t cap, uint64_t *rest)
+{
+    size_t n = 0;
+    *rest = 0;
+    for (unsigned i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        if (!(status & bit))
+            continue;
+        const char *id = bit <= UINT32_MAX ? rscp_ems_status_bit_id((uint32_t)bit) : NULL;
+        if (id && n < cap)
+            ids[n++] = id;
+        else
+            *rest |= bit;
+    }
+    return n;
+}
+
+void cli_json_status_names(FILE *f, uint64_t status)
+{
+    const char *ids[64];
+    uint64_t rest;
+    size_t n = cli_status_ids(status, ids, sizeof ids / sizeof ids[0], &rest);
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        cli_json_string(f, ids[i], strlen(ids[i]));
+    }
+    if (rest) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)rest);
+        if (n)
+            fputc(',', f);
+        cli_json_string(f, hex, strlen(hex));
+    }
+    fputc(']', f);
 }
 
 static void json_int(const char *key, bool have, int64_t v)
@@ -138,6 +180,11 @@ static void print_json(const struct cli_live_reading *r)
         printf("%llu", (unsigned long long)l->status);
     else
         fputs("null", stdout);
+    fputs(",\"status_names\":", stdout);
+    if (l->present & RSCP_LIVE_STATUS)
+        cli_json_status_names(stdout, l->status);
+    else
+        fputs("null", stdout);
     printf(",\"device_errors\":%u}\n", l->device_errors);
 }
 
@@ -181,8 +228,11 @@ static void print_table(const struct cli_live_reading *r)
     row_pct("State of charge", l->present & RSCP_LIVE_SOC, l->soc);
     row_pct("Autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky);
     row_pct("Self-consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption);
-    if (l->present & RSCP_LIVE_STATUS)
-        printf("  %-18s   0x%04llx\n", "EMS status", (unsigned long long)l->status);
+    if (l->present & RSCP_LIVE_STATUS) {
+        char names[256];
+        rscp_ems_status_format(l->status, names, sizeof names);
+        printf("  %-18s %s (0x%04llx)\n", "EMS status", names, (unsigned long long)l->status);
+    }
     if (l->device_errors)
         printf("  (%u value%s answered with a device error)\n", l->device_errors, l->device_errors == 1 ? "" : "s");
 }

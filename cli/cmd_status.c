@@ -12,7 +12,7 @@ static void help(void)
           "\n"
           "Options:\n"
           "  -j, --json   {\"live\": the object of 'rscp live --json' without time fields\n"
-          "               but \"time\" and \"status_names\", \"batteries\", \"inverters\",\n"
+          "               but \"time\", \"batteries\", \"inverters\",\n"
           "               \"trackers\", \"meters\", \"wallboxes\" (as in 'rscp battery',\n"
           "               'pv', 'meters', 'wallbox'), \"settings\" (as in 'rscp\n"
           "               settings'), \"idle_periods_enabled\", \"round_trips\"}\n"
@@ -26,9 +26,8 @@ static void help(void)
 static void live_json(struct cli_jw *w, const struct cli_plant_view *v)
 {
     const struct rscp_live *l = &v->live.live;
-    char t[64], st[256];
+    char t[64];
     cli_format_time(l->time.seconds, l->time.nanoseconds, t, sizeof t);
-    cli_status_text(l->status, st, sizeof st);
     cli_jw_obj(w, "live");
     cli_jw_str(w, "time", true, t);
     cli_jw_int(w, "pv", l->present & RSCP_LIVE_PV, l->pv);
@@ -42,7 +41,22 @@ static void live_json(struct cli_jw *w, const struct cli_plant_view *v)
     cli_jw_num(w, "autarky", l->present & RSCP_LIVE_AUTARKY, l->autarky);
     cli_jw_num(w, "self_consumption", l->present & RSCP_LIVE_SELF_CONSUMPTION, l->self_consumption);
     cli_jw_uint(w, "status", l->present & RSCP_LIVE_STATUS, l->status);
-    cli_jw_str(w, "status_names", l->present & RSCP_LIVE_STATUS, st);
+    if (l->present & RSCP_LIVE_STATUS) {
+        const char *ids[32];
+        uint64_t rest;
+        size_t n = cli_status_ids(l->status, ids, sizeof ids / sizeof ids[0], &rest);
+        cli_jw_arr(w, "status_names");
+        for (size_t i = 0; i < n; i++)
+            cli_jw_str(w, NULL, true, ids[i]);
+        if (rest) {
+            char hex[24];
+            snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)rest);
+            cli_jw_str(w, NULL, true, hex);
+        }
+        cli_jw_end_arr(w);
+    } else {
+        cli_jw_str(w, "status_names", false, NULL);
+    }
     cli_jw_uint(w, "device_errors", true, l->device_errors);
     cli_jw_end_obj(w);
 }

@@ -99,8 +99,6 @@ void cli_print_meters(struct cli_jw *w, const struct cli_plant_view *v, bool jso
 void cli_print_wallboxes(struct cli_jw *w, const struct cli_plant_view *v, bool json);
 void cli_print_settings(struct cli_jw *w, const struct cli_plant_view *v, bool json);
 void cli_print_idle(struct cli_jw *w, const struct cli_plant_view *v, bool json);
-/* The status bits of EMS.STATUS by name, into buf. */
-void cli_status_text(uint64_t status, char *buf, size_t cap);
 
 /* ---- arguments (plant_args.c) -------------------------------------------------- */
 

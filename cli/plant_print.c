@@ -16,11 +16,6 @@ static const char *fmt(char *buf, size_t cap, bool have, double v, int decimals,
     return buf;
 }
 
-void cli_status_text(uint64_t status, char *buf, size_t cap)
-{
-    rscp_ems_status_format(status, buf, cap);
-}
-
 /* ---- batteries --------------------------------------------------------------- */
 
 static void dcb_json(struct cli_jw *w, const struct rscp_dcb *d)

@@ -108,7 +108,7 @@ jcheck "$TMP/status.json" "len(j['trackers']) == 2 and all(t['voltage'] > 0 and 
 jcheck "$TMP/status.json" "[m['index'] for m in j['meters'] if m['root']] == [0] and j['meters'][0]['type_name'] == 'root'"
 jcheck "$TMP/status.json" "[w['index'] for w in j['wallboxes']] == [0] and j['wallboxes'][0]['mode'] in ('sun', 'mixed')"
 jcheck "$TMP/status.json" "j['settings']['max_charge'] > 0 and j['settings']['limits_used'] in (True, False)"
-jcheck "$TMP/status.json" "j['live']['pv'] > 0 and isinstance(j['live']['status_names'], str)"
+jcheck "$TMP/status.json" "j['live']['pv'] > 0 and 'emergency_ready' in j['live']['status_names'] and j['live']['status'] & 4"
 # the PV power of the trackers is the live PV power of the same frame, within rounding
 jcheck "$TMP/status.json" "abs(sum(t['power'] for t in j['trackers']) - j['live']['pv']) <= 2 + 0.01 * j['live']['pv']"
 expect_rc 0 "status table" "$RSCP" status
@@ -161,6 +161,17 @@ jcheck "$TMP/out" "j['before']['power_save'] is False and j['after']['power_save
 expect_rc 0 "settings after powersave" "$RSCP" settings --json
 jcheck "$TMP/out" "j['power_save'] is True and j['weather_regulated'] is False"
 "$RSCP" set powersave off >/dev/null 2>&1
+
+# EMS status by name: at 10:00 with seed 4 the feed-in is capped (derating)
+start_sim derate --model s10e --start 2024-06-21T10:00 --seed 4 "${SIMAUTH[@]}"
+expect_rc 0 "live --json with derating" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['status'] == 0x14 and j['status_names'] == ['emergency_ready', 'feed_in_limited']"
+expect_rc 0 "live table with derating" env RSCP_PORT="$PORT" "$RSCP" live
+check "live table names the status bits" grep -Eq '^  EMS status +emergency power available, feed-in limited \(0x0014\)$' "$TMP/out"
+expect_rc 0 "status --json with derating" env RSCP_PORT="$PORT" "$RSCP" status --json
+jcheck "$TMP/out" "j['live']['status'] == 0x14 and j['live']['status_names'] == ['emergency_ready', 'feed_in_limited']"
+expect_rc 0 "status table with derating" env RSCP_PORT="$PORT" "$RSCP" status
+check "status table names the status bits" grep -q 'EMS status .*feed-in limited (0x0014)' "$TMP/out"
 
 # a charge limit set while the limits are off applies: read back through
 # rscp settings, and the battery charges at most at it in the live values
