@@ -1,0 +1,548 @@
+/* rscp-bridge: running a site's commands (set/ topics) as exchanges with
+ * the device, and answering each exactly once. A command that needs the
+ * current state (settings, idle periods, manual charge, wallbox) uses the
+ * last cycle's copy, or reads it first when the cycle did not have it. */
+#include "site_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "rscp/clock.h"
+#include "rscp/ems.h"
+#include "rscp/error.h"
+#include "rscp/wallbox_control.h"
+
+/* Read steps before a command: one per command. */
+#define NEED_SETTINGS 1
+#define NEED_IDLE 2
+#define NEED_MANUAL 3
+
+static struct site_cmd *head(struct bridge_site_rt *s) { return &s->queue[s->q_head]; }
+
+void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info)
+{
+    if (s->q_len == 0)
+        return;
+    struct site_cmd *q = head(s);
+    struct bridge_cmd_result r;
+    memset(&r, 0, sizeof r);
+    r.tag = q->tag;
+    r.kind = q->cmd.kind;
+    r.ok = ok;
+    if (!ok)
+        snprintf(r.error, sizeof r.error, "%s", error ? error : "failed");
+    else if (info)
+        snprintf(r.info, sizeof r.info, "%s", info);
+    s->q_head = (s->q_head + 1) % BRIDGE_SITE_QUEUE_MAX;
+    s->q_len--;
+    s->cmd_active = false;
+    s->stats.commands++;
+    if (ok)
+        BRIDGE_INFO("site %s: set/%s done", s->name, bridge_command_topic(r.kind));
+    else
+        BRIDGE_WARN("site %s: set/%s failed: %s", s->name, bridge_command_topic(r.kind), r.error);
+    if (s->ev.result)
+        s->ev.result(s->ev.ctx, s, &r);
+}
+
+static void answer_dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr)
+{
+    char msg[BRIDGE_RESULT_TEXT_MAX];
+    if (rc == RSCP_ERR_DEVICE)
+        snprintf(msg, sizeof msg, "the device refused %s (error 0x%08x)", what, (unsigned)derr);
+    else
+        snprintf(msg, sizeof msg, "no usable answer to %s: %s", what, rscp_strerror(rc));
+    site_cmd_answer(s, false, msg, NULL);
+}
+
+/* The first wallbox that answered, or -1. */
+static int first_wallbox(const struct bridge_site_rt *s)
+{
+    if (!(s->snap.have & BRIDGE_HAVE_WALLBOX))
+        return -1;
+    for (int i = 0; i < (int)RSCP_WB_MAX_WALLBOXES; i++)
+        if (s->snap.wb_ok & (1u << i))
+            return i;
+    return -1;
+}
+
+static int need_of(const struct bridge_command *c)
+{
+    switch (c->kind) {
+    case BRIDGE_CMD_WEATHER:
+    case BRIDGE_CMD_POWER_SAVE:
+    case BRIDGE_CMD_POWER_LIMITS:
+    case BRIDGE_CMD_MAX_CHARGE:
+    case BRIDGE_CMD_MAX_DISCHARGE:
+    case BRIDGE_CMD_DISCHARGE_START:
+        return NEED_SETTINGS;
+    case BRIDGE_CMD_IDLE_PERIOD:
+        return NEED_IDLE;
+    case BRIDGE_CMD_MANUAL_CHARGE:
+        return NEED_MANUAL;
+    default:
+        return 0;
+    }
+}
+
+static bool have_need(const struct bridge_site_rt *s, int need)
+{
+    switch (need) {
+    case NEED_SETTINGS:
+        return (s->snap.have & BRIDGE_HAVE_SETTINGS) != 0;
+    case NEED_IDLE:
+        return (s->snap.have & BRIDGE_HAVE_IDLE) && s->snap.idle.periods_present;
+    case NEED_MANUAL:
+        return (s->snap.have & BRIDGE_HAVE_MANUAL) != 0;
+    default:
+        return true;
+    }
+}
+
+static int settings_change(const struct bridge_command *c, struct rscp_power_settings_change *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    switch (c->kind) {
+    case BRIDGE_CMD_WEATHER:
+        ch->set = RSCP_PS_WEATHER;
+        ch->weather_regulated = c->flag;
+        break;
+    case BRIDGE_CMD_POWER_SAVE:
+        ch->set = RSCP_PS_POWER_SAVE;
+        ch->power_save = c->flag;
+        break;
+    case BRIDGE_CMD_POWER_LIMITS:
+        ch->set = RSCP_PS_LIMITS_USED;
+        ch->limits_used = c->flag;
+        break;
+    case BRIDGE_CMD_MAX_CHARGE:
+        ch->set = RSCP_PS_MAX_CHARGE;
+        ch->max_charge = c->value;
+        break;
+    case BRIDGE_CMD_MAX_DISCHARGE:
+        ch->set = RSCP_PS_MAX_DISCHARGE;
+        ch->max_discharge = c->value;
+        break;
+    case BRIDGE_CMD_DISCHARGE_START:
+        ch->set = RSCP_PS_DISCHARGE_START;
+        ch->discharge_start = c->value;
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+static int put_power_mode(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
+                          int64_t now_ms, char *err, size_t cap)
+{
+    int32_t watts = (int32_t)c->watts;
+    if (c->mode == RSCP_POWER_AUTO || c->mode == RSCP_POWER_IDLE)
+        watts = 0;
+    int spec = -1;
+    if (c->mode == RSCP_POWER_CHARGE || c->mode == RSCP_POWER_GRID_CHARGE)
+        spec = RSCP_SPEC_MAX_BAT_CHARGE_POWER;
+    else if (c->mode == RSCP_POWER_DISCHARGE)
+        spec = RSCP_SPEC_MAX_BAT_DISCHARGE_POWER;
+    int64_t max = 0;
+    if (spec >= 0 && (s->snap.have & BRIDGE_HAVE_SPECS) && rscp_sys_spec_get(&s->snap.specs, spec, &max) == 0 &&
+        max > 0 && watts > max) {
+        snprintf(err, cap, "out of range: %d W is above the device's %s of %lld W", (int)watts,
+                 rscp_sys_spec_name(spec), (long long)max);
+        return -1;
+    }
+    int64_t duration = (int64_t)c->cycles * (int64_t)s->interval_ms;
+    int rc = rscp_power_hold_start(s->hold, c->mode, watts, now_ms, c->mode == RSCP_POWER_AUTO ? 0 : duration);
+    if (rc != 0) {
+        snprintf(err, cap, "out of range: %s", rscp_strerror(rc));
+        return -1;
+    }
+    if (rscp_power_hold_put(s->hold, b, now_ms) != 1) {
+        snprintf(err, cap, "cannot build the request");
+        return -1;
+    }
+    return 0;
+}
+
+static int put_idle(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c, char *err,
+                    size_t cap)
+{
+    struct rscp_idle_period list[RSCP_IDLE_PERIODS_MAX];
+    size_t n = 0;
+    /* Unused slots (00:00-00:00) are not sent back. */
+    for (size_t k = 0; k < s->snap.idle.count && k < RSCP_IDLE_PERIODS_MAX; k++) {
+        const struct rscp_idle_period *q = &s->snap.idle.period[k];
+        if (q->start_hour == 0 && q->start_minute == 0 && q->end_hour == 0 && q->end_minute == 0)
+            continue;
+        list[n++] = *q;
+    }
+    int day = c->idle.day;
+    if (day < 0) {
+        int y, m, d;
+        site_local_date(site_device_local_now(s, rscp_monotonic_ms()), &y, &m, &d, &day);
+    }
+    struct rscp_idle_period p;
+    memset(&p, 0, sizeof p);
+    p.type = c->idle.discharge ? RSCP_IDLE_DISCHARGE : RSCP_IDLE_CHARGE;
+    p.day = (uint8_t)day;
+    p.active = c->idle.active;
+    p.start_hour = c->idle.start_hour;
+    p.start_minute = c->idle.start_minute;
+    p.end_hour = c->idle.end_hour;
+    p.end_minute = c->idle.end_minute;
+    const char *what = NULL;
+    if (rscp_idle_period_check(&p, &what) != 0) {
+        snprintf(err, cap, "out of range: the idle period's %s", what ? what : "time");
+        return -1;
+    }
+    size_t i = 0;
+    while (i < n && !(list[i].day == p.day && list[i].type == p.type))
+        i++;
+    if (i == n) {
+        if (n >= RSCP_IDLE_PERIODS_MAX) {
+            snprintf(err, cap, "the device already has %zu idle periods", n);
+            return -1;
+        }
+        n++;
+    }
+    list[i] = p;
+    size_t bad = 0;
+    if (rscp_idle_periods_set_request(b, list, n, &bad) != 0) {
+        snprintf(err, cap, "the device's idle period %zu is not valid; not sent", bad);
+        return -1;
+    }
+    return 0;
+}
+
+/* Build the write of command c into b. Returns 1 when built, 0 when the
+ * command was answered (nothing to send), -1 with err for a refusal. */
+static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
+                       int64_t now_ms, char *err, size_t cap)
+{
+    switch (c->kind) {
+    case BRIDGE_CMD_POWER_MODE:
+        return put_power_mode(s, b, c, now_ms, err, cap) == 0 ? 1 : -1;
+    case BRIDGE_CMD_MANUAL_CHARGE:
+        if (c->value == 0 || c->value > RSCP_MANUAL_CHARGE_MAX_WH) {
+            snprintf(err, cap, "out of range: 1..%u Wh", (unsigned)RSCP_MANUAL_CHARGE_MAX_WH);
+            return -1;
+        }
+        s->mc_before = s->snap.manual_charge;
+        return rscp_manual_charge_start_request(b, c->value) == 0 ? 1 : -1;
+    case BRIDGE_CMD_WEATHER:
+    case BRIDGE_CMD_POWER_SAVE:
+    case BRIDGE_CMD_POWER_LIMITS:
+    case BRIDGE_CMD_MAX_CHARGE:
+    case BRIDGE_CMD_MAX_DISCHARGE:
+    case BRIDGE_CMD_DISCHARGE_START: {
+        struct rscp_power_settings_change ch;
+        struct rscp_limit_violation v;
+        memset(&v, 0, sizeof v);
+        settings_change(c, &ch);
+        int rc = rscp_power_settings_set_request(b, &s->snap.settings, &ch,
+                                                 (s->snap.have & BRIDGE_HAVE_SPECS) ? &s->snap.specs : NULL, &v);
+        if (rc == RSCP_ERR_RANGE) {
+            snprintf(err, cap, "out of range: %s %lld W, allowed %lld..%lld W", v.name ? v.name : "value",
+                     (long long)v.value, (long long)v.min, (long long)v.max);
+            return -1;
+        }
+        if (rc != 0) {
+            snprintf(err, cap, "cannot write the setting: %s", rscp_strerror(rc));
+            return -1;
+        }
+        return 1;
+    }
+    case BRIDGE_CMD_RESERVE_WH:
+    case BRIDGE_CMD_RESERVE_PERCENT: {
+        bool wh = c->kind == BRIDGE_CMD_RESERVE_WH;
+        double max = (s->snap.have & BRIDGE_HAVE_RESERVE) && (s->snap.reserve.present & RSCP_EP_MAX)
+                         ? s->snap.reserve.max_wh
+                         : 0;
+        if (wh && max > 0 && (double)c->value > max) {
+            snprintf(err, cap, "out of range: %u Wh is above the device's maximum reserve of %.0f Wh",
+                     (unsigned)c->value, max);
+            return -1;
+        }
+        if (!wh && c->value > 100) {
+            snprintf(err, cap, "out of range: 0..100 %%");
+            return -1;
+        }
+        return rscp_ep_reserve_set_request(b, (double)c->value, wh, max) == 0 ? 1 : -1;
+    }
+    case BRIDGE_CMD_IDLE_PERIOD:
+        return put_idle(s, b, c, err, cap) == 0 ? 1 : -1;
+    case BRIDGE_CMD_WB_SUN_MODE:
+    case BRIDGE_CMD_WB_CURRENT:
+    case BRIDGE_CMD_WB_PHASES:
+    case BRIDGE_CMD_WB_SUSPENDED:
+    case BRIDGE_CMD_WB_TOGGLE: {
+        int wb = first_wallbox(s);
+        if (wb < 0) {
+            snprintf(err, cap, "the site has no wallbox");
+            return -1;
+        }
+        const struct rscp_wallbox *st = &s->snap.wb[wb];
+        struct rscp_wallbox_target t;
+        memset(&t, 0, sizeof t);
+        if (c->kind == BRIDGE_CMD_WB_SUN_MODE) {
+            t.set = RSCP_WBT_MODE;
+            t.sun_mode = c->flag;
+        } else if (c->kind == BRIDGE_CMD_WB_CURRENT) {
+            t.set = RSCP_WBT_CURRENT;
+            t.current_a = (uint8_t)(c->value > 255 ? 255 : c->value);
+        } else if (c->kind == BRIDGE_CMD_WB_PHASES) {
+            t.set = RSCP_WBT_PHASES;
+            t.phases = (uint8_t)c->value;
+        } else {
+            t.set = RSCP_WBT_SUSPENDED;
+            t.suspended = c->kind == BRIDGE_CMD_WB_TOGGLE ? !st->suspended : c->flag;
+        }
+        uint32_t changed = 0;
+        struct rscp_wallbox_refusal why;
+        memset(&why, 0, sizeof why);
+        int rc = rscp_wallbox_set_request(b, (unsigned)wb, st, &t, &changed, &why);
+        if (rc == 1)
+            return 1;
+        if (rc == 0) {
+            site_cmd_answer(s, true, NULL, "\"changed\":false");
+            return 0;
+        }
+        if (rc == RSCP_ERR_RANGE)
+            snprintf(err, cap, "out of range: %lld, allowed %lld..%lld", (long long)why.value, (long long)why.min,
+                     (long long)why.max);
+        else
+            snprintf(err, cap, "the wallbox did not report the state this needs: %s", rscp_strerror(rc));
+        return -1;
+    }
+    case BRIDGE_CMD_HISTORY_DAY: {
+        int64_t start = 0;
+        if (rscp_history_start_of_date(c->year, c->month, c->day, &start) != 0) {
+            snprintf(err, cap, "not a date: %04d-%02d-%02d", c->year, c->month, c->day);
+            return -1;
+        }
+        return rscp_history_request(b, RSCP_HISTORY_DAY, start, 86400, 86400) == 0 ? 1 : -1;
+    }
+    default:
+        snprintf(err, cap, "command not supported");
+        return -1;
+    }
+}
+
+void site_cmd_start(struct bridge_site_rt *s, int64_t now_ms)
+{
+    if (s->q_len == 0)
+        return;
+    struct site_cmd *q = head(s);
+    struct rscp_builder b;
+    rscp_builder_init(&b, bridge_site_reqbuf, sizeof bridge_site_reqbuf);
+    int need = need_of(&q->cmd);
+    if (!have_need(s, need)) {
+        if (s->cmd_active) {
+            /* Read once already, and the device still did not say. */
+            site_cmd_answer(s, false, "the device did not report the current state this command changes", NULL);
+            return;
+        }
+        s->cmd_active = true;
+        if (need == NEED_SETTINGS)
+            rscp_power_settings_request(&b);
+        else if (need == NEED_IDLE)
+            rscp_idle_periods_request(&b);
+        else
+            rscp_manual_charge_request(&b);
+        site_submit(s, &b, XCHG_CMD_READ, now_ms);
+        return;
+    }
+    s->cmd_active = true;
+    char err[BRIDGE_RESULT_TEXT_MAX] = "";
+    int rc = put_command(s, &b, &q->cmd, now_ms, err, sizeof err);
+    if (rc < 0) {
+        site_cmd_answer(s, false, err[0] ? err : "cannot build the request", NULL);
+        return;
+    }
+    if (rc == 0)
+        return;
+    site_submit(s, &b, XCHG_CMD, now_ms);
+}
+
+static const char *mode_name(int mode)
+{
+    const char *n = rscp_power_mode_name(mode);
+    return n ? n : "?";
+}
+
+static void settings_reply(struct bridge_site_rt *s, const struct rscp_frame *f)
+{
+    struct rscp_power_settings_result r;
+    uint32_t derr = 0;
+    int rc = rscp_power_settings_result_parse(f, &r, &derr);
+    if (rc != 0) {
+        answer_dev_error(s, "the power settings", rc, derr);
+        return;
+    }
+    struct {
+        uint32_t bit;
+        int8_t code;
+        const char *name;
+    } res[] = {{RSCP_PS_LIMITS_USED, r.limits_used, "power_limits"},
+               {RSCP_PS_MAX_CHARGE, r.max_charge, "max_charge_power"},
+               {RSCP_PS_MAX_DISCHARGE, r.max_discharge, "max_discharge_power"},
+               {RSCP_PS_DISCHARGE_START, r.discharge_start, "discharge_start_power"},
+               {RSCP_PS_POWER_SAVE, r.power_save, "power_save"},
+               {RSCP_PS_WEATHER, r.weather_regulated, "weather_regulation"}};
+    for (size_t i = 0; i < sizeof res / sizeof res[0]; i++) {
+        if ((r.present & res[i].bit) && res[i].code < 0) {
+            char msg[BRIDGE_RESULT_TEXT_MAX];
+            const char *why = rscp_setting_result_name(res[i].code);
+            snprintf(msg, sizeof msg, "the device refused %s: %s", res[i].name, why ? why : "unknown result");
+            site_cmd_answer(s, false, msg, NULL);
+            return;
+        }
+    }
+    bool below = false;
+    for (size_t i = 0; i < sizeof res / sizeof res[0]; i++)
+        below = below || ((r.present & res[i].bit) && res[i].code == RSCP_SETTING_BELOW_RECOMMENDED);
+    site_cmd_answer(s, true, NULL, below ? "\"note\":\"applied below the recommended limit\"" : NULL);
+}
+
+void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms)
+{
+    if (s->q_len == 0)
+        return;
+    struct site_cmd *q = head(s);
+    const struct bridge_command *c = &q->cmd;
+    uint32_t derr = 0;
+    char info[BRIDGE_RESULT_TEXT_MAX];
+    int rc;
+    if (s->xchg == XCHG_CMD_READ) {
+        struct bridge_snapshot *sn = &s->snap;
+        if (rscp_power_settings_parse(f, &sn->settings, &derr) == 0)
+            sn->have |= BRIDGE_HAVE_SETTINGS;
+        if (rscp_idle_periods_parse(f, &sn->idle, &derr) == 0)
+            sn->have |= BRIDGE_HAVE_IDLE;
+        if (rscp_manual_charge_parse(f, &sn->manual_charge, &derr) == 0)
+            sn->have |= BRIDGE_HAVE_MANUAL;
+        site_cmd_start(s, now_ms); /* cmd_active is set: a second miss answers */
+        return;
+    }
+    s->poll_now = true;
+    switch (c->kind) {
+    case BRIDGE_CMD_POWER_MODE: {
+        int64_t mirrored = 0;
+        rc = rscp_power_hold_reply(s->hold, f, &mirrored);
+        if (rc < 0) {
+            rscp_power_hold_stop(s->hold);
+            answer_dev_error(s, "the power mode", rc, 0);
+            return;
+        }
+        snprintf(info, sizeof info, "\"mode\":\"%s\",\"watts\":%u,\"mirrored\":%lld", mode_name(c->mode),
+                 (unsigned)(c->mode == RSCP_POWER_AUTO || c->mode == RSCP_POWER_IDLE ? 0 : c->watts),
+                 (long long)mirrored);
+        site_cmd_answer(s, true, NULL, info);
+        return;
+    }
+    case BRIDGE_CMD_MANUAL_CHARGE:
+        if (s->xchg == XCHG_CMD) {
+            bool accepted = false;
+            rc = rscp_manual_charge_start_parse(f, &accepted, &derr);
+            if (rc != 0) {
+                answer_dev_error(s, "the manual charge", rc, derr);
+                return;
+            }
+            if (!accepted) {
+                site_cmd_answer(s, false, "the device refused the manual charge", NULL);
+                return;
+            }
+            struct rscp_builder b;
+            rscp_builder_init(&b, bridge_site_reqbuf, sizeof bridge_site_reqbuf);
+            rscp_manual_charge_request(&b);
+            site_submit(s, &b, XCHG_CMD_VERIFY, now_ms);
+            return;
+        } else {
+            struct rscp_manual_charge after;
+            rc = rscp_manual_charge_parse(f, &after, &derr);
+            if (rc != 0) {
+                answer_dev_error(s, "the manual charge state", rc, derr);
+                return;
+            }
+            s->snap.manual_charge = after;
+            bool started = false;
+            if (rscp_manual_charge_started(&s->mc_before, &after, &started) != 0) {
+                site_cmd_answer(s, true, NULL, "\"started\":null");
+                return;
+            }
+            if (!started) {
+                site_cmd_answer(s, false,
+                                "ignored by the device: it accepts about one manual charge a day", NULL);
+                return;
+            }
+            snprintf(info, sizeof info, "\"started\":true,\"energy_wh\":%u", (unsigned)c->value);
+            site_cmd_answer(s, true, NULL, info);
+            return;
+        }
+    case BRIDGE_CMD_WEATHER:
+    case BRIDGE_CMD_POWER_SAVE:
+    case BRIDGE_CMD_POWER_LIMITS:
+    case BRIDGE_CMD_MAX_CHARGE:
+    case BRIDGE_CMD_MAX_DISCHARGE:
+    case BRIDGE_CMD_DISCHARGE_START:
+        s->snap.have &= ~(uint32_t)BRIDGE_HAVE_SETTINGS; /* re-read before the next change */
+        settings_reply(s, f);
+        return;
+    case BRIDGE_CMD_RESERVE_WH:
+    case BRIDGE_CMD_RESERVE_PERCENT:
+        rc = rscp_ep_reserve_set_parse(f, &derr);
+        if (rc != 0) {
+            answer_dev_error(s, "the reserve", rc, derr);
+            return;
+        }
+        site_cmd_answer(s, true, NULL, NULL);
+        return;
+    case BRIDGE_CMD_IDLE_PERIOD: {
+        int64_t result = 0;
+        rc = rscp_idle_periods_set_parse(f, &result, &derr);
+        s->snap.have &= ~(uint32_t)BRIDGE_HAVE_IDLE;
+        if (rc != 0) {
+            answer_dev_error(s, "the idle periods", rc, derr);
+            return;
+        }
+        if (result == 0) {
+            site_cmd_answer(s, false, "the device did not apply the idle periods", NULL);
+            return;
+        }
+        site_cmd_answer(s, true, NULL, NULL);
+        return;
+    }
+    case BRIDGE_CMD_WB_SUN_MODE:
+    case BRIDGE_CMD_WB_CURRENT:
+    case BRIDGE_CMD_WB_PHASES:
+    case BRIDGE_CMD_WB_SUSPENDED:
+    case BRIDGE_CMD_WB_TOGGLE: {
+        int wb = first_wallbox(s);
+        rc = rscp_wallbox_set_parse(f, (unsigned)(wb < 0 ? 0 : wb), &derr);
+        if (rc != 0) {
+            answer_dev_error(s, "the wallbox setting", rc, derr);
+            return;
+        }
+        site_cmd_answer(s, true, NULL, "\"changed\":true");
+        return;
+    }
+    case BRIDGE_CMD_HISTORY_DAY: {
+        struct rscp_history_values sum;
+        size_t n = 0;
+        rc = rscp_history_parse(f, RSCP_HISTORY_DAY, &sum, NULL, 0, &n, &derr);
+        if (rc != 0) {
+            answer_dev_error(s, "the history request", rc, derr);
+            return;
+        }
+        if (s->ev.history_day)
+            s->ev.history_day(s->ev.ctx, s, c->year, c->month, c->day, &sum);
+        snprintf(info, sizeof info, "\"date\":\"%04d-%02d-%02d\"", c->year, c->month, c->day);
+        site_cmd_answer(s, true, NULL, info);
+        return;
+    }
+    default:
+        site_cmd_answer(s, false, "command not supported", NULL);
+        return;
+    }
+}
