@@ -473,6 +473,7 @@ static void test_slowloris(void)
     read_resp(fd, &r);
     close(fd);
     CHECK_INT(r.status, 408);
+    resp_free(&r);
     CHECK_INT(stats().timeouts, 1);
     CHECK_INT(stats().requests, 0);
     CHECK_INT(wait_stat(2, 0), 0);
