@@ -62,6 +62,8 @@ bench: build
 	cmake --build build -j $(JOBS)
 	./build/rscp_bench
 	@if [ -x build/rscp_bench_net ]; then ./build/rscp_bench_net; fi
+	@if [ -x build/rscp-bridge ]; then bench/fleet.sh --build build; \
+	else echo "# fleet bench skipped: build/rscp-bridge not built (bench/fleet.sh --stand-in measures the simulator side)"; fi
 
 demo: build
 	./build/rscp demo --once

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct fleet_site {
     struct sim_runtime *rt;
@@ -67,6 +68,29 @@ static int bind_range(const struct sim_spawn_options *o, unsigned n, uint16_t ba
     return 0;
 }
 
+/* Where try t of a free range of n ports starts: below the system's
+ * ephemeral ports (ip_local_port_range), where outgoing connections do
+ * not take ports at random, from a start that differs per process; 0 (the
+ * system picks site 0's port) when there is no room there. */
+static uint16_t free_range_base(unsigned n, unsigned t)
+{
+    unsigned low = 32768;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%u", &low) != 1)
+            low = 32768;
+        fclose(f);
+    }
+    const unsigned first = 10000;
+    if (low > 65536u || low < first + n + 1u)
+        return 0;
+    unsigned room = low - first - n; /* bases first .. first+room-1 end below low */
+    uint64_t h = (uint64_t)rscp_monotonic_ms() * 0x9E3779B97F4A7C15ull + (uint64_t)t * 0xBF58476D1CE4E5B9ull +
+                 (uint64_t)(unsigned)getpid();
+    h ^= h >> 31;
+    return (uint16_t)(first + (unsigned)(h % room));
+}
+
 int sim_fleet_new(const struct sim_spawn_options *o, unsigned n, struct sim_fleet **out, char *err, size_t errcap)
 {
     *out = NULL;
@@ -95,7 +119,7 @@ int sim_fleet_new(const struct sim_spawn_options *o, unsigned n, struct sim_flee
     int rc = RSCP_ERR_IO;
     unsigned tries = o->port ? 1u : SIM_FLEET_PORT_TRIES;
     for (unsigned t = 0; t < tries; t++) {
-        rc = bind_range(&so, n, o->port, sites, err, errcap);
+        rc = bind_range(&so, n, o->port ? o->port : free_range_base(n, t), sites, err, errcap);
         if (rc != RSCP_ERR_IO)
             break; /* bound, or a failure another range does not cure */
     }

@@ -28,8 +28,8 @@ struct sim_fleet;
 
 /* Bind n sites (1..SIM_MAX_SITES) from port o->port (0: a free range of n
  * consecutive ports, found by trying up to SIM_FLEET_PORT_TRIES ranges
- * that start at a port the system picked; o->port + n - 1 must not exceed
- * 65535). o->site is ignored; o->start 0 (now) is fixed once for all.
+ * from 10000 up to below the system's ephemeral ports; o->port + n - 1
+ * must not exceed 65535). o->site is ignored; o->start 0 (now) is fixed once for all.
  * Nothing is served until sim_fleet_start(). Returns 0 with *out, or a
  * negative rscp error with a message in err naming the site and port that
  * failed (RSCP_ERR_ARG for bad options, RSCP_ERR_IO when a port cannot be
