@@ -16,7 +16,9 @@
 #   fleet_cpu_pct X           the bridge's utime+stime (/proc/PID/stat) over
 #                             the run / wall time x 100 (% of one core)
 #   fleet_rss_mib X           the bridge's VmRSS at the end (VmHWM too)
-#   fleet_missed_polls_pct X  1 - (sum of rscp_polls_total over the run) /
+#   fleet_missed_polls_pct X  1 - (polls that succeeded over the run: the
+#                             deltas of rscp_polls_total minus
+#                             rscp_poll_failures_total, summed over sites) /
 #                             (N x duration / interval), from GET /metrics
 #   fleet_mqtt_msgs_per_s X   rscp_bridge_mqtt_messages_total over the run
 #                             / duration
@@ -129,7 +131,9 @@ scrape "$TMP/m1"
 kill -0 "$BRIDGE" 2>/dev/null || die "the bridge stopped: $(tail -5 "$TMP/bridge.log")"
 
 HZ=$(getconf CLK_TCK)
-p0=$(counter rscp_polls_total "$TMP/m0"); p1=$(counter rscp_polls_total "$TMP/m1")
+# Polls that succeeded: started (rscp_polls_total) minus failed.
+p0=$(( $(counter rscp_polls_total "$TMP/m0") - $(counter rscp_poll_failures_total "$TMP/m0") ))
+p1=$(( $(counter rscp_polls_total "$TMP/m1") - $(counter rscp_poll_failures_total "$TMP/m1") ))
 q0=$(counter rscp_bridge_mqtt_messages_total "$TMP/m0"); q1=$(counter rscp_bridge_mqtt_messages_total "$TMP/m1")
 awk -v n="$N" -v c0="$c0" -v c1="$c1" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v p0="$p0" -v p1="$p1" \
     -v q0="$q0" -v q1="$q1" -v s0="$s0" -v s1="$s1" -v rss="$(status_mib "$BRIDGE" VmRSS)" -v hwm="$(status_mib "$BRIDGE" VmHWM)" 'BEGIN {
