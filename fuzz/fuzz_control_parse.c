@@ -9,7 +9,8 @@
  * only for data that rscp_validate refuses; present bits stay within their
  * masks; idle-period counts stay within their bounds and every stored
  * period is within range; a settings write built on what was read is
- * well-formed and re-sends what it must; a wallbox target reached needs no
+ * well-formed and re-sends what it must (and a new limit turns the
+ * limits on); a wallbox target reached needs no
  * second request (no toggle twice); the status text has the length
  * the call returns; a power hold's state never changes on a reply. */
 #include "fuzz_walk.h"
@@ -67,6 +68,14 @@ static void check_settings(const struct rscp_frame *f, bool valid, uint32_t mask
     if ((c.set & RSCP_PS_MAX_CHARGE) &&
         rscp_find_path(buf, n, (const uint32_t[]){0x0100008Cu, 0x01000101u}, 2, &blk) != 0)
         fuzz_fail("a changed charge limit was not written");
+    /* A new limit without an explicit switch turns the limits on. */
+    if ((c.set & (RSCP_PS_MAX_CHARGE | RSCP_PS_MAX_DISCHARGE | RSCP_PS_DISCHARGE_START)) &&
+        !(c.set & RSCP_PS_LIMITS_USED)) {
+        bool used = false;
+        if (rscp_find_path(buf, n, (const uint32_t[]){0x0100008Cu, 0x01000100u}, 2, &blk) != 0 ||
+            rscp_block_get_bool(&blk, &used) != 0 || !used)
+            fuzz_fail("a new limit did not turn the limits on");
+    }
     if ((c.set & RSCP_PS_WEATHER) &&
         rscp_find_path(buf, n, (const uint32_t[]){0x0100008Cu, 0x01000105u}, 2, &blk) != 0)
         fuzz_fail("a changed weather flag was not written");
