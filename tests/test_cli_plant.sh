@@ -186,6 +186,9 @@ jcheck "$TMP/out" "j['limits_used'] is True and j['max_charge'] == 500"
 sleep 1
 expect_rc 0 "live under the charge limit" env RSCP_PORT="$PORT" "$RSCP" live --json
 jcheck "$TMP/out" "0 < j['battery'] <= 505 and j['grid'] < 0"
+# the device's result 1 (applied below the recommended minimum) is named, not an error
+expect_rc 0 "limit below the recommended minimum" env RSCP_PORT="$PORT" "$RSCP" set limits --charge 200
+errhas "max_charge: applied below the recommended limit"
 
 # reserve and idle periods
 expect_rc 0 "set reserve 20%" "$RSCP" set reserve 20% --json
