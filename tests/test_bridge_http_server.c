@@ -485,7 +485,7 @@ static void test_slowloris(void)
 static void test_non_reader(void)
 {
     struct bridge_http_limits lim = bridge_http_limits_default();
-    lim.write_timeout_ms = 600;
+    lim.write_timeout_ms = 2000; /* ample for B on a loaded machine */
     server_start(&lim);
     app.metrics_len = 8u << 20;
     int a = connect_port(bridge_http_port(lp.s), 4096);
@@ -500,7 +500,7 @@ static void test_non_reader(void)
     CHECK_INT(r.status, 200);
     CHECK_INT(r.body_len, 3);
     resp_free(&r);
-    CHECK_INT(stats().timeouts, 0); /* B was served before A's deadline */
+    CHECK_INT(stats().timeouts, 0); /* B was served while A was still open */
 
     CHECK_INT(wait_stat(0, 1), 1);
     read_resp(a, &r); /* what was buffered, then the close */
