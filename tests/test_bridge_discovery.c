@@ -203,10 +203,11 @@ static void read_snapshot(const char *model, struct bridge_snapshot *s)
 
 /* ---- dumps and the validator -------------------------------------------- */
 
+#define DUMP_TOPICS 4096u /* config topics kept (the real table has many values) */
 struct dump {
     FILE *f;
     size_t n;
-    char topics[64][BRIDGE_DISCOVERY_TOPIC_MAX];
+    char topics[DUMP_TOPICS][BRIDGE_DISCOVERY_TOPIC_MAX];
     size_t ntopics;
     bool all_json_ok;
 };
@@ -217,7 +218,7 @@ static void on_config(void *ctx, const char *topic, const char *json, size_t len
     d->all_json_ok &= strlen(json) == len && len > 0 && json[0] == '{' && json[len - 1] == '}' &&
                       strchr(json, '\n') == NULL;
     fprintf(d->f, "C %s %s\n", topic, json);
-    if (d->ntopics < 64)
+    if (d->ntopics < DUMP_TOPICS)
         snprintf(d->topics[d->ntopics++], BRIDGE_DISCOVERY_TOPIC_MAX, "%s", topic);
     d->n++;
 }
@@ -292,7 +293,7 @@ static void test_models_in_sim(void)
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
         fprintf(stderr, "model %s\n", models[m]);
         read_snapshot(models[m], &s);
-        struct dump d;
+        static struct dump d;
         size_t n = dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
         CHECK(n > 10);
         CHECK_INT(validate(path), 0);
@@ -308,7 +309,7 @@ static void test_models_in_sim(void)
         /* The clearing list is the same topics in the same order. */
         struct topic_list tl = {0, 0, &d};
         CHECK_INT(bridge_discovery_topics(&ds, &s, BRIDGE_GROUP_ALL, on_topic, &tl), n);
-        CHECK_INT(tl.same, n < 64 ? n : 64);
+        CHECK_INT(tl.same, n < DUMP_TOPICS ? n : DUMP_TOPICS);
 
         /* Without the settings and wallbox groups: no such commands. */
         n = dump_site(&ds, &s, BRIDGE_GROUP_LIVE | BRIDGE_GROUP_BATTERY, path, &d, NULL);
@@ -320,7 +321,7 @@ static void test_models_in_sim(void)
 
     /* Several sites: the prefix holds the site, availability follows. */
     struct bridge_discovery_site two = {"cabin-2", "e3dc/cabin-2", "ha", "e3dc/bridge/status", "9.9"};
-    struct dump d;
+    static struct dump d;
     dump_site(&two, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
     CHECK_INT(validate(path), 0);
 }
@@ -397,7 +398,7 @@ static void test_validator_fails(void)
     static struct bridge_snapshot s;
     read_snapshot("s10e", &s);
     struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
-    struct dump d;
+    static struct dump d;
     static const char *broken[] = {
         /* energy as a measurement: not in the Energy dashboard */
         "C homeassistant/sensor/x/bad1/config {\"name\":\"E\",\"uniq_id\":\"bad1\",\"stat_t\":\"e3dc/solar/power\","
