@@ -205,7 +205,7 @@ TOPIC_META(m_wb_count, "Wallbox count", NULL, NULL, NULL, NULL, NULL, 1, G_LIVE,
 
 #define G_SET BRIDGE_GROUP_SETTINGS
 TOPIC_META(m_spec_capacity, "Installed battery capacity", "Wh", "energy_storage", "measurement", NULL,
-           "rscp_installed_battery_capacity_watt_hours", 1, G_SET, true);
+           "rscp_installed_battery_capacity_joules", 3600, G_SET, true);
 TOPIC_META(m_spec_peak, "Installed peak power", "W", "power", "measurement", NULL, "rscp_installed_pv_power_watts", 1,
            G_SET, true);
 TOPIC_META(m_spec_ac, "Max AC power", "W", "power", "measurement", NULL, NULL, 1, G_SET, true);
@@ -268,15 +268,15 @@ TOPIC_META(m_forecast, "Weather forecast mode", NULL, NULL, NULL, NULL, NULL, 1,
 TOPIC_META(m_res_pct, "Emergency power reserve", "%", "battery", "measurement", NULL, "rscp_reserve_ratio", 0.01,
            G_SET, false);
 TOPIC_META(m_res_wh, "Emergency power reserve energy", "Wh", "energy_storage", "measurement", NULL,
-           "rscp_reserve_energy_watt_hours", 1, G_SET, false);
+           "rscp_reserve_energy_joules", 3600, G_SET, false);
 TOPIC_META(m_res_max, "Emergency power reserve max", "Wh", "energy_storage", "measurement", NULL,
-           "rscp_reserve_max_energy_watt_hours", 1, G_SET, true);
+           "rscp_reserve_max_energy_joules", 3600, G_SET, true);
 TOPIC_META(m_res_soc, "Emergency power reserve last SOC", "%", "battery", "measurement", NULL, NULL, 1, G_SET, true);
 TOPIC_META(m_idle_on, "Idle periods enabled", NULL, NULL, NULL, NULL, NULL, 1, G_SET, false);
 TOPIC_META(m_idle, "Idle period", NULL, NULL, NULL, NULL, NULL, 1, G_SET, false);
 TOPIC_META(m_mc_active, "Manual charge active", NULL, NULL, NULL, NULL, "rscp_manual_charge_active", 1, G_SET, false);
 TOPIC_META(m_mc_energy, "Manual charge energy", "Wh", "energy", "total_increasing", NULL,
-           "rscp_manual_charge_energy_watt_hours", 1, G_SET, false);
+           "rscp_manual_charge_energy_joules", 3600, G_SET, false);
 TOPIC_META(m_mc_starts, "Manual charge starts", NULL, NULL, "total_increasing", NULL, "rscp_manual_charge_starts_total",
            1, G_SET, true);
 
@@ -349,23 +349,23 @@ static void settings_values(struct topics_run *r)
 
 #define G_HIST BRIDGE_GROUP_HISTORY
 #define DAY_META(name, label, metric) \
-    TOPIC_META(name, label, "kWh", "energy", "total_increasing", NULL, metric, 1000, G_HIST, false)
-DAY_META(m_t_pv, "Solar energy today", "rscp_today_pv_energy_watt_hours");
-DAY_META(m_t_grid_in, "Grid in energy today", "rscp_today_grid_in_energy_watt_hours");
-DAY_META(m_t_grid_out, "Grid out energy today", "rscp_today_grid_out_energy_watt_hours");
-DAY_META(m_t_bat_in, "Battery charge energy today", "rscp_today_battery_charge_energy_watt_hours");
-DAY_META(m_t_bat_out, "Battery discharge energy today", "rscp_today_battery_discharge_energy_watt_hours");
-DAY_META(m_t_home, "Home energy today", "rscp_today_house_energy_watt_hours");
-DAY_META(m_t_pm0, "External meter 0 energy today", "rscp_today_pm0_energy_watt_hours");
-DAY_META(m_t_pm1, "External meter 1 energy today", "rscp_today_pm1_energy_watt_hours");
-DAY_META(m_y_pv, "Solar energy yesterday", "rscp_yesterday_pv_energy_watt_hours");
-DAY_META(m_y_grid_in, "Grid in energy yesterday", "rscp_yesterday_grid_in_energy_watt_hours");
-DAY_META(m_y_grid_out, "Grid out energy yesterday", "rscp_yesterday_grid_out_energy_watt_hours");
-DAY_META(m_y_bat_in, "Battery charge energy yesterday", "rscp_yesterday_battery_charge_energy_watt_hours");
-DAY_META(m_y_bat_out, "Battery discharge energy yesterday", "rscp_yesterday_battery_discharge_energy_watt_hours");
-DAY_META(m_y_home, "Home energy yesterday", "rscp_yesterday_house_energy_watt_hours");
-DAY_META(m_y_pm0, "External meter 0 energy yesterday", "rscp_yesterday_pm0_energy_watt_hours");
-DAY_META(m_y_pm1, "External meter 1 energy yesterday", "rscp_yesterday_pm1_energy_watt_hours");
+    TOPIC_META(name, label, "kWh", "energy", "total_increasing", NULL, metric, 3.6e6, G_HIST, false)
+DAY_META(m_t_pv, "Solar energy today", "rscp_today_pv_energy_joules");
+DAY_META(m_t_grid_in, "Grid in energy today", "rscp_today_grid_in_energy_joules");
+DAY_META(m_t_grid_out, "Grid out energy today", "rscp_today_grid_out_energy_joules");
+DAY_META(m_t_bat_in, "Battery charge energy today", "rscp_today_battery_charge_energy_joules");
+DAY_META(m_t_bat_out, "Battery discharge energy today", "rscp_today_battery_discharge_energy_joules");
+DAY_META(m_t_home, "Home energy today", "rscp_today_house_energy_joules");
+DAY_META(m_t_pm0, "External meter 0 energy today", "rscp_today_pm0_energy_joules");
+DAY_META(m_t_pm1, "External meter 1 energy today", "rscp_today_pm1_energy_joules");
+DAY_META(m_y_pv, "Solar energy yesterday", "rscp_yesterday_pv_energy_joules");
+DAY_META(m_y_grid_in, "Grid in energy yesterday", "rscp_yesterday_grid_in_energy_joules");
+DAY_META(m_y_grid_out, "Grid out energy yesterday", "rscp_yesterday_grid_out_energy_joules");
+DAY_META(m_y_bat_in, "Battery charge energy yesterday", "rscp_yesterday_battery_charge_energy_joules");
+DAY_META(m_y_bat_out, "Battery discharge energy yesterday", "rscp_yesterday_battery_discharge_energy_joules");
+DAY_META(m_y_home, "Home energy yesterday", "rscp_yesterday_house_energy_joules");
+DAY_META(m_y_pm0, "External meter 0 energy yesterday", "rscp_yesterday_pm0_energy_joules");
+DAY_META(m_y_pm1, "External meter 1 energy yesterday", "rscp_yesterday_pm1_energy_joules");
 TOPIC_META(m_t_soc, "Battery SOC today", "%", "battery", "measurement", NULL, NULL, 1, G_HIST, false);
 TOPIC_META(m_y_soc, "Battery SOC yesterday", "%", "battery", "measurement", NULL, NULL, 1, G_HIST, false);
 TOPIC_META(m_y_autarky, "Autarky yesterday", "%", NULL, "measurement", NULL, "rscp_yesterday_autarky_ratio", 0.01,

@@ -10,7 +10,10 @@
  * modules are "<battery>/dcb/<k>/..." (k = module + 1), trackers
  * "string_<k>", temperature sensors "temperature/<k>" (1-based, as
  * rscp2mqtt). The root (grid) meter is "pm/...", every other meter
- * "pm/<index>/..." with its device index (meter index sets have gaps). */
+ * "pm/<index>/..." with its device index (meter index sets have gaps);
+ * its three phases' energy is "pm/<index>/energy/total", as "pm/1/energy"
+ * would meet rscp2mqtt's "pm_1/energy" (the DB's day energy of external
+ * meter 1) in Home Assistant's object ids, which turn '/' into '_'. */
 #include <stdio.h>
 #include <string.h>
 
@@ -58,14 +61,14 @@ BAT_META(m_b_tmax, "Battery temperature max", "°C", "temperature", "measurement
          "rscp_battery_temperature_max_celsius", 1, false);
 BAT_META(m_b_tmin, "Battery temperature min", "°C", "temperature", "measurement",
          "rscp_battery_temperature_min_celsius", 1, false);
-BAT_META(m_b_fcc, "Battery full charge capacity", "Ah", NULL, "measurement", "rscp_battery_full_charge_amp_hours", 1,
+BAT_META(m_b_fcc, "Battery full charge capacity", "Ah", NULL, "measurement", NULL, 1,
          true);
-BAT_META(m_b_rc, "Battery remaining capacity", "Ah", NULL, "measurement", "rscp_battery_remaining_amp_hours", 1,
+BAT_META(m_b_rc, "Battery remaining capacity", "Ah", NULL, "measurement", NULL, 1,
          false);
 BAT_META(m_b_design, "Battery design capacity", "Ah", NULL, NULL, NULL, 1, true);
-BAT_META(m_b_usable, "Battery usable capacity", "Ah", NULL, "measurement", "rscp_battery_usable_amp_hours", 1, true);
+BAT_META(m_b_usable, "Battery usable capacity", "Ah", NULL, "measurement", NULL, 1, true);
 BAT_META(m_b_usable_rem, "Battery usable remaining capacity", "Ah", NULL, "measurement",
-         "rscp_battery_usable_remaining_amp_hours", 1, false);
+         NULL, 1, false);
 BAT_META(m_b_soh, "Battery SOH", "%", NULL, "measurement", "rscp_battery_soh_ratio", 0.01, true);
 BAT_META(m_b_dcbs, "Battery module count", NULL, NULL, NULL, NULL, 1, true);
 BAT_META(m_b_cell_min, "Battery cell voltage min", "V", "voltage", "measurement",
@@ -155,9 +158,9 @@ DCB_META(m_d_soh, "Module SOH", "%", NULL, "measurement", "rscp_dcb_soh_ratio", 
 DCB_META(m_d_voltage, "Module voltage", "V", "voltage", "measurement", "rscp_dcb_voltage_volts", 1, false);
 DCB_META(m_d_current, "Module current", "A", "current", "measurement", "rscp_dcb_current_amperes", 1, false);
 DCB_META(m_d_cycles, "Module charge cycles", NULL, NULL, "total_increasing", "rscp_dcb_charge_cycles_total", 1, true);
-DCB_META(m_d_fcc, "Module full charge capacity", "Ah", NULL, "measurement", "rscp_dcb_full_charge_amp_hours", 1,
+DCB_META(m_d_fcc, "Module full charge capacity", "Ah", NULL, "measurement", NULL, 1,
          true);
-DCB_META(m_d_rc, "Module remaining capacity", "Ah", NULL, "measurement", "rscp_dcb_remaining_amp_hours", 1, false);
+DCB_META(m_d_rc, "Module remaining capacity", "Ah", NULL, "measurement", NULL, 1, false);
 DCB_META(m_d_design_c, "Module design capacity", "Ah", NULL, NULL, NULL, 1, true);
 DCB_META(m_d_design_v, "Module design voltage", "V", "voltage", "measurement", NULL, 1, true);
 DCB_META(m_d_max_v, "Module max charge voltage", "V", "voltage", "measurement", NULL, 1, true);
@@ -273,16 +276,16 @@ void topics_dcbs(struct topics_run *r)
 #define G_PV BRIDGE_GROUP_PV
 #define PV_META(name, label, unit, dc, sc, metric, diag) \
     TOPIC_META(name, label, unit, dc, sc, "pvi", metric, 1, G_PV, diag)
+#define PV_ENERGY_META(name, label, metric) \
+    TOPIC_META(name, label, "Wh", "energy", "total_increasing", "pvi", metric, 3600, G_PV, false)
 PV_META(m_p_trk_p, "PV string power", "W", "power", "measurement", "rscp_pv_tracker_power_watts", false);
 PV_META(m_p_trk_v, "PV string voltage", "V", "voltage", "measurement", "rscp_pv_tracker_voltage_volts", false);
 PV_META(m_p_trk_i, "PV string current", "A", "current", "measurement", "rscp_pv_tracker_current_amperes", false);
-PV_META(m_p_trk_e, "PV string energy", "Wh", "energy", "total_increasing", "rscp_pv_tracker_energy_watt_hours_total",
-        false);
+PV_ENERGY_META(m_p_trk_e, "PV string energy", "rscp_pv_tracker_energy_joules_total");
 PV_META(m_p_ph_p, "Inverter power", "W", "power", "measurement", "rscp_pv_phase_power_watts", false);
 PV_META(m_p_ph_v, "Inverter voltage", "V", "voltage", "measurement", "rscp_pv_phase_voltage_volts", false);
 PV_META(m_p_ph_i, "Inverter current", "A", "current", "measurement", "rscp_pv_phase_current_amperes", false);
-PV_META(m_p_ph_e, "Inverter energy", "Wh", "energy", "total_increasing", "rscp_pv_phase_energy_watt_hours_total",
-        false);
+PV_ENERGY_META(m_p_ph_e, "Inverter energy", "rscp_pv_phase_energy_joules_total");
 PV_META(m_p_temp, "Inverter temperature", "°C", "temperature", "measurement", "rscp_pv_temperature_celsius", false);
 PV_META(m_p_on_grid, "Inverter on grid", NULL, NULL, NULL, "rscp_pv_on_grid", false);
 PV_META(m_p_state, "Inverter state", NULL, NULL, NULL, NULL, true);
@@ -363,17 +366,17 @@ void topics_inverters(struct topics_run *r)
 PM_META(m_m_power, "Meter power", "W", "power", "measurement", "rscp_meter_sum_power_watts", 1, false);
 PM_META(m_m_power_l, "Meter phase power", "W", "power", "measurement", "rscp_meter_power_watts", 1, false);
 PM_META(m_m_volt_l, "Meter phase voltage", "V", "voltage", "measurement", "rscp_meter_voltage_volts", 1, false);
-PM_META(m_m_energy, "Meter energy", "kWh", "energy", "total_increasing", "rscp_meter_sum_energy_watt_hours_total",
-        1000, false);
+PM_META(m_m_energy, "Meter energy", "kWh", "energy", "total_increasing", "rscp_meter_sum_energy_joules_total",
+        3.6e6, false);
 PM_META(m_m_energy_l, "Meter phase energy", "kWh", "energy", "total_increasing",
-        "rscp_meter_energy_watt_hours_total", 1000, false);
+        "rscp_meter_energy_joules_total", 3.6e6, false);
 PM_META(m_m_active, "Meter phase active", NULL, NULL, NULL, NULL, 1, true);
 PM_META(m_m_type, "Meter type", NULL, NULL, NULL, NULL, 1, true);
 PM_META(m_m_mode, "Meter mode", NULL, NULL, NULL, NULL, 1, true);
 PM_META(m_m_error, "Meter error code", NULL, NULL, NULL, NULL, 1, true);
 PM_META(m_m_device, "Meter device id", NULL, NULL, NULL, NULL, 1, true);
 
-static void meter_values(struct topics_run *r, const struct rscp_pm *m, int u, const char *x)
+static void meter_values(struct topics_run *r, const struct rscp_pm *m, int u, const char *x, bool root)
 {
     uint32_t p = m->present;
     if (p & RSCP_PM_POWER)
@@ -388,7 +391,8 @@ static void meter_values(struct topics_run *r, const struct rscp_pm *m, int u, c
         if (p & vo[k])
             topics_num(r, &m_m_volt_l, u, 1, m->voltage[k], "%s/voltage/L%u", x, k + 1);
     if ((p & (en[0] | en[1] | en[2])) == (en[0] | en[1] | en[2]))
-        topics_num(r, &m_m_energy, u, 2, (m->energy[0] + m->energy[1] + m->energy[2]) / 1000, "%s/energy", x);
+        topics_num(r, &m_m_energy, u, 2, (m->energy[0] + m->energy[1] + m->energy[2]) / 1000,
+                   root ? "%s/energy" : "%s/energy/total", x);
     for (unsigned k = 0; k < RSCP_PM_PHASES; k++)
         if (p & en[k])
             topics_num(r, &m_m_energy_l, u, 2, m->energy[k] / 1000, "%s/energy/L%u", x, k + 1);
@@ -418,13 +422,14 @@ void topics_meters(struct topics_run *r)
         bool root = (s->have & BRIDGE_HAVE_PLANT) ? s->plant.root_meter == (int32_t)i
                                                   : (m->present & RSCP_PM_TYPE) && m->type == RSCP_PM_TYPE_ROOT;
         char x[32];
-        if (root && !root_named) {
+        root = root && !root_named;
+        if (root) {
             snprintf(x, sizeof x, "pm");
             root_named = true;
         } else {
             snprintf(x, sizeof x, "pm/%u", i);
         }
-        meter_values(r, m, (int)i, x);
+        meter_values(r, m, (int)i, x, root);
     }
 }
 
@@ -433,16 +438,15 @@ void topics_meters(struct topics_run *r)
 #define G_WB BRIDGE_GROUP_WALLBOX
 #define WB_META(name, label, unit, dc, sc, metric, diag) \
     TOPIC_META(name, label, unit, dc, sc, "wallbox", metric, 1, G_WB, diag)
+#define WB_ENERGY_META(name, label, metric) \
+    TOPIC_META(name, label, "Wh", "energy", "total_increasing", "wallbox", metric, 3600, G_WB, false)
 WB_META(m_w_power, "Wallbox charge power", "W", "power", "measurement", "rscp_wallbox_charge_power_watts", false);
 WB_META(m_w_solar, "Wallbox charge solar power", "W", "power", "measurement", "rscp_wallbox_charge_solar_power_watts",
         false);
 WB_META(m_w_power_l, "Wallbox phase power", "W", "power", "measurement", "rscp_wallbox_phase_power_watts", false);
-WB_META(m_w_energy_l, "Wallbox phase energy", "Wh", "energy", "total_increasing",
-        "rscp_wallbox_phase_energy_watt_hours_total", false);
-WB_META(m_w_energy, "Wallbox energy total", "Wh", "energy", "total_increasing", "rscp_wallbox_energy_watt_hours_total",
-        false);
-WB_META(m_w_energy_s, "Wallbox energy solar", "Wh", "energy", "total_increasing",
-        "rscp_wallbox_solar_energy_watt_hours_total", false);
+WB_ENERGY_META(m_w_energy_l, "Wallbox phase energy", "rscp_wallbox_phase_energy_joules_total");
+WB_ENERGY_META(m_w_energy, "Wallbox energy total", "rscp_wallbox_energy_joules_total");
+WB_ENERGY_META(m_w_energy_s, "Wallbox energy solar", "rscp_wallbox_solar_energy_joules_total");
 WB_META(m_w_phase_on, "Wallbox phase active", NULL, NULL, NULL, NULL, false);
 WB_META(m_w_phases, "Wallbox phases", NULL, NULL, NULL, NULL, false);
 WB_META(m_w_min_i, "Wallbox min current", "A", "current", "measurement", NULL, true);
