@@ -673,6 +673,10 @@ static void check_model(const char *model)
     CHECK_INT(dup, 0);
     CHECK(r2m_units > 50);
     check_consumers(&snap);
+    if (getenv("RSCP_TOPICS_LIST"))
+        for (size_t i = 0; i < vals.n; i++)
+            fprintf(stderr, "T %s\t%s\t%s\t%s\n", vals.v[i].topic, vals.v[i].meta->unit ? vals.v[i].meta->unit : "",
+                    vals.v[i].meta->metric ? vals.v[i].meta->metric : "", vals.v[i].payload);
 
     /* Each group alone: only its values. */
     for (uint32_t gbit = 1; gbit & BRIDGE_GROUP_ALL; gbit <<= 1) {
@@ -723,6 +727,60 @@ static void test_empty(void)
     s.bat[0].present = RSCP_BAT_ALL;
     s.live.present = RSCP_LIVE_ALL;
     CHECK_INT(bridge_topics_each(&s, BRIDGE_GROUP_ALL, collect, &vals), 0);
+}
+
+/* Unit names: the plant's count decides "battery" or "battery/<n>" (a
+ * string missing one cycle keeps its siblings' names); without the plant
+ * the units read decide, and the root meter is the first that says ROOT. */
+static void test_unit_names(void)
+{
+    static struct bridge_snapshot s;
+    memset(&s, 0, sizeof s);
+    s.have = BRIDGE_HAVE_PLANT | BRIDGE_HAVE_BATTERY | BRIDGE_HAVE_METERS | BRIDGE_HAVE_WALLBOX | BRIDGE_HAVE_PV;
+    s.plant.batteries = 0x3;
+    s.plant.n_batteries = 2;
+    s.plant.root_meter = 6;
+    s.bat_ok = 0x2; /* string 0 missed this cycle */
+    s.bat[1].voltage = 52.5;
+    s.bat[1].present = RSCP_BAT_VOLTAGE;
+    s.pm_ok = (1u << 0) | (1u << 6);
+    s.pm[0].power[0] = 11;
+    s.pm[6].power[0] = 66;
+    s.pm[0].present = s.pm[6].present = RSCP_PM_POWER_L1 | RSCP_PM_TYPE;
+    s.pm[0].type = s.pm[6].type = RSCP_PM_TYPE_ROOT;
+    s.wb_ok = 0x5;
+    s.wb[0].present = s.wb[2].present = RSCP_WB_SOC;
+    s.wb[0].soc = 40;
+    s.wb[2].soc = 60;
+    s.pvi_ok = 0x1;
+    s.pvi[0].temperature_present = 0x2;
+    s.pvi[0].temperature[1] = 41.5;
+    vals.n = 0;
+    bridge_topics_each(&s, BRIDGE_GROUP_ALL, collect, &vals);
+    expect_num(&vals, "battery/2/voltage", 52.5);
+    CHECK(find(&vals, "battery/voltage") == NULL);
+    expect_num(&vals, "pm/power/L1", 66); /* the plant's root */
+    expect_num(&vals, "pm/0/power/L1", 11);
+    expect_num(&vals, "wallbox/1/soc", 40);
+    expect_num(&vals, "wallbox/3/soc", 60);
+    expect_num(&vals, "pvi/temperature/2", 41.5);
+    const struct got *g = find(&vals, "pm/0/power/L1");
+    CHECK(g && g->unit == 0 && g->meta && strcmp(g->meta->component, "pm") == 0);
+    g = find(&vals, "wallbox/3/soc");
+    CHECK(g && g->unit == 2);
+
+    /* Without the plant: the first meter saying ROOT is "pm". */
+    s.have &= ~BRIDGE_HAVE_PLANT;
+    s.bat_ok = 0x1;
+    s.bat[0] = s.bat[1];
+    s.wb_ok = 0x4;
+    vals.n = 0;
+    bridge_topics_each(&s, BRIDGE_GROUP_ALL, collect, &vals);
+    expect_num(&vals, "battery/voltage", 52.5);
+    expect_num(&vals, "pm/power/L1", 11);
+    expect_num(&vals, "pm/6/power/L1", 66);
+    expect_num(&vals, "wallbox/soc", 60);
+    CHECK(find(&vals, "system/battery_count") == NULL);
 }
 
 static size_t payload_of(int kind, double x, int decimals, const char *text, char *buf, size_t cap)
@@ -776,6 +834,7 @@ int main(void)
     load_r2m();
     test_payloads();
     test_empty();
+    test_unit_names();
     check_model("s10e");
     check_model("s10mini");
     check_model("s10pro");
