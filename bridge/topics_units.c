@@ -181,8 +181,12 @@ DCB_META(m_d_tmax, "Module cell temperature max", "°C", "temperature", "measure
          "rscp_dcb_cell_temperature_max_celsius", 1, false);
 DCB_META(m_d_tmean, "Module cell temperature mean", "°C", "temperature", "measurement",
          "rscp_dcb_cell_temperature_mean_celsius", 1, false);
-DCB_META(m_d_cell_v, "Cell voltage", "V", "voltage", "measurement", NULL, 1, false);
-DCB_META(m_d_cell_t, "Cell temperature", "°C", "temperature", "measurement", NULL, 1, false);
+/* The cells (up to 32 voltages and 16 temperatures per module) change in
+ * the last digit every cycle: deadbands of 2 mV and 0.5 °C. */
+static const struct bridge_topic_meta m_d_cell_v = {"Cell voltage", "V", "voltage", "measurement", "battery", NULL,
+                                                    1, 0.002, G_DCB, false};
+static const struct bridge_topic_meta m_d_cell_t = {"Cell temperature", "°C", "temperature", "measurement",
+                                                    "battery", NULL, 1, 0.5, G_DCB, false};
 
 static void dcb_values(struct topics_run *r, const struct rscp_dcb *d, int u, const char *x)
 {

@@ -238,6 +238,7 @@ static void check_meta(const struct got *g)
         ok = ok && (!ends_with(m->metric, "_total") || same(m->state_class, "total_increasing"));
         ok = ok && g->kind != BRIDGE_VAL_STRING;
     }
+    ok = ok && m->deadband >= 0 && (m->deadband == 0 || g->kind == BRIDGE_VAL_NUMBER);
     if (m->component)
         ok = ok && g->unit >= 0;
     else
