@@ -6,7 +6,7 @@ set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for p in cmake make gcc clang libclang-rt-14-dev zlib1g-dev libmcrypt-dev python3 pkg-config openssl prometheus; do
+for p in cmake make gcc clang libclang-rt-14-dev zlib1g-dev libmcrypt-dev python3 pkg-config openssl prometheus mosquitto mosquitto-clients libmosquitto-dev; do
     have_pkg "$p" || need="$need $p"
 done
 
