@@ -111,6 +111,35 @@ static struct r2m_topic *r2m_find(const char *topic)
     return NULL;
 }
 
+/* A topic as docs/bridge-topics.md lists it: a unit's number left out
+ * ("battery/2/voltage" is battery/voltage), other numbers as <n>
+ * ("battery/dcb/<n>/soc", "pvi/power/string_<n>"). */
+static void doc_pattern(const char *topic, char *out, size_t cap)
+{
+    char t[BRIDGE_TOPIC_SUFFIX_MAX];
+    snprintf(t, sizeof t, "%s", topic);
+    static const char *units[] = {"battery/", "pvi/", "pm/", "wallbox/"};
+    for (size_t u = 0; u < 4; u++) {
+        size_t n = strlen(units[u]);
+        size_t d = strspn(topic + n, "0123456789");
+        if (strncmp(topic, units[u], n) == 0 && d > 0 && topic[n + d] == '/')
+            snprintf(t, sizeof t, "%.*s%s", (int)n, topic, topic + n + d + 1);
+    }
+    size_t k = 0;
+    for (const char *p = t; *p && k + 4 < cap;) {
+        size_t d = strspn(p, "0123456789");
+        bool start = p == t || p[-1] == '/' || (p - t >= 7 && strncmp(p - 7, "string_", 7) == 0);
+        if (d > 0 && start && (p[d] == '/' || p[d] == '\0')) {
+            memcpy(out + k, "<n>", 3);
+            k += 3;
+            p += d;
+        } else {
+            out[k++] = *p++;
+        }
+    }
+    out[k] = '\0';
+}
+
 /* ---- collecting values -------------------------------------------------- */
 
 #define VALUES_MAX 4096u
@@ -674,10 +703,28 @@ static void check_model(const char *model)
     CHECK_INT(dup, 0);
     CHECK(r2m_units > 50);
     check_consumers(&snap);
-    if (getenv("RSCP_TOPICS_LIST"))
-        for (size_t i = 0; i < vals.n; i++)
-            fprintf(stderr, "T %s\t%s\t%s\t%s\n", vals.v[i].topic, vals.v[i].meta->unit ? vals.v[i].meta->unit : "",
-                    vals.v[i].meta->metric ? vals.v[i].meta->metric : "", vals.v[i].payload);
+    /* Every topic in docs/bridge-topics.md. */
+    size_t doc_len = 0;
+    uint8_t *raw = th_read_file(th_source_path("docs/bridge-topics.md"), &doc_len);
+    char *doc = raw ? malloc(doc_len + 1) : NULL; /* NUL-terminated for strstr */
+    CHECK(doc != NULL);
+    if (doc) {
+        memcpy(doc, raw, doc_len);
+        doc[doc_len] = '\0';
+    }
+    free(raw);
+    for (size_t i = 0; doc && i < vals.n; i++) {
+        char pat[BRIDGE_TOPIC_SUFFIX_MAX + 8], quoted[BRIDGE_TOPIC_SUFFIX_MAX + 12];
+        doc_pattern(vals.v[i].topic, pat, sizeof pat);
+        snprintf(quoted, sizeof quoted, "`%s`", pat);
+        if (getenv("RSCP_TOPICS_LIST"))
+            fprintf(stderr, "T %s\t%s\t%s\t%s\n", pat, vals.v[i].meta->unit ? vals.v[i].meta->unit : "",
+                    vals.v[i].meta->metric ? vals.v[i].meta->metric : "", vals.v[i].meta->label);
+        if (!strstr(doc, quoted))
+            fprintf(stderr, "  %s not in docs/bridge-topics.md\n", quoted);
+        CHECK(strstr(doc, quoted) != NULL);
+    }
+    free(doc);
 
     /* Each group alone: only its values. */
     for (uint32_t gbit = 1; gbit & BRIDGE_GROUP_ALL; gbit <<= 1) {
