@@ -61,7 +61,8 @@ struct bridge_snapshot {
     struct rscp_battery bat[RSCP_BAT_MAX_STRINGS];
     uint32_t dcb_ok[RSCP_BAT_MAX_STRINGS]; /* bit j: dcb[i][j] parsed        */
     struct rscp_dcb *dcb[RSCP_BAT_MAX_STRINGS]; /* NULL, or plant.dcb_count[i]
-                                                   entries (owned by the site) */
+                                                   entries, at most RSCP_DCB_MAX
+                                                   (owned by the site) */
     uint32_t pvi_ok;
     struct rscp_pvi pvi[RSCP_PVI_MAX_INVERTERS];
     uint32_t pm_ok;

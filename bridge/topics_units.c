@@ -256,14 +256,15 @@ static void dcb_values(struct topics_run *r, const struct rscp_dcb *d, int u, co
 void topics_dcbs(struct topics_run *r)
 {
     const struct bridge_snapshot *s = r->s;
-    /* dcb[i] holds plant.dcb_count[i] entries: the plant is needed. */
+    /* dcb[i] holds plant.dcb_count[i] entries, at most RSCP_DCB_MAX (what
+     * one request asks for): the plant is needed. */
     if (!topics_wants(r, G_DCB, BRIDGE_HAVE_DCB) || !(s->have & BRIDGE_HAVE_PLANT))
         return;
     unsigned count = unit_count(s, s->plant.batteries, s->bat_ok);
     for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++) {
         if (!s->dcb[i])
             continue;
-        unsigned n = s->plant.dcb_count[i] < 32u ? s->plant.dcb_count[i] : 32u;
+        unsigned n = s->plant.dcb_count[i] < RSCP_DCB_MAX ? s->plant.dcb_count[i] : RSCP_DCB_MAX;
         char x[48], base[32];
         unit_prefix(base, sizeof base, "battery", count, i);
         for (unsigned k = 0; k < n; k++) {

@@ -851,6 +851,29 @@ static void test_unit_names(void)
     expect_num(&vals, "pm/6/power/L1", 66);
     expect_num(&vals, "wallbox/soc", 60);
     CHECK(find(&vals, "system/battery_count") == NULL);
+
+    /* A string of more modules than one request asks for: the site keeps
+     * RSCP_DCB_MAX of them, and only those are read (ASan sees the rest). */
+    memset(&s, 0, sizeof s);
+    s.have = BRIDGE_HAVE_PLANT | BRIDGE_HAVE_DCB;
+    s.plant.batteries = 1;
+    s.plant.n_batteries = 1;
+    s.plant.dcb_count[0] = RSCP_DCB_MAX + 4;
+    s.dcb[0] = calloc(RSCP_DCB_MAX, sizeof(struct rscp_dcb));
+    CHECK(s.dcb[0] != NULL);
+    if (!s.dcb[0])
+        return;
+    s.dcb_ok[0] = UINT32_MAX;
+    for (unsigned k = 0; k < RSCP_DCB_MAX; k++) {
+        s.dcb[0][k].present = RSCP_DCB_SOC;
+        s.dcb[0][k].soc = 50 + k;
+    }
+    vals.n = 0;
+    CHECK_INT(bridge_topics_each(&s, BRIDGE_GROUP_DCB, collect, &vals), RSCP_DCB_MAX);
+    char t[BRIDGE_TOPIC_SUFFIX_MAX];
+    snprintf(t, sizeof t, "battery/dcb/%u/soc", RSCP_DCB_MAX);
+    expect_num(&vals, t, 50 + RSCP_DCB_MAX - 1);
+    free(s.dcb[0]);
 }
 
 static size_t payload_of(int kind, double x, int decimals, const char *text, char *buf, size_t cap)
