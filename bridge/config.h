@@ -96,6 +96,7 @@ struct bridge_config {
     struct bridge_prom prom;
     struct bridge_site *sites;
     size_t nsites;
+    size_t nshard;         /* the daemon's: sites[0..nshard) are its shard's */
 };
 
 /* Parse text[0..len) (need not be NUL-terminated) as a configuration file
@@ -122,6 +123,15 @@ int bridge_config_parse_rscp2mqtt(const char *text, size_t len, const char *file
  * up to its first line end is the secret). Same returns as
  * bridge_config_parse(). */
 int bridge_config_load(const char *path, bool r2m, struct bridge_config *out, char *err, size_t errcap);
+
+/* One site named "e3dc" from the variables the rscp tool reads
+ * (RSCP_HOST, RSCP_PORT, RSCP_USER, RSCP_PASSWORD, RSCP_KEY) and the
+ * broker from MQTT_HOST, MQTT_PORT, MQTT_USER, MQTT_PASSWORD, PREFIX
+ * (rscp2mqtt's names); without MQTT_HOST there is no MQTT. getenv_fn gives
+ * the values. Same returns as bridge_config_parse(); messages name the
+ * variable, never a secret's value. */
+int bridge_config_from_env(char *(*getenv_fn)(const char *name), struct bridge_config *out, char *err,
+                           size_t errcap);
 
 /* Wipe the secrets and free everything; out is left empty. NULL accepted. */
 void bridge_config_free(struct bridge_config *c);

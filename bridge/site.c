@@ -112,6 +112,8 @@ bool bridge_site_online(const struct bridge_site_rt *s) { return s->online; }
 const struct bridge_snapshot *bridge_site_snapshot(const struct bridge_site_rt *s) { return &s->snap; }
 const struct bridge_site_stats *bridge_site_stats(const struct bridge_site_rt *s) { return &s->stats; }
 uint32_t bridge_site_groups(const struct bridge_site_rt *s) { return s->groups; }
+uint64_t bridge_site_conn_id(const struct bridge_site_rt *s) { return s->conn_id; }
+bool bridge_site_settled(const struct bridge_site_rt *s) { return s->stats.polls > 0 || s->stats.failures > 0; }
 
 bool bridge_site_same_config(const struct bridge_site_rt *s, const struct bridge_site *cfg)
 {
@@ -217,6 +219,7 @@ static void start_connect(struct bridge_site_rt *s, int64_t now_ms)
 {
     if (s->ever_connected || s->stats.failures > 0)
         s->stats.reconnects++;
+    s->conn_id++;
     int rc = rscp_client_start(s->client);
     if (rc != 0) {
         char why[300];

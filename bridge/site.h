@@ -117,6 +117,12 @@ int bridge_site_command(struct bridge_site_rt *s, const struct bridge_command *c
                         size_t errcap);
 
 bool bridge_site_online(const struct bridge_site_rt *s);
+/* Connections started so far: a new value means a new descriptor, even
+ * when the kernel gave it the old number. */
+uint64_t bridge_site_conn_id(const struct bridge_site_rt *s);
+/* Whether the site has had its first good cycle or failure since it was
+ * created (for --once). */
+bool bridge_site_settled(const struct bridge_site_rt *s);
 const struct bridge_snapshot *bridge_site_snapshot(const struct bridge_site_rt *s);
 const struct bridge_site_stats *bridge_site_stats(const struct bridge_site_rt *s);
 uint32_t bridge_site_groups(const struct bridge_site_rt *s);

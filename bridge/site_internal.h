@@ -55,6 +55,7 @@ struct bridge_site_rt {
     bool hold_in_cycle;                /* the cycle frame carries the hold's request */
     bool online;
     bool ever_connected;
+    uint64_t conn_id;
     bool draining;
     int64_t next_attempt_ms;
     int64_t next_poll_ms;              /* when the next cycle is due       */

@@ -1,0 +1,73 @@
+/* rscp-bridge: the daemon's state, shared by daemon.c (the loop, signals,
+ * sites and reloads), daemon_mqtt.c (topics, commands, discovery) and
+ * daemon_http.c (the metrics endpoint). Not a public interface. */
+#ifndef RSCP_BRIDGE_DAEMON_INTERNAL_H
+#define RSCP_BRIDGE_DAEMON_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "site.h"
+
+struct bridge_mqtt_conn;
+struct bridge_http_server;
+
+#define DAEMON_TOPIC_MAX 256u
+#define DAEMON_CACHE_SLOTS 1024u /* published values remembered per site (a power of two) */
+
+/* What was last published on one topic of a site. */
+struct pub_slot {
+    uint64_t topic_hash;   /* 0: free                       */
+    uint64_t payload_hash;
+    double number;         /* for the deadband              */
+    int64_t at_ms;         /* monotonic time of publishing  */
+};
+
+struct dsite {
+    struct bridge_site_rt *rt;
+    char prefix[DAEMON_TOPIC_MAX];      /* "e3dc" or "e3dc/<site>"          */
+    struct pub_slot *cache;             /* DAEMON_CACHE_SLOTS entries        */
+    bool discovery_sent;
+    uint32_t discovery_shape;           /* units when discovery was sent      */
+    int reg_fd;                         /* descriptor registered with epoll   */
+    uint32_t reg_events;
+    uint64_t reg_conn;                  /* bridge_site_conn_id() then          */
+    int64_t due_ms;
+    bool once_done;
+};
+
+struct daemon {
+    struct bridge_opts opts;
+    struct bridge_config cfg;
+    struct dsite **sites;
+    size_t nsites;
+    struct bridge_mqtt_conn *mqtt;
+    struct bridge_http_server *http;
+    int epfd;
+    int sigfd;
+    bool stopping;
+    char bridge_status[DAEMON_TOPIC_MAX];  /* <prefix>/bridge/status (the will) */
+    uint64_t mqtt_messages;
+    uint64_t commands;
+    uint64_t next_tag;
+    char *metrics_buf;
+    size_t metrics_cap;
+};
+
+/* daemon.c */
+struct dsite *daemon_site_by_rt(struct daemon *d, const struct bridge_site_rt *rt);
+
+/* daemon_mqtt.c */
+void daemon_mqtt_events(struct daemon *d, struct bridge_site_events *ev);
+int daemon_mqtt_start(struct daemon *d, char *err, size_t cap);
+void daemon_mqtt_publish(struct daemon *d, const char *topic, const char *payload, size_t len, bool retain);
+void daemon_site_added(struct daemon *d, struct dsite *ds);
+void daemon_site_removing(struct daemon *d, struct dsite *ds, bool forget);
+void daemon_publish_cycle(struct daemon *d, struct dsite *ds);
+
+/* daemon_http.c */
+int daemon_http_start(struct daemon *d, char *err, size_t cap);
+
+#endif

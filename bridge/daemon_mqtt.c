@@ -1,0 +1,397 @@
+/* rscp-bridge: what goes to and comes from MQTT. Each cycle's values are
+ * published on their topics (retained) when they changed beyond their
+ * deadband or max_age has passed; the site's JSON state goes to
+ * <site prefix>/state; <site prefix>/status is online/offline (retained);
+ * commands arrive on <site prefix>/set/... and each is answered once on
+ * <that topic>/result; Home Assistant discovery is published when a site
+ * is first read and again when Home Assistant announces itself. Without
+ * MQTT the values are printed as "topic payload" lines on stdout. */
+#include "daemon_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "discovery.h"
+#include "discovery_internal.h"
+#include "log.h"
+#include "mqtt.h"
+#include "rscp/clock.h"
+#include "topics.h"
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h ? h : 1;
+}
+
+void daemon_mqtt_publish(struct daemon *d, const char *topic, const char *payload, size_t len, bool retain)
+{
+    if (!d->mqtt) {
+        printf("%s %.*s\n", topic, (int)len, payload);
+        d->mqtt_messages++;
+        return;
+    }
+    if (bridge_mqtt_publish(d->mqtt, topic, payload, len, retain) == 0)
+        d->mqtt_messages++;
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+struct cycle_ctx {
+    struct daemon *d;
+    struct dsite *ds;
+    int64_t now_ms;
+    int64_t max_age_ms;
+    struct dj *state;
+};
+
+/* Whether v's payload must go out now; remembers it when so. */
+static bool cache_take(struct dsite *ds, const struct bridge_value *v, const char *payload, size_t n, int64_t now,
+                       int64_t max_age_ms)
+{
+    uint64_t th = hash_bytes(v->topic, strlen(v->topic));
+    uint64_t ph = hash_bytes(payload, n);
+    size_t mask = DAEMON_CACHE_SLOTS - 1, i = (size_t)th & mask;
+    for (size_t probe = 0; probe < DAEMON_CACHE_SLOTS; probe++, i = (i + 1) & mask) {
+        struct pub_slot *sl = &ds->cache[i];
+        if (sl->topic_hash == th) {
+            bool old = now - sl->at_ms >= max_age_ms;
+            bool changed = sl->payload_hash != ph;
+            if (changed && v->kind == BRIDGE_VAL_NUMBER && v->meta && v->meta->deadband > 0 &&
+                fabs(v->number - sl->number) < v->meta->deadband)
+                changed = false;
+            if (!changed && !old)
+                return false;
+            sl->payload_hash = ph;
+            sl->number = v->number;
+            sl->at_ms = now;
+            return true;
+        }
+        if (sl->topic_hash == 0) {
+            sl->topic_hash = th;
+            sl->payload_hash = ph;
+            sl->number = v->number;
+            sl->at_ms = now;
+            return true;
+        }
+    }
+    return true; /* a full table publishes everything: nothing is lost */
+}
+
+static void on_value(void *ctx, const struct bridge_value *v)
+{
+    struct cycle_ctx *c = ctx;
+    char payload[BRIDGE_PAYLOAD_TEXT_MAX];
+    size_t n = bridge_value_payload(v, payload, sizeof payload);
+    if (n >= sizeof payload)
+        n = sizeof payload - 1;
+    if (c->state) {
+        if (v->kind == BRIDGE_VAL_NUMBER)
+            dj_num(c->state, v->topic, v->number);
+        else if (v->kind == BRIDGE_VAL_BOOL)
+            dj_bool(c->state, v->topic, v->flag);
+        else
+            dj_str(c->state, v->topic, payload);
+    }
+    if (!cache_take(c->ds, v, payload, n, c->now_ms, c->max_age_ms))
+        return;
+    char topic[DAEMON_TOPIC_MAX + BRIDGE_TOPIC_SUFFIX_MAX];
+    snprintf(topic, sizeof topic, "%s/%s", c->ds->prefix, v->topic);
+    daemon_mqtt_publish(c->d, topic, payload, n, true);
+}
+
+static void publish_discovery(struct daemon *d, struct dsite *ds);
+
+void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
+{
+    static char state_buf[256 * 1024];
+    struct dj j;
+    dj_init(&j, state_buf, sizeof state_buf);
+    dj_open(&j, NULL, '{');
+    dj_str(&j, "site", bridge_site_name(ds->rt));
+    const struct bridge_snapshot *sn = bridge_site_snapshot(ds->rt);
+    dj_num(&j, "time", (double)(sn->taken_unix_ms / 1000));
+    struct cycle_ctx c = {d, ds, rscp_monotonic_ms(), (int64_t)(d->cfg.mqtt.max_age_s ? d->cfg.mqtt.max_age_s : 300) * 1000,
+                          d->mqtt ? &j : NULL};
+    bridge_topics_each(sn, bridge_site_groups(ds->rt), on_value, &c);
+    if (d->mqtt) {
+        dj_close(&j, '}');
+        size_t n = dj_finish(&j);
+        char topic[DAEMON_TOPIC_MAX + 8];
+        snprintf(topic, sizeof topic, "%s/state", ds->prefix);
+        if (n > 0)
+            daemon_mqtt_publish(d, topic, state_buf, n, false);
+        else
+            BRIDGE_WARN("site %s: the JSON state does not fit %zu bytes; not published", bridge_site_name(ds->rt),
+                        sizeof state_buf);
+    }
+    uint32_t shape = sn->plant.batteries | sn->plant.inverters << 4 | sn->plant.wallboxes << 8 | sn->plant.meters << 16;
+    if (!ds->discovery_sent || ds->discovery_shape != shape) {
+        ds->discovery_shape = shape;
+        publish_discovery(d, ds);
+    }
+}
+
+/* ---- Home Assistant discovery ----------------------------------------- */
+
+static void emit_config(void *ctx, const char *topic, const char *json, size_t len)
+{
+    daemon_mqtt_publish(ctx, topic, json, len, true);
+}
+
+static void emit_clear(void *ctx, const char *topic) { daemon_mqtt_publish(ctx, topic, "", 0, true); }
+
+static void disc_site(const struct daemon *d, const struct dsite *ds, struct bridge_discovery_site *ws)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->name = bridge_site_name(ds->rt);
+    ws->prefix = ds->prefix;
+    ws->disc_prefix = d->cfg.ha.prefix ? d->cfg.ha.prefix : "homeassistant";
+    ws->bridge_status = d->bridge_status;
+}
+
+static void publish_discovery(struct daemon *d, struct dsite *ds)
+{
+    if (!d->mqtt || !d->cfg.ha.enabled || !bridge_mqtt_connected(d->mqtt))
+        return;
+    const struct bridge_snapshot *sn = bridge_site_snapshot(ds->rt);
+    if (!(sn->have & BRIDGE_HAVE_INFO))
+        return;
+    struct bridge_discovery_site ws;
+    disc_site(d, ds, &ws);
+    size_t n = bridge_discovery_each(&ws, sn, bridge_site_groups(ds->rt), emit_config, d);
+    ds->discovery_sent = true;
+    BRIDGE_DEBUG("site %s: %zu discovery configs", bridge_site_name(ds->rt), n);
+}
+
+/* ---- site events ------------------------------------------------------- */
+
+static void ev_cycle(void *ctx, struct bridge_site_rt *rt)
+{
+    struct daemon *d = ctx;
+    struct dsite *ds = daemon_site_by_rt(d, rt);
+    if (ds)
+        daemon_publish_cycle(d, ds);
+}
+
+static void ev_status(void *ctx, struct bridge_site_rt *rt, bool online, const char *why)
+{
+    struct daemon *d = ctx;
+    struct dsite *ds = daemon_site_by_rt(d, rt);
+    (void)why;
+    if (!ds || !d->mqtt)
+        return;
+    char topic[DAEMON_TOPIC_MAX + 8];
+    snprintf(topic, sizeof topic, "%s/status", ds->prefix);
+    daemon_mqtt_publish(d, topic, online ? "online" : "offline", online ? 6 : 7, true);
+}
+
+static void publish_result(struct daemon *d, const char *prefix, int kind, const char *topic_tail, bool ok,
+                           const char *error, const char *info)
+{
+    char topic[DAEMON_TOPIC_MAX + 96];
+    if (kind > 0)
+        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, bridge_command_topic(kind));
+    else
+        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, topic_tail);
+    char body[BRIDGE_RESULT_TEXT_MAX * 2 + 64];
+    struct dj j;
+    dj_init(&j, body, sizeof body);
+    dj_open(&j, NULL, '{');
+    dj_bool(&j, "ok", ok);
+    if (!ok)
+        dj_str(&j, "error", error ? error : "failed");
+    dj_close(&j, '}');
+    size_t n = dj_finish(&j);
+    if (n == 0)
+        return;
+    if (ok && info && info[0] && n >= 1) {
+        /* info holds members written by the site code (numbers, fixed
+         * strings): insert them before the closing brace. */
+        char full[sizeof body + BRIDGE_RESULT_TEXT_MAX + 4];
+        int m = snprintf(full, sizeof full, "%.*s,%s}", (int)(n - 1), body, info);
+        if (m > 0 && (size_t)m < sizeof full) {
+            daemon_mqtt_publish(d, topic, full, (size_t)m, false);
+            d->commands++;
+            return;
+        }
+    }
+    daemon_mqtt_publish(d, topic, body, n, false);
+    d->commands++;
+}
+
+static void ev_result(void *ctx, struct bridge_site_rt *rt, const struct bridge_cmd_result *r)
+{
+    struct daemon *d = ctx;
+    struct dsite *ds = daemon_site_by_rt(d, rt);
+    if (!ds)
+        return;
+    publish_result(d, ds->prefix, r->kind, NULL, r->ok, r->error, r->info);
+}
+
+static void ev_history(void *ctx, struct bridge_site_rt *rt, int y, int m, int day, const struct rscp_history_values *v)
+{
+    struct daemon *d = ctx;
+    struct dsite *ds = daemon_site_by_rt(d, rt);
+    if (!ds)
+        return;
+    /* rscp2mqtt's day/<year>/<month>/<day>/... topics, energies in kWh. */
+    struct {
+        const char *name;
+        uint32_t bit;
+        double value;
+        bool kwh;
+    } f[] = {{"solar/energy", RSCP_HIST_PV, v->pv, true},
+             {"battery/energy/charge", RSCP_HIST_BAT_IN, v->bat_in, true},
+             {"battery/energy/discharge", RSCP_HIST_BAT_OUT, v->bat_out, true},
+             {"grid/energy/in", RSCP_HIST_GRID_IN, v->grid_in, true},
+             {"grid/energy/out", RSCP_HIST_GRID_OUT, v->grid_out, true},
+             {"home/energy", RSCP_HIST_HOME, v->home, true},
+             {"autarky", RSCP_HIST_AUTARKY, v->autarky, false},
+             {"consumed", RSCP_HIST_CONSUMED_PRODUCTION, v->consumed_production, false}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        if (!(v->present & f[i].bit) || !isfinite(f[i].value))
+            continue;
+        char topic[DAEMON_TOPIC_MAX + 96], payload[64];
+        snprintf(topic, sizeof topic, "%s/day/%04d/%02d/%02d/%s", ds->prefix, y, m, day, f[i].name);
+        int n = snprintf(payload, sizeof payload, "%.*f", f[i].kwh ? 2 : 1, f[i].kwh ? f[i].value / 1000.0 : f[i].value);
+        daemon_mqtt_publish(d, topic, payload, (size_t)n, true);
+    }
+}
+
+void daemon_mqtt_events(struct daemon *d, struct bridge_site_events *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->cycle = ev_cycle;
+    ev->status = ev_status;
+    ev->result = ev_result;
+    ev->history_day = ev_history;
+    ev->ctx = d;
+}
+
+void daemon_site_added(struct daemon *d, struct dsite *ds)
+{
+    /* Discovery goes out after the first cycle (it needs the serial). */
+    (void)d;
+    ds->discovery_sent = false;
+    memset(ds->cache, 0, DAEMON_CACHE_SLOTS * sizeof *ds->cache);
+}
+
+void daemon_site_removing(struct daemon *d, struct dsite *ds, bool forget)
+{
+    if (!d->mqtt)
+        return;
+    char topic[DAEMON_TOPIC_MAX + 8];
+    snprintf(topic, sizeof topic, "%s/status", ds->prefix);
+    daemon_mqtt_publish(d, topic, "offline", 7, true);
+    if (forget && d->cfg.ha.enabled) {
+        const struct bridge_snapshot *sn = bridge_site_snapshot(ds->rt);
+        if (sn->have & BRIDGE_HAVE_INFO) {
+            struct bridge_discovery_site ws;
+            disc_site(d, ds, &ws);
+            size_t n = bridge_discovery_topics(&ws, sn, bridge_site_groups(ds->rt), emit_clear, d);
+            BRIDGE_INFO("site %s left the configuration: %zu discovery configs removed", bridge_site_name(ds->rt), n);
+        }
+    }
+}
+
+/* ---- MQTT connection ---------------------------------------------------- */
+
+static void on_connect(void *ctx)
+{
+    struct daemon *d = ctx;
+    BRIDGE_INFO("mqtt: connected to %s:%u", d->cfg.mqtt.host, d->cfg.mqtt.port);
+    daemon_mqtt_publish(d, d->bridge_status, "online", 6, true);
+    char pat[DAEMON_TOPIC_MAX + 16];
+    const char *p = d->cfg.mqtt.prefix ? d->cfg.mqtt.prefix : "e3dc";
+    if (d->nsites == 1)
+        snprintf(pat, sizeof pat, "%s/set/#", p);
+    else
+        snprintf(pat, sizeof pat, "%s/+/set/#", p);
+    bridge_mqtt_subscribe(d->mqtt, pat);
+    if (d->cfg.ha.enabled) {
+        snprintf(pat, sizeof pat, "%s/status", d->cfg.ha.prefix ? d->cfg.ha.prefix : "homeassistant");
+        bridge_mqtt_subscribe(d->mqtt, pat);
+    }
+    /* After a broker restart nothing retained may be left: publish it all
+     * again (values with the next cycle, statuses and discovery now). */
+    for (size_t i = 0; i < d->nsites; i++) {
+        struct dsite *ds = d->sites[i];
+        memset(ds->cache, 0, DAEMON_CACHE_SLOTS * sizeof *ds->cache);
+        char topic[DAEMON_TOPIC_MAX + 8];
+        snprintf(topic, sizeof topic, "%s/status", ds->prefix);
+        bool on = bridge_site_online(ds->rt);
+        daemon_mqtt_publish(d, topic, on ? "online" : "offline", on ? 6 : 7, true);
+        ds->discovery_sent = false;
+        if (on)
+            publish_discovery(d, ds);
+    }
+}
+
+static void on_disconnect(void *ctx, const char *why)
+{
+    struct daemon *d = ctx;
+    BRIDGE_WARN("mqtt: disconnected from %s:%u: %s", d->cfg.mqtt.host, d->cfg.mqtt.port, why ? why : "");
+}
+
+static void on_message(void *ctx, const char *topic, const void *payload, size_t len, bool retained)
+{
+    struct daemon *d = ctx;
+    const char *hp = d->cfg.ha.prefix ? d->cfg.ha.prefix : "homeassistant";
+    size_t hl = strlen(hp);
+    if (d->cfg.ha.enabled && strncmp(topic, hp, hl) == 0 && strcmp(topic + hl, "/status") == 0) {
+        if (len == 6 && memcmp(payload, "online", 6) == 0) {
+            BRIDGE_INFO("home assistant is online: discovery published again");
+            for (size_t i = 0; i < d->nsites; i++) {
+                d->sites[i]->discovery_sent = false;
+                publish_discovery(d, d->sites[i]);
+            }
+        }
+        return;
+    }
+    /* <site prefix>/set/<command> */
+    size_t tl = strlen(topic);
+    if (tl >= 7 && strcmp(topic + tl - 7, "/result") == 0)
+        return; /* our own answers */
+    for (size_t i = 0; i < d->nsites; i++) {
+        struct dsite *ds = d->sites[i];
+        size_t pl = strlen(ds->prefix);
+        if (strncmp(topic, ds->prefix, pl) != 0 || strncmp(topic + pl, "/set/", 5) != 0)
+            continue;
+        const char *cmd_topic = topic + pl + 5;
+        if (retained) {
+            /* A retained command would run again at every start: refuse it. */
+            publish_result(d, ds->prefix, 0, cmd_topic, false,
+                           "retained commands are not run (publish without the retain flag)", NULL);
+            return;
+        }
+        struct bridge_command c;
+        char err[BRIDGE_RESULT_TEXT_MAX];
+        if (bridge_command_parse(cmd_topic, payload ? payload : "", payload ? len : 0, &c, err, sizeof err) != 0) {
+            publish_result(d, ds->prefix, 0, cmd_topic, false, err, NULL);
+            return;
+        }
+        if (bridge_site_command(ds->rt, &c, ++d->next_tag, err, sizeof err) != 0)
+            publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);
+        return;
+    }
+    BRIDGE_DEBUG("mqtt: message on %s ignored (no site)", topic);
+}
+
+int daemon_mqtt_start(struct daemon *d, char *err, size_t cap)
+{
+    if (!d->cfg.mqtt.enabled)
+        return 0;
+    struct bridge_mqtt_events ev = {on_connect, on_disconnect, on_message, d};
+    if (bridge_mqtt_new(&d->mqtt, &d->cfg.mqtt, d->bridge_status, "offline", &ev, err, cap) != 0)
+        return -1;
+    return 0;
+}
