@@ -117,10 +117,16 @@ static void set_prefixes(struct daemon *d)
     const char *p = d->cfg.mqtt.prefix ? d->cfg.mqtt.prefix : "e3dc";
     for (size_t i = 0; i < d->nsites; i++) {
         struct dsite *ds = d->sites[i];
+        char old[DAEMON_TOPIC_MAX];
+        snprintf(old, sizeof old, "%s", ds->prefix);
         if (d->nsites == 1)
             snprintf(ds->prefix, sizeof ds->prefix, "%s", p);
         else
             snprintf(ds->prefix, sizeof ds->prefix, "%s/%s", p, bridge_site_name(ds->rt));
+        /* Going from one site to several (or back) moves a site's topics:
+         * everything is published again under the new prefix. */
+        if (strcmp(old, ds->prefix) != 0)
+            daemon_site_added(d, ds);
     }
     snprintf(d->bridge_status, sizeof d->bridge_status, "%s/bridge/status", p);
 }
@@ -255,9 +261,6 @@ static void reload(struct daemon *d, int64_t now_ms)
     bridge_config_free(&d->cfg);
     d->cfg = nc;
     set_prefixes(d);
-    for (size_t i = 0; i < d->nsites; i++)
-        if (!d->sites[i]->discovery_sent)
-            daemon_site_added(d, d->sites[i]);
     BRIDGE_INFO("configuration reloaded: %zu sites kept, %zu added or changed, %zu removed", kept, added, removed);
 }
 

@@ -312,10 +312,10 @@ static void on_connect(void *ctx)
     daemon_mqtt_publish(d, d->bridge_status, "online", 6, true);
     char pat[DAEMON_TOPIC_MAX + 16];
     const char *p = d->cfg.mqtt.prefix ? d->cfg.mqtt.prefix : "e3dc";
-    if (d->nsites == 1)
-        snprintf(pat, sizeof pat, "%s/set/#", p);
-    else
-        snprintf(pat, sizeof pat, "%s/+/set/#", p);
+    /* Both forms: the site count may change with a reload. */
+    snprintf(pat, sizeof pat, "%s/set/#", p);
+    bridge_mqtt_subscribe(d->mqtt, pat);
+    snprintf(pat, sizeof pat, "%s/+/set/#", p);
     bridge_mqtt_subscribe(d->mqtt, pat);
     if (d->cfg.ha.enabled) {
         snprintf(pat, sizeof pat, "%s/status", d->cfg.ha.prefix ? d->cfg.ha.prefix : "homeassistant");
@@ -329,7 +329,8 @@ static void on_connect(void *ctx)
         char topic[DAEMON_TOPIC_MAX + 8];
         snprintf(topic, sizeof topic, "%s/status", ds->prefix);
         bool on = bridge_site_online(ds->rt);
-        daemon_mqtt_publish(d, topic, on ? "online" : "offline", on ? 6 : 7, true);
+        if (on || bridge_site_settled(ds->rt))
+            daemon_mqtt_publish(d, topic, on ? "online" : "offline", on ? 6 : 7, true);
         ds->discovery_sent = false;
         if (on)
             publish_discovery(d, ds);
@@ -383,7 +384,16 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
             publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);
         return;
     }
-    BRIDGE_DEBUG("mqtt: message on %s ignored (no site)", topic);
+    /* A command for no site still gets its answer. */
+    const char *set = strstr(topic, "/set/");
+    if (set) {
+        char prefix[DAEMON_TOPIC_MAX];
+        snprintf(prefix, sizeof prefix, "%.*s", (int)(set - topic), topic);
+        publish_result(d, prefix, 0, set + 5, false,
+                       d->nsites > 1 ? "no such site: with several sites the topic is <prefix>/<site>/set/..."
+                                     : "no such site",
+                       NULL);
+    }
 }
 
 int daemon_mqtt_start(struct daemon *d, char *err, size_t cap)

@@ -29,11 +29,9 @@ static const char usage[] =
     "\n"
     "Exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration.\n";
 
-static int bad(const char *fmt, const char *arg)
+static int bad(const char *what, const char *arg)
 {
-    fprintf(stderr, "rscp-bridge: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'rscp-bridge --help'.\n");
+    fprintf(stderr, "rscp-bridge: %s%s\nTry 'rscp-bridge --help'.\n", what, arg);
     return 2;
 }
 
@@ -67,9 +65,9 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "-c") || !strcmp(a, "--config") || !strcmp(a, "--rscp2mqtt-config")) {
             if (!next)
-                return bad("%s needs a file", a);
+                return bad("this option needs a file: ", a);
             if (o.config)
-                return bad("one configuration file only (%s given twice)", a);
+                return bad("one configuration file only; again: ", a);
             o.config = next;
             o.rscp2mqtt = !strcmp(a, "--rscp2mqtt-config");
             i++;
@@ -81,15 +79,15 @@ int main(int argc, char **argv)
             o.verbose = true;
         } else if (!strcmp(a, "--metrics")) {
             if (!next)
-                return bad("%s needs HOST:PORT", a);
+                return bad("this option needs HOST:PORT: ", a);
             o.metrics = next;
             i++;
         } else if (!strcmp(a, "--shard")) {
             if (!next || parse_shard(next, &o.shard_k, &o.shard_n) != 0)
-                return bad("--shard %s: give K/N with 1 <= K <= N <= 1000", next ? next : "");
+                return bad("--shard needs K/N with 1 <= K <= N <= 1000, not: ", next ? next : "");
             i++;
         } else {
-            return bad("unknown option '%s'", a);
+            return bad("unknown option: ", a);
         }
     }
     return bridge_daemon_main(&o);

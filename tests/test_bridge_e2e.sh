@@ -105,7 +105,7 @@ chmod 600 "$TMP/bridge.conf"
 BRIDGE_PID=$!
 SIM_PIDS+=("$BRIDGE_PID")
 
-check "e3dc/status online" test "$(get e3dc/status)" = online
+check "e3dc/status online" bash -c "for i in \$(seq 20); do [ \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/status -C 1 -W 2)\" = online ] && exit 0; sleep 0.3; done; exit 1"
 check "e3dc/bridge/status online" test "$(get e3dc/bridge/status)" = online
 SOC=$(get e3dc/battery/soc)
 LSOC=$(live_soc "$P1")
@@ -145,7 +145,7 @@ check "... and changes nothing ($RES2)" test "$RES" = "$RES2"
 R=$(command_result e3dc/set/power_mode discharge:1500:0)
 check "set/power_mode discharge:1500:0 -> ok ($R)" bash -c "echo '$R' | grep -q '\"ok\":true'"
 sleep 2.5
-BAT=$(RSCP_PORT=$P1 "$RSCP" live --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["bat"])')
+BAT=$(RSCP_PORT=$P1 "$RSCP" live --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["battery"])')
 check "the battery discharges 1500 W under the hold ($BAT)" python3 -c "import sys; sys.exit(0 if abs(float('$BAT') + 1500) < 50 else 1)"
 R=$(command_result e3dc/set/power_mode auto)
 check "set/power_mode auto -> ok" bash -c "echo '$R' | grep -q '\"ok\":true'"
