@@ -400,7 +400,12 @@ int daemon_mqtt_start(struct daemon *d, char *err, size_t cap)
 {
     if (!d->cfg.mqtt.enabled)
         return 0;
-    struct bridge_mqtt_events ev = {on_connect, on_disconnect, on_message, d};
+    struct bridge_mqtt_events ev;
+    memset(&ev, 0, sizeof ev);
+    ev.on_connect = on_connect;
+    ev.on_disconnect = on_disconnect;
+    ev.on_message = on_message;
+    ev.ctx = d;
     if (bridge_mqtt_new(&d->mqtt, &d->cfg.mqtt, d->bridge_status, "offline", &ev, err, cap) != 0)
         return -1;
     return 0;
