@@ -84,7 +84,7 @@ port = $BPORT
 max_age = 60
 [prometheus]
 listen = 127.0.0.1:$MPORT
-[site home]
+[site main]
 host = 127.0.0.1
 port = $P1
 user = sim-user
@@ -113,7 +113,7 @@ check "e3dc/battery/soc ($SOC) matches the simulator ($LSOC)" \
     python3 -c "import sys; sys.exit(0 if abs(float('$SOC') - float('$LSOC')) < 2 else 1)"
 PV=$(get e3dc/solar/power)
 check "e3dc/solar/power is a number > 0 at 10:00 in June ($PV)" python3 -c "import sys; sys.exit(0 if float('$PV') > 0 else 1)"
-check "e3dc/state is JSON with the site" bash -c "mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/state -C 1 -W 10 | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"site\"]==\"home\" and \"battery/soc\" in d else 1)'"
+check "e3dc/state is JSON with the site" bash -c "mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/state -C 1 -W 10 | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"site\"]==\"main\" and \"battery/soc\" in d else 1)'"
 
 # Home Assistant discovery: retained configs, each valid JSON with a unique_id.
 mosquitto_sub -h 127.0.0.1 -p "$BPORT" -t 'homeassistant/#' -v -W 3 >"$TMP/disc" 2>/dev/null
@@ -154,7 +154,7 @@ check "an unknown command gets an error result" bash -c "echo '$R' | grep -q '\"
 
 # Prometheus.
 python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$MPORT/metrics', timeout=5).read().decode())" >"$TMP/metrics"
-check "/metrics has rscp_up{site=\"home\"} 1" grep -q '^rscp_up{site="home"} 1$' "$TMP/metrics"
+check "/metrics has rscp_up{site=\"main\"} 1" grep -q '^rscp_up{site="main"} 1$' "$TMP/metrics"
 check "promtool check metrics passes" bash -c "promtool check metrics <'$TMP/metrics'"
 check "/healthz answers ok" bash -c "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$MPORT/healthz', timeout=5).read().decode())\" | grep -q ok"
 
@@ -188,7 +188,7 @@ EOF
 kill -HUP "$BRIDGE_PID"
 check "SIGHUP: e3dc/two/status online" test "$(get e3dc/two/status 15)" = online
 check "SIGHUP: e3dc/two/battery/soc published" bash -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/two/battery/soc -C 1 -W 10)\" ]"
-check "SIGHUP: e3dc/home/battery/soc published" bash -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/home/battery/soc -C 1 -W 10)\" ]"
+check "SIGHUP: e3dc/main/battery/soc published" bash -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/main/battery/soc -C 1 -W 10)\" ]"
 
 # SIGTERM: offline, exit 0.
 kill -TERM "$BRIDGE_PID"
