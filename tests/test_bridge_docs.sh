@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rscp-bridge's documentation keeps up with the program: every option of
-# --help is in rscp-bridge(1) and the README, every configuration key the
+# --help is in rscp-bridge(1), every configuration key the
 # parser knows is in the man page, bad usage exits 2 with a message, and
 # --shard 1/2 and 2/2 over one configuration take every site exactly once.
 # Usage: test_bridge_docs.sh BUILD_DIR SOURCE_DIR
