@@ -29,6 +29,14 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
 
+# ---- the bridge: program, man page, systemd units
+if [ -x "$build/rscp-bridge" ]; then
+    [ -x "$prefix/bin/rscp-bridge" ] || fail "rscp-bridge not installed"
+    [ -f "$prefix/share/man/man1/rscp-bridge.1" ] || fail "rscp-bridge(1) not installed"
+    [ -f "$prefix/lib/systemd/system/rscp-bridge.service" ] || fail "rscp-bridge.service not installed"
+    [ -f "$prefix/lib/systemd/system/rscp-bridge@.service" ] || fail "rscp-bridge@.service not installed"
+fi
+
 # ---- files and SONAME
 version=$(sed -n 's/^#define RSCP_VERSION_STRING "\(.*\)"/\1/p' "$src/include/rscp/version.h")
 major=${version%%.*}
