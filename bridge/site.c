@@ -503,21 +503,7 @@ void bridge_site_drain(struct bridge_site_rt *s, int64_t now_ms)
     (void)now_ms;
     s->draining = true;
     rscp_power_hold_stop(s->hold);
-    /* Queued commands that have not started are answered now. */
-    unsigned keep = s->cmd_active ? 1u : 0u;
-    while (s->q_len > keep) {
-        /* answer from the tail */
-        struct site_cmd *q = &s->queue[(s->q_head + s->q_len - 1) % BRIDGE_SITE_QUEUE_MAX];
-        struct bridge_cmd_result r;
-        memset(&r, 0, sizeof r);
-        r.tag = q->tag;
-        r.kind = q->cmd.kind;
-        snprintf(r.error, sizeof r.error, "the bridge is stopping");
-        s->q_len--;
-        s->stats.commands++;
-        if (s->ev.result)
-            s->ev.result(s->ev.ctx, s, &r);
-    }
+    site_cmd_refuse_waiting(s, "the bridge is stopping");
     if (s->phase == SITE_WAIT)
         s->phase = SITE_STOPPED;
 }

@@ -20,11 +20,10 @@
 
 static struct site_cmd *head(struct bridge_site_rt *s) { return &s->queue[s->q_head]; }
 
-void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info)
+/* Answer the queued command q (one of s->queue), which the caller then
+ * drops from the queue. */
+static void answer(struct bridge_site_rt *s, const struct site_cmd *q, bool ok, const char *error, const char *info)
 {
-    if (s->q_len == 0)
-        return;
-    struct site_cmd *q = head(s);
     struct bridge_cmd_result r;
     memset(&r, 0, sizeof r);
     r.tag = q->tag;
@@ -34,9 +33,6 @@ void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const
         snprintf(r.error, sizeof r.error, "%s", error ? error : "failed");
     else if (info)
         snprintf(r.info, sizeof r.info, "%s", info);
-    s->q_head = (s->q_head + 1) % BRIDGE_SITE_QUEUE_MAX;
-    s->q_len--;
-    s->cmd_active = false;
     s->stats.commands++;
     if (ok)
         BRIDGE_INFO("site %s: set/%s done", s->name, bridge_command_topic(r.kind));
@@ -44,6 +40,27 @@ void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const
         BRIDGE_WARN("site %s: set/%s failed: %s", s->name, bridge_command_topic(r.kind), r.error);
     if (s->ev.result)
         s->ev.result(s->ev.ctx, s, &r);
+}
+
+void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info)
+{
+    if (s->q_len == 0)
+        return;
+    struct site_cmd q = *head(s);
+    s->q_head = (s->q_head + 1) % BRIDGE_SITE_QUEUE_MAX;
+    s->q_len--;
+    s->cmd_active = false;
+    answer(s, &q, ok, error, info);
+}
+
+void site_cmd_refuse_waiting(struct bridge_site_rt *s, const char *error)
+{
+    unsigned keep = s->cmd_active ? 1u : 0u;
+    while (s->q_len > keep) {
+        struct site_cmd q = s->queue[(s->q_head + s->q_len - 1) % BRIDGE_SITE_QUEUE_MAX];
+        s->q_len--;
+        answer(s, &q, false, error, NULL);
+    }
 }
 
 static void answer_dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr)

@@ -105,5 +105,8 @@ void site_local_date(int64_t local_s, int *y, int *m, int *d, int *weekday);
 void site_cmd_start(struct bridge_site_rt *s, int64_t now_ms);
 void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms);
 void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info);
+/* Answer every queued command that has not started with error (newest
+ * first); a running one goes on. */
+void site_cmd_refuse_waiting(struct bridge_site_rt *s, const char *error);
 
 #endif

@@ -7,6 +7,11 @@
 #   check DESCRIPTION CMD... run CMD: a pass if it succeeds, else a failure
 #   start_sim NAME ARGS...   `rscp sim --port 0 ARGS...` logging to $TMP/sim-NAME.log;
 #                            sets PORT once it listens, ends the test if it does not
+#   expect_rc RC DESC CMD... run CMD (stdout in $TMP/out, stderr in $TMP/err): a pass
+#                            if it exits RC
+#   jcheck FILE EXPR         a pass if the Python EXPR over j (FILE's JSON) holds
+#   jlines FILE EXPR         the same over L, the list of FILE's JSON lines
+#   errhas TEXT              a pass if $TMP/err contains TEXT
 #   summary                  prints "N passed, N failed"; fails if a check failed
 #                            or none ran
 # shellcheck shell=bash
@@ -42,3 +47,21 @@ summary() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
 }
+
+expect_rc() {
+    local want=$1 d=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$d: exit $rc, want $want"; cat "$TMP/err" >&2; fi
+}
+# jcheck FILE PYTHON-EXPR: the expression over j (the JSON document) holds.
+jcheck() {
+    if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then ok
+    else bad "json check: $2"; head -c 1500 "$1" >&2; echo >&2; fi
+}
+# jlines FILE PYTHON-EXPR: the expression over L (the list of JSON lines) holds.
+jlines() {
+    if python3 -c "import json,sys; L=[json.loads(x) for x in open(sys.argv[1]) if x.strip()]; sys.exit(0 if ($2) else 1)" "$1"; then ok
+    else bad "json lines check: $2"; cat "$1" >&2; fi
+}
+errhas() { if grep -q -- "$1" "$TMP/err"; then ok; else bad "stderr lacks '$1'"; cat "$TMP/err" >&2; fi; }

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include "../sim/sim_all.inc"
+#include "sim_testlib.h"
 
 #include "command.h"
 #include "config.h"
@@ -124,23 +125,6 @@ size_t bridge_value_payload(const struct bridge_value *v, char *buf, size_t cap)
 #endif
 
 /* ---- snapshots from the simulator --------------------------------------- */
-
-static rscp_client *connect_sim(uint16_t port)
-{
-    struct rscp_client_config cfg;
-    rscp_client_config_init(&cfg);
-    cfg.host = "127.0.0.1";
-    cfg.port = port;
-    cfg.user = SIM_DEFAULT_USER;
-    cfg.password = SIM_DEFAULT_PASSWORD;
-    cfg.key = SIM_DEFAULT_KEY;
-    cfg.connect_timeout_ms = 3000;
-    cfg.io_timeout_ms = 5000;
-    rscp_client *c = NULL;
-    CHECK_INT(rscp_client_new(&c, &cfg), 0);
-    CHECK_INT(rscp_client_connect(c), 0);
-    return c;
-}
 
 /* One poll as the daemon makes it: info, plant, specs, settings, reserve,
  * then the live values and every unit. */

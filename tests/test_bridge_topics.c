@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include "../sim/sim_all.inc"
+#include "sim_testlib.h"
 
 #include "config.h"
 #include "discovery.h"
@@ -335,23 +336,6 @@ static void check_payload(const struct got *g)
 }
 
 /* ---- snapshots from the simulator ---------------------------------------- */
-
-static rscp_client *connect_sim(uint16_t port)
-{
-    struct rscp_client_config cfg;
-    rscp_client_config_init(&cfg);
-    cfg.host = "127.0.0.1";
-    cfg.port = port;
-    cfg.user = SIM_DEFAULT_USER;
-    cfg.password = SIM_DEFAULT_PASSWORD;
-    cfg.key = SIM_DEFAULT_KEY;
-    cfg.connect_timeout_ms = 3000;
-    cfg.io_timeout_ms = 5000;
-    rscp_client *c = NULL;
-    CHECK_INT(rscp_client_new(&c, &cfg), 0);
-    CHECK_INT(rscp_client_connect(c), 0);
-    return c;
-}
 
 static struct rscp_dcb dcb_store[RSCP_BAT_MAX_STRINGS][RSCP_DCB_MAX];
 

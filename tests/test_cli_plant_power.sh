@@ -10,24 +10,6 @@ RSCP="$BUILD/rscp"
 # shellcheck source-path=SCRIPTDIR source=cli_lib.sh
 . "$(dirname "$0")/cli_lib.sh"
 
-expect_rc() {
-    local want=$1 d=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$d: exit $rc, want $want"; cat "$TMP/err" >&2; fi
-}
-# jcheck FILE PYTHON-EXPR: the expression over j (the JSON document) holds.
-jcheck() {
-    if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then ok
-    else bad "json check: $2"; head -c 1500 "$1" >&2; echo >&2; fi
-}
-# jlines FILE PYTHON-EXPR: the expression over L (the list of JSON lines) holds.
-jlines() {
-    if python3 -c "import json,sys; L=[json.loads(x) for x in open(sys.argv[1]) if x.strip()]; sys.exit(0 if ($2) else 1)" "$1"; then ok
-    else bad "json lines check: $2"; cat "$1" >&2; fi
-}
-errhas() { if grep -q -- "$1" "$TMP/err"; then ok; else bad "stderr lacks '$1'"; cat "$TMP/err" >&2; fi; }
-
 [ -x "$RSCP" ] || { echo "no $RSCP"; exit 1; }
 "$RSCP" sim --help >/dev/null 2>&1 || { echo "rscp built without the simulator"; exit 1; }
 export RSCP_USER=test-user RSCP_PASSWORD=test-password RSCP_KEY=test-key

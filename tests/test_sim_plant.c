@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include "../sim/sim_all.inc"
+#include "sim_testlib.h"
 
 #include "rscp/api.h"
 #include "rscp/client.h"
@@ -15,23 +16,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
-static rscp_client *connect_sim(uint16_t port)
-{
-    struct rscp_client_config cfg;
-    rscp_client_config_init(&cfg);
-    cfg.host = "127.0.0.1";
-    cfg.port = port;
-    cfg.user = SIM_DEFAULT_USER;
-    cfg.password = SIM_DEFAULT_PASSWORD;
-    cfg.key = SIM_DEFAULT_KEY;
-    cfg.connect_timeout_ms = 3000;
-    cfg.io_timeout_ms = 5000;
-    rscp_client *c = NULL;
-    CHECK_INT(rscp_client_new(&c, &cfg), 0);
-    CHECK_INT(rscp_client_connect(c), 0);
-    return c;
-}
 
 static bool near(double a, double b, double tol)
 {
