@@ -12,10 +12,12 @@
  *   1 byte flags, 2 bytes length L (LE, cut to what is left), L bytes:
  *   flags bit 2 clear: L bytes of data blocks, framed by the harness
  *                      (bit 0: without CRC, bit 1: with a wrong CRC);
- *   flags bit 2 set:   L bytes sent as the whole plaintext frame.
+ *   flags bit 2 set:   L bytes sent as plaintext (one frame, several, or
+ *                      garbage).
  * The credentials the server accepts are "fuzz-user" / "fuzz-password".
  * Invariants (abort() when broken), checked by a model of the server:
  *   - everything the server sends decrypts to well-formed frames;
+ *   - a raw record gets no more replies than frame headers fit in it;
  *   - every well-formed request frame gets exactly one reply until the
  *     server closes: an authentication reply (level 10, or refused; a
  *     request without credentials answers the current level), an
@@ -251,7 +253,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t sealed;
         if (rscp_cipher_seal(client, plain, plen, sizeof plain, &sealed) != 0)
             abort();
-        m.n++;
+        /* A framed record is one request; a raw record may hold as many
+         * frames as headers fit in it, each with its reply. */
+        m.n += (fl & 4) && plen >= 2 * RSCP_HEADER_SIZE ? plen / RSCP_HEADER_SIZE : 1;
         /* Send it and let the server read what it can. */
         size_t sent = 0;
         while (sent < sealed && !conn->dead) {
