@@ -154,6 +154,33 @@ expect_rc 0 "status --json with derating" env RSCP_PORT="$PORT" "$RSCP" status -
 jcheck "$TMP/out" "j['live']['status'] == 0x14 and j['live']['status_names'] == ['emergency_ready', 'feed_in_limited']"
 expect_rc 0 "status table with derating" env RSCP_PORT="$PORT" "$RSCP" status
 check "status table names the status bits" grep -q 'EMS status .*feed-in limited (0x0014)' "$TMP/out"
+# derating caps the feed-in at 70 % of the 9.8 kWp peak: 6860 W at most
+expect_rc 0 "live under derating" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['grid'] >= -6860 and ('feed_in_limited' not in j['status_names'] or j['grid'] <= -6850)"
+
+# weather-regulated charge, set over TCP, holds the morning charge at half of
+# the 6000 W maximum in the live values (09:00 local, seed 2: 5 kW surplus)
+start_sim weather --model s10e --start 2024-06-21T09:00 --seed 2 "${SIMAUTH[@]}"
+expect_rc 0 "live before weather regulation" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] > 4000 and 'weather_throttled' not in j['status_names']"
+expect_rc 0 "set weather on (live)" env RSCP_PORT="$PORT" "$RSCP" set weather on
+sleep 1
+expect_rc 0 "live under weather regulation" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] == 3000 and j['grid'] < -1000 and 'weather_throttled' in j['status_names']"
+expect_rc 0 "set weather off (live)" env RSCP_PORT="$PORT" "$RSCP" set weather off
+sleep 1
+expect_rc 0 "live after weather regulation" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] > 4000 and 'weather_throttled' not in j['status_names']"
+
+# power save, set over TCP: a night deficit below 200 W stays on the grid
+# (04:00 local, seed 2: about 120 W of standby load)
+start_sim powersave --model s10e --start 2024-06-21T04:00 --seed 2 "${SIMAUTH[@]}"
+expect_rc 0 "live before power save" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['house'] < 200 and j['battery'] == -j['house'] and j['grid'] == 0"
+expect_rc 0 "set powersave on (live)" env RSCP_PORT="$PORT" "$RSCP" set powersave on
+sleep 1
+expect_rc 0 "live under power save" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['house'] < 200 and j['battery'] == 0 and j['grid'] == j['house']"
 
 # a charge limit set while the limits are off applies: read back through
 # rscp settings, and the battery charges at most at it in the live values
