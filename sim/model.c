@@ -45,6 +45,7 @@ void sim_config_default(struct sim_config *c)
     c->dcbs = 6;
     c->bat_capacity_wh = 13800.0;
     c->bat_max_charge_w = 6000.0;
+    c->derate_share = 0.70;
     c->bat_max_discharge_w = 6000.0;
     c->bat_efficiency = 0.95;
     c->home_base_w = 180.0;
@@ -63,7 +64,7 @@ bool sim_config_same(const struct sim_config *a, const struct sim_config *b)
            a->bat_max_charge_w == b->bat_max_charge_w && a->bat_max_discharge_w == b->bat_max_discharge_w &&
            a->bat_efficiency == b->bat_efficiency && a->home_base_w == b->home_base_w &&
            a->wallbox == b->wallbox && a->wb_min_w == b->wb_min_w && a->wb_max_w == b->wb_max_w &&
-           a->car_max_w == b->car_max_w;
+           a->car_max_w == b->car_max_w && a->derate_share == b->derate_share;
 }
 
 static double clampd(double v, double lo, double hi)
@@ -401,7 +402,7 @@ void sim_model_init_at(struct sim_model *m, const struct sim_config *c, double t
     m->ctl.discharge_start_w = 65;
     m->ctl.battery_before_car = true;
     m->ctl.mc_last_start = -1.0;
-    m->ctl.derate_share = 0.70;
+    m->ctl.derate_share = c->derate_share;
     m->ctl.wb_sun_mode = true;
     m->ctl.wb_current_a = 16;
     m->ctl.wb_phases = 3;

@@ -42,6 +42,8 @@ struct sim_config {
     unsigned dcbs;            /* modules per battery, 1..SIM_MAX_DCBS (6) */
     double bat_capacity_wh;   /* usable, all strings together (13800)   */
     double bat_max_charge_w;  /* 6000                                   */
+    double derate_share;      /* feed-in cap, share of pv_peak_w: 0.70;
+                                 0: no cap                              */
     double bat_max_discharge_w; /* 6000                                 */
     double bat_efficiency;    /* one way, 0..1 (0.95)                   */
     double home_base_w;       /* standby load (180)                     */

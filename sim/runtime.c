@@ -43,6 +43,8 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
         c->trackers = o->trackers > SIM_MAX_TRACKERS ? SIM_MAX_TRACKERS : o->trackers;
     if (o->bat_max_charge_w > 0.0)
         c->bat_max_charge_w = o->bat_max_charge_w;
+    if (o->derate_percent != 0.0)
+        c->derate_share = o->derate_percent > 0.0 ? o->derate_percent / 100.0 : 0.0;
     if (o->car_max_w > 0.0)
         c->car_max_w = o->car_max_w;
     /* More strings: more capacity and power, same modules per string. */

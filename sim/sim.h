@@ -47,6 +47,8 @@ struct sim_spawn_options {
     unsigned trackers;                 /* 0: 2                           */
     double bat_max_charge_w;           /* per string; 0: 6000            */
     double car_max_w;                  /* the car's limit; 0: the wallbox's */
+    double derate_percent;             /* feed-in cap in % of the PV peak;
+                                          0: 70; < 0: no cap             */
     struct rscp_server_faults faults;  /* all zero: none                 */
     int auth_timeout_ms;               /* 0: the server's default; < 0: none */
     int idle_timeout_ms;               /* 0: the server's default; < 0: none */

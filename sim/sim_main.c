@@ -61,6 +61,8 @@ static void usage(FILE *f)
           "                       or 6 (default 0)\n"
           "      --batteries N    battery strings, 1..4 (default 1)\n"
           "      --trackers N     PV trackers, 1..4 (default 2)\n"
+          "      --derate PCT     feed-in cap in percent of the PV peak, 0..100: PV\n"
+          "                       above it is curtailed (default 70; 0: no cap)\n"
           "      --model NAME     plant shape (sets meters, strings, trackers, wallbox;\n"
           "                       --batteries and --trackers still apply):\n"
           "                       s10e     root meter 0, 2 trackers, 1 string, wallbox\n"
@@ -174,7 +176,7 @@ bool sim_parse_start(const char *s, double *out)
 
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
-    O_TRACKERS, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
+    O_TRACKERS, O_DERATE, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
     O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
     O_HELP
 };
@@ -189,6 +191,7 @@ static const struct optdef opts[] = {
     {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
     {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
     {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
+    {"derate", O_DERATE, true},
     {"model", O_MODEL, true}, {"sites", O_SITES, true},
     {"auth-timeout", O_AUTH_TIMEOUT, true}, {"idle-timeout", O_IDLE_TIMEOUT, true},
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
@@ -266,6 +269,11 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
                 o->batteries = (unsigned)u;
             else
                 o->trackers = (unsigned)u;
+            break;
+        case O_DERATE:
+            if (!parse_u64(val, 100, &u))
+                return usage_error("invalid derating (0..100 percent of the PV peak; 0: no cap)", val);
+            o->derate_percent = u == 0 ? -1.0 : (double)u;
             break;
         case O_SITES:
             if (!parse_u64(val, SIM_MAX_SITES, &u) || u == 0)

@@ -158,6 +158,16 @@ check "status table names the status bits" grep -q 'EMS status .*feed-in limited
 expect_rc 0 "live under derating" env RSCP_PORT="$PORT" "$RSCP" live --json
 jcheck "$TMP/out" "j['grid'] >= -6860 and ('feed_in_limited' not in j['status_names'] or j['grid'] <= -6850)"
 
+# --derate 50: the cap at 4900 W; --derate 0: no cap, the full surplus fed in
+start_sim derate50 --model s10e --start 2024-06-21T10:00 --seed 4 --derate 50 "${SIMAUTH[@]}"
+expect_rc 0 "live under --derate 50" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "-4900 <= j['grid'] <= -4890 and 'feed_in_limited' in j['status_names']"
+start_sim derate0 --model s10e --start 2024-06-21T10:00 --seed 4 --derate 0 "${SIMAUTH[@]}"
+expect_rc 0 "live under --derate 0" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['grid'] < -6900 and 'feed_in_limited' not in j['status_names']"
+expect_rc 2 "--derate out of range" "$RSCP" sim --derate 101
+errhas "invalid derating"
+
 # weather-regulated charge, set over TCP, holds the morning charge at half of
 # the 6000 W maximum in the live values (09:00 local, seed 2: 5 kW surplus)
 start_sim weather --model s10e --start 2024-06-21T09:00 --seed 2 "${SIMAUTH[@]}"
