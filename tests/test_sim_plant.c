@@ -12,7 +12,9 @@
 #include "rscp/api.h"
 #include "rscp/client.h"
 #include "rscp/error.h"
+#include "rscp/control.h"
 #include "rscp/plant.h"
+#include "rscp/settings.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -180,6 +182,53 @@ static void check_model(const char *name, double start)
         struct rscp_wallbox wb;
         CHECK(rscp_wallbox_parse(&fr, 0, &wb) < 0);
     }
+    /* The settings, the system specs, the reserve, the idle periods and
+     * the manual charge in one frame, each against the model. */
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_power_settings_request(&b), 0);
+    CHECK_INT(rscp_sys_specs_request(&b), 0);
+    CHECK_INT(rscp_ep_reserve_request(&b), 0);
+    CHECK_INT(rscp_idle_periods_request(&b), 0);
+    CHECK_INT(rscp_manual_charge_request(&b), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &fr), 0);
+    const struct sim_controls *ctl = &ref.model.ctl;
+    struct rscp_power_settings ps;
+    CHECK_INT(rscp_power_settings_parse(&fr, &ps, NULL), 0);
+    CHECK_INT(ps.device_errors, 0);
+    CHECK_INT(ps.limits_used, ctl->limits_used);
+    CHECK_INT(ps.max_charge, ctl->max_charge_w);
+    CHECK_INT(ps.max_discharge, ctl->max_discharge_w);
+    CHECK_INT(ps.discharge_start, ctl->discharge_start_w);
+    CHECK_INT(ps.power_save, ctl->powersave);
+    CHECK_INT(ps.weather_regulated, ctl->weather_regulated);
+    CHECK_INT(ps.max_charge, (uint32_t)cfg.bat_max_charge_w);
+    struct rscp_sys_specs sp;
+    CHECK_INT(rscp_sys_specs_parse(&fr, &sp, NULL), 0);
+    int64_t v = 0;
+    CHECK_INT(rscp_sys_spec_get(&sp, RSCP_SPEC_MAX_CHARGE_POWER, &v), 0);
+    CHECK_INT(v, (int64_t)cfg.bat_max_charge_w);
+    CHECK_INT(rscp_sys_spec_get(&sp, RSCP_SPEC_MAX_DISCHARGE_POWER, &v), 0);
+    CHECK_INT(v, (int64_t)cfg.bat_max_discharge_w);
+    CHECK_INT(rscp_sys_spec_get(&sp, RSCP_SPEC_INSTALLED_BATTERY_CAPACITY, &v), 0);
+    CHECK_INT(v, (int64_t)cfg.bat_capacity_wh);
+    struct rscp_ep_reserve ep;
+    CHECK_INT(rscp_ep_reserve_parse(&fr, &ep, NULL), 0);
+    CHECK(near(ep.energy_wh, ctl->ep_reserve_wh, 0.5) && near(ep.max_wh, cfg.bat_capacity_wh, 0.5));
+    struct rscp_idle_periods ip;
+    CHECK_INT(rscp_idle_periods_parse(&fr, &ip, NULL), 0);
+    CHECK_INT(ip.count, SIM_IDLE_PERIODS_MAX);
+    CHECK_INT(ip.skipped, 0);
+    for (size_t i = 0; i < ip.count; i++) {
+        const struct sim_idle_period *w = &ctl->idle[i];
+        const struct rscp_idle_period *g = &ip.period[i];
+        CHECK(g->type == w->type && g->day == w->day && g->active == w->active && g->start_hour == w->start_h &&
+              g->start_minute == w->start_m && g->end_hour == w->end_h && g->end_minute == w->end_m);
+    }
+    struct rscp_manual_charge mc;
+    CHECK_INT(rscp_manual_charge_parse(&fr, &mc, NULL), 0);
+    CHECK_INT(mc.active, ctl->mc_active);
+    CHECK_INT(mc.start_counter, ctl->mc_starts);
+
     /* A battery string beyond the plant: absent. */
     CHECK_INT(rscp_client_request_begin(c, &b), 0);
     CHECK_INT(rscp_battery_request(&b, cfg.batteries), 0);
