@@ -182,6 +182,14 @@ sleep 1
 expect_rc 0 "live after weather regulation" env RSCP_PORT="$PORT" "$RSCP" live --json
 jcheck "$TMP/out" "j['battery'] > 4000 and 'weather_throttled' not in j['status_names']"
 
+# an empty battery does not discharge: the grid takes the whole load
+# (a December morning, seed 1: the battery emptied in the night)
+start_sim empty --model s10e --start 2024-12-01T06:00 --seed 1 "${SIMAUTH[@]}"
+expect_rc 0 "live at the minimum SOC" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['soc'] == 0 and j['battery'] == 0 and j['grid'] == j['house'] > 0"
+expect_rc 0 "battery at the minimum SOC" env RSCP_PORT="$PORT" "$RSCP" battery --json
+jcheck "$TMP/out" "j['batteries'][0]['power'] == 0 and j['batteries'][0]['soc'] < 0.5"
+
 # power save, set over TCP: a night deficit below 200 W stays on the grid
 # (04:00 local, seed 2: about 120 W of standby load)
 start_sim powersave --model s10e --start 2024-06-21T04:00 --seed 2 "${SIMAUTH[@]}"
