@@ -250,9 +250,12 @@ check "idle-periods round trip" cmp -s "$TMP/out" "$TMP/ip2.json"
 CAP=$(python3 -c "import json; print(json.load(open('$TMP/settings0.json'))['specs']['installedBatteryCapacity'])")
 expect_rc 2 "charge above the battery capacity" "$RSCP" charge $((CAP + 1))Wh
 errhas "installedBatteryCapacity of the device); nothing sent"
-expect_rc 0 "first manual charge started" "$RSCP" charge 1kWh --json
+# on a plant whose battery is far from full (a start on a full battery ends
+# at once: the noon plant above fills up while the test runs)
+start_sim mc --model s10e --start 2024-12-21T07:00 --seed 1 "${SIMAUTH[@]}"
+expect_rc 0 "first manual charge started" env RSCP_PORT="$PORT" "$RSCP" charge 1kWh --json
 jcheck "$TMP/out" "j['started'] is True and j['accepted'] is True and j['requested_wh'] == 1000"
-expect_rc 7 "second manual charge ignored" "$RSCP" charge 1kWh
+expect_rc 7 "second manual charge ignored" env RSCP_PORT="$PORT" "$RSCP" charge 1kWh
 check "ignored named" grep -q "ignored by the device" "$TMP/out"
 
 # ---- wallbox set -------------------------------------------------------------------------------
@@ -277,5 +280,15 @@ expect_rc 2 "wallbox current above its bounds" "$RSCP" wallbox set --current $((
 errhas "out of range (allowed: .*..$WBMAX A, the wallbox's bounds)"
 expect_rc 1 "wallbox set on a wallbox that is not there" "$RSCP" wallbox set --index 5 --mode sun
 errhas "no wallbox 5"
+
+# sun mode charges the car from the surplus only; mixed mode at the set
+# current, the rest from the grid or the battery (13:00 local, seed 2: a car plugged in)
+start_sim wbsun --model s10e --start 2024-06-22T13:00 --seed 2 "${SIMAUTH[@]}"
+expect_rc 0 "live with the car in sun mode" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['wallbox_all'] > 1380 and j['wallbox_solar'] == j['wallbox_all'] and j['grid'] == 0"
+expect_rc 0 "wallbox set --mode mixed (live)" env RSCP_PORT="$PORT" "$RSCP" wallbox set --mode mixed
+sleep 1
+expect_rc 0 "live with the car in mixed mode" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['wallbox_all'] == 11000 and j['wallbox_solar'] < 11000 and j['grid'] - j['battery'] > 0"
 
 summary
