@@ -236,9 +236,9 @@ int cli_put_text_value(struct rscp_builder *b, uint32_t tag, int type, const cha
  * Returns 0 or -1 with a message in err. */
 int cli_spec_put(struct rscp_builder *b, const char *spec, char *err, size_t errcap);
 
-struct cli_json;
+struct json_value;
 /* Write a JSON array of blocks in the dump form into b. */
-int cli_json_put_blocks(struct rscp_builder *b, const struct cli_json *blocks, char *err, size_t errcap);
+int cli_json_put_blocks(struct rscp_builder *b, const struct json_value *blocks, char *err, size_t errcap);
 
 /* ---- commands (argv[0] is the command name) ------------------------------ */
 

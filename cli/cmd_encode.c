@@ -45,9 +45,9 @@ static void help(void)
 }
 
 /* Build one frame from its JSON object into buf. Returns length or -1. */
-static long build_frame(const struct cli_json *fr, uint8_t *buf, size_t cap, char *err, size_t errcap)
+static long build_frame(const struct json_value *fr, uint8_t *buf, size_t cap, char *err, size_t errcap)
 {
-    if (fr->kind != CLI_JSON_OBJECT) {
+    if (fr->kind != JSON_OBJECT) {
         snprintf(err, errcap, "line %u, column %u: frame object expected", fr->line, fr->col);
         return -1;
     }
@@ -62,11 +62,11 @@ static long build_frame(const struct cli_json *fr, uint8_t *buf, size_t cap, cha
         }
     }
     struct rscp_timestamp ts = rscp_timestamp_now();
-    const struct cli_json *s = cli_json_get(fr, "seconds");
-    const struct cli_json *ns = cli_json_get(fr, "nanoseconds");
-    const struct cli_json *crc = cli_json_get(fr, "crc");
-    const struct cli_json *blocks = cli_json_get(fr, "blocks");
-    if (s && cli_json_i64(s, &ts.seconds) != 0) {
+    const struct json_value *s = json_get(fr, "seconds");
+    const struct json_value *ns = json_get(fr, "nanoseconds");
+    const struct json_value *crc = json_get(fr, "crc");
+    const struct json_value *blocks = json_get(fr, "blocks");
+    if (s && json_i64(s, &ts.seconds) != 0) {
         snprintf(err, errcap, "line %u, column %u: seconds must be a 64-bit integer", s->line, s->col);
         return -1;
     }
@@ -74,13 +74,13 @@ static long build_frame(const struct cli_json *fr, uint8_t *buf, size_t cap, cha
         ts.nanoseconds = 0;
     if (ns) {
         uint64_t v;
-        if (cli_json_u64(ns, &v) != 0 || v >= 1000000000u) {
+        if (json_u64(ns, &v) != 0 || v >= 1000000000u) {
             snprintf(err, errcap, "line %u, column %u: nanoseconds must be 0..999999999", ns->line, ns->col);
             return -1;
         }
         ts.nanoseconds = (uint32_t)v;
     }
-    if (crc && crc->kind != CLI_JSON_BOOL) {
+    if (crc && crc->kind != JSON_BOOL) {
         snprintf(err, errcap, "line %u, column %u: crc must be true or false", crc->line, crc->col);
         return -1;
     }
@@ -134,9 +134,9 @@ int cli_cmd_encode(int argc, char **argv)
     int rrc = cli_read_json_input(path ? path : "-", &text, &len);
     if (rrc)
         return rrc;
-    struct cli_json *doc = NULL;
+    struct json_value *doc = NULL;
     char err[512];
-    if (cli_json_parse(text, len, &doc, err, sizeof err) != 0) {
+    if (json_parse(text, len, &doc, err, sizeof err) != 0) {
         free(text);
         cli_error("%s: invalid JSON: %s", path ? path : "-", err);
         return CLI_EXIT_PROTOCOL;
@@ -150,16 +150,16 @@ int cli_cmd_encode(int argc, char **argv)
         int rc = rscp_cipher_new(&cipher, k, RSCP_CIPHER_AUTO);
         memset(k, 0, sizeof k);
         if (rc < 0) {
-            cli_json_free(doc);
+            json_free(doc);
             cli_error("cannot set up the cipher: %s", rscp_strerror(rc));
             return CLI_EXIT_PROTOCOL;
         }
     }
 
-    const struct cli_json *const *frames = (const struct cli_json *const *)&doc;
+    const struct json_value *const *frames = (const struct json_value *const *)&doc;
     size_t nframes = 1;
-    if (doc->kind == CLI_JSON_ARRAY) {
-        frames = (const struct cli_json *const *)doc->items;
+    if (doc->kind == JSON_ARRAY) {
+        frames = (const struct json_value *const *)doc->items;
         nframes = doc->n;
     }
     static uint8_t buf[RSCP_MAX_WIRE_SIZE];
@@ -211,6 +211,6 @@ int cli_cmd_encode(int argc, char **argv)
     }
     free(out);
     rscp_cipher_free(cipher);
-    cli_json_free(doc);
+    json_free(doc);
     return rc;
 }

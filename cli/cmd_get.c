@@ -57,7 +57,7 @@ static void help(void)
 struct get_req {
     const char **specs;
     size_t n;
-    const struct cli_json *blocks;
+    const struct json_value *blocks;
     char err[512];
 };
 
@@ -126,7 +126,7 @@ int cli_cmd_get(int argc, char **argv)
     if (rc == 0 && !json_path && !req.n)
         rc = cli_usage_error("get", "no TAG given");
 
-    struct cli_json *doc = NULL;
+    struct json_value *doc = NULL;
     if (rc == 0 && json_path) {
         size_t len;
         char *text = NULL;
@@ -134,15 +134,15 @@ int cli_cmd_get(int argc, char **argv)
         rc = cli_read_json_input(json_path, &text, &len);
         if (rc) {
             /* reported */
-        } else if (cli_json_parse(text, len, &doc, err, sizeof err) != 0) {
+        } else if (json_parse(text, len, &doc, err, sizeof err) != 0) {
             cli_error("%s: invalid JSON: %s", json_path, err);
             rc = CLI_EXIT_PROTOCOL;
         } else {
             /* A frame object, an array holding one frame, or an array of blocks. */
-            const struct cli_json *d = doc;
-            if (d->kind == CLI_JSON_ARRAY && d->n == 1 && cli_json_get(d->items[0], "blocks"))
+            const struct json_value *d = doc;
+            if (d->kind == JSON_ARRAY && d->n == 1 && json_get(d->items[0], "blocks"))
                 d = d->items[0];
-            req.blocks = d->kind == CLI_JSON_OBJECT ? cli_json_get(d, "blocks") : d;
+            req.blocks = d->kind == JSON_OBJECT ? json_get(d, "blocks") : d;
             if (!req.blocks) {
                 cli_error("%s: a frame object needs \"blocks\"", json_path);
                 rc = CLI_EXIT_PROTOCOL;
@@ -187,7 +187,7 @@ int cli_cmd_get(int argc, char **argv)
         }
     }
     rscp_client_free(c);
-    cli_json_free(doc);
+    json_free(doc);
     free(req.specs);
     cli_conn_free(&conn);
     return rc;

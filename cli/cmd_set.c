@@ -81,9 +81,9 @@ struct set_args {
 
 /* ---- idle periods from JSON ---------------------------------------------------- */
 
-static int parse_hhmm(const struct cli_json *j, uint8_t *h, uint8_t *m)
+static int parse_hhmm(const struct json_value *j, uint8_t *h, uint8_t *m)
 {
-    if (!j || j->kind != CLI_JSON_STRING || j->len != 5 || j->str[2] != ':')
+    if (!j || j->kind != JSON_STRING || j->len != 5 || j->str[2] != ':')
         return -1;
     for (int k = 0; k < 5; k++)
         if (k != 2 && (j->str[k] < '0' || j->str[k] > '9'))
@@ -104,18 +104,18 @@ static int read_periods(struct set_args *a, const char *path)
     int rc = cli_read_json_input(path, &text, &len);
     if (rc)
         return rc;
-    struct cli_json *root = NULL;
+    struct json_value *root = NULL;
     char err[200];
-    if (cli_json_parse(text, len, &root, err, sizeof err) != 0) {
+    if (json_parse(text, len, &root, err, sizeof err) != 0) {
         free(text);
         return cli_usage_error(a->cmd, "%s: %s", path, err);
     }
     free(text);
-    const struct cli_json *en = cli_json_get(root, "enabled");
-    const struct cli_json *list = cli_json_get(root, "periods");
-    if (root->kind != CLI_JSON_OBJECT || !list || list->kind != CLI_JSON_ARRAY)
+    const struct json_value *en = json_get(root, "enabled");
+    const struct json_value *list = json_get(root, "periods");
+    if (root->kind != JSON_OBJECT || !list || list->kind != JSON_ARRAY)
         rc = cli_usage_error(a->cmd, "%s: expected {\"enabled\": true|false, \"periods\": [...]}", path);
-    else if (en && en->kind != CLI_JSON_BOOL)
+    else if (en && en->kind != JSON_BOOL)
         rc = cli_usage_error(a->cmd, "%s: \"enabled\" must be true or false", path);
     else if (list->n == 0 || list->n > RSCP_IDLE_PERIODS_MAX)
         rc = cli_usage_error(a->cmd, "%s: %zu periods (allowed: 1..%u)", path, list->n, RSCP_IDLE_PERIODS_MAX);
@@ -124,23 +124,23 @@ static int read_periods(struct set_args *a, const char *path)
         a->enable = en->boolean;
     }
     for (size_t k = 0; rc == 0 && k < list->n; k++) {
-        const struct cli_json *p = list->items[k];
+        const struct json_value *p = list->items[k];
         struct rscp_idle_period *q = &a->periods[a->n_periods];
-        const struct cli_json *type = cli_json_get(p, "type"), *day = cli_json_get(p, "day");
-        const struct cli_json *act = cli_json_get(p, "active");
+        const struct json_value *type = json_get(p, "type"), *day = json_get(p, "day");
+        const struct json_value *act = json_get(p, "active");
         int d;
-        if (p->kind != CLI_JSON_OBJECT)
+        if (p->kind != JSON_OBJECT)
             rc = cli_usage_error(a->cmd, "%s: period %zu is not an object", path, k);
-        else if (!type || type->kind != CLI_JSON_STRING ||
+        else if (!type || type->kind != JSON_STRING ||
                  (strcmp(type->str, "charge") != 0 && strcmp(type->str, "discharge") != 0))
             rc = cli_usage_error(a->cmd, "%s: period %zu: \"type\" must be \"charge\" or \"discharge\"", path, k);
-        else if (!day || day->kind != CLI_JSON_STRING || rscp_idle_day_lookup(day->str, &d) != 0)
+        else if (!day || day->kind != JSON_STRING || rscp_idle_day_lookup(day->str, &d) != 0)
             rc = cli_usage_error(a->cmd, "%s: period %zu: \"day\" must be a weekday (monday..sunday)", path, k);
-        else if (act && act->kind != CLI_JSON_BOOL)
+        else if (act && act->kind != JSON_BOOL)
             rc = cli_usage_error(a->cmd, "%s: period %zu: \"active\" must be true or false", path, k);
-        else if (parse_hhmm(cli_json_get(p, "start"), &q->start_hour, &q->start_minute) != 0)
+        else if (parse_hhmm(json_get(p, "start"), &q->start_hour, &q->start_minute) != 0)
             rc = cli_usage_error(a->cmd, "%s: period %zu: \"start\" must be \"HH:MM\" (00:00..23:59)", path, k);
-        else if (parse_hhmm(cli_json_get(p, "end"), &q->end_hour, &q->end_minute) != 0)
+        else if (parse_hhmm(json_get(p, "end"), &q->end_hour, &q->end_minute) != 0)
             rc = cli_usage_error(a->cmd, "%s: period %zu: \"end\" must be \"HH:MM\" (00:00..23:59)", path, k);
         if (rc)
             break;
@@ -154,7 +154,7 @@ static int read_periods(struct set_args *a, const char *path)
             rc = cli_usage_error(a->cmd, "%s: period %zu: %s", path, k, why ? why : "out of range");
         a->n_periods++;
     }
-    cli_json_free(root);
+    json_free(root);
     return rc;
 }
 

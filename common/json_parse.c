@@ -1,8 +1,6 @@
 /* Strict JSON parser: see json_parse.h. Recursive descent, depth-bounded. */
 #include "json_parse.h"
 
-#include "cli.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +15,7 @@ struct parser {
     char *err;
     size_t errcap;
     bool failed;
-    size_t values; /* values made so far (CLI_JSON_MAX_VALUES) */
+    size_t values; /* values made so far (JSON_MAX_VALUES) */
 };
 
 #if defined(__GNUC__)
@@ -53,13 +51,13 @@ static void skip_ws(struct parser *ps)
     }
 }
 
-static struct cli_json *new_value(struct parser *ps, enum cli_json_kind kind)
+static struct json_value *new_value(struct parser *ps, enum json_kind kind)
 {
-    if (++ps->values > CLI_JSON_MAX_VALUES) {
-        fail_at(ps, ps->p, "more than %u values (the limit of JSON input)", CLI_JSON_MAX_VALUES);
+    if (++ps->values > JSON_MAX_VALUES) {
+        fail_at(ps, ps->p, "more than %u values (the limit of JSON input)", JSON_MAX_VALUES);
         return NULL;
     }
-    struct cli_json *v = calloc(1, sizeof *v);
+    struct json_value *v = calloc(1, sizeof *v);
     if (!v) {
         fail_at(ps, ps->p, "out of memory");
         return NULL;
@@ -94,11 +92,22 @@ static bool sbuf_put(struct sbuf *s, const char *p, size_t n)
     return true;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 static int hex4(const char *p)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = cli_hex_digit(p[i]);
+        int d = hex_digit(p[i]);
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -257,17 +266,17 @@ static bool parse_string_raw(struct parser *ps, struct sbuf *s)
     }
 }
 
-static struct cli_json *parse_value(struct parser *ps, unsigned depth);
+static struct json_value *parse_value(struct parser *ps, unsigned depth);
 
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-static struct cli_json *parse_number(struct parser *ps)
+static struct json_value *parse_number(struct parser *ps)
 {
     const char *start = ps->p;
-    struct cli_json *v = new_value(ps, CLI_JSON_NUMBER);
+    struct json_value *v = new_value(ps, JSON_NUMBER);
     if (!v)
         return NULL;
     v->integer = true;
@@ -315,7 +324,7 @@ static struct cli_json *parse_number(struct parser *ps)
     v->str[v->len] = '\0';
     return v;
 bad:
-    cli_json_free(v);
+    json_free(v);
     return NULL;
 }
 
@@ -328,15 +337,15 @@ static bool literal(struct parser *ps, const char *word)
     return true;
 }
 
-static bool push_item(struct cli_json *v, struct cli_json *item, char *key)
+static bool push_item(struct json_value *v, struct json_value *item, char *key)
 {
     if ((v->n & (v->n - 1)) == 0) { /* grow at powers of two */
         size_t cap = v->n ? v->n * 2 : 4;
-        struct cli_json **ni = realloc(v->items, cap * sizeof *ni);
+        struct json_value **ni = realloc(v->items, cap * sizeof *ni);
         if (!ni)
             return false;
         v->items = ni;
-        if (v->kind == CLI_JSON_OBJECT) {
+        if (v->kind == JSON_OBJECT) {
             char **nk = realloc(v->keys, cap * sizeof *nk);
             if (!nk)
                 return false;
@@ -344,15 +353,15 @@ static bool push_item(struct cli_json *v, struct cli_json *item, char *key)
         }
     }
     v->items[v->n] = item;
-    if (v->kind == CLI_JSON_OBJECT)
+    if (v->kind == JSON_OBJECT)
         v->keys[v->n] = key;
     v->n++;
     return true;
 }
 
-static struct cli_json *parse_container(struct parser *ps, unsigned depth, bool object)
+static struct json_value *parse_container(struct parser *ps, unsigned depth, bool object)
 {
-    struct cli_json *v = new_value(ps, object ? CLI_JSON_OBJECT : CLI_JSON_ARRAY);
+    struct json_value *v = new_value(ps, object ? JSON_OBJECT : JSON_ARRAY);
     if (!v)
         return NULL;
     char close = object ? '}' : ']';
@@ -397,14 +406,14 @@ static struct cli_json *parse_container(struct parser *ps, unsigned depth, bool 
             }
             ps->p++;
         }
-        struct cli_json *item = parse_value(ps, depth + 1);
+        struct json_value *item = parse_value(ps, depth + 1);
         if (!item) {
             free(key);
             goto bad;
         }
         if (!push_item(v, item, key)) {
             fail_at(ps, ps->p, "out of memory");
-            cli_json_free(item);
+            json_free(item);
             free(key);
             goto bad;
         }
@@ -421,15 +430,15 @@ static struct cli_json *parse_container(struct parser *ps, unsigned depth, bool 
         goto bad;
     }
 bad:
-    cli_json_free(v);
+    json_free(v);
     return NULL;
 }
 
-static struct cli_json *parse_value(struct parser *ps, unsigned depth)
+static struct json_value *parse_value(struct parser *ps, unsigned depth)
 {
     skip_ws(ps);
-    if (depth > CLI_JSON_MAX_DEPTH) {
-        fail_at(ps, ps->p, "nesting deeper than %d", CLI_JSON_MAX_DEPTH);
+    if (depth > JSON_MAX_DEPTH) {
+        fail_at(ps, ps->p, "nesting deeper than %d", JSON_MAX_DEPTH);
         return NULL;
     }
     if (ps->p >= ps->end) {
@@ -437,18 +446,18 @@ static struct cli_json *parse_value(struct parser *ps, unsigned depth)
         return NULL;
     }
     char c = *ps->p;
-    struct cli_json *v;
+    struct json_value *v;
     switch (c) {
     case '{': return parse_container(ps, depth, true);
     case '[': return parse_container(ps, depth, false);
     case '"': {
-        v = new_value(ps, CLI_JSON_STRING);
+        v = new_value(ps, JSON_STRING);
         if (!v)
             return NULL;
         struct sbuf s = {0};
         if (!parse_string_raw(ps, &s)) {
             free(s.b);
-            cli_json_free(v);
+            json_free(v);
             return NULL;
         }
         v->str = s.b;
@@ -458,7 +467,7 @@ static struct cli_json *parse_value(struct parser *ps, unsigned depth)
     case 't':
     case 'f':
     case 'n':
-        v = new_value(ps, c == 'n' ? CLI_JSON_NULL : CLI_JSON_BOOL);
+        v = new_value(ps, c == 'n' ? JSON_NULL : JSON_BOOL);
         if (!v)
             return NULL;
         if (literal(ps, "true")) {
@@ -467,7 +476,7 @@ static struct cli_json *parse_value(struct parser *ps, unsigned depth)
             v->boolean = false;
         } else if (!literal(ps, "null")) {
             fail_at(ps, ps->p, "invalid literal");
-            cli_json_free(v);
+            json_free(v);
             return NULL;
         }
         return v;
@@ -482,30 +491,30 @@ static struct cli_json *parse_value(struct parser *ps, unsigned depth)
     }
 }
 
-int cli_json_parse(const char *text, size_t len, struct cli_json **out, char *err, size_t errcap)
+int json_parse(const char *text, size_t len, struct json_value **out, char *err, size_t errcap)
 {
-    static char dummy[1];
+    char dummy[1];
     struct parser ps = {text, text + len, text, 1, err ? err : dummy, err ? errcap : sizeof dummy, false, 0};
     *out = NULL;
-    struct cli_json *v = parse_value(&ps, 1);
+    struct json_value *v = parse_value(&ps, 1);
     if (!v)
         return -1;
     skip_ws(&ps);
     if (ps.p != ps.end) {
         fail_at(&ps, ps.p, "unexpected data after the JSON value");
-        cli_json_free(v);
+        json_free(v);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-void cli_json_free(struct cli_json *v)
+void json_free(struct json_value *v)
 {
     if (!v)
         return;
     for (size_t i = 0; i < v->n; i++) {
-        cli_json_free(v->items[i]);
+        json_free(v->items[i]);
         if (v->keys)
             free(v->keys[i]);
     }
@@ -515,9 +524,9 @@ void cli_json_free(struct cli_json *v)
     free(v);
 }
 
-const struct cli_json *cli_json_get(const struct cli_json *v, const char *key)
+const struct json_value *json_get(const struct json_value *v, const char *key)
 {
-    if (!v || v->kind != CLI_JSON_OBJECT)
+    if (!v || v->kind != JSON_OBJECT)
         return NULL;
     for (size_t i = 0; i < v->n; i++)
         if (strcmp(v->keys[i], key) == 0)
@@ -525,9 +534,9 @@ const struct cli_json *cli_json_get(const struct cli_json *v, const char *key)
     return NULL;
 }
 
-int cli_json_i64(const struct cli_json *v, int64_t *out)
+int json_i64(const struct json_value *v, int64_t *out)
 {
-    if (!v || v->kind != CLI_JSON_NUMBER || !v->integer)
+    if (!v || v->kind != JSON_NUMBER || !v->integer)
         return -1;
     errno = 0;
     char *end;
@@ -538,9 +547,9 @@ int cli_json_i64(const struct cli_json *v, int64_t *out)
     return 0;
 }
 
-int cli_json_u64(const struct cli_json *v, uint64_t *out)
+int json_u64(const struct json_value *v, uint64_t *out)
 {
-    if (!v || v->kind != CLI_JSON_NUMBER || !v->integer || v->str[0] == '-')
+    if (!v || v->kind != JSON_NUMBER || !v->integer || v->str[0] == '-')
         return -1;
     errno = 0;
     char *end;
@@ -551,23 +560,23 @@ int cli_json_u64(const struct cli_json *v, uint64_t *out)
     return 0;
 }
 
-int cli_json_double(const struct cli_json *v, double *out)
+int json_double(const struct json_value *v, double *out)
 {
-    if (!v || v->kind != CLI_JSON_NUMBER)
+    if (!v || v->kind != JSON_NUMBER)
         return -1;
     *out = strtod(v->str, NULL);
     return 0;
 }
 
-const char *cli_json_kind_name(enum cli_json_kind k)
+const char *json_kind_name(enum json_kind k)
 {
     switch (k) {
-    case CLI_JSON_NULL: return "null";
-    case CLI_JSON_BOOL: return "boolean";
-    case CLI_JSON_NUMBER: return "number";
-    case CLI_JSON_STRING: return "string";
-    case CLI_JSON_ARRAY: return "array";
-    case CLI_JSON_OBJECT: return "object";
+    case JSON_NULL: return "null";
+    case JSON_BOOL: return "boolean";
+    case JSON_NUMBER: return "number";
+    case JSON_STRING: return "string";
+    case JSON_ARRAY: return "array";
+    case JSON_OBJECT: return "object";
     }
     return "?";
 }

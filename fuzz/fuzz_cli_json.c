@@ -1,4 +1,4 @@
-/* Fuzz target: the rscp tool's JSON parser (cli/json_parse.c) and the JSON
+/* Fuzz target: the rscp tool's JSON parser (common/json_parse.c) and the JSON
  * blocks encoder (cli/json_blocks.c) behind `rscp encode` and
  * `rscp get --json-request`.
  *
@@ -32,34 +32,34 @@ static void check_message(const char *err, size_t cap)
         fuzz_fail("error message without line and column");
 }
 
-static void check_tree(const struct cli_json *v, unsigned depth)
+static void check_tree(const struct json_value *v, unsigned depth)
 {
-    if (depth > CLI_JSON_MAX_DEPTH + 1)
-        fuzz_fail("tree deeper than CLI_JSON_MAX_DEPTH");
+    if (depth > JSON_MAX_DEPTH + 1)
+        fuzz_fail("tree deeper than JSON_MAX_DEPTH");
     if (v->line == 0 || v->col == 0)
         fuzz_fail("value without position");
     switch (v->kind) {
-    case CLI_JSON_STRING:
+    case JSON_STRING:
         if (!v->str || v->str[v->len] != '\0')
             fuzz_fail("string not NUL-terminated at its length");
         break;
-    case CLI_JSON_NUMBER: {
+    case JSON_NUMBER: {
         double d;
         int64_t i;
         uint64_t u;
-        if (!v->str || strlen(v->str) != v->len || cli_json_double(v, &d) != 0)
+        if (!v->str || strlen(v->str) != v->len || json_double(v, &d) != 0)
             fuzz_fail("number text");
-        if (cli_json_i64(v, &i) == 0 && (!v->integer || (i > -1000000 && i < 1000000 && (double)i != d)))
+        if (json_i64(v, &i) == 0 && (!v->integer || (i > -1000000 && i < 1000000 && (double)i != d)))
             fuzz_fail("i64 conversion disagrees with the number");
-        if (cli_json_u64(v, &u) == 0 && (!v->integer || (u < 1000000 && (double)u != d)))
+        if (json_u64(v, &u) == 0 && (!v->integer || (u < 1000000 && (double)u != d)))
             fuzz_fail("u64 conversion disagrees with the number");
         break;
     }
-    case CLI_JSON_ARRAY:
-    case CLI_JSON_OBJECT:
+    case JSON_ARRAY:
+    case JSON_OBJECT:
         for (size_t i = 0; i < v->n; i++) {
-            if (v->kind == CLI_JSON_OBJECT) {
-                if (!v->keys[i] || cli_json_get(v, v->keys[i]) != v->items[i])
+            if (v->kind == JSON_OBJECT) {
+                if (!v->keys[i] || json_get(v, v->keys[i]) != v->items[i])
                     fuzz_fail("object key lookup");
             }
             check_tree(v->items[i], depth + 1);
@@ -72,12 +72,12 @@ static void check_tree(const struct cli_json *v, unsigned depth)
 /* Encode the blocks array of doc (a frame object, an array holding one
  * frame, or an array of blocks: the forms `rscp get --json-request`
  * takes) into buf. Returns the length or -1. */
-static long encode(const struct cli_json *doc, uint8_t *buf, char *err, size_t errcap)
+static long encode(const struct json_value *doc, uint8_t *buf, char *err, size_t errcap)
 {
-    const struct cli_json *d = doc;
-    if (d->kind == CLI_JSON_ARRAY && d->n == 1 && cli_json_get(d->items[0], "blocks"))
+    const struct json_value *d = doc;
+    if (d->kind == JSON_ARRAY && d->n == 1 && json_get(d->items[0], "blocks"))
         d = d->items[0];
-    const struct cli_json *blocks = d->kind == CLI_JSON_OBJECT ? cli_json_get(d, "blocks") : d;
+    const struct json_value *blocks = d->kind == JSON_OBJECT ? json_get(d, "blocks") : d;
     if (!blocks)
         return -1;
     struct rscp_builder b;
@@ -107,17 +107,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
     char err[512], small[12];
-    struct cli_json *doc = NULL, *doc2 = NULL;
+    struct json_value *doc = NULL, *doc2 = NULL;
 
     memset(small, 'x', sizeof small);
-    int rs = cli_json_parse(text, size, &doc, small, sizeof small);
+    int rs = json_parse(text, size, &doc, small, sizeof small);
     if (rs != 0)
         check_message(small, sizeof small);
-    cli_json_free(doc);
+    json_free(doc);
     doc = NULL;
 
     memset(err, 'x', sizeof err);
-    int rc = cli_json_parse(text, size, &doc, err, sizeof err);
+    int rc = json_parse(text, size, &doc, err, sizeof err);
     if (rc != rs)
         fuzz_fail("result depends on the message buffer");
     if (rc != 0) {
@@ -135,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (n1 > (long)RSCP_MAX_DATA_LEN + 4096 || rscp_validate(blocks1, (size_t)n1, NULL, NULL) != 0)
             fuzz_fail("encoded blocks are not well-formed");
         size_t d1 = dump(blocks1, (size_t)n1, dump1);
-        if (cli_json_parse(dump1, d1, &doc2, err, sizeof err) != 0)
+        if (json_parse(dump1, d1, &doc2, err, sizeof err) != 0)
             fuzz_fail("the dump of encoded blocks does not parse");
         long n2 = encode(doc2, blocks2, err, sizeof err);
         if (n2 < 0) {
@@ -145,8 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t d2 = dump(blocks2, (size_t)n2, dump2);
         if (d1 != d2 || memcmp(dump1, dump2, d1) != 0)
             fuzz_fail("dump -> encode -> dump changed the blocks");
-        cli_json_free(doc2);
+        json_free(doc2);
     }
-    cli_json_free(doc);
+    json_free(doc);
     return 0;
 }
