@@ -1,5 +1,7 @@
-/* rscp-bridge: parsing the set/ commands in rscp2mqtt's payload syntax. */
+/* rscp-bridge: parsing the set/ commands in rscp2mqtt's payload syntax; a
+ * JSON payload goes to command_json.c. */
 #include "command.h"
+#include "command_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,24 +9,15 @@
 
 #include "rscp/ems.h"
 
-/* Where the payload is read: the rest of it and the command's topic, for
- * messages. */
-struct pl {
-    const char *p, *end;
-    const char *topic;
-    const char *all;
-    size_t all_n;
-    char *err;
-    size_t errcap;
-};
-
-static int bad(struct pl *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(struct pl *s, const char *fmt, ...)
+int cmd_bad(struct pl *s, const char *fmt, ...)
 {
     char why[160];
+    int k = s->member ? snprintf(why, sizeof why, "\"%s\": ", s->member) : 0;
+    if (k < 0 || (size_t)k >= sizeof why)
+        k = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
+    vsnprintf(why + k, sizeof why - (size_t)k, fmt, ap);
     va_end(ap);
     bool show = s->all_n <= 64;
     for (size_t i = 0; show && i < s->all_n; i++)
@@ -51,7 +44,7 @@ static int number(struct pl *s, const char *what, uint32_t min, uint32_t max, ui
     /* A number ends at the end, or where a ':' or '-' separates the next field. */
     bool digits_end = s->p == s->end || *s->p == ':' || *s->p == '-';
     if (s->p == start || !digits_end || v < min || v > max)
-        return bad(s, "%s must be a whole number in %u..%u", what, min, max);
+        return cmd_bad(s, "%s must be a whole number in %u..%u", what, min, max);
     *out = (uint32_t)v;
     return 0;
 }
@@ -80,7 +73,7 @@ static int flag_of(struct pl *s, const char *f, size_t n, bool *out)
         *out = false;
         return 0;
     }
-    return bad(s, "expected true or false (on/off, 1/0)");
+    return cmd_bad(s, "expected true or false (on/off, 1/0)");
 }
 
 static int expect(struct pl *s, char c, const char *what)
@@ -89,7 +82,23 @@ static int expect(struct pl *s, char c, const char *what)
         s->p++;
         return 0;
     }
-    return bad(s, "%s", what);
+    return cmd_bad(s, "%s", what);
+}
+
+int cmd_power_mode_of(const char *f, size_t n)
+{
+    static const struct {
+        const char *name;
+        int mode;
+    } modes[] = {{"auto", RSCP_POWER_AUTO},
+                 {"idle", RSCP_POWER_IDLE},
+                 {"charge", RSCP_POWER_CHARGE},
+                 {"discharge", RSCP_POWER_DISCHARGE},
+                 {"grid_charge", RSCP_POWER_GRID_CHARGE}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (word_is(f, n, modes[i].name))
+            return modes[i].mode;
+    return -1;
 }
 
 static int power_mode(struct pl *s, struct bridge_command *c)
@@ -97,31 +106,21 @@ static int power_mode(struct pl *s, struct bridge_command *c)
     const char *f;
     size_t n;
     field(s, &f, &n);
-    if (word_is(f, n, "auto")) {
-        if (!at_end(s))
-            return bad(s, "auto takes nothing after it");
-        c->mode = RSCP_POWER_AUTO;
-        return 0;
+    c->mode = cmd_power_mode_of(f, n);
+    if (c->mode < 0) {
+        c->mode = 0;
+        return cmd_bad(s, "the mode must be auto, idle:N, charge:W:N, discharge:W:N or grid_charge:W:N");
     }
-    if (word_is(f, n, "idle")) {
-        c->mode = RSCP_POWER_IDLE;
-    } else {
-        if (word_is(f, n, "charge"))
-            c->mode = RSCP_POWER_CHARGE;
-        else if (word_is(f, n, "discharge"))
-            c->mode = RSCP_POWER_DISCHARGE;
-        else if (word_is(f, n, "grid_charge"))
-            c->mode = RSCP_POWER_GRID_CHARGE;
-        else
-            return bad(s, "the mode must be auto, idle:N, charge:W:N, discharge:W:N or grid_charge:W:N");
-        if (number(s, "W", 1, BRIDGE_POWER_MAX_W, &c->watts) != 0 || expect(s, ':', "expected ':N' after W") != 0)
-            return -1;
-    }
+    if (c->mode == RSCP_POWER_AUTO)
+        return at_end(s) ? 0 : cmd_bad(s, "auto takes nothing after it");
+    if (c->mode != RSCP_POWER_IDLE &&
+        (number(s, "W", 1, BRIDGE_POWER_MAX_W, &c->watts) != 0 || expect(s, ':', "expected ':N' after W") != 0))
+        return -1;
     if (at_end(s))
-        return bad(s, "N (the cycles to hold the mode) is missing");
+        return cmd_bad(s, "N (the cycles to hold the mode) is missing");
     if (number(s, "N", 0, BRIDGE_HOLD_MAX_CYCLES, &c->cycles) != 0)
         return -1;
-    return at_end(s) ? 0 : bad(s, "unexpected text after N");
+    return at_end(s) ? 0 : cmd_bad(s, "unexpected text after N");
 }
 
 static int clock_time(struct pl *s, uint8_t *h, uint8_t *m)
@@ -135,25 +134,42 @@ static int clock_time(struct pl *s, uint8_t *h, uint8_t *m)
     return 0;
 }
 
-static int idle_period(struct pl *s, struct bridge_command *c)
+int cmd_clock(struct pl *s, uint8_t *h, uint8_t *m)
+{
+    if (clock_time(s, h, m) != 0)
+        return -1;
+    return at_end(s) ? 0 : cmd_bad(s, "expected HH:MM");
+}
+
+int cmd_day_of(const char *f, size_t n)
 {
     static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    for (int i = 0; i < 7; i++)
+        if (word_is(f, n, days[i]))
+            return i;
+    return word_is(f, n, "today") ? -1 : -2;
+}
+
+int cmd_idle_order(struct pl *s, const struct bridge_command *c)
+{
+    if (c->idle.start_hour * 60 + c->idle.start_minute >= c->idle.end_hour * 60 + c->idle.end_minute)
+        return cmd_bad(s, "the start must be before the end");
+    return 0;
+}
+
+static int idle_period(struct pl *s, struct bridge_command *c)
+{
     const char *f;
     size_t n;
     field(s, &f, &n);
-    c->idle.day = -2;
-    for (int i = 0; i < 7; i++)
-        if (word_is(f, n, days[i]))
-            c->idle.day = i;
-    if (word_is(f, n, "today"))
-        c->idle.day = -1;
+    c->idle.day = cmd_day_of(f, n);
     if (c->idle.day == -2)
-        return bad(s, "the day must be monday..sunday or today");
+        return cmd_bad(s, "the day must be monday..sunday or today");
     field(s, &f, &n);
     if (word_is(f, n, "charge") || word_is(f, n, "discharge"))
         c->idle.discharge = word_is(f, n, "discharge");
     else
-        return bad(s, "the mode must be charge or discharge");
+        return cmd_bad(s, "the mode must be charge or discharge");
     field(s, &f, &n);
     if (flag_of(s, f, n, &c->idle.active) != 0)
         return -1;
@@ -161,10 +177,8 @@ static int idle_period(struct pl *s, struct bridge_command *c)
         expect(s, '-', "expected HH:MM-HH:MM") != 0 || clock_time(s, &c->idle.end_hour, &c->idle.end_minute) != 0)
         return -1;
     if (!at_end(s))
-        return bad(s, "unexpected text after the end time");
-    if (c->idle.start_hour * 60 + c->idle.start_minute >= c->idle.end_hour * 60 + c->idle.end_minute)
-        return bad(s, "the start must be before the end");
-    return 0;
+        return cmd_bad(s, "unexpected text after the end time");
+    return cmd_idle_order(s, c);
 }
 
 static int history_day(struct pl *s, struct bridge_command *c)
@@ -177,25 +191,16 @@ static int history_day(struct pl *s, struct bridge_command *c)
         return -1;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (m == 2 && d == 29 && !leap)
-        return bad(s, "%u is no leap year", y);
+        return cmd_bad(s, "%u is no leap year", y);
     if (!at_end(s))
-        return bad(s, "expected YYYY-MM-DD");
+        return cmd_bad(s, "expected YYYY-MM-DD");
     c->year = (int)y;
     c->month = (int)m;
     c->day = (int)d;
     return 0;
 }
 
-/* The kinds with one number or one flag. */
-struct simple {
-    const char *topic;
-    int kind;
-    char what;            /* 'n' number, 'f' flag, 't' true only, 'p' phases */
-    uint32_t min, max;
-    const char *unit;
-};
-
-static const struct simple simple_cmds[] = {
+static const struct cmd_simple simple_cmds[] = {
     {"manual_charge", BRIDGE_CMD_MANUAL_CHARGE, 'n', 1, BRIDGE_ENERGY_MAX_WH, "Wh"},
     {"weather_regulation", BRIDGE_CMD_WEATHER, 'f', 0, 0, NULL},
     {"power_save", BRIDGE_CMD_POWER_SAVE, 'f', 0, 0, NULL},
@@ -227,7 +232,7 @@ const char *bridge_command_topic(int kind)
     return NULL;
 }
 
-static int simple(struct pl *s, const struct simple *d, struct bridge_command *c)
+static int simple(struct pl *s, const struct cmd_simple *d, struct bridge_command *c)
 {
     if (d->what == 'n' || d->what == 'p') {
         char what[24];
@@ -235,19 +240,29 @@ static int simple(struct pl *s, const struct simple *d, struct bridge_command *c
         if (number(s, what, d->min, d->max, &c->value) != 0)
             return -1;
         if (d->what == 'p' && c->value != 1 && c->value != 3)
-            return bad(s, "the number of phases must be 1 or 3");
-        return at_end(s) ? 0 : bad(s, "expected a number only");
+            return cmd_bad(s, "the number of phases must be 1 or 3");
+        return at_end(s) ? 0 : cmd_bad(s, "expected a number only");
     }
     const char *f;
     size_t n;
     field(s, &f, &n);
     if (!at_end(s) || memchr(f, ':', n))
-        return bad(s, "expected true or false (on/off, 1/0)");
+        return cmd_bad(s, "expected true or false (on/off, 1/0)");
     if (flag_of(s, f, n, &c->flag) != 0)
         return -1;
     if (d->what == 't' && !c->flag)
-        return bad(s, "send true to toggle");
+        return cmd_bad(s, "send true to toggle");
     return 0;
+}
+
+int cmd_plain(struct pl *s, const struct cmd_simple *d, struct bridge_command *out)
+{
+    switch (out->kind) {
+    case BRIDGE_CMD_POWER_MODE: return power_mode(s, out);
+    case BRIDGE_CMD_IDLE_PERIOD: return idle_period(s, out);
+    case BRIDGE_CMD_HISTORY_DAY: return history_day(s, out);
+    default: return simple(s, d, out);
+    }
 }
 
 static int parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
@@ -263,11 +278,33 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
         snprintf(err, errcap, "no topic or payload");
         return -1;
     }
-    struct pl s = {payload, payload + n, topic, payload, n, err, errcap};
+    const struct cmd_simple *d = NULL;
+    if (strcmp(topic, "power_mode") == 0) {
+        out->kind = BRIDGE_CMD_POWER_MODE;
+    } else if (strcmp(topic, "idle_period") == 0) {
+        out->kind = BRIDGE_CMD_IDLE_PERIOD;
+    } else if (strcmp(topic, "request/day") == 0) {
+        out->kind = BRIDGE_CMD_HISTORY_DAY;
+    } else {
+        for (size_t i = 0; i < NSIMPLE && !d; i++)
+            if (strcmp(topic, simple_cmds[i].topic) == 0)
+                d = &simple_cmds[i];
+        if (!d) {
+            char shown[48];
+            size_t k = strlen(topic) < sizeof shown - 1 ? strlen(topic) : sizeof shown - 1;
+            for (size_t i = 0; i < k; i++)
+                shown[i] = (unsigned char)topic[i] < 0x20 || (unsigned char)topic[i] >= 0x7f ? '?' : topic[i];
+            shown[k] = '\0';
+            snprintf(err, errcap, "unknown command topic 'set/%s'", shown);
+            return -1;
+        }
+        out->kind = d->kind;
+    }
     if (n > BRIDGE_PAYLOAD_MAX) {
         snprintf(err, errcap, "payload for %s longer than %u bytes", topic, BRIDGE_PAYLOAD_MAX);
         return -1;
     }
+    struct pl s = {.p = payload, .end = payload + n, .topic = topic, .err = err, .errcap = errcap};
     while (s.p < s.end && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
         s.p++;
     while (s.end > s.p && (s.end[-1] == ' ' || s.end[-1] == '\t' || s.end[-1] == '\r' || s.end[-1] == '\n'))
@@ -278,31 +315,11 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
         snprintf(err, errcap, "empty payload for %s", topic);
         return -1;
     }
-    if (strcmp(topic, "power_mode") == 0) {
-        out->kind = BRIDGE_CMD_POWER_MODE;
-        return power_mode(&s, out);
-    }
-    if (strcmp(topic, "idle_period") == 0) {
-        out->kind = BRIDGE_CMD_IDLE_PERIOD;
-        return idle_period(&s, out);
-    }
-    if (strcmp(topic, "request/day") == 0) {
-        out->kind = BRIDGE_CMD_HISTORY_DAY;
-        return history_day(&s, out);
-    }
-    for (size_t i = 0; i < NSIMPLE; i++) {
-        if (strcmp(topic, simple_cmds[i].topic) == 0) {
-            out->kind = simple_cmds[i].kind;
-            return simple(&s, &simple_cmds[i], out);
-        }
-    }
-    char shown[48];
-    size_t k = strlen(topic) < sizeof shown - 1 ? strlen(topic) : sizeof shown - 1;
-    for (size_t i = 0; i < k; i++)
-        shown[i] = (unsigned char)topic[i] < 0x20 || (unsigned char)topic[i] >= 0x7f ? '?' : topic[i];
-    shown[k] = '\0';
-    snprintf(err, errcap, "unknown command topic 'set/%s'", shown);
-    return -1;
+    /* JSON is told apart by its first byte: an object, an array or a
+     * string. A JSON number or true/false is the plain payload itself. */
+    if (*s.p == '{' || *s.p == '[' || *s.p == '"')
+        return cmd_json(&s, d, out);
+    return cmd_plain(&s, d, out);
 }
 
 int bridge_command_parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,

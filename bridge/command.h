@@ -23,7 +23,26 @@
  *   wallbox/toggle                true   (suspend <-> resume)
  *   request/day                   YYYY-MM-DD
  * Numbers are plain decimal integers (no sign, no fraction, no exponent);
- * blanks around the payload are ignored. */
+ * blanks around the payload are ignored.
+ *
+ * JSON is accepted too (RFC 8259, strict: common/json_parse.h). A payload
+ * whose first byte (after blanks) is '{', '[' or '"' is JSON; any other is
+ * plain, so a number (2000) or true/false is the same in both.
+ *   - a JSON string on power_mode, idle_period and request/day holds the
+ *     plain payload ("auto", "charge:2000:60", "2024-05-01");
+ *   - an object with named members:
+ *       power_mode   {"mode":"auto"}  {"mode":"idle","cycles":N}
+ *                    {"mode":"charge"|"discharge"|"grid_charge","power":W,"cycles":N}
+ *       idle_period  {"day":"monday".."sunday"|"today","mode":"charge"|"discharge",
+ *                     "active":true|false,"start":"HH:MM","end":"HH:MM"}
+ *     every member listed is required; power and cycles are JSON numbers
+ *     (whole, in the plain syntax's ranges), active a JSON boolean;
+ *   - the one-value topics take only the plain number or true/false: a
+ *     JSON string ("2000"), object or array there is refused.
+ * Unknown, missing and duplicate members, other JSON types, numbers out of
+ * range and anything after the JSON value are refused with a reason that
+ * names the member. A JSON payload gives exactly the command of its plain
+ * form. */
 #ifndef RSCP_BRIDGE_COMMAND_H
 #define RSCP_BRIDGE_COMMAND_H
 

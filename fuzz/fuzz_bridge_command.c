@@ -1,9 +1,14 @@
-/* Fuzz target: the bridge's set/ command parser (bridge/command.h).
+/* Fuzz target: the bridge's set/ command parser (bridge/command.h), both
+ * payload syntaxes: rscp2mqtt's plain text and JSON (bridge/command_json.c
+ * over common/json_parse.c).
  * Input: byte 0 picks the topic (of the known ones, or a junk topic), the
  * rest is the payload (exactly sized on the heap, no NUL after it).
  * Invariants (abort() when broken): a failure zeroes the command and gives
  * a non-empty reason naming the topic; a success has the topic's kind and
- * every value within the documented bounds. */
+ * every value within the documented bounds, and the command written back
+ * in the plain syntax and (power_mode, idle_period) as a JSON object
+ * parses to the same command. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,89 @@ static void fail(const char *what)
 {
     fprintf(stderr, "fuzz invariant broken: %s\n", what);
     abort();
+}
+
+static const char *const days[] = {"today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+/* by enum rscp_power_mode value */
+static const char *const modes[] = {"auto", "idle", "discharge", "charge", "grid_charge"};
+
+/* The command c in the plain syntax (json false) or as a JSON object; 0
+ * when c has no JSON object form. */
+static size_t write_back(const struct bridge_command *c, bool json, char *b, size_t cap)
+{
+    int k = 0;
+    switch (c->kind) {
+    case BRIDGE_CMD_POWER_MODE:
+        if (json && c->mode == 0)
+            k = snprintf(b, cap, "{\"mode\":\"auto\"}");
+        else if (json && c->mode == 1)
+            k = snprintf(b, cap, "{\"cycles\":%u,\"mode\":\"idle\"}", c->cycles);
+        else if (json)
+            k = snprintf(b, cap, " {\"mode\":\"%s\", \"power\":%u, \"cycles\":%u}\n", modes[c->mode], c->watts,
+                         c->cycles);
+        else if (c->mode == 0)
+            k = snprintf(b, cap, "auto");
+        else if (c->mode == 1)
+            k = snprintf(b, cap, "idle:%u", c->cycles);
+        else
+            k = snprintf(b, cap, "%s:%u:%u", modes[c->mode], c->watts, c->cycles);
+        break;
+    case BRIDGE_CMD_IDLE_PERIOD:
+        k = snprintf(b, cap,
+                     json ? "{\"day\":\"%s\",\"mode\":\"%s\",\"active\":%s,\"start\":\"%02u:%02u\",\"end\":\"%u:%u\"}"
+                          : "%s:%s:%s:%02u:%02u-%u:%u",
+                     days[c->idle.day + 1], c->idle.discharge ? "discharge" : "charge", c->idle.active ? "true" : "false",
+                     c->idle.start_hour, c->idle.start_minute, c->idle.end_hour, c->idle.end_minute);
+        break;
+    case BRIDGE_CMD_HISTORY_DAY:
+        k = snprintf(b, cap, json ? "\"%04d-%02d-%02d\"" : "%04d-%02d-%02d", c->year, c->month, c->day);
+        break;
+    case BRIDGE_CMD_WEATHER:
+    case BRIDGE_CMD_POWER_SAVE:
+    case BRIDGE_CMD_POWER_LIMITS:
+    case BRIDGE_CMD_WB_SUN_MODE:
+    case BRIDGE_CMD_WB_SUSPENDED:
+    case BRIDGE_CMD_WB_TOGGLE:
+        if (json)
+            return 0;
+        k = snprintf(b, cap, "%s", c->flag ? "true" : "false");
+        break;
+    default:
+        if (json)
+            return 0;
+        k = snprintf(b, cap, "%u", c->value);
+        break;
+    }
+    if (k <= 0 || (size_t)k >= cap)
+        fail("write-back does not fit");
+    return (size_t)k;
+}
+
+static bool same(const struct bridge_command *a, const struct bridge_command *b)
+{
+    return a->kind == b->kind && a->mode == b->mode && a->watts == b->watts && a->cycles == b->cycles &&
+           a->value == b->value && a->flag == b->flag && a->idle.day == b->idle.day &&
+           a->idle.discharge == b->idle.discharge && a->idle.active == b->idle.active &&
+           a->idle.start_hour == b->idle.start_hour && a->idle.start_minute == b->idle.start_minute &&
+           a->idle.end_hour == b->idle.end_hour && a->idle.end_minute == b->idle.end_minute &&
+           a->year == b->year && a->month == b->month && a->day == b->day;
+}
+
+static void check_again(const char *topic, const struct bridge_command *c, bool json)
+{
+    char text[200], err[200];
+    size_t n = write_back(c, json, text, sizeof text);
+    if (n == 0)
+        return;
+    struct bridge_command again;
+    if (bridge_command_parse(topic, text, n, &again, err, sizeof err) != 0) {
+        fprintf(stderr, "'%s': %s\n", text, err);
+        fail("a command written back is refused");
+    }
+    if (!same(c, &again)) {
+        fprintf(stderr, "'%s'\n", text);
+        fail("a command written back parses to another command");
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,6 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("current");
         if (c.kind == BRIDGE_CMD_HISTORY_DAY && (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31))
             fail("date");
+        check_again(topic, &c, false);
+        check_again(topic, &c, true);
     }
     free(payload);
     return 0;
