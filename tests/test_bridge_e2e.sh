@@ -4,7 +4,7 @@
 # Checked: --once without MQTT prints rscp2mqtt's topics; with one site the
 # topics are rscp2mqtt's exactly (e3dc/battery/soc ...) and match the
 # simulator; status topics and the bridge's own; Home Assistant discovery
-# configs; commands change the plant and get one result each, bad payloads
+# configs; commands (plain and JSON) change the plant and get one result each, bad payloads
 # get an error and change nothing; /metrics passes promtool and /healthz
 # answers; a site going down turns offline and back online; a broker
 # restart is survived with retained values back; SIGHUP adds a site;
@@ -142,11 +142,18 @@ R=$(command_result e3dc/set/reserve/percent abc)
 check "a bad payload gets an error result ($R)" bash -c "echo '$R' | grep -q '\"ok\":false'"
 RES2=$(RSCP_PORT=$P1 "$RSCP" settings --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["reserve_percent"])' 2>/dev/null)
 check "... and changes nothing ($RES2)" test "$RES" = "$RES2"
-R=$(command_result e3dc/set/power_mode discharge:1500:0)
-check "set/power_mode discharge:1500:0 -> ok ($R)" bash -c "echo '$R' | grep -q '\"ok\":true'"
+# The hold in JSON, then a bad JSON payload that must leave it alone.
+R=$(command_result e3dc/set/power_mode '{"mode":"discharge","power":1500,"cycles":0}')
+check "set/power_mode {\"mode\":\"discharge\",\"power\":1500,\"cycles\":0} -> ok ($R)" bash -c "echo '$R' | grep -q '\"ok\":true'"
+R=$(command_result e3dc/set/power_mode '{"mode":"charge","power":"3000","cycles":0}')
+echo "$R" >"$TMP/bad-json-result"
+check "a JSON power given as a string gets an error naming the member ($R)" python3 -c "
+import json, sys
+r = json.load(open('$TMP/bad-json-result'))
+sys.exit(0 if r['ok'] is False and '\"power\" must be a whole number in 1..1000000, not a string' in r['error'] else 1)"
 sleep 2.5
 BAT=$(RSCP_PORT=$P1 "$RSCP" live --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["battery"])')
-check "the battery discharges 1500 W under the hold ($BAT)" python3 -c "import sys; sys.exit(0 if abs(float('$BAT') + 1500) < 50 else 1)"
+check "the battery discharges 1500 W under the JSON hold, the bad one changed nothing ($BAT)" python3 -c "import sys; sys.exit(0 if abs(float('$BAT') + 1500) < 50 else 1)"
 R=$(command_result e3dc/set/power_mode auto)
 check "set/power_mode auto -> ok" bash -c "echo '$R' | grep -q '\"ok\":true'"
 R=$(command_result e3dc/set/nonsense 1)
