@@ -84,15 +84,13 @@ static struct dsite *site_create(struct daemon *d, const struct bridge_site *cfg
     struct dsite *ds = calloc(1, sizeof *ds);
     if (!ds)
         return NULL;
-    ds->cache = calloc(DAEMON_CACHE_SLOTS, sizeof *ds->cache);
+    bridge_pubcache_init(&ds->pub);
     struct bridge_site_events ev;
     daemon_mqtt_events(d, &ev);
     char err[300];
-    ds->rt = ds->cache ? bridge_site_new(cfg, &ev, 0x9e3779b97f4a7c15ull * (index + 1), now_ms, err, sizeof err)
-                       : NULL;
+    ds->rt = bridge_site_new(cfg, &ev, 0x9e3779b97f4a7c15ull * (index + 1), now_ms, err, sizeof err);
     if (!ds->rt) {
-        BRIDGE_ERROR("%s", ds->cache ? err : "out of memory");
-        free(ds->cache);
+        BRIDGE_ERROR("%s", err);
         free(ds);
         return NULL;
     }
@@ -106,7 +104,7 @@ static void site_destroy(struct daemon *d, struct dsite *ds)
     if (ds->reg_fd >= 0)
         epoll_ctl(d->epfd, EPOLL_CTL_DEL, ds->reg_fd, NULL);
     bridge_site_free(ds->rt);
-    free(ds->cache);
+    bridge_pubcache_free(&ds->pub);
     free(ds);
 }
 

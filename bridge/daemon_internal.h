@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "pubcache.h"
 #include "daemon.h"
 #include "site.h"
 
@@ -15,20 +16,11 @@ struct bridge_mqtt_conn;
 struct bridge_http_server;
 
 #define DAEMON_TOPIC_MAX 256u
-#define DAEMON_CACHE_SLOTS 1024u /* published values remembered per site (a power of two) */
-
-/* What was last published on one topic of a site. */
-struct pub_slot {
-    uint64_t topic_hash;   /* 0: free                       */
-    uint64_t payload_hash;
-    double number;         /* for the deadband              */
-    int64_t at_ms;         /* monotonic time of publishing  */
-};
 
 struct dsite {
     struct bridge_site_rt *rt;
     char prefix[DAEMON_TOPIC_MAX];      /* "e3dc" or "e3dc/<site>"          */
-    struct pub_slot *cache;             /* DAEMON_CACHE_SLOTS entries        */
+    struct bridge_pubcache pub;         /* what was published, per topic     */
     bool discovery_sent;
     uint32_t discovery_shape;           /* units when discovery was sent      */
     int reg_fd;                         /* descriptor registered with epoll   */

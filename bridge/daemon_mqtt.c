@@ -21,17 +21,6 @@
 #include "rscp/clock.h"
 #include "topics.h"
 
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h ? h : 1;
-}
-
 void daemon_mqtt_publish(struct daemon *d, const char *topic, const char *payload, size_t len, bool retain)
 {
     if (!d->mqtt) {
@@ -53,39 +42,6 @@ struct cycle_ctx {
     struct dj *state;
 };
 
-/* Whether v's payload must go out now; remembers it when so. */
-static bool cache_take(struct dsite *ds, const struct bridge_value *v, const char *payload, size_t n, int64_t now,
-                       int64_t max_age_ms)
-{
-    uint64_t th = hash_bytes(v->topic, strlen(v->topic));
-    uint64_t ph = hash_bytes(payload, n);
-    size_t mask = DAEMON_CACHE_SLOTS - 1, i = (size_t)th & mask;
-    for (size_t probe = 0; probe < DAEMON_CACHE_SLOTS; probe++, i = (i + 1) & mask) {
-        struct pub_slot *sl = &ds->cache[i];
-        if (sl->topic_hash == th) {
-            bool old = now - sl->at_ms >= max_age_ms;
-            bool changed = sl->payload_hash != ph;
-            if (changed && v->kind == BRIDGE_VAL_NUMBER && v->meta && v->meta->deadband > 0 &&
-                fabs(v->number - sl->number) < v->meta->deadband)
-                changed = false;
-            if (!changed && !old)
-                return false;
-            sl->payload_hash = ph;
-            sl->number = v->number;
-            sl->at_ms = now;
-            return true;
-        }
-        if (sl->topic_hash == 0) {
-            sl->topic_hash = th;
-            sl->payload_hash = ph;
-            sl->number = v->number;
-            sl->at_ms = now;
-            return true;
-        }
-    }
-    return true; /* a full table publishes everything: nothing is lost */
-}
-
 static void on_value(void *ctx, const struct bridge_value *v)
 {
     struct cycle_ctx *c = ctx;
@@ -94,17 +50,21 @@ static void on_value(void *ctx, const struct bridge_value *v)
     if (n >= sizeof payload)
         n = sizeof payload - 1;
     if (c->state) {
-        if (v->kind == BRIDGE_VAL_NUMBER)
-            dj_num(c->state, v->topic, v->number);
+        if (v->kind == BRIDGE_VAL_NUMBER) /* the payload's text: a JSON number, or null */
+            dj_raw(c->state, v->topic, payload, n);
         else if (v->kind == BRIDGE_VAL_BOOL)
             dj_bool(c->state, v->topic, v->flag);
         else
             dj_str(c->state, v->topic, payload);
     }
-    if (!cache_take(c->ds, v, payload, n, c->now_ms, c->max_age_ms))
+    if (!bridge_pubcache_take(&c->ds->pub, v->topic, payload, n, v->kind == BRIDGE_VAL_NUMBER, v->number,
+                              v->meta ? v->meta->deadband : 0, c->now_ms, c->max_age_ms))
         return;
     char topic[DAEMON_TOPIC_MAX + BRIDGE_TOPIC_SUFFIX_MAX];
-    snprintf(topic, sizeof topic, "%s/%s", c->ds->prefix, v->topic);
+    size_t pl = strlen(c->ds->prefix), tl = strlen(v->topic); /* both fit: their sizes make topic's */
+    memcpy(topic, c->ds->prefix, pl);
+    topic[pl] = '/';
+    memcpy(topic + pl + 1, v->topic, tl + 1);
     daemon_mqtt_publish(c->d, topic, payload, n, true);
 }
 
@@ -121,6 +81,7 @@ void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
     dj_num(&j, "time", (double)(sn->taken_unix_ms / 1000));
     struct cycle_ctx c = {d, ds, rscp_monotonic_ms(), (int64_t)(d->cfg.mqtt.max_age_s ? d->cfg.mqtt.max_age_s : 300) * 1000,
                           d->mqtt ? &j : NULL};
+    bridge_pubcache_cycle(&ds->pub);
     bridge_topics_each(sn, bridge_site_groups(ds->rt), on_value, &c);
     if (d->mqtt) {
         dj_close(&j, '}');
@@ -282,7 +243,7 @@ void daemon_site_added(struct daemon *d, struct dsite *ds)
     /* Discovery goes out after the first cycle (it needs the serial). */
     (void)d;
     ds->discovery_sent = false;
-    memset(ds->cache, 0, DAEMON_CACHE_SLOTS * sizeof *ds->cache);
+    bridge_pubcache_forget(&ds->pub);
 }
 
 void daemon_site_removing(struct daemon *d, struct dsite *ds, bool forget)
@@ -325,7 +286,7 @@ static void on_connect(void *ctx)
      * again (values with the next cycle, statuses and discovery now). */
     for (size_t i = 0; i < d->nsites; i++) {
         struct dsite *ds = d->sites[i];
-        memset(ds->cache, 0, DAEMON_CACHE_SLOTS * sizeof *ds->cache);
+        bridge_pubcache_forget(&ds->pub);
         char topic[DAEMON_TOPIC_MAX + 8];
         snprintf(topic, sizeof topic, "%s/status", ds->prefix);
         bool on = bridge_site_online(ds->rt);

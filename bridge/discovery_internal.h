@@ -27,6 +27,9 @@ void dj_close(struct dj *j, char brace);
 void dj_str(struct dj *j, const char *key, const char *v);
 void dj_num(struct dj *j, const char *key, double v); /* finite only; shortest form */
 void dj_bool(struct dj *j, const char *key, bool v);
+/* json[0..n) as the value, as it is: the caller vouches that it is one
+ * JSON value (a number from bridge_value_payload, say). */
+void dj_raw(struct dj *j, const char *key, const char *json, size_t n);
 /* The finished text's length (NUL-terminated), or 0 when it did not fit
  * or is not closed. */
 size_t dj_finish(struct dj *j);

@@ -33,18 +33,25 @@ static void put(struct dj *j, const char *s, size_t n)
 static void quoted(struct dj *j, const char *s)
 {
     put(j, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p; /* bytes that go out as they are */
+        while (*p && *p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
+            p++;
+        if (p > run)
+            put(j, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
         char esc[8];
         if (*p == '"' || *p == '\\') {
             esc[0] = '\\';
             esc[1] = (char)*p;
             put(j, esc, 2);
-        } else if (*p < 0x20 || *p == 0x7f) {
+        } else {
             snprintf(esc, sizeof esc, "\\u%04x", (unsigned)*p);
             put(j, esc, 6);
-        } else {
-            put(j, (const char *)p, 1);
         }
+        p++;
     }
     put(j, "\"", 1);
 }
@@ -97,6 +104,12 @@ void dj_num(struct dj *j, const char *key, double v)
     }
     member(j, key);
     put(j, num, strlen(num));
+}
+
+void dj_raw(struct dj *j, const char *key, const char *json, size_t n)
+{
+    member(j, key);
+    put(j, json, n);
 }
 
 void dj_bool(struct dj *j, const char *key, bool v)

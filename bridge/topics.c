@@ -14,6 +14,7 @@
 #include "topics.h"
 
 #include <math.h> /* isfinite: a macro, no libm */
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,16 +25,71 @@
 
 /* ---- producing values ------------------------------------------------- */
 
+/* A topic from its format: "%s" and "%u" written here (every topic has
+ * only those, and this runs for every value of every site each cycle),
+ * anything else through vsnprintf. Returns the length, or cap or more
+ * when it does not fit. */
+static size_t topic_format(char *buf, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+static size_t topic_format(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    size_t n = 0;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') {
+            if (n + 1 >= cap)
+                goto full;
+            buf[n++] = *f;
+            continue;
+        }
+        f++;
+        if (*f == 's') {
+            const char *a = va_arg(ap, const char *);
+            size_t k = strlen(a);
+            if (n + k >= cap)
+                goto full;
+            memcpy(buf + n, a, k);
+            n += k;
+        } else if (*f == 'u') {
+            unsigned u = va_arg(ap, unsigned);
+            char d[12];
+            int nd = 0;
+            do {
+                d[nd++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u > 0);
+            if (n + (size_t)nd >= cap)
+                goto full;
+            while (nd > 0)
+                buf[n++] = d[--nd];
+        } else { /* another conversion: printf decides */
+            int k = vsnprintf(buf, cap, fmt, again);
+            va_end(again);
+            return k < 0 ? 0 : (size_t)k;
+        }
+    }
+    va_end(again);
+    buf[n] = '\0';
+    return n;
+full:
+    va_end(again);
+    buf[cap - 1] = '\0';
+    return cap;
+}
+
 static bool begin(struct bridge_value *v, const struct bridge_topic_meta *m, int unit, int kind, const char *fmt,
                   va_list ap) __attribute__((format(printf, 5, 0)));
 static bool begin(struct bridge_value *v, const struct bridge_topic_meta *m, int unit, int kind, const char *fmt,
                   va_list ap)
 {
-    memset(v, 0, sizeof *v);
-    int n = vsnprintf(v->topic, sizeof v->topic, fmt, ap);
-    if (n <= 0 || (size_t)n >= sizeof v->topic)
+    size_t n = topic_format(v->topic, sizeof v->topic, fmt, ap);
+    if (n == 0 || n >= sizeof v->topic)
         return false;
     v->kind = kind;
+    v->number = 0;
+    v->decimals = 0;
+    v->flag = false;
+    v->text = NULL;
     v->meta = m;
     v->unit_index = unit;
     return true;
@@ -485,6 +541,48 @@ static size_t put_text(const char *text, char *buf, size_t cap)
     return n;
 }
 
+/* x with d decimals as "%.*f" prints it, without printf where the result
+ * cannot differ. 10^d (d <= 9) is exact, and below 2^52 every half-integer
+ * is a double, so the rounded product x * 10^d lies on the same side of
+ * each half-integer as the exact one, or on it; a fraction near .5 goes
+ * to printf (a true tie, rounded to even there), any other is rounded
+ * here to printf's digits. This
+ * is the bridge's hot path (every value of every site, every cycle).
+ * Returns the length, or 0 when printf must decide. */
+static size_t fixed_fast(double x, int d, char *out)
+{
+    static const double pow10[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    double scaled = (x < 0 ? -x : x) * pow10[d];
+    if (!(scaled < 4e15))
+        return 0;
+    uint64_t u = (uint64_t)scaled; /* truncates: scaled >= 0 */
+    double frac = scaled - (double)u;
+    if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6)
+        return 0;
+    u += frac > 0.5;
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    while (nd <= d) /* at least one digit before the point */
+        digits[nd++] = '0';
+    size_t n = 0;
+    bool zero = true;
+    for (int i = 0; i < nd; i++)
+        zero = zero && digits[i] == '0';
+    if (x < 0 && !zero) /* a value that rounds to zero has no sign */
+        out[n++] = '-';
+    for (int i = nd - 1; i >= 0; i--) {
+        if (i == d - 1)
+            out[n++] = '.';
+        out[n++] = digits[i];
+    }
+    out[n] = '\0';
+    return n;
+}
+
 static size_t put_number(double x, int decimals, char *buf, size_t cap)
 {
     char tmp[64];
@@ -494,6 +592,8 @@ static size_t put_number(double x, int decimals, char *buf, size_t cap)
         n = snprintf(tmp, sizeof tmp, "null");
     else if (x >= 1e15 || x <= -1e15)
         n = snprintf(tmp, sizeof tmp, "%.17g", x);
+    else if ((n = (int)fixed_fast(x, d, tmp)) > 0)
+        return put_text(tmp, buf, cap);
     else
         n = snprintf(tmp, sizeof tmp, "%.*f", d, x);
     if (n < 0)

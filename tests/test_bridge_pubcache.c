@@ -1,0 +1,119 @@
+/* The bridge's cache of published values (bridge/pubcache.h): new, changed
+ * and old values go out, unchanged ones and changes inside the deadband do
+ * not; a value missing from a cycle, or a new one in the middle, does not
+ * make the others go out again; forget publishes everything again; past
+ * the limit everything is published, nothing is lost. */
+#include "harness.h"
+#include "pubcache.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct bridge_pubcache pc;
+
+static bool take_num(const char *topic, double x, double deadband, int64_t now)
+{
+    char p[32];
+    int n = snprintf(p, sizeof p, "%.1f", x);
+    return bridge_pubcache_take(&pc, topic, p, (size_t)n, true, x, deadband, now, 10000);
+}
+
+static bool take_str(const char *topic, const char *text, int64_t now)
+{
+    return bridge_pubcache_take(&pc, topic, text, strlen(text), false, 0, 0, now, 10000);
+}
+
+static void test_basic(void)
+{
+    bridge_pubcache_init(&pc);
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("battery/soc", 50, 0, 0));
+    CHECK(take_str("ems/mode", "auto", 0));
+    CHECK_INT(bridge_pubcache_size(&pc), 2);
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("battery/soc", 50, 0, 1000));
+    CHECK(!take_str("ems/mode", "auto", 1000));
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("battery/soc", 50.1, 0, 2000));
+    CHECK(take_str("ems/mode", "idle", 2000));
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("battery/soc", 50.1, 0, 11999)); /* published at 2000: not old yet */
+    CHECK(take_str("ems/mode", "idle", 12000));      /* max_age reached */
+    CHECK_INT(bridge_pubcache_size(&pc), 2);
+    bridge_pubcache_free(&pc);
+    CHECK_INT(bridge_pubcache_size(&pc), 0);
+}
+
+static void test_deadband(void)
+{
+    bridge_pubcache_init(&pc);
+    CHECK(take_num("solar/power", 1000, 50, 0));
+    CHECK(!take_num("solar/power", 1030, 50, 1));
+    CHECK(!take_num("solar/power", 1049, 50, 2)); /* measured from the last published 1000 */
+    CHECK(take_num("solar/power", 1050, 50, 3));
+    CHECK(!take_num("solar/power", 1010, 50, 4));
+    CHECK(take_num("solar/power", 1000, 50, 5));
+    CHECK(take_num("solar/power", 1000, 50, 10005)); /* old: out again, unchanged */
+    bridge_pubcache_free(&pc);
+}
+
+/* A cycle of 300 topics; one missing in some cycles, one new in the
+ * middle: nothing else goes out again. */
+static void test_order(void)
+{
+    bridge_pubcache_init(&pc);
+    char t[32];
+    int64_t now = 0;
+    bridge_pubcache_cycle(&pc);
+    for (int i = 0; i < 300; i++) {
+        snprintf(t, sizeof t, "v/%d", i);
+        CHECK(take_num(t, i, 0, now));
+    }
+    for (int cyc = 1; cyc < 6; cyc++) {
+        now += 1000;
+        bridge_pubcache_cycle(&pc);
+        int published = 0;
+        for (int i = 0; i < 300; i++) {
+            if (cyc % 2 == 1 && i == 100)
+                continue; /* missing from odd cycles */
+            snprintf(t, sizeof t, "v/%d", i);
+            published += take_num(t, i, 0, now);
+            if (cyc == 3 && i == 150)
+                published += take_num("new/one", 1, 0, now) ? 100 : 0;
+        }
+        CHECK_INT(published, cyc == 3 ? 100 : 0);
+    }
+    CHECK_INT(bridge_pubcache_size(&pc), 301);
+    /* The new topic is found in its place from now on. */
+    bridge_pubcache_cycle(&pc);
+    CHECK_INT(pc.slots[151].topic_hash != 0, 1);
+    bridge_pubcache_forget(&pc);
+    CHECK_INT(bridge_pubcache_size(&pc), 0);
+    CHECK(take_num("v/0", 0, 0, now)); /* forgotten: out again */
+    bridge_pubcache_free(&pc);
+}
+
+static void test_limit(void)
+{
+    bridge_pubcache_init(&pc);
+    char t[32];
+    for (unsigned i = 0; i < BRIDGE_PUBCACHE_MAX; i++) {
+        snprintf(t, sizeof t, "v/%u", i);
+        CHECK(take_str(t, "x", 0));
+    }
+    CHECK_INT(bridge_pubcache_size(&pc), BRIDGE_PUBCACHE_MAX);
+    CHECK(take_str("one/more", "x", 0));
+    CHECK(take_str("one/more", "x", 0)); /* not remembered: always out */
+    CHECK(!take_str("v/7", "x", 1));     /* the known ones still work */
+    CHECK_INT(bridge_pubcache_size(&pc), BRIDGE_PUBCACHE_MAX);
+    bridge_pubcache_free(&pc);
+}
+
+int main(void)
+{
+    test_basic();
+    test_deadband();
+    test_order();
+    test_limit();
+    return th_finish();
+}
