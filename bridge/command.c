@@ -330,3 +330,13 @@ int bridge_command_parse(const char *topic, const char *payload, size_t n, struc
         memset(out, 0, sizeof *out);
     return rc;
 }
+
+bool bridge_command_equal(const struct bridge_command *a, const struct bridge_command *b)
+{
+    return a->kind == b->kind && a->mode == b->mode && a->watts == b->watts && a->cycles == b->cycles &&
+           a->value == b->value && a->flag == b->flag && a->idle.day == b->idle.day &&
+           a->idle.discharge == b->idle.discharge && a->idle.active == b->idle.active &&
+           a->idle.start_hour == b->idle.start_hour && a->idle.start_minute == b->idle.start_minute &&
+           a->idle.end_hour == b->idle.end_hour && a->idle.end_minute == b->idle.end_minute &&
+           a->year == b->year && a->month == b->month && a->day == b->day;
+}

@@ -101,6 +101,10 @@ struct bridge_command {
 int bridge_command_parse(const char *topic, const char *payload, size_t n, struct bridge_command *out, char *err,
                          size_t errcap);
 
+/* Whether a and b are the same command: every field a command kind uses
+ * (kind, mode, watts, cycles, value, flag, the idle slot, the day). */
+bool bridge_command_equal(const struct bridge_command *a, const struct bridge_command *b);
+
 /* The topic of a command kind ("power_mode"), or NULL. */
 const char *bridge_command_topic(int kind);
 

@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "http_server.h"
 #include "log.h"
 #include "mqtt.h"
@@ -31,11 +32,7 @@ bool bridge_shard_has(const char *name, unsigned k, unsigned n)
 {
     if (n == 0)
         return true;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char *p = name; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 0x100000001b3ull;
-    }
+    uint64_t h = bridge_fnv1a(BRIDGE_FNV_OFFSET, name, strlen(name));
     return h % n == (uint64_t)(k - 1);
 }
 

@@ -1,19 +1,16 @@
 /* rscp-bridge: the per-site cache of published values (see pubcache.h). */
 #include "pubcache.h"
 
+#include "hash.h"
+
 #include <math.h> /* fabs: a builtin */
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a, 64 bits; never 0 (0 is not a valid topic hash). */
+/* Never 0 (0 is not a valid topic hash). */
 static uint64_t hash_bytes(const void *p, size_t n)
 {
-    const unsigned char *b = p;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
+    uint64_t h = bridge_fnv1a(BRIDGE_FNV_OFFSET, p, n);
     return h ? h : 1;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hash.h"
 #include "log.h"
 #include "rscp/clock.h"
 #include "rscp/ems.h"
@@ -16,17 +17,12 @@ uint8_t bridge_site_reqbuf[BRIDGE_REQUEST_MAX];
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h ^ 0xffu; /* separates "ab"+"c" from "a"+"bc" */
+    return bridge_fnv1a(h, s, s ? strlen(s) : 0) ^ 0xffu; /* separates "ab"+"c" from "a"+"bc" */
 }
 
 static uint64_t secrets_hash(const struct bridge_site *cfg)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = fnv1a(h, cfg->password);
+    uint64_t h = fnv1a(BRIDGE_FNV_OFFSET, cfg->password);
     return fnv1a(h, cfg->key);
 }
 
@@ -85,7 +81,7 @@ struct bridge_site_rt *bridge_site_new(const struct bridge_site *cfg, const stru
     }
     rscp_backoff_init(&s->backoff, BRIDGE_BACKOFF_INITIAL_MS, BRIDGE_BACKOFF_MAX_MS, seed);
     /* Spread the first connections of many sites over one interval. */
-    uint64_t h = fnv1a(0xcbf29ce484222325ull, cfg->name);
+    uint64_t h = fnv1a(BRIDGE_FNV_OFFSET, cfg->name);
     s->next_attempt_ms = now_ms + (int64_t)(h % (cfg->interval_ms ? cfg->interval_ms : 1));
     s->phase = SITE_WAIT;
     s->stall_deadline_ms = INT64_MAX;

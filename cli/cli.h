@@ -182,8 +182,6 @@ int cli_read_json_input(const char *path, char **text, size_t *len);
 
 /* ---- values from text (get specs) and JSON (encode form) ---------------- */
 
-/* Value 0..15 of a hex digit (either case), or -1. */
-int cli_hex_digit(char c);
 
 /* Parse a hex string (whitespace, ':', '-' and ',' separators allowed,
  * optional "0x" prefix before a byte) into out[0..cap). Returns the number

@@ -2,19 +2,9 @@
  * text gives the same bytes and the same errors) and the whole-string
  * form built on it. */
 #include "cli.h"
+#include "hex_digit.h"
 
 #include <string.h>
-
-int cli_hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 void cli_hex_init(struct cli_hex_state *st)
 {
@@ -54,7 +44,7 @@ long cli_hex_feed(struct cli_hex_state *st, const char *s, size_t len, uint8_t *
             st->zero = true;
             continue;
         }
-        int v = cli_hex_digit(c);
+        int v = hex_digit_value(c);
         if (v < 0) {
             if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F)
                 snprintf(err, errcap, "invalid hex character '%c' at character offset %llu", c,

@@ -12,6 +12,7 @@
  * by *** (and never quote such a value otherwise), and with bytes that are
  * no valid UTF-8 escaped. */
 #include "cli.h"
+#include "hex_digit.h"
 
 #include "rscp/tags.h"
 #include "rscp/types.h"
@@ -110,8 +111,8 @@ static int value(struct spec *s, char **out, size_t *n)
                     c = '\t';
                 } else if (e == '"' || e == '\\') {
                     c = e;
-                } else if (e == 'x' && cli_hex_digit(s->p[0]) >= 0 && cli_hex_digit(s->p[1]) >= 0) {
-                    c = (char)(cli_hex_digit(s->p[0]) * 16 + cli_hex_digit(s->p[1]));
+                } else if (e == 'x' && hex_digit_value(s->p[0]) >= 0 && hex_digit_value(s->p[1]) >= 0) {
+                    c = (char)(hex_digit_value(s->p[0]) * 16 + hex_digit_value(s->p[1]));
                     s->p += 2;
                 } else {
                     free(buf);

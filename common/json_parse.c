@@ -1,6 +1,8 @@
 /* Strict JSON parser: see json_parse.h. Recursive descent, depth-bounded. */
 #include "json_parse.h"
 
+#include "hex_digit.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,22 +94,11 @@ static bool sbuf_put(struct sbuf *s, const char *p, size_t n)
     return true;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int hex4(const char *p)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(p[i]);
+        int d = hex_digit_value(p[i]);
         if (d < 0)
             return -1;
         v = v * 16 + d;

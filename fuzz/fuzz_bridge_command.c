@@ -77,16 +77,6 @@ static size_t write_back(const struct bridge_command *c, bool json, char *b, siz
     return (size_t)k;
 }
 
-static bool same(const struct bridge_command *a, const struct bridge_command *b)
-{
-    return a->kind == b->kind && a->mode == b->mode && a->watts == b->watts && a->cycles == b->cycles &&
-           a->value == b->value && a->flag == b->flag && a->idle.day == b->idle.day &&
-           a->idle.discharge == b->idle.discharge && a->idle.active == b->idle.active &&
-           a->idle.start_hour == b->idle.start_hour && a->idle.start_minute == b->idle.start_minute &&
-           a->idle.end_hour == b->idle.end_hour && a->idle.end_minute == b->idle.end_minute &&
-           a->year == b->year && a->month == b->month && a->day == b->day;
-}
-
 static void check_again(const char *topic, const struct bridge_command *c, bool json)
 {
     char text[200], err[200];
@@ -98,7 +88,7 @@ static void check_again(const char *topic, const struct bridge_command *c, bool 
         fprintf(stderr, "'%s': %s\n", text, err);
         fail("a command written back is refused");
     }
-    if (!same(c, &again)) {
+    if (!bridge_command_equal(c, &again)) {
         fprintf(stderr, "'%s'\n", text);
         fail("a command written back parses to another command");
     }

@@ -64,4 +64,10 @@ jlines() {
     if python3 -c "import json,sys; L=[json.loads(x) for x in open(sys.argv[1]) if x.strip()]; sys.exit(0 if ($2) else 1)" "$1"; then ok
     else bad "json lines check: $2"; cat "$1" >&2; fi
 }
+# need_tools PROGRAM...: stop the test (as failed) when one is not installed.
+need_tools() {
+    for p in "$@"; do
+        command -v "$p" >/dev/null || { echo "FAIL: $p is not installed (tools/install-deps.sh installs it)" >&2; exit 1; }
+    done
+}
 errhas() { if grep -q -- "$1" "$TMP/err"; then ok; else bad "stderr lacks '$1'"; cat "$TMP/err" >&2; fi; }

@@ -23,16 +23,6 @@ static int parse(const char *topic, const char *payload, struct bridge_command *
     return bridge_command_parse(topic, payload, strlen(payload), c, err, sizeof err);
 }
 
-static bool same(const struct bridge_command *a, const struct bridge_command *b)
-{
-    return a->kind == b->kind && a->mode == b->mode && a->watts == b->watts && a->cycles == b->cycles &&
-           a->value == b->value && a->flag == b->flag && a->idle.day == b->idle.day &&
-           a->idle.discharge == b->idle.discharge && a->idle.active == b->idle.active &&
-           a->idle.start_hour == b->idle.start_hour && a->idle.start_minute == b->idle.start_minute &&
-           a->idle.end_hour == b->idle.end_hour && a->idle.end_minute == b->idle.end_minute &&
-           a->year == b->year && a->month == b->month && a->day == b->day;
-}
-
 /* topic, plain payload, JSON payload of the same command */
 static const struct {
     const char *topic, *plain, *json;
@@ -82,7 +72,7 @@ static void test_same_command(void)
             fprintf(stderr, "  %s '%s': %s\n", pairs[i].topic, pairs[i].json, err);
         CHECK_INT(ra, 0);
         CHECK_INT(rb, 0);
-        if (!same(&a, &b)) {
+        if (!bridge_command_equal(&a, &b)) {
             fprintf(stderr, "  %s: '%s' and '%s' differ\n", pairs[i].topic, pairs[i].plain, pairs[i].json);
             FAIL("the JSON form gives another command");
         }

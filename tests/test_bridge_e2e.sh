@@ -18,9 +18,7 @@ BRIDGE=$BUILD/rscp-bridge
 # shellcheck source=cli_lib.sh
 . "$SRC/tests/cli_lib.sh"
 
-for p in mosquitto mosquitto_sub mosquitto_pub promtool python3; do
-    command -v "$p" >/dev/null || { echo "FAIL: $p is not installed (tools/install-deps.sh installs it)" >&2; exit 1; }
-done
+need_tools mosquitto mosquitto_sub mosquitto_pub promtool python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -16,9 +16,7 @@ BRIDGE=$BUILD/rscp-bridge
 # shellcheck source=cli_lib.sh
 . "$SRC/tests/cli_lib.sh"
 
-for p in mosquitto mosquitto_sub mosquitto_pub python3; do
-    command -v "$p" >/dev/null || { echo "FAIL: $p is not installed (tools/install-deps.sh installs it)" >&2; exit 1; }
-done
+need_tools mosquitto mosquitto_sub mosquitto_pub python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
 
 BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1
@@ -62,15 +60,19 @@ key = sim-key
 interval = 1
 EOF
 }
+# start_bridge NAME: the bridge on $TMP/NAME.conf, its log in $TMP/NAME.log.
+start_bridge() {
+    chmod 600 "$TMP/$1.conf"
+    "$BRIDGE" --config "$TMP/$1.conf" >"$TMP/$1.log" 2>&1 &
+    BRIDGE_PID=$!
+    SIM_PIDS+=("$BRIDGE_PID")
+}
 {
     printf '[mqtt]\nhost = 127.0.0.1\nport = %s\nclient_id = ha-test-1\n' "$BPORT"
     site a "$PA"
     site b "$PB"
 } >"$TMP/bridge.conf"
-chmod 600 "$TMP/bridge.conf"
-"$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
-BRIDGE_PID=$!
-SIM_PIDS+=("$BRIDGE_PID")
+start_bridge bridge
 
 check "site a online" wait_retained 'e3dc/a/status' ' online$'
 check "site b online" wait_retained 'e3dc/b/status' ' online$'
@@ -117,10 +119,7 @@ check "SIGTERM: exit 0" test $? -eq 0
     printf '[homeassistant]\nprefix = hatest\n'
     site a "$PA"
 } >"$TMP/bridge2.conf"
-chmod 600 "$TMP/bridge2.conf"
-"$BRIDGE" --config "$TMP/bridge2.conf" >"$TMP/bridge2.log" 2>&1 &
-BRIDGE_PID=$!
-SIM_PIDS+=("$BRIDGE_PID")
+start_bridge bridge2
 check "prefix hatest: configs published under it" wait_retained 'hatest/#' ' {'
 T=$(retained 'hatest/#' | head -1 | cut -d' ' -f1)
 mosquitto_pub -h 127.0.0.1 -p "$BPORT" -t "$T" -r -n
