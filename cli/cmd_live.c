@@ -4,7 +4,7 @@
 #include "rscp/api.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
-#include "rscp/tags.h"
+#include "rscp/tag_ids.h"
 
 #include <errno.h>
 #include <math.h>
@@ -58,11 +58,10 @@ int cli_live_request(struct rscp_builder *b)
 {
     int rc = rscp_live_request(b);
     /* The device's clocks, for its local time next to UTC. */
-    uint32_t tag;
-    if (rc == 0 && rscp_tag_lookup("INFO.REQ_TIME", &tag) == 0)
-        rscp_put_none(b, tag);
-    if (rc == 0 && rscp_tag_lookup("INFO.REQ_UTC_TIME", &tag) == 0)
-        rscp_put_none(b, tag);
+    if (rc == 0) {
+        rscp_put_none(b, RSCP_TAG_INFO_REQ_TIME);
+        rscp_put_none(b, RSCP_TAG_INFO_REQ_UTC_TIME);
+    }
     return rc ? rc : rscp_builder_error(b);
 }
 

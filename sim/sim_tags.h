@@ -5,11 +5,12 @@
 #define SIM_TAGS_H
 
 #include "rscp/tag_ids.h"
+#include "rscp/types.h"
 
 #include <stdint.h>
 
 /* The reply to a request: its id with bit 23 set. */
-#define SIM_RESP(req) ((uint32_t)(req) | 0x00800000u)
+#define SIM_RESP(req) ((uint32_t)(req) | RSCP_TAG_RESPONSE_BIT)
 
 /* Device error codes carried by ERROR blocks (errors.tsv). */
 #define SIM_ERR_NOT_HANDLED 1u
@@ -20,6 +21,6 @@
 #define SIM_ERR_NOT_AVAILABLE 6u
 #define SIM_ERR_UNKNOWN_TAG 7u
 #define SIM_ERR_ALREADY_IN_USE 8u
-#define SIM_ERR_UNEXPECTED 0xFFFFFFFFu
+#define SIM_ERR_UNEXPECTED UINT32_MAX
 
 #endif

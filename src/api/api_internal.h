@@ -22,11 +22,12 @@ static inline void rscp__put_requests(struct rscp_builder *b, const uint32_t *ta
  * namespace of one of the requests. */
 static inline bool rscp__error_answers(uint32_t tag, const uint32_t *requests, size_t n)
 {
-    bool general = (tag & 0x00FFFFFFu) == 0x00FFFFFFu;
-    if (general && (tag >> 24) == 0)
+    /* the low 24 bits of RSCP.GENERAL_ERROR in any namespace */
+    bool general = (tag & RSCP_TAG_RSCP_GENERAL_ERROR) == RSCP_TAG_RSCP_GENERAL_ERROR;
+    if (general && RSCP_TAG_NAMESPACE(tag) == 0)
         return true;
     for (size_t i = 0; i < n; i++)
-        if (tag == RSCP__RESPONSE(requests[i]) || (general && (tag >> 24) == (requests[i] >> 24)))
+        if (tag == RSCP__RESPONSE(requests[i]) || (general && RSCP_TAG_NAMESPACE(tag) == RSCP_TAG_NAMESPACE(requests[i])))
             return true;
     return false;
 }
