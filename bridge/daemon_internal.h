@@ -23,6 +23,7 @@ struct dsite {
     struct bridge_pubcache pub;         /* what was published, per topic     */
     bool discovery_sent;
     uint32_t discovery_shape;           /* units when discovery was sent      */
+    size_t discovery_values;            /* most values in one cycle so far    */
     int reg_fd;                         /* descriptor registered with epoll   */
     uint32_t reg_events;
     uint64_t reg_conn;                  /* bridge_site_conn_id() then          */

@@ -40,11 +40,13 @@ struct cycle_ctx {
     int64_t now_ms;
     int64_t max_age_ms;
     struct dj *state;
+    size_t values; /* values this cycle: discovery_due() compares them */
 };
 
 static void on_value(void *ctx, const struct bridge_value *v)
 {
     struct cycle_ctx *c = ctx;
+    c->values++;
     char payload[BRIDGE_PAYLOAD_TEXT_MAX];
     size_t n = bridge_value_payload(v, payload, sizeof payload);
     if (n >= sizeof payload)
@@ -68,7 +70,22 @@ static void on_value(void *ctx, const struct bridge_value *v)
     daemon_mqtt_publish(c->d, topic, payload, n, true);
 }
 
-static void publish_discovery(struct daemon *d, struct dsite *ds);
+static bool publish_discovery(struct daemon *d, struct dsite *ds);
+
+/* Discovery is due when it was not sent, when the plant's shape changed, or
+ * when this cycle brought more values than the last discovery saw: the slow
+ * groups (battery modules, meters, settings) may arrive a cycle or two after
+ * the first, and their entities must not wait for Home Assistant's restart. */
+static void discovery_if_due(struct daemon *d, struct dsite *ds, uint32_t shape, size_t values)
+{
+    if (ds->discovery_sent && ds->discovery_shape == shape && values <= ds->discovery_values)
+        return;
+    if (publish_discovery(d, ds)) {
+        ds->discovery_shape = shape;
+        if (values > ds->discovery_values)
+            ds->discovery_values = values;
+    }
+}
 
 void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
 {
@@ -80,7 +97,7 @@ void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
     const struct bridge_snapshot *sn = bridge_site_snapshot(ds->rt);
     dj_num(&j, "time", (double)(sn->taken_unix_ms / 1000));
     struct cycle_ctx c = {d, ds, rscp_monotonic_ms(), (int64_t)(d->cfg.mqtt.max_age_s ? d->cfg.mqtt.max_age_s : 300) * 1000,
-                          d->mqtt ? &j : NULL};
+                          d->mqtt ? &j : NULL, 0};
     bridge_pubcache_cycle(&ds->pub);
     bridge_topics_each(sn, bridge_site_groups(ds->rt), on_value, &c);
     if (d->mqtt) {
@@ -95,10 +112,7 @@ void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
                         sizeof state_buf);
     }
     uint32_t shape = sn->plant.batteries | sn->plant.inverters << 4 | sn->plant.wallboxes << 8 | sn->plant.meters << 16;
-    if (!ds->discovery_sent || ds->discovery_shape != shape) {
-        ds->discovery_shape = shape;
-        publish_discovery(d, ds);
-    }
+    discovery_if_due(d, ds, shape, c.values);
 }
 
 /* ---- Home Assistant discovery ----------------------------------------- */
@@ -119,18 +133,21 @@ static void disc_site(const struct daemon *d, const struct dsite *ds, struct bri
     ws->bridge_status = d->bridge_status;
 }
 
-static void publish_discovery(struct daemon *d, struct dsite *ds)
+/* Publishes the site's discovery configs; false when it cannot (no broker,
+ * discovery off, or the serial not read yet). */
+static bool publish_discovery(struct daemon *d, struct dsite *ds)
 {
     if (!d->mqtt || !d->cfg.ha.enabled || !bridge_mqtt_connected(d->mqtt))
-        return;
+        return false;
     const struct bridge_snapshot *sn = bridge_site_snapshot(ds->rt);
     if (!(sn->have & BRIDGE_HAVE_INFO))
-        return;
+        return false;
     struct bridge_discovery_site ws;
     disc_site(d, ds, &ws);
     size_t n = bridge_discovery_each(&ws, sn, bridge_site_groups(ds->rt), emit_config, d);
     ds->discovery_sent = true;
     BRIDGE_DEBUG("site %s: %zu discovery configs", bridge_site_name(ds->rt), n);
+    return true;
 }
 
 /* ---- site events ------------------------------------------------------- */
@@ -243,6 +260,7 @@ void daemon_site_added(struct daemon *d, struct dsite *ds)
     /* Discovery goes out after the first cycle (it needs the serial). */
     (void)d;
     ds->discovery_sent = false;
+    ds->discovery_values = 0;
     bridge_pubcache_forget(&ds->pub);
 }
 
