@@ -20,6 +20,10 @@ exec python3 - "$SRC" <<'PY'
 import os, re, sys
 
 src = sys.argv[1]
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(src, "tests"))
+from c_source import strip, line_of
+
 dirs = ["src/api", "sim", "cli", "bridge", "common"]
 
 # file: literal -> why it is not a tag number.
@@ -38,32 +42,6 @@ if len(tags) < 3000:
     sys.exit("FAIL: only %d tag constants read from include/rscp/tag_ids.h" % len(tags))
 
 
-def strip(text):
-    """C text with comments and string/char literals blanked (lines kept)."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            i = j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append("\n" * text.count("\n", i, j))
-            i = j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            out.append(c + "\n" * text.count("\n", i, j) + c)
-            i = j + 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
 literal = re.compile(r"\b(0[xX][0-9A-Fa-f]+|[0-9]+)([uUlL]*)\b")
 lookup = re.compile(r"\brscp_tag_(lookup|type)\s*\(\s*\"")
 bad, used, files, literals = [], set(), 0, 0
@@ -78,7 +56,7 @@ for d in dirs:
             with open(path) as f:
                 text = f.read()
             for m in lookup.finditer(text):
-                line = text.count("\n", 0, m.start()) + 1
+                line = line_of(text, m.start())
                 bad.append("%s:%d: rscp_tag_%s() of a fixed name; use its RSCP_TAG_ constant" % (rel, line, m.group(1)))
             code = strip(text)
             for m in literal.finditer(code):
@@ -98,7 +76,7 @@ for d in dirs:
                 if (rel, tok) in allowed:
                     used.add((rel, tok))
                     continue
-                line = code.count("\n", 0, m.start()) + 1
+                line = line_of(code, m.start())
                 why = "the tag %s" % tags[value] if is_tag else "an 8-digit hex literal, the form of a tag number"
                 bad.append("%s:%d: %s is %s" % (rel, line, tok, why))
 
