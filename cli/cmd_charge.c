@@ -14,7 +14,10 @@ static void help(void)
           "capacity of the system specs) from the grid. The device answers such a\n"
           "start with success even when it ignores it (it allows about one a day),\n"
           "so the manual charge state is read before and after the start and the\n"
-          "result is \"started\" or \"ignored by the device\".\n"
+          "result is \"started\" or \"ignored by the device\". A start the device\n"
+          "took can be over by the time the state is read (\"started, already\n"
+          "over\": a full battery, or a small energy); it still counts as the\n"
+          "day's start.\n"
           "\n"
           "Options:\n"
           "  -j, --json   {\"requested_wh\", \"accepted\", \"started\": true|false|null,\n"
@@ -134,8 +137,13 @@ int cli_cmd_charge(int argc, char **argv)
             char x[64], y[64];
             mc_text(before, x, sizeof x);
             mc_text(after, y, sizeof y);
+            bool over = started && (after->manual.present & RSCP_MC_ACTIVE) && !after->manual.active;
             printf("Manual charge of %lld Wh: %s (%s -> %s)\n", (long long)wh,
-                   src != 0 ? "accepted, not known whether started" : started ? "started" : "ignored by the device", x, y);
+                   src != 0  ? "accepted, not known whether started"
+                   : over    ? "started, already over"
+                   : started ? "started"
+                             : "ignored by the device",
+                   x, y);
         }
         if (src != 0) {
             cli_error("the device does not report the manual charge state: whether it started is unknown");

@@ -120,7 +120,9 @@ static void start_manual_charge(struct req_ctx *x, const struct rscp_block *req,
     }
     bool allowed = ctl->mc_last_start < 0.0 || m->t - ctl->mc_last_start >= SIM_MANUAL_CHARGE_INTERVAL_S;
     if (allowed && wh > 0) {
-        ctl->mc_active = true;
+        /* A start is taken (counted, the day's allowance used) also on a
+         * full battery, and is over at once: nothing to charge. */
+        ctl->mc_active = m->bat_wh < m->cfg.bat_capacity_wh - SIM_BAT_FLOOR_MARGIN_WH;
         ctl->mc_target_wh = fmin((double)wh, m->cfg.bat_capacity_wh);
         ctl->mc_charged_wh = 0.0;
         ctl->mc_starts++;

@@ -529,10 +529,13 @@ struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, cons
     uint32_t status = RSCP_EMS_STATUS_EMERGENCY_READY;
 
     /* What the battery can take or give during this step: never below its
-     * floor (the emergency reserve), never a trickle right above it. */
+     * floor (the emergency reserve), never a trickle right above it, and
+     * none of the last margin below full (else a short step shows the
+     * rest as a burst of power at 100 %). */
     double eff = c->bat_efficiency;
     double h = dt / 3600.0;
-    double chg_cap = fmin(sim_model_max_charge(m), (c->bat_capacity_wh - m->bat_wh) / (h * eff));
+    double room = c->bat_capacity_wh - m->bat_wh;
+    double chg_cap = room < SIM_BAT_FLOOR_MARGIN_WH ? 0.0 : fmin(sim_model_max_charge(m), room / (h * eff));
     double avail = m->bat_wh - sim_model_bat_floor(m);
     double dis_cap = avail < SIM_BAT_FLOOR_MARGIN_WH ? 0.0 : fmin(sim_model_max_discharge(m), avail * eff / h);
     int32_t chg = (int32_t)floor(fmax(chg_cap, 0.0));
@@ -603,15 +606,19 @@ struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, cons
         wb_solar = min32(wb, for_car > 0 ? for_car : 0);
     }
 
+    /* Automatic battery: it charges from the surplus the car does not take
+     * (all of what it can first when the battery comes before the car), and
+     * discharges for the house's deficit only: the battery is not discharged
+     * into the car (EMS.BATTERY_TO_CAR_MODE answers 0), so a car in mixed
+     * mode takes the rest of its power from the grid. */
     if (!bat_fixed) {
-        int32_t rest = surplus - wb;
         int32_t start = (int32_t)m->ctl.discharge_start_w;
         if (ctl->powersave && start < SIM_POWERSAVE_MIN_W)
             start = SIM_POWERSAVE_MIN_W;
-        if (rest > 0)
-            bat = rest < chg ? rest : chg;
-        else if (-rest >= start)
-            bat = -(-rest < dis ? -rest : dis);
+        if (surplus > 0)
+            bat = min32(surplus - wb_solar, chg);
+        else if (-surplus >= start)
+            bat = -min32(-surplus, dis);
     }
 
     f.wb = wb;

@@ -87,8 +87,10 @@ struct sim_energy {
 #define SIM_MANUAL_CHARGE_INTERVAL_S 86400.0
 
 /* The battery stops discharging this close above its floor (the
- * emergency reserve, else empty), Wh: so it never shows a discharge at 0 %.
- * A manual charge ends this close to its energy (or to full). */
+ * emergency reserve, else empty), Wh: so it never shows a discharge at 0 %;
+ * it stops charging this close below full (no burst of power at 100 %).
+ * A manual charge ends this close to its energy (or to full), and a start
+ * on a battery this full is over at once. */
 #define SIM_BAT_FLOOR_MARGIN_WH 1.0
 
 /* Weather-regulated charge: before this local hour, charging is limited to

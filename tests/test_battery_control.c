@@ -86,6 +86,13 @@ static void test_manual_charge(void)
     a2.present &= ~RSCP_MC_START_COUNTER;
     CHECK_INT(rscp_manual_charge_started(&b2, &a2, &started), 0);
     CHECK(started);
+    /* Taken but already over when read back (a full battery, a small
+     * energy): the counter moved, so it started, though not active. */
+    struct rscp_manual_charge ended = after;
+    ended.active = false;
+    ended.energy_wh = 0.0;
+    CHECK_INT(rscp_manual_charge_started(&before, &ended, &started), 0);
+    CHECK(started);
     /* Nothing to tell by. */
     a2.present = RSCP_MC_ACTIVE;
     CHECK_INT(rscp_manual_charge_started(&b2, &a2, &started), RSCP_ERR_NOT_FOUND);

@@ -250,8 +250,8 @@ check "idle-periods round trip" cmp -s "$TMP/out" "$TMP/ip2.json"
 CAP=$(python3 -c "import json; print(json.load(open('$TMP/settings0.json'))['specs']['installedBatteryCapacity'])")
 expect_rc 2 "charge above the battery capacity" "$RSCP" charge $((CAP + 1))Wh
 errhas "installedBatteryCapacity of the device); nothing sent"
-# on a plant whose battery is far from full (a start on a full battery ends
-# at once: the noon plant above fills up while the test runs)
+# on a plant whose battery is far from full (a start on a full battery is
+# over at once, "started, already over": test_sim_handler, the README)
 start_sim mc --model s10e --start 2024-12-21T07:00 --seed 1 "${SIMAUTH[@]}"
 expect_rc 0 "first manual charge started" env RSCP_PORT="$PORT" "$RSCP" charge 1kWh --json
 jcheck "$TMP/out" "j['started'] is True and j['accepted'] is True and j['requested_wh'] == 1000"

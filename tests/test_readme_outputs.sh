@@ -39,6 +39,9 @@ for no, line in enumerate(readme, 1):
                 blocks.append(cur)
         continue
     if not inblock:
+        m = re.search(r"`rscp sim [^`]*$", line)
+        if m and line.count("`") % 2 and "--start" in m.group(0) + " " + readme[no].split("`")[0]:
+            blocks.append({"line": no, "opts": None, "steps": [], "broken": True})
         for m in prose_sim.finditer(line):
             opts = m.group(1)
         continue
@@ -156,6 +159,10 @@ def start_sim(options):
 if len(blocks) < 10:
     fails.append("only %d output blocks found in README.md" % len(blocks))
 for blk in blocks:
+    if blk.get("broken"):
+        fails.append("README.md:%d: a `rscp sim ...` span broken over two lines (the options would not be seen)"
+                     % blk["line"])
+        continue
     if not blk["opts"]:
         fails.append("README.md:%d: no simulator options (`rscp sim --start ...`) stated before this block" % blk["line"])
         continue

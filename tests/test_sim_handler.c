@@ -6,6 +6,7 @@
 #include "../sim/sim_all.inc"
 
 #include "rscp/builder.h"
+#include "rscp/control.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
 #include "rscp/tags.h"
@@ -743,6 +744,53 @@ static void test_random_requests(void)
     CHECK_INT(failures, 0);
 }
 
+/* One frame: a manual charge start of wh and the state after it, read by
+ * the library; the state before is that of a fresh device. */
+static struct rscp_manual_charge start_and_read(uint32_t wh, bool *started)
+{
+    struct rscp_manual_charge before, after;
+    begin();
+    CHECK_INT(rscp_manual_charge_request(&req), 0);
+    CHECK_INT(send_req(), 0);
+    struct rscp_frame f = {0, 0, false, reply_buf, (uint16_t)reply_len};
+    CHECK_INT(rscp_manual_charge_parse(&f, &before, NULL), 0);
+    begin();
+    CHECK_INT(rscp_manual_charge_start_request(&req, wh), 0);
+    CHECK_INT(rscp_manual_charge_request(&req), 0);
+    CHECK_INT(send_req(), 0);
+    f.data_len = (uint16_t)reply_len;
+    bool accepted = false;
+    CHECK_INT(rscp_manual_charge_start_parse(&f, &accepted, NULL), 0);
+    CHECK(accepted);
+    CHECK_INT(rscp_manual_charge_parse(&f, &after, NULL), 0);
+    CHECK_INT(rscp_manual_charge_started(&before, &after, started), 0);
+    return after;
+}
+
+/* A manual charge start on a full battery is taken (counted, the day's
+ * start used) and over at once, in the same frame; the library calls it
+ * started. On a battery with room it is active. */
+static void test_manual_charge_full(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    now_t = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2024, 6, 21) * 86400 + 13 * 3600);
+    sim_device_init(dev, &c, now_t, 0);
+    dev->model.bat_wh = c.bat_capacity_wh;
+    bool started = false;
+    struct rscp_manual_charge m = start_and_read(2000, &started);
+    CHECK(started);
+    CHECK(!m.active && m.start_counter == 1 && m.energy_wh == 0.0);
+    now_t += 1.0;
+    m = start_and_read(2000, &started); /* within the rate limit: ignored */
+    CHECK(!started && m.start_counter == 1);
+
+    sim_device_init(dev, &c, now_t, 0);
+    dev->model.bat_wh = 0.5 * c.bat_capacity_wh;
+    m = start_and_read(2000, &started);
+    CHECK(started && m.active && m.start_counter == 1);
+}
+
 int main(void)
 {
     struct sim_config c;
@@ -762,6 +810,7 @@ int main(void)
     test_history();
     test_settings();
     test_random_requests();
+    test_manual_charge_full();
     CHECK_INT(type_mismatches, 0);
     CHECK(blocks_seen > 1000);
     free(dev);

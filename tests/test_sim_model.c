@@ -576,6 +576,77 @@ static void test_controls(void)
     CHECK(!m.ctl.mc_active && m.ctl.mc_charged_wh >= 99.0 && m.ctl.mc_charged_wh <= 100.0 + 1e-9);
 }
 
+/* A car in mixed mode and the battery: the battery charges from the
+ * surplus the car does not take (first, when it comes before the car),
+ * covers only the house's deficit, and is never discharged into the car;
+ * the car's shortfall comes from the grid. A battery within the margin
+ * below full takes nothing, also in a very short step. */
+static void test_wallbox_battery(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    c.add_peak_w = 0.0;
+    c.derate_share = 0.0;
+    struct sim_model m;
+
+    /* Night, mixed mode: the house from the battery, the car from the grid. */
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 8000.0);
+    m.car_present = true;
+    m.car_need_wh = 20000.0;
+    m.ctl.wb_sun_mode = false;
+    struct sim_flows f = sim_model_flows(&m, 1.0);
+    int32_t deficit = f.home - f.pv - f.add;
+    CHECK(deficit >= 65);
+    CHECK_INT(f.wb, (int32_t)sim_model_wb_max(&m));
+    CHECK_INT(f.wb_solar, 0);
+    CHECK_INT(f.bat, -deficit);
+    CHECK_INT(f.grid, f.wb);
+    /* Sun mode at night: no car charging, the same battery. */
+    m.ctl.wb_sun_mode = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.wb == 0 && f.bat == -deficit && f.grid == 0);
+
+    /* Midday, mixed mode, a surplus smaller than the car's power. */
+    double t_noon = 0, best = -1;
+    for (unsigned d = 1; d <= 30; d++)
+        for (int k = 0; k < 24; k++) {
+            double t = utc(2024, 6, d, 10, 0) + 300.0 * k;
+            double surplus = sim_pv_power(&c, t) - sim_home_load(&c, t);
+            if (surplus > best)
+                best = surplus, t_noon = t;
+        }
+    sim_model_init_at(&m, &c, t_noon, 0.2 * c.bat_capacity_wh);
+    m.car_present = true;
+    m.car_need_wh = 20000.0;
+    m.ctl.wb_sun_mode = false;
+    m.ctl.battery_before_car = true;
+    f = sim_model_flows(&m, 1.0);
+    int32_t surplus = f.pv + f.add - f.home;
+    int32_t chg = (int32_t)c.bat_max_charge_w;
+    CHECK(surplus > chg && surplus < f.wb);
+    CHECK_INT(f.bat, chg);                  /* the battery first */
+    CHECK_INT(f.wb_solar, surplus - chg);   /* the car the rest of the sun */
+    CHECK_INT(f.grid, f.wb - f.wb_solar);   /* and its shortfall from the grid */
+    m.ctl.battery_before_car = false;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.wb_solar == surplus && f.bat == 0 && f.grid == f.wb - surplus);
+    /* Sun mode, the battery first: the car from what is left, no grid. */
+    m.ctl.wb_sun_mode = true;
+    m.ctl.battery_before_car = true;
+    f = sim_model_flows(&m, 1.0);
+    int32_t left = surplus - chg;
+    int32_t want = (double)left >= sim_model_wb_min(&m) ? min32(left, (int32_t)sim_model_wb_max(&m)) : 0;
+    CHECK(f.bat == chg && f.wb == want && f.wb_solar == f.wb && f.grid == f.wb - left);
+
+    /* Within the margin below full: no charge, however short the step. */
+    c.wallbox = false;
+    sim_model_init_at(&m, &c, t_noon, c.bat_capacity_wh - 0.5 * SIM_BAT_FLOOR_MARGIN_WH);
+    CHECK_INT(sim_model_flows(&m, 0.05).bat, 0);
+    CHECK_INT(sim_model_flows(&m, 1.0).bat, 0);
+    sim_model_init_at(&m, &c, t_noon, c.bat_capacity_wh - 2.0 * SIM_BAT_FLOOR_MARGIN_WH);
+    CHECK(sim_model_flows(&m, 1.0).bat > 0);
+}
+
 int main(void)
 {
     test_civil();
@@ -583,6 +654,7 @@ int main(void)
     test_balance();
     test_battery_limits();
     test_controls();
+    test_wallbox_battery();
     test_determinism();
     test_history();
     test_day_memo();

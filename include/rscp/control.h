@@ -111,10 +111,13 @@ RSCP_API int rscp_manual_charge_parse(const struct rscp_frame *f, struct rscp_ma
                                       uint32_t *device_error);
 
 /* Whether a start took effect, from the state read before and after it:
- * true when after is active and its start counter grew or its last start
- * moved forward. Returns 0 with *started, or RSCP_ERR_NOT_FOUND when the
- * states lack what is needed to tell (active, and a counter or a last start
- * in both), or RSCP_ERR_ARG (NULL argument). */
+ * true when the start counter grew or the last start moved forward (by
+ * the fields present in both). after->active is not required: a start the
+ * device took can be over before the state is read back (a full battery, or
+ * a small energy), and it still used up the device's allowance; a start the
+ * device ignored moves neither. Returns 0 with *started, or
+ * RSCP_ERR_NOT_FOUND when the states lack what is needed to tell (a counter
+ * or a last start in both), or RSCP_ERR_ARG (NULL argument). */
 RSCP_API int rscp_manual_charge_started(const struct rscp_manual_charge *before,
                                         const struct rscp_manual_charge *after, bool *started);
 

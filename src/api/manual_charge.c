@@ -81,10 +81,10 @@ int rscp_manual_charge_started(const struct rscp_manual_charge *before, const st
     if (!before || !after || !started)
         return RSCP_ERR_ARG;
     uint32_t both = before->present & after->present;
-    if (!(after->present & RSCP_MC_ACTIVE) || !(both & (RSCP_MC_START_COUNTER | RSCP_MC_LAST_START)))
+    if (!(both & (RSCP_MC_START_COUNTER | RSCP_MC_LAST_START)))
         return RSCP_ERR_NOT_FOUND;
-    bool moved = ((both & RSCP_MC_START_COUNTER) && after->start_counter > before->start_counter) ||
-                 ((both & RSCP_MC_LAST_START) && later(&after->last_start, &before->last_start));
-    *started = after->active && moved;
+    /* Not after->active: a start taken may already be over (full battery). */
+    *started = ((both & RSCP_MC_START_COUNTER) && after->start_counter > before->start_counter) ||
+               ((both & RSCP_MC_LAST_START) && later(&after->last_start, &before->last_start));
     return 0;
 }
