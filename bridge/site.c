@@ -283,19 +283,27 @@ static void start_next(struct bridge_site_rt *s, int64_t now_ms)
     }
 }
 
-static void update_hold_state(struct bridge_site_rt *s)
+/* The hold as the topics show it: cycles_left counts the poll intervals
+ * until its end, rounded up (a started hold shows at least 1), and 0 for a
+ * hold without an end. */
+static void update_hold_state(struct bridge_site_rt *s, int64_t now_ms)
 {
     struct rscp_power_hold_status st;
     rscp_power_hold_status(s->hold, &st);
+    s->snap.hold.cycles_left = 0;
     if (st.state == RSCP_HOLD_ACTIVE) {
         s->snap.hold.mode = st.mode;
         s->snap.hold.watts = st.watts;
-        s->snap.have |= BRIDGE_HAVE_HOLD;
+        if (st.until_ms != INT64_MAX && s->interval_ms > 0) {
+            int64_t left = st.until_ms > now_ms ? st.until_ms - now_ms : 0;
+            int64_t n = (left + (int64_t)s->interval_ms - 1) / (int64_t)s->interval_ms;
+            s->snap.hold.cycles_left = n < 1 ? 1u : n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+        }
     } else {
         s->snap.hold.mode = RSCP_POWER_AUTO;
         s->snap.hold.watts = 0;
-        s->snap.have |= BRIDGE_HAVE_HOLD;
     }
+    s->snap.have |= BRIDGE_HAVE_HOLD;
 }
 
 static void exchange_done(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms)
@@ -325,7 +333,7 @@ static void exchange_done(struct bridge_site_rt *s, const struct rscp_frame *f, 
             site_fail(s, why, now_ms);
             return;
         }
-        update_hold_state(s);
+        update_hold_state(s, now_ms);
         s->stats.polls++;
         s->stats.last_poll_seconds = (double)(now_ms - s->cycle_started_ms) / 1000.0;
         s->stats.last_success_unix_ms = wall_ms();
@@ -351,7 +359,7 @@ static void exchange_done(struct bridge_site_rt *s, const struct rscp_frame *f, 
         int64_t mirrored = 0;
         if (rscp_power_hold_reply(s->hold, f, &mirrored) == RSCP_ERR_DEVICE)
             BRIDGE_WARN("site %s: the device refused the power mode", s->name);
-        update_hold_state(s);
+        update_hold_state(s, now_ms);
         break;
     }
     case XCHG_CMD_READ:

@@ -152,8 +152,27 @@ sys.exit(0 if r['ok'] is False and '\"power\" must be a whole number in 1..10000
 sleep 2.5
 BAT=$(RSCP_PORT=$P1 "$RSCP" live --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["battery"])')
 check "the battery discharges 1500 W under the JSON hold, the bad one changed nothing ($BAT)" python3 -c "import sys; sys.exit(0 if abs(float('$BAT') + 1500) < 50 else 1)"
+check "ems/power_mode shows the open-ended hold" bash -c "mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/ems/power_mode -C 1 -W 3 | grep -qx 'discharge:1500:0'"
+# A hold for 30 cycles counts down on ems/power_mode.
+R=$(command_result e3dc/set/power_mode idle:30)
+check "set/power_mode idle:30 -> ok ($R)" bash -c "echo '$R' | grep -q '\"ok\":true'"
+# The cycles left: read twice, a few cycles apart.
+cycles_left() {
+    for _ in $(seq 20); do
+        v=$(mosquitto_sub -h 127.0.0.1 -p "$BPORT" -t e3dc/ems/power_mode -C 1 -W 3 2>/dev/null)
+        case "$v" in idle:*) echo "${v#idle:}"; return 0 ;; esac
+        sleep 0.3
+    done
+    echo none
+}
+C1=$(cycles_left)
+check "ems/power_mode shows idle:N with N in 25..30 ($C1)" bash -c "[ '$C1' != none ] && [ '$C1' -ge 25 ] && [ '$C1' -le 30 ]"
+sleep 3
+C2=$(cycles_left)
+check "... and N counts down ($C1 -> $C2)" bash -c "[ '$C2' != none ] && [ '$C2' -lt '$C1' ] && [ '$C2' -ge $((C1 - 6)) ]"
 R=$(command_result e3dc/set/power_mode auto)
 check "set/power_mode auto -> ok" bash -c "echo '$R' | grep -q '\"ok\":true'"
+check "ems/power_mode shows auto again" bash -c "for i in \$(seq 20); do [ \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/ems/power_mode -C 1 -W 3)\" = auto ] && exit 0; sleep 0.3; done; exit 1"
 R=$(command_result e3dc/set/nonsense 1)
 check "an unknown command gets an error result" bash -c "echo '$R' | grep -q '\"ok\":false'"
 
