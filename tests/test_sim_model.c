@@ -554,6 +554,62 @@ static void test_controls(void)
     f = sim_model_flows(&m, 1.0);
     CHECK_INT(f.bat, 3000);
     CHECK((f.status & RSCP_EMS_STATUS_WEATHER_THROTTLED) != 0);
+    m.ctl.weather_regulated = false;
+
+    /* A charge idle period over the whole day (every weekday): the
+     * morning surplus does not charge the battery, the charge bit (not the
+     * discharge bit) is set; with the enable flag off it charges again. */
+    m.ctl.idle_enabled = true;
+    for (uint8_t d = 0; d < 7; d++)
+        m.ctl.idle[d * 2u] = (struct sim_idle_period){0, d, true, 0, 0, 23, 59};
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 0);
+    CHECK((f.status & RSCP_EMS_STATUS_CHARGE_IDLE_PERIOD) != 0);
+    CHECK((f.status & RSCP_EMS_STATUS_DISCHARGE_IDLE_PERIOD) == 0);
+    m.ctl.idle_enabled = false;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat > 3000 && (f.status & RSCP_EMS_STATUS_CHARGE_IDLE_PERIOD) == 0);
+    for (uint8_t d = 0; d < 7; d++)
+        m.ctl.idle[d * 2u].active = false;
+
+    /* SET_POWER charge (mode 3) takes the surplus only, never the grid:
+     * asked for more than the surplus it charges with the surplus (at most
+     * its charge power) and draws nothing from the grid; at
+     * night it does not charge at all. Discharge (mode 2) gives what is
+     * asked, the part the house does not use fed in. */
+    int32_t surplus = f.pv + f.add - f.home - f.wb;
+    CHECK(surplus > 3000);
+    m.ctl.set_power_mode = 3;
+    m.ctl.set_power_value = 2000;
+    m.ctl.set_power_until = m.t + 10.0;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 2000);
+    CHECK((f.status & RSCP_EMS_STATUS_DISCHARGE_LOCKED) != 0);
+    m.ctl.set_power_value = surplus + 2000;
+    f = sim_model_flows(&m, 1.0);
+    int32_t can = (int32_t)floor(sim_model_max_charge(&m));
+    CHECK_INT(f.bat, f.pv + f.add - f.home - f.wb < can ? f.pv + f.add - f.home - f.wb : can);
+    CHECK(f.grid <= 0); /* nothing drawn from the grid */
+    struct sim_inputs in = {2500, 0, 500}; /* 2000 W of surplus, below the charge power */
+    m.ctl.set_power_value = 3000;
+    f = sim_model_flows_from(&m, 1.0, &in);
+    CHECK_INT(f.bat, 2000 - f.wb > 0 ? 2000 - f.wb : 0);
+    CHECK_INT(f.grid, 0);
+    m.ctl.set_power_mode = 2;
+    m.ctl.set_power_value = 1500;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, -1500);
+    CHECK_INT(f.grid, f.home + f.wb - 1500 - f.pv - f.add);
+    CHECK((f.status & RSCP_EMS_STATUS_CHARGE_LOCKED) != 0);
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 6000.0); /* night: no surplus */
+    m.ctl.set_power_mode = 3;
+    m.ctl.set_power_value = 2000;
+    m.ctl.set_power_until = m.t + 10.0;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 0);
+    CHECK(f.grid > 0);
+    m.ctl.set_power_until = m.t; /* not resent: automatic, the night from the battery */
+    CHECK(sim_model_flows(&m, 1.0).bat < 0);
 
     /* Idle periods: device local time, the enable flag, the status bits. */
     sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 6000.0); /* a Saturday, 21:00 local */
