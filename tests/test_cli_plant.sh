@@ -225,6 +225,8 @@ check "reserve before -> after" grep -q "Emergency reserve .* -> .* 1500 Wh" "$T
 MAXR=$("$RSCP" settings --json | python3 -c "import json,sys; print(int(json.load(sys.stdin)['reserve_max_wh']))")
 expect_rc 2 "reserve above the device's maximum" "$RSCP" set reserve $((MAXR + 1))Wh
 errhas "out of range (allowed: 0..$MAXR Wh, the device's maximum); nothing sent"
+expect_rc 0 "reserve unchanged on the simulator after the refused one" "$RSCP" settings --json
+jcheck "$TMP/out" "abs(j['reserve_wh'] - 1500) < 0.5"
 cat >"$TMP/periods.json" <<'JSON'
 {"enabled": true, "periods": [
  {"type": "charge", "day": "monday", "active": true, "start": "00:00", "end": "06:00"},
@@ -248,11 +250,15 @@ check "idle-periods round trip" cmp -s "$TMP/out" "$TMP/ip2.json"
 
 # ---- manual charge ---------------------------------------------------------------------------
 CAP=$(python3 -c "import json; print(json.load(open('$TMP/settings0.json'))['specs']['installedBatteryCapacity'])")
-expect_rc 2 "charge above the battery capacity" "$RSCP" charge $((CAP + 1))Wh
-errhas "installedBatteryCapacity of the device); nothing sent"
 # on a plant whose battery is far from full (a start on a full battery is
-# over at once, "started, already over": test_sim_handler, the README)
+# over at once, "started, already over": test_sim_handler, the README);
+# the refused start first: had it been sent, the device's rate limit would
+# make the first real start "ignored"
 start_sim mc --model s10e --start 2024-12-21T07:00 --seed 1 "${SIMAUTH[@]}"
+expect_rc 2 "charge above the battery capacity" env RSCP_PORT="$PORT" "$RSCP" charge $((CAP + 1))Wh
+errhas "installedBatteryCapacity of the device); nothing sent"
+expect_rc 0 "no manual charge on the simulator after the refused one" env RSCP_PORT="$PORT" "$RSCP" get --json EMS_REQ_GET_MANUAL_CHARGE
+jcheck "$TMP/out" "{b['name']: b['value'] for b in j['blocks'][0]['value']}['EMS.MANUAL_CHARGE_START_COUNTER'] == 0"
 expect_rc 0 "first manual charge started" env RSCP_PORT="$PORT" "$RSCP" charge 1kWh --json
 jcheck "$TMP/out" "j['started'] is True and j['accepted'] is True and j['requested_wh'] == 1000"
 expect_rc 7 "second manual charge ignored" env RSCP_PORT="$PORT" "$RSCP" charge 1kWh
@@ -278,6 +284,8 @@ expect_rc 0 "wallbox set --resume" "$RSCP" wallbox set --resume
 check "wallbox before -> after" grep -q "suspended -> .*not suspended" "$TMP/out"
 expect_rc 2 "wallbox current above its bounds" "$RSCP" wallbox set --current $((WBMAX + 1))
 errhas "out of range (allowed: .*..$WBMAX A, the wallbox's bounds)"
+expect_rc 0 "wallbox unchanged on the simulator after the refused current" "$RSCP" wallbox --json
+jcheck "$TMP/out" "j['wallboxes'][0]['current'] == 10 and j['wallboxes'][0]['mode'] == 'mixed' and j['wallboxes'][0]['phases'] == 1"
 expect_rc 1 "wallbox set on a wallbox that is not there" "$RSCP" wallbox set --index 5 --mode sun
 errhas "no wallbox 5"
 

@@ -42,6 +42,10 @@ expect_rc 0 "power auto" "$RSCP" power auto --json
 jlines "$TMP/out" "len(L) == 1 and L[0]['mode'] == 'auto'"
 expect_rc 2 "power above the system specs" "$RSCP" power charge $((MAXC + 1))
 errhas "maxChargePower of the device); nothing sent"
+# on the simulator's side: no SET_POWER arrived (one would lock discharging
+# for the hold time)
+expect_rc 0 "live after the refused power" "$RSCP" live --json
+jcheck "$TMP/out" "j['status'] & 3 == 0 and 'discharge_locked' not in j['status_names']"
 
 
 summary
