@@ -7,6 +7,7 @@
 #include <rscp/client.h>
 #include <rscp/error.h>
 
+#include <errno.h>
 #include <mosquitto.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 struct bridge_mqtt_conn {
     struct mosquitto *mosq;
     char *host;
+    char *user;             /* the login's user name (not secret), or NULL */
+    char *client_id;
     int port;
     int keepalive_s;
     int qos;
@@ -34,6 +37,8 @@ struct bridge_mqtt_conn {
     bool connected;         /* CONNACK accepted                           */
     bool ever_connected;
     bool stopping;
+    char why[320];          /* why the current attempt failed, "" unknown */
+    bool why_config;        /* ... and it needs a change of configuration */
 };
 
 static int64_t mono_ms(void)
@@ -50,9 +55,46 @@ static void clear_pending(struct bridge_mqtt_conn *c)
     c->st.queued_bytes = 0;
 }
 
-static void schedule_retry(struct bridge_mqtt_conn *c)
+/* Schedules the next attempt; returns the delay in ms. */
+static uint32_t schedule_retry(struct bridge_mqtt_conn *c)
 {
-    c->next_attempt_ms = c->now_ms + rscp_backoff_next(&c->bo);
+    uint32_t d = rscp_backoff_next(&c->bo);
+    c->next_attempt_ms = c->now_ms + d;
+    return d;
+}
+
+/* The broker's CONNACK refusal (MQTT 3.1.1 return codes 1..5) in words,
+ * with what to check. */
+static void describe_refusal(struct bridge_mqtt_conn *c, int rc)
+{
+    static const char *const text[] = {NULL, "unacceptable protocol version", "client identifier rejected",
+                                       "server unavailable", "bad user name or password", "not authorised"};
+    const char *t = rc > 0 && rc <= 5 ? text[rc] : mosquitto_connack_string(rc);
+    c->why_config = rc != 3;
+    if (rc == 4 || rc == 5) {
+        if (c->user)
+            snprintf(c->why, sizeof c->why,
+                     "the broker refused the login of user \"%s\": %s (check [mqtt] user and password or "
+                     "password_file)",
+                     c->user, t);
+        else
+            snprintf(c->why, sizeof c->why,
+                     "the broker refused the connection: %s (it may require a login: set [mqtt] user and "
+                     "password_file)",
+                     t);
+    } else if (rc == 2) {
+        snprintf(c->why, sizeof c->why, "the broker refused the client id \"%s\": %s", c->client_id, t);
+    } else {
+        snprintf(c->why, sizeof c->why, "the broker refused the connection: %s (CONNACK code %d)", t, rc);
+    }
+}
+
+/* A libmosquitto result in words; MOSQ_ERR_ERRNO names errno (e). */
+static const char *mosq_reason(int rc, int e)
+{
+    if (rc == MOSQ_ERR_ERRNO)
+        return e ? strerror(e) : "socket error";
+    return mosquitto_strerror(rc);
 }
 
 static void cb_connect(struct mosquitto *m, void *ud, int rc)
@@ -60,8 +102,8 @@ static void cb_connect(struct mosquitto *m, void *ud, int rc)
     (void)m;
     struct bridge_mqtt_conn *c = ud;
     if (rc != 0) {
-        BRIDGE_WARN("mqtt %s:%d: connection refused: %s", c->host, c->port, mosquitto_connack_string(rc));
-        return; /* libmosquitto closes the socket; cb_disconnect follows */
+        describe_refusal(c, rc); /* logged by lost(): cb_disconnect follows */
+        return;
     }
     BRIDGE_INFO("mqtt %s:%d: connected", c->host, c->port);
     clear_pending(c);
@@ -81,22 +123,29 @@ static void lost(struct bridge_mqtt_conn *c, const char *why)
     c->connected = false;
     if (c->stopping)
         return;
-    schedule_retry(c);
+    uint32_t delay = schedule_retry(c);
     if (was) {
         BRIDGE_WARN("mqtt %s:%d: connection lost: %s", c->host, c->port, why);
         if (c->ev.on_disconnect)
             c->ev.on_disconnect(c->ev.ctx, why);
     } else {
-        BRIDGE_DEBUG("mqtt %s:%d: connect failed: %s", c->host, c->port, why);
+        /* Every failed attempt is logged: the backoff (up to the cap)
+         * keeps this to one line per delay. */
+        bridge_log(c->why[0] && c->why_config ? BRIDGE_LOG_ERROR : BRIDGE_LOG_WARN,
+                   "mqtt %s:%d: connect failed: %s; next attempt in %.1f s", c->host, c->port,
+                   c->why[0] ? c->why : why, delay / 1000.0);
     }
+    c->why[0] = '\0';
+    c->why_config = false;
 }
 
 static void cb_disconnect(struct mosquitto *m, void *ud, int rc)
 {
     (void)m;
     struct bridge_mqtt_conn *c = ud;
+    int e = errno;
     if (c->live)
-        lost(c, rc == 0 ? "disconnected" : mosquitto_strerror(rc));
+        lost(c, rc == 0 ? "disconnected" : mosq_reason(rc, e));
 }
 
 static void cb_publish(struct mosquitto *m, void *ud, int mid)
@@ -175,8 +224,11 @@ int bridge_mqtt_new(struct bridge_mqtt_conn **out, const struct bridge_mqtt *cfg
     if (!c)
         return RSCP_ERR_NOMEM;
     c->pending = calloc(MID_SLOTS, sizeof *c->pending);
+    const char *id = cfg->client_id && cfg->client_id[0] ? cfg->client_id : "rscp-bridge";
     c->host = strdup(cfg->host);
-    if (!c->pending || !c->host)
+    c->client_id = strdup(id);
+    c->user = cfg->user ? strdup(cfg->user) : NULL;
+    if (!c->pending || !c->host || !c->client_id || (cfg->user && !c->user))
         return fail(c, RSCP_ERR_NOMEM, err, errcap, "out of memory");
     c->port = cfg->port ? cfg->port : 1883;
     c->keepalive_s = cfg->keepalive_s ? (int)cfg->keepalive_s : 60;
@@ -186,7 +238,6 @@ int bridge_mqtt_new(struct bridge_mqtt_conn **out, const struct bridge_mqtt *cfg
     bridge_mqtt_set_tuning(c, NULL);
     c->now_ms = mono_ms();
     c->next_attempt_ms = 0;
-    const char *id = cfg->client_id && cfg->client_id[0] ? cfg->client_id : "rscp-bridge";
     c->mosq = mosquitto_new(id, true, c);
     if (!c->mosq)
         return fail(c, RSCP_ERR_NOMEM, err, errcap, "cannot create the client");
@@ -227,6 +278,8 @@ void bridge_mqtt_free(struct bridge_mqtt_conn *c)
     }
     free(c->pending);
     free(c->host);
+    free(c->user);
+    free(c->client_id);
     free(c);
 }
 
@@ -244,8 +297,9 @@ static void after_io(struct bridge_mqtt_conn *c, int rc)
 {
     /* libmosquitto closed the socket and called cb_disconnect; this catches
      * a socket that went away without it. */
+    int e = errno;
     if (rc != MOSQ_ERR_SUCCESS && c->live && mosquitto_socket(c->mosq) < 0)
-        lost(c, mosquitto_strerror(rc));
+        lost(c, mosq_reason(rc, e));
 }
 
 void bridge_mqtt_on_readable(struct bridge_mqtt_conn *c, int64_t now_ms)
@@ -267,14 +321,16 @@ void bridge_mqtt_on_writable(struct bridge_mqtt_conn *c, int64_t now_ms)
 static void attempt(struct bridge_mqtt_conn *c)
 {
     c->st.attempts++;
+    c->why[0] = '\0';
+    c->why_config = false;
     /* Closes a previous socket, resolves (blocking DNS), starts a
      * non-blocking TCP connect and queues CONNECT. */
+    errno = 0;
     int rc = mosquitto_connect_async(c->mosq, c->host, c->port, c->keepalive_s);
     if (rc != MOSQ_ERR_SUCCESS) {
+        int e = errno;
         c->live = false;
-        schedule_retry(c);
-        BRIDGE_DEBUG("mqtt %s:%d: connect failed: %s", c->host, c->port,
-                     rc == MOSQ_ERR_ERRNO ? "socket error" : mosquitto_strerror(rc));
+        lost(c, mosq_reason(rc, e));
         return;
     }
     c->live = true;

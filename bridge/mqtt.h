@@ -21,6 +21,10 @@
  * local link returns in 0 ms with a socket and want_write true). A connect
  * that gets no CONNACK within the connect timeout counts as failed and is
  * retried with backoff (the stale socket is closed by the next attempt).
+ * Every failed attempt is logged once with its cause and the delay to the
+ * next one: a CONNACK refusal in words with the keys to check (an error:
+ * "the broker refused the login of user \"u\": not authorised"), a
+ * socket error with errno's text, a missing CONNACK (warnings).
  *
  * Memory is bounded: published messages not yet handed to the kernel (QoS
  * 0) or acknowledged (QoS 1, 2) are counted, and a publish beyond
