@@ -211,6 +211,8 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
             usage(stdout);
             return 0;
         }
+        if (strcmp(a, "-p") == 0)
+            a = "--port"; /* the short form the help shows */
         if (strncmp(a, "--", 2) != 0)
             return usage_error("unexpected argument", a);
         const char *name = a + 2;

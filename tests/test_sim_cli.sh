@@ -84,8 +84,9 @@ check '[ $rc -eq 3 ] && grep -q "cannot listen" "$tmp/b.err"'
 kill -INT "$sim_pid"; wait "$sim_pid"; rc=$?; sim_pid=
 check '[ $rc -eq 0 ]'
 
-# --model: the S10 mini's root meter answers at 6, no meter at 0, no wallbox.
-"$B" sim --port 0 --model s10mini --start 2024-06-21T12:00 >"$tmp/m.out" 2>"$tmp/m.err" &
+# --model: the S10 mini's root meter answers at 6, no meter at 0, no wallbox
+# (and -p, the short --port of the help)
+"$B" sim -p 0 --model s10mini --start 2024-06-21T12:00 >"$tmp/m.out" 2>"$tmp/m.err" &
 sim_pid=$!
 for _ in $(seq 50); do grep -q "listening on" "$tmp/m.out" 2>/dev/null && break; sleep 0.1; done
 mport=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/m.out")
