@@ -312,6 +312,7 @@ static int run_loop(struct daemon *d)
         fds[n++] = (struct pollfd){.fd = d->sigfd, .events = POLLIN};
         size_t mqtt_at = SIZE_MAX, http_at = 0;
         if (d->mqtt) {
+            bridge_mqtt_flush(d->mqtt);
             int64_t md = bridge_mqtt_next_deadline(d->mqtt);
             if (md >= 0 && md < next)
                 next = md;

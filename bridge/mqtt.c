@@ -9,10 +9,13 @@
 
 #include <errno.h>
 #include <mosquitto.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define MID_SLOTS 65536u
@@ -30,6 +33,7 @@ struct bridge_mqtt_conn {
     struct rscp_backoff bo;
     struct bridge_mqtt_stats st;
     uint32_t *pending;      /* payload length + 1 per message id, 0: none */
+    int corked_fd;          /* the socket TCP_CORK is set on, -1: none    */
     int64_t now_ms;
     int64_t next_attempt_ms;
     int64_t connect_deadline_ms;
@@ -238,6 +242,7 @@ int bridge_mqtt_new(struct bridge_mqtt_conn **out, const struct bridge_mqtt *cfg
     bridge_mqtt_set_tuning(c, NULL);
     c->now_ms = mono_ms();
     c->next_attempt_ms = 0;
+    c->corked_fd = -1;
     c->mosq = mosquitto_new(id, true, c);
     if (!c->mosq)
         return fail(c, RSCP_ERR_NOMEM, err, errcap, "cannot create the client");
@@ -271,6 +276,7 @@ void bridge_mqtt_free(struct bridge_mqtt_conn *c)
     if (!c)
         return;
     c->stopping = true;
+    bridge_mqtt_flush(c);
     if (c->mosq) {
         if (c->connected && mosquitto_disconnect(c->mosq) == MOSQ_ERR_SUCCESS)
             mosquitto_loop_write(c->mosq, 1);
@@ -370,6 +376,32 @@ bool bridge_mqtt_connected(const struct bridge_mqtt_conn *c)
     return c->connected;
 }
 
+/* libmosquitto writes each packet to the socket as it is published: with
+ * TCP_CORK set the kernel gathers them into full segments, and
+ * bridge_mqtt_flush() sends what is left (a burst of a thousand small
+ * publishes is then a few segments, not a thousand). */
+static void cork(struct bridge_mqtt_conn *c)
+{
+    int fd = mosquitto_socket(c->mosq);
+    if (fd < 0 || fd == c->corked_fd)
+        return;
+    int on = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0)
+        c->corked_fd = fd;
+}
+
+void bridge_mqtt_flush(struct bridge_mqtt_conn *c)
+{
+    if (!c || c->corked_fd < 0)
+        return;
+    int fd = mosquitto_socket(c->mosq);
+    if (fd == c->corked_fd) {
+        int off = 0;
+        setsockopt(fd, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+    }
+    c->corked_fd = -1;
+}
+
 int bridge_mqtt_publish(struct bridge_mqtt_conn *c, const char *topic, const void *payload, size_t len,
                         bool retain)
 {
@@ -385,6 +417,7 @@ int bridge_mqtt_publish(struct bridge_mqtt_conn *c, const char *topic, const voi
                         c->st.queued_msgs, c->st.queued_bytes, (unsigned long long)c->st.dropped);
         return RSCP_ERR_NOSPACE;
     }
+    cork(c);
     int mid = 0;
     int rc = mosquitto_publish(c->mosq, &mid, topic, (int)len, payload, c->qos, retain);
     if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_PAYLOAD_SIZE)
@@ -440,6 +473,7 @@ int bridge_mqtt_flush_and_disconnect(struct bridge_mqtt_conn *c, int timeout_ms)
 {
     int64_t end = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     bool was = c->connected;
+    bridge_mqtt_flush(c);
     c->stopping = true;
     if (!was) {
         c->live = false;

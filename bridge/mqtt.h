@@ -2,9 +2,10 @@
  * daemon's own poll() loop, never from libmosquitto's thread.
  *
  * Use in a loop:
- *   - before every poll(): fd = bridge_mqtt_fd(c) (it changes after each
- *     reconnect and is -1 while down); watch POLLIN, and POLLOUT when
- *     bridge_mqtt_wants_write(c); wake up no later than
+ *   - before every poll(): bridge_mqtt_flush(c) (sends what this turn's
+ *     publishes left gathered in the kernel); fd = bridge_mqtt_fd(c) (it
+ *     changes after each reconnect and is -1 while down); watch POLLIN,
+ *     and POLLOUT when bridge_mqtt_wants_write(c); wake up no later than
  *     bridge_mqtt_next_deadline(c);
  *   - after poll(): bridge_mqtt_on_readable() on POLLIN/POLLERR/POLLHUP,
  *     bridge_mqtt_on_writable() on POLLOUT, and bridge_mqtt_on_timer()
@@ -133,6 +134,13 @@ int64_t bridge_mqtt_next_deadline(const struct bridge_mqtt_conn *c);
 
 /* True between an accepted CONNACK and the loss of the connection. */
 bool bridge_mqtt_connected(const struct bridge_mqtt_conn *c);
+
+/* Send what the publishes since the last call left gathered in the kernel:
+ * publishing sets TCP_CORK on the socket, so that the many small messages
+ * of one loop turn leave in full segments; this clears it. Call before
+ * every poll() (what is not flushed goes out anyway after at most 200 ms,
+ * the kernel's limit). Cheap when nothing was published; NULL ignored. */
+void bridge_mqtt_flush(struct bridge_mqtt_conn *c);
 
 /* Queue payload[0..len) on topic with the configured QoS, retained when
  * retain. Returns 0; RSCP_ERR_NOT_CONNECTED when not connected,

@@ -4,12 +4,15 @@
  * this test fails): connect, subscribe, retained publish received back;
  * the last will after an abort; broker restart -> on_disconnect, backoff,
  * on_connect again; publishes refused while down; the queue limit; no
- * broker -> retries while every loop iteration returns promptly. */
+ * broker -> retries while every loop iteration returns promptly; a turn's
+ * publishes gathered under TCP_CORK until bridge_mqtt_flush(). */
 #include "harness.h"
 #include "mqtt.h"
 
 #include <rscp/error.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +60,7 @@ static int g_max_iter_ms;
 static void step(struct bridge_mqtt_conn *c, int wait_ms)
 {
     int64_t t0 = now_ms();
+    bridge_mqtt_flush(c);
     struct pollfd p = {bridge_mqtt_fd(c), POLLIN, 0};
     if (p.fd >= 0 && bridge_mqtt_wants_write(c))
         p.events |= POLLOUT;
@@ -198,6 +202,48 @@ static void test_roundtrip_and_will(void)
     bridge_mqtt_free(c);
 }
 
+static int corked(struct bridge_mqtt_conn *c)
+{
+    int v = -1;
+    socklen_t len = sizeof v;
+    if (getsockopt(bridge_mqtt_fd(c), IPPROTO_TCP, TCP_CORK, &v, &len) != 0)
+        return -1;
+    return v;
+}
+
+/* Publishes of one loop turn are gathered (TCP_CORK) and sent by
+ * bridge_mqtt_flush(), in order and complete. */
+static void test_flush(void)
+{
+    struct rec ra = {0}, rb = {0};
+    struct bridge_mqtt_conn *a = make(g_port, &ra, "test-flush-a");
+    struct bridge_mqtt_conn *b = make(g_port, &rb, "test-flush-b");
+    if (!a || !b)
+        return;
+    CHECK(run_until(a, &ra.connects, 1, 3000));
+    CHECK(run_until(b, &rb.connects, 1, 3000));
+    CHECK_INT(bridge_mqtt_subscribe(b, "flush/#"), 0);
+    for (int i = 0; i < 5; i++)
+        step(b, 10);
+    CHECK_INT(corked(a), 0);
+    char payload[16];
+    for (int i = 0; i < 200; i++) {
+        int n = snprintf(payload, sizeof payload, "%d", i);
+        CHECK_INT(bridge_mqtt_publish(a, "flush/n", payload, (size_t)n, false), 0);
+    }
+    CHECK(corked(a) != 0);
+    bridge_mqtt_flush(a);
+    CHECK_INT(corked(a), 0);
+    bridge_mqtt_flush(a); /* again: nothing to do */
+    CHECK_INT(corked(a), 0);
+    CHECK(run_until(b, &rb.messages, 200, 3000));
+    CHECK_INT(rb.messages, 200);
+    CHECK(strcmp(rb.payload, "199") == 0);
+    bridge_mqtt_flush(NULL);
+    bridge_mqtt_free(a);
+    bridge_mqtt_free(b);
+}
+
 static void test_broker_restart(void)
 {
     struct rec r = {0};
@@ -324,6 +370,7 @@ int main(void)
     test_bad_config();
     test_roundtrip_and_will();
     test_queue_limit();
+    test_flush();
     test_broker_restart();
     test_no_broker();
     broker("stop", NULL);
