@@ -406,6 +406,9 @@ void bridge_site_io(struct bridge_site_rt *s, short revents, int64_t now_ms)
                     exchange_done(s, &f, now_ms);
             }
             start_next(s, now_ms);
+            /* A site waits most of its interval: its connection holds no
+             * buffer meanwhile (a thousand sites, a few of them busy). */
+            rscp_client_trim(s->client);
         }
     }
     return;

@@ -325,6 +325,13 @@ static void test_nonblocking(void)
                 if (nt_reply_int32(&f, 0x01800061u) != i * 1000 + done[i])
                     errors++;
                 done[i]++;
+                /* Every other client gives its buffers back between
+                 * exchanges: the next one allocates them again. */
+                if (i % 2) {
+                    rscp_client_trim(c);
+                    CHECK_INT(rscp_client_buffer_bytes(c), 0);
+                    CHECK_INT(rscp_client_take_reply(c, &f), 0);
+                }
             }
             if (rscp_client_state(c) == RSCP_CLIENT_READY && done[i] < ROUNDS) {
                 uint8_t blk[11] = {0x61, 0x00, 0x00, 0x01, RSCP_TYPE_INT32, 4, 0};
@@ -333,6 +340,8 @@ static void test_nonblocking(void)
                 CHECK_INT(rscp_client_submit(c, blk, sizeof blk), 0);
                 CHECK_INT(rscp_client_state(c), RSCP_CLIENT_BUSY);
                 CHECK_INT(rscp_client_submit(c, blk, sizeof blk), RSCP_ERR_STATE);
+                if (i % 3 == 0) /* in flight: only what is idle goes */
+                    rscp_client_trim(c);
             }
         }
     }

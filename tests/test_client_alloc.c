@@ -1,7 +1,9 @@
-/* Steady-state requests of a blocking client do no heap allocation: this
- * program defines malloc & co. itself (forwarding to glibc's internal
- * allocator) and counts the calls made on the client's thread while it
- * sends requests, blocking and zero-copy, to a server on a second thread.
+/* Steady-state requests of a blocking client do no heap allocation, its
+ * buffers fit the frames it exchanged, and rscp_client_trim() gives them
+ * back: this program defines malloc & co. itself (forwarding to glibc's
+ * internal allocator) and counts the calls made on the client's thread
+ * while it sends requests, blocking and zero-copy, to a server on a second
+ * thread.
  * Only with glibc and without a sanitizer (ASan keeps its own allocator);
  * elsewhere the check is skipped. */
 #include "net_testlib.h"
@@ -98,6 +100,15 @@ int main(void)
     size_t req_len = 0;
     CHECK_INT(rscp_builder_finish(&rb, &req_len), 0);
     CHECK_INT(rscp_client_request(c, req, req_len, &f), 0);
+    /* Small requests and replies: small buffers, not a 64 KiB frame each. */
+    size_t small = rscp_client_buffer_bytes(c);
+    printf("buffers after a small exchange: %zu bytes\n", small);
+    CHECK(small > 0 && small <= 2048);
+    /* The zero-copy form may build any frame: its buffer is the largest. */
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_put_none(&b, NT_REQ_POWER_PV), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
+    CHECK(rscp_client_buffer_bytes(c) >= RSCP_MAX_WIRE_SIZE);
 
     before = t_allocs;
     int fails = 0;
@@ -121,6 +132,21 @@ int main(void)
     for (int i = 0; i < 50; i++)
         CHECK_INT(rscp_client_request(c, req, req_len, &f), 0);
     CHECK(t_allocs == before);
+
+    /* Trimmed: no buffer until the next exchange, which works (and
+     * allocates); a reply taken before the trim is gone. */
+    CHECK_INT(rscp_client_request(c, req, req_len, &f), 0);
+    rscp_client_trim(c);
+    CHECK_INT(rscp_client_buffer_bytes(c), 0);
+    CHECK_INT(rscp_client_take_reply(c, &f), 0);
+    rscp_client_trim(c); /* again: nothing to give back */
+    before = t_allocs;
+    CHECK_INT(rscp_client_request(c, req, req_len, &f), 0);
+    CHECK_INT(nt_reply_int32(&f, NT_POWER_PV), NT_PV_VALUE);
+    CHECK(t_allocs > before);
+    CHECK(rscp_client_buffer_bytes(c) > 0 && rscp_client_buffer_bytes(c) <= 2048);
+    rscp_client_trim(NULL);
+    CHECK_INT(rscp_client_buffer_bytes(NULL), 0);
 
     rscp_client_free(c);
     nt_server_stop(&ns);

@@ -24,8 +24,12 @@
  * authentication. Device error blocks in a reply are data, not errors.
  *
  * The same object can be driven by an event loop (see "Non-blocking use").
- * A client is not thread-safe; distinct clients are. Steady-state requests
- * do not allocate. */
+ * A client is not thread-safe; distinct clients are. Its buffers grow as
+ * the frames need them (the send buffer to the largest request, the
+ * receive buffer to the largest reply, each at most RSCP_MAX_WIRE_SIZE) and
+ * are kept: steady-state requests do not allocate. An event loop holding
+ * many mostly idle connections gives them back between exchanges with
+ * rscp_client_trim(). */
 #ifndef RSCP_CLIENT_H
 #define RSCP_CLIENT_H
 
@@ -185,6 +189,17 @@ RSCP_API int64_t rscp_client_next_deadline(const rscp_client *c);
 RSCP_API int rscp_client_submit(rscp_client *c, const void *blocks, size_t len);
 /* 1 and *reply when a reply is ready (state back to READY), 0 if not. */
 RSCP_API int rscp_client_take_reply(rscp_client *c, struct rscp_frame *reply);
+
+/* Give the buffers back while they hold nothing pending: the receive
+ * buffer when no reply bytes wait in it, the send buffer (wiped: it may
+ * have held the password) when its frame is sent. The next exchange
+ * allocates again (and may then fail with RSCP_ERR_NOMEM). A reply taken
+ * or ready before is invalid afterwards (rscp_client_take_reply() then
+ * returns 0). Any state; NULL ignored. */
+RSCP_API void rscp_client_trim(rscp_client *c);
+
+/* Bytes the client's buffers hold now (send and receive), 0 for NULL. */
+RSCP_API size_t rscp_client_buffer_bytes(const rscp_client *c);
 
 RSCP_END_DECLS
 

@@ -50,10 +50,8 @@ int rscp_client_new(rscp_client **out, const struct rscp_client_config *cfg)
     c->host = rscp_net_strdup(cfg->host);
     c->user = rscp_net_strdup(cfg->user);
     c->password = rscp_net_strdup(cfg->password);
-    c->sendbuf = malloc(RSCP_MAX_WIRE_SIZE);
-    c->recvbuf = malloc(RSCP_NET_RECV_CHUNK);
     int rc = RSCP_ERR_NOMEM;
-    if (!c->host || !c->user || !c->password || !c->sendbuf || !c->recvbuf)
+    if (!c->host || !c->user || !c->password)
         goto fail;
 
     uint8_t key[RSCP_KEY_SIZE];
@@ -62,7 +60,7 @@ int rscp_client_new(rscp_client **out, const struct rscp_client_config *cfg)
     rscp_net_wipe(key, sizeof key);
     if (rc != 0)
         goto fail;
-    rc = rscp_reader_new(&c->reader);
+    rc = rscp_reader_new_lazy(&c->reader);
     if (rc != 0)
         goto fail;
     rscp_reader_set_cipher(c->reader, c->cipher);
@@ -74,6 +72,51 @@ fail:
     return rc;
 }
 
+/* Wipe what the send buffer ever held (an authentication frame holds the
+ * password) and free it. */
+static void release_sendbuf(rscp_client *c)
+{
+    if (c->sendbuf)
+        rscp_net_wipe(c->sendbuf, c->send_used);
+    free(c->sendbuf);
+    c->sendbuf = NULL;
+    c->send_cap = c->send_used = 0;
+}
+
+/* A send buffer of at least need bytes (at most RSCP_MAX_WIRE_SIZE), in
+ * powers of two from RSCP_NET_SEND_MIN; what is queued is kept. 0 or
+ * RSCP_ERR_NOMEM (nothing changed). */
+static int reserve_sendbuf(rscp_client *c, size_t need)
+{
+    if (need > RSCP_MAX_WIRE_SIZE)
+        need = RSCP_MAX_WIRE_SIZE;
+    if (need <= c->send_cap)
+        return 0;
+    size_t cap = RSCP_NET_SEND_MIN;
+    while (cap < need)
+        cap *= 2;
+    if (cap > RSCP_MAX_WIRE_SIZE)
+        cap = RSCP_MAX_WIRE_SIZE;
+    uint8_t *p = malloc(cap);
+    if (!p)
+        return RSCP_ERR_NOMEM;
+    size_t keep = c->send_len;
+    if (keep)
+        memcpy(p, c->sendbuf, keep);
+    release_sendbuf(c);
+    c->sendbuf = p;
+    c->send_cap = cap;
+    c->send_used = keep;
+    return 0;
+}
+
+/* The wire size of a frame with data_len bytes of blocks and a CRC. */
+static size_t wire_size(size_t data_len)
+{
+    size_t n = RSCP_HEADER_SIZE + data_len + RSCP_CRC_SIZE;
+    return (n + RSCP_CIPHER_BLOCK_SIZE - 1) / RSCP_CIPHER_BLOCK_SIZE * RSCP_CIPHER_BLOCK_SIZE;
+}
+
 void rscp_client_free(rscp_client *c)
 {
     if (!c)
@@ -81,10 +124,7 @@ void rscp_client_free(rscp_client *c)
     rscp_client_close(c);
     rscp_reader_free(c->reader);
     rscp_cipher_free(c->cipher);
-    if (c->sendbuf)
-        rscp_net_wipe(c->sendbuf, RSCP_MAX_WIRE_SIZE);
-    free(c->sendbuf);
-    free(c->recvbuf);
+    release_sendbuf(c);
     free(c->host);
     rscp_net_free_secret(c->user);
     rscp_net_free_secret(c->password);
@@ -101,7 +141,6 @@ static void close_socket(rscp_client *c)
     c->ai_list = c->ai_next = NULL;
     c->deadline = -1;
     c->send_len = c->send_off = 0;
-    c->recv_len = c->recv_off = 0;
     c->have_reply = false;
     c->building = false;
 }
@@ -229,7 +268,9 @@ static int flush(rscp_client *c)
 static int seal_and_send(rscp_client *c, size_t frame_len)
 {
     size_t wire_len;
-    int rc = rscp_cipher_seal(c->cipher, c->sendbuf, frame_len, RSCP_MAX_WIRE_SIZE, &wire_len);
+    int rc = rscp_cipher_seal(c->cipher, c->sendbuf, frame_len, c->send_cap, &wire_len);
+    if (wire_len > c->send_used)
+        c->send_used = wire_len;
     if (rc != 0)
         return rscp_net_client_fail(c, rc, "cannot encrypt the request");
     c->send_len = wire_len;
@@ -249,11 +290,17 @@ static int begin_auth(rscp_client *c)
     struct rscp_builder b;
     struct rscp_timestamp now = rscp_timestamp_now();
     size_t n = 0;
-    rscp_builder_begin_frame(&b, c->sendbuf, RSCP_MAX_WIRE_SIZE, &now, true);
+    /* A container with two strings. */
+    size_t need = wire_size(3 * RSCP_BLOCK_HEADER_SIZE + strlen(c->user) + strlen(c->password));
+    if (reserve_sendbuf(c, need) != 0)
+        return rscp_net_client_fail(c, RSCP_ERR_NOMEM, "no memory for the authentication frame");
+    rscp_builder_begin_frame(&b, c->sendbuf, c->send_cap, &now, true);
     rscp_net_put_auth_request(&b, c->user, c->password);
     int rc = rscp_builder_finish(&b, &n);
+    if (n > c->send_used)
+        c->send_used = n;
     if (rc != 0) {
-        rscp_net_wipe(c->sendbuf, RSCP_MAX_WIRE_SIZE);
+        rscp_net_wipe(c->sendbuf, c->send_used);
         return rscp_net_client_fail(c, rc, "cannot build the authentication frame");
     }
     return seal_and_send(c, n);
@@ -381,15 +428,18 @@ static int handle_frame(rscp_client *c, const struct rscp_frame *f)
     return rscp_net_client_fail(c, RSCP_ERR_PROTOCOL, "%s sent a frame while no request was pending", c->peer);
 }
 
-/* Feed what is left in recvbuf and take out frames. Returns 1 when the
- * pending exchange completed, 0 when more bytes are needed, or an error. */
-static int consume(rscp_client *c)
+/* Feed buf[0..len) and take out frames. Returns 1 when the pending
+ * exchange completed, 0 when more bytes are needed, or an error. */
+static int consume(rscp_client *c, const uint8_t *buf, size_t len)
 {
-    while (c->recv_off < c->recv_len) {
-        int k = rscp_reader_feed(c->reader, c->recvbuf + c->recv_off, c->recv_len - c->recv_off);
+    size_t off = 0;
+    while (off < len) {
+        int k = rscp_reader_feed(c->reader, buf + off, len - off);
+        if (k == RSCP_ERR_NOMEM)
+            return rscp_net_client_fail(c, k, "no memory for the reply from %s", c->peer);
         if (k < 0)
             return reader_failed(c, k);
-        c->recv_off += (size_t)k;
+        off += (size_t)k;
         c->reply_bytes += (uint64_t)k;
         for (;;) {
             struct rscp_frame f;
@@ -402,7 +452,7 @@ static int consume(rscp_client *c)
             if (rc < 0)
                 return rc;
             /* RSCP is strictly request/response: nothing may follow. */
-            if (c->recv_off < c->recv_len || rscp_reader_pending(c->reader) > 0)
+            if (off < len || rscp_reader_pending(c->reader) > 0)
                 return rscp_net_client_fail(c, RSCP_ERR_PROTOCOL, "%s sent data after the reply", c->peer);
             return 1;
         }
@@ -423,8 +473,9 @@ int rscp_client_on_readable(rscp_client *c)
     default:
         break;
     }
+    uint8_t buf[RSCP_NET_RECV_CHUNK];
     for (;;) {
-        ssize_t k = rscp_net_recv(c->fd, c->recvbuf, RSCP_NET_RECV_CHUNK);
+        ssize_t k = rscp_net_recv(c->fd, buf, sizeof buf);
         if (k == 0)
             return closed_by_peer(c, NULL);
         if (k < 0) {
@@ -434,9 +485,7 @@ int rscp_client_on_readable(rscp_client *c)
         }
         if (c->state == RSCP_CLIENT_READY)
             return rscp_net_client_fail(c, RSCP_ERR_PROTOCOL, "%s sent data while no request was pending", c->peer);
-        c->recv_off = 0;
-        c->recv_len = (size_t)k;
-        int rc = consume(c);
+        int rc = consume(c, buf, (size_t)k);
         if (rc != 0)
             return rc;
     }
@@ -519,15 +568,17 @@ static int check_ready(const rscp_client *c)
     }
 }
 
-int rscp_net_client_begin(rscp_client *c, struct rscp_builder *b)
+int rscp_net_client_begin(rscp_client *c, struct rscp_builder *b, size_t data_len)
 {
     int rc = check_ready(c);
     if (rc != 0)
         return rscp_net_client_note(c, rc, "a request needs an authenticated, idle connection");
+    if (reserve_sendbuf(c, wire_size(data_len)) != 0)
+        return rscp_net_client_note(c, RSCP_ERR_NOMEM, "no memory for the request frame");
     struct rscp_timestamp now = rscp_timestamp_now();
     c->have_reply = false;
     c->building = true;
-    return rscp_builder_begin_frame(b, c->sendbuf, RSCP_MAX_WIRE_SIZE, &now, true);
+    return rscp_builder_begin_frame(b, c->sendbuf, c->send_cap, &now, true);
 }
 
 int rscp_net_client_queue(rscp_client *c, struct rscp_builder *b)
@@ -538,6 +589,8 @@ int rscp_net_client_queue(rscp_client *c, struct rscp_builder *b)
     c->building = false;
     size_t n = 0;
     int rc = rscp_builder_finish(b, &n);
+    if (b->pos > c->send_used)
+        c->send_used = b->pos <= c->send_cap ? b->pos : c->send_cap;
     if (rc != 0)
         return rscp_net_client_note(c, rc, "cannot build the request frame");
     c->state = RSCP_CLIENT_BUSY;
@@ -552,7 +605,7 @@ int rscp_client_submit(rscp_client *c, const void *blocks, size_t len)
     if (len > RSCP_MAX_DATA_LEN)
         return rscp_net_client_note(c, RSCP_ERR_VALUE_TOO_LONG, "%zu bytes of blocks do not fit one frame", len);
     struct rscp_builder b;
-    int rc = rscp_net_client_begin(c, &b);
+    int rc = rscp_net_client_begin(c, &b, len);
     if (rc != 0) {
         c->building = false;
         return rc;
@@ -579,4 +632,21 @@ int rscp_client_take_reply(rscp_client *c, struct rscp_frame *reply)
     *reply = c->reply;
     c->have_reply = false;
     return 1;
+}
+
+void rscp_client_trim(rscp_client *c)
+{
+    if (!c || c->building)
+        return;
+    c->have_reply = false;
+    rscp_reader_trim(c->reader);
+    if (c->send_off >= c->send_len) {
+        c->send_len = c->send_off = 0;
+        release_sendbuf(c);
+    }
+}
+
+size_t rscp_client_buffer_bytes(const rscp_client *c)
+{
+    return c ? c->send_cap + rscp_reader_capacity(c->reader) : 0;
 }

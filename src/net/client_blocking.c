@@ -74,7 +74,7 @@ int rscp_client_request_begin(rscp_client *c, struct rscp_builder *b)
 {
     if (!c || !b)
         return RSCP_ERR_ARG;
-    return rscp_net_client_begin(c, b);
+    return rscp_net_client_begin(c, b, RSCP_MAX_DATA_LEN);
 }
 
 int rscp_client_request_send(rscp_client *c, struct rscp_builder *b, struct rscp_frame *reply)

@@ -11,7 +11,8 @@
 #include "rscp/client.h"
 #include "rscp/reader.h"
 
-#define RSCP_NET_RECV_CHUNK 16384u /* bytes per recv() */
+#define RSCP_NET_RECV_CHUNK 16384u /* bytes per recv(), on the stack */
+#define RSCP_NET_SEND_MIN 512u     /* smallest send buffer              */
 
 #if defined(__GNUC__)
 #define RSCP_NET_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -30,11 +31,13 @@ struct rscp_client {
     int connect_timeout_ms;
     int io_timeout_ms;
 
-    /* codec state, allocated once */
+    /* codec state: the cipher once; the buffers as the frames need them
+     * (kept until rscp_client_trim()) */
     rscp_cipher *cipher;
-    rscp_reader *reader;
-    uint8_t *sendbuf;        /* RSCP_MAX_WIRE_SIZE bytes */
-    uint8_t *recvbuf;        /* RSCP_NET_RECV_CHUNK bytes */
+    rscp_reader *reader;     /* lazy: grows to the largest reply      */
+    uint8_t *sendbuf;        /* send_cap bytes, NULL when 0             */
+    size_t send_cap;
+    size_t send_used;        /* bytes of sendbuf ever written (wiped)   */
 
     /* connection */
     int fd;
@@ -45,7 +48,6 @@ struct rscp_client {
     struct addrinfo *ai_next; /* next address to try */
     char peer[64];            /* address being used, for messages */
     size_t send_len, send_off;
-    size_t recv_len, recv_off; /* bytes in recvbuf not yet fed */
     uint64_t reply_bytes;      /* ciphertext bytes received for the pending reply */
     struct rscp_frame reply;
     bool have_reply;
@@ -61,8 +63,9 @@ int rscp_net_client_fail(rscp_client *c, int err, const char *fmt, ...) RSCP_NET
 /* Set errstr without changing the state. Returns err. */
 int rscp_net_client_note(rscp_client *c, int err, const char *fmt, ...) RSCP_NET_PRINTF(3, 4);
 
-/* Start a request frame in the send buffer (state must be READY). */
-int rscp_net_client_begin(rscp_client *c, struct rscp_builder *b);
+/* Start a request frame in the send buffer (state must be READY), with
+ * room for data_len bytes of blocks (RSCP_MAX_DATA_LEN: any frame). */
+int rscp_net_client_begin(rscp_client *c, struct rscp_builder *b, size_t data_len);
 
 /* Finish the frame in *b, seal it and queue it (state READY -> BUSY). */
 int rscp_net_client_queue(rscp_client *c, struct rscp_builder *b);
