@@ -36,14 +36,6 @@ bool bridge_shard_has(const char *name, unsigned k, unsigned n)
     return h % n == (uint64_t)(k - 1);
 }
 
-struct dsite *daemon_site_by_rt(struct daemon *d, const struct bridge_site_rt *rt)
-{
-    for (size_t i = 0; i < d->nsites; i++)
-        if (d->sites[i]->rt == rt)
-            return d->sites[i];
-    return NULL;
-}
-
 /* Keep the epoll registration in step with the site's descriptor. */
 static void sync_site(struct daemon *d, struct dsite *ds, int64_t now_ms)
 {
@@ -82,8 +74,9 @@ static struct dsite *site_create(struct daemon *d, const struct bridge_site *cfg
     if (!ds)
         return NULL;
     bridge_pubcache_init(&ds->pub);
+    ds->d = d;
     struct bridge_site_events ev;
-    daemon_mqtt_events(d, &ev);
+    daemon_mqtt_events(ds, &ev);
     char err[300];
     ds->rt = bridge_site_new(cfg, &ev, 0x9e3779b97f4a7c15ull * (index + 1), now_ms, err, sizeof err);
     if (!ds->rt) {

@@ -18,7 +18,8 @@ struct bridge_http_server;
 #define DAEMON_TOPIC_MAX 256u
 
 struct dsite {
-    struct bridge_site_rt *rt;
+    struct daemon *d;                   /* the daemon it belongs to          */
+    struct bridge_site_rt *rt;          /* its events' ctx is this dsite     */
     char prefix[DAEMON_TOPIC_MAX];      /* "e3dc" or "e3dc/<site>"          */
     struct bridge_pubcache pub;         /* what was published, per topic     */
     bool discovery_sent;
@@ -49,11 +50,9 @@ struct daemon {
     size_t metrics_cap;
 };
 
-/* daemon.c */
-struct dsite *daemon_site_by_rt(struct daemon *d, const struct bridge_site_rt *rt);
-
 /* daemon_mqtt.c */
-void daemon_mqtt_events(struct daemon *d, struct bridge_site_events *ev);
+/* The events of a site: their ctx is ds (ds->d set). */
+void daemon_mqtt_events(struct dsite *ds, struct bridge_site_events *ev);
 int daemon_mqtt_start(struct daemon *d, char *err, size_t cap);
 void daemon_mqtt_publish(struct daemon *d, const char *topic, const char *payload, size_t len, bool retain);
 void daemon_site_added(struct daemon *d, struct dsite *ds);

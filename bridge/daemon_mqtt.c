@@ -154,18 +154,18 @@ static bool publish_discovery(struct daemon *d, struct dsite *ds)
 
 static void ev_cycle(void *ctx, struct bridge_site_rt *rt)
 {
-    struct daemon *d = ctx;
-    struct dsite *ds = daemon_site_by_rt(d, rt);
-    if (ds)
-        daemon_publish_cycle(d, ds);
+    struct dsite *ds = ctx;
+    (void)rt;
+    daemon_publish_cycle(ds->d, ds);
 }
 
 static void ev_status(void *ctx, struct bridge_site_rt *rt, bool online, const char *why)
 {
-    struct daemon *d = ctx;
-    struct dsite *ds = daemon_site_by_rt(d, rt);
+    struct dsite *ds = ctx;
+    struct daemon *d = ds->d;
+    (void)rt;
     (void)why;
-    if (!ds || !d->mqtt)
+    if (!d->mqtt)
         return;
     char topic[DAEMON_TOPIC_MAX + 8];
     snprintf(topic, sizeof topic, "%s/status", ds->prefix);
@@ -208,19 +208,16 @@ static void publish_result(struct daemon *d, const char *prefix, int kind, const
 
 static void ev_result(void *ctx, struct bridge_site_rt *rt, const struct bridge_cmd_result *r)
 {
-    struct daemon *d = ctx;
-    struct dsite *ds = daemon_site_by_rt(d, rt);
-    if (!ds)
-        return;
-    publish_result(d, ds->prefix, r->kind, NULL, r->ok, r->error, r->info);
+    struct dsite *ds = ctx;
+    (void)rt;
+    publish_result(ds->d, ds->prefix, r->kind, NULL, r->ok, r->error, r->info);
 }
 
 static void ev_history(void *ctx, struct bridge_site_rt *rt, int y, int m, int day, const struct rscp_history_values *v)
 {
-    struct daemon *d = ctx;
-    struct dsite *ds = daemon_site_by_rt(d, rt);
-    if (!ds)
-        return;
+    struct dsite *ds = ctx;
+    struct daemon *d = ds->d;
+    (void)rt;
     /* rscp2mqtt's day/<year>/<month>/<day>/... topics, energies in kWh. */
     struct {
         const char *name;
@@ -245,14 +242,14 @@ static void ev_history(void *ctx, struct bridge_site_rt *rt, int y, int m, int d
     }
 }
 
-void daemon_mqtt_events(struct daemon *d, struct bridge_site_events *ev)
+void daemon_mqtt_events(struct dsite *ds, struct bridge_site_events *ev)
 {
     memset(ev, 0, sizeof *ev);
     ev->cycle = ev_cycle;
     ev->status = ev_status;
     ev->result = ev_result;
     ev->history_day = ev_history;
-    ev->ctx = d;
+    ev->ctx = ds;
 }
 
 void daemon_site_added(struct daemon *d, struct dsite *ds)
