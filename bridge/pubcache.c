@@ -10,7 +10,7 @@
 /* Never 0 (0 is not a valid topic hash). */
 static uint64_t hash_bytes(const void *p, size_t n)
 {
-    uint64_t h = bridge_fnv1a(BRIDGE_FNV_OFFSET, p, n);
+    uint64_t h = bridge_hash_words(p, n);
     return h ? h : 1;
 }
 

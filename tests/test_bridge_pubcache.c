@@ -4,6 +4,7 @@
  * make the others go out again; forget publishes everything again; past
  * the limit everything is published, nothing is lost. */
 #include "harness.h"
+#include "hash.h"
 #include "pubcache.h"
 
 #include <stdio.h>
@@ -109,8 +110,40 @@ static void test_limit(void)
     bridge_pubcache_free(&pc);
 }
 
+/* The cache's word hash: every byte counts, in the words and in the tail,
+ * and so does the length (all prefixes of a text, each byte of it changed
+ * at each position: no two hashes alike). */
+static void test_hash(void)
+{
+    enum { LEN = 45, N = LEN + 1 + LEN * 3 };
+    static uint64_t h[N];
+    char text[LEN + 1] = "e3dc/s0042/battery/dcb/1/cell/12/temperature";
+    size_t k = 0;
+    for (size_t n = 0; n <= LEN; n++)
+        h[k++] = bridge_hash_words(text, n);
+    for (size_t i = 0; i < LEN; i++) {
+        const char keep = text[i];
+        const char alt[3] = {(char)(keep ^ 1), (char)(keep ^ 0x80), '\0'};
+        for (int a = 0; a < 3; a++) {
+            text[i] = alt[a] == keep ? 'x' : alt[a];
+            h[k++] = bridge_hash_words(text, LEN);
+        }
+        text[i] = keep;
+    }
+    CHECK_INT(k, N);
+    unsigned same = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++)
+            same += h[i] == h[j];
+    CHECK_INT(same, 0);
+    /* Payloads that differ in one digit of a short number. */
+    CHECK(bridge_hash_words("1234.5", 6) != bridge_hash_words("1234.6", 6));
+    CHECK(bridge_hash_words("", 0) != bridge_hash_words("\0", 1));
+}
+
 int main(void)
 {
+    test_hash();
     test_basic();
     test_deadband();
     test_order();
