@@ -2,6 +2,7 @@
 #include "discovery_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,13 +31,56 @@ static void put(struct dj *j, const char *s, size_t n)
     j->buf[j->len] = '\0';
 }
 
+/* A byte JSON takes as it is inside a string. */
+static bool plain(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f; }
+
+#define BYTES(b) (0x0101010101010101ull * (uint64_t)(b))
+
+/* Whether one of the eight bytes of x is 0 (exact as a yes/no answer). */
+static uint64_t any_zero(uint64_t x) { return (x - BYTES(1)) & ~x & BYTES(0x80); }
+
+/* The length of the plain bytes s[0..n) starts with: eight at a time
+ * (the key of every value of the JSON state is a topic, the state of a
+ * thousand sites is megabytes a second), the rest one by one. */
+static size_t plain_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t control = (x - BYTES(0x20)) & ~x & BYTES(0x80); /* a byte < 0x20 */
+        if (control | any_zero(x ^ BYTES('"')) | any_zero(x ^ BYTES('\\')) | any_zero(x ^ BYTES(0x7f)))
+            break;
+    }
+    while (i < n && plain((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 static void quoted(struct dj *j, const char *s)
 {
+    /* Most strings (every topic) need no escape: one copy. */
+    size_t n = strlen(s);
+    if (plain_prefix(s, n) == n) {
+        if (j->bad)
+            return;
+        if (n + 2 >= j->cap - j->len) { /* keep room for the NUL */
+            j->bad = true;
+            return;
+        }
+        char *o = j->buf + j->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        o[n + 2] = '\0';
+        j->len += n + 2;
+        return;
+    }
     put(j, "\"", 1);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         const unsigned char *run = p; /* bytes that go out as they are */
-        while (*p && *p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
+        while (plain(*p))
             p++;
         if (p > run)
             put(j, (const char *)run, (size_t)(p - run));

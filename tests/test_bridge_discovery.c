@@ -13,6 +13,7 @@
 #include "command.h"
 #include "config.h"
 #include "discovery.h"
+#include "discovery_internal.h"
 #include "snapshot.h"
 #include "topics.h"
 
@@ -544,8 +545,82 @@ static void test_model_and_ids(void)
     CHECK(buf[0] == '\0');
 }
 
+/* The JSON writer: strings without escapes (one copy) and with them, and
+ * the buffer's end exactly: what fits with its NUL is written, a byte
+ * less refuses the whole document. */
+static void test_json_writer(void)
+{
+    char buf[64];
+    struct dj j;
+    const char *want = "{\"e3dc/battery/soc\":\"a\\\"b\\\\c\\u0001\",\"k\":\"plain\"}";
+    size_t wl = strlen(want);
+    for (size_t cap = wl - 2; cap <= wl + 2; cap++) {
+        dj_init(&j, buf, cap);
+        dj_open(&j, NULL, '{');
+        dj_str(&j, "e3dc/battery/soc", "a\"b\\c\x01");
+        dj_str(&j, "k", "plain");
+        dj_close(&j, '}');
+        size_t n = dj_finish(&j);
+        if (cap > wl) {
+            CHECK_INT(n, wl);
+            CHECK(strcmp(buf, want) == 0);
+        } else {
+            CHECK_INT(n, 0);
+        }
+    }
+    /* The escape-free path at the end of the buffer: "k":"plain" needs
+     * 11 bytes and the NUL after the '{' and ','. */
+    for (size_t cap = 10; cap <= 16; cap++) {
+        dj_init(&j, buf, cap);
+        dj_open(&j, NULL, '{');
+        dj_str(&j, "k", "plain");
+        dj_close(&j, '}');
+        size_t n = dj_finish(&j);
+        CHECK_INT(n, cap > 13 ? 13 : 0);
+        if (n)
+            CHECK(strcmp(buf, "{\"k\":\"plain\"}") == 0);
+    }
+    /* One byte that needs an escape (or not: 0x20, 0x7e, 0x80, 0xff) at
+     * every position of a 21-byte string: in a whole word or the tail. */
+    const unsigned char special[] = {'"', '\\', 0x01, 0x1f, 0x7f, 0x20, 0x7e, 0x80, 0xff};
+    for (size_t k = 0; k < sizeof special; k++) {
+        for (size_t pos = 0; pos < 21; pos++) {
+            char in[22], want2[40], out[64];
+            memset(in, 'a', 21);
+            in[21] = '\0';
+            in[pos] = (char)special[k];
+            size_t w = 0;
+            want2[w++] = '"';
+            for (size_t i = 0; i < 21; i++) {
+                unsigned char c = (unsigned char)in[i];
+                if (c == '"' || c == '\\') {
+                    want2[w++] = '\\';
+                    want2[w++] = (char)c;
+                } else if (c < 0x20 || c == 0x7f) {
+                    w += (size_t)snprintf(want2 + w, sizeof want2 - w, "\\u%04x", c);
+                } else {
+                    want2[w++] = (char)c;
+                }
+            }
+            want2[w++] = '"';
+            want2[w] = '\0';
+            dj_init(&j, out, sizeof out);
+            dj_str(&j, NULL, in);
+            CHECK_INT(dj_finish(&j), w);
+            CHECK(strcmp(out, want2) == 0);
+        }
+    }
+    /* A string alone: 7 bytes and the NUL. */
+    for (size_t cap = 5; cap <= 10; cap++) {
+        dj_init(&j, buf, cap);
+        dj_str(&j, NULL, "plain");
+        CHECK_INT(dj_finish(&j), cap >= 8 ? 7 : 0);
+    }
+}
+
 int main(void)
 {
+    test_json_writer();
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     close(fd);
