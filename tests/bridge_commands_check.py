@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""Every rscp-bridge command over MQTT, checked on the simulated plant.
+
+Usage: bridge_commands_check.py RSCP BROKER_PORT PREFIX
+The bridge serves one site (a simulator that RSCP_HOST/RSCP_PORT/... name
+for the `rscp` tool) under PREFIX on the broker at 127.0.0.1:BROKER_PORT.
+For each command of rscp-bridge(1): one good payload (plain or JSON) gets
+exactly one {"ok":true} result on <topic>/result and the plant shows the
+change (read back with `rscp settings|wallbox|idle-periods|live --json`);
+bad payloads (wrong syntax, out of range, above the device's system specs,
+wrong JSON) get {"ok":false} with a reason and leave the plant's settings
+as they were. Prints one line per failed check and "N passed, N failed";
+exit 0 only when every check passed. Python standard library only.
+"""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+RSCP, BPORT, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
+passed = 0
+failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what, file=sys.stderr)
+
+
+# One subscriber for every result, for the whole run.
+results = []
+cond = threading.Condition()
+sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-v",
+                        "-t", PREFIX + "/set/+/result", "-t", PREFIX + "/set/+/+/result"],
+                       stdout=subprocess.PIPE, text=True)
+
+
+def reader():
+    for line in sub.stdout:
+        topic, _, payload = line.rstrip("\n").partition(" ")
+        with cond:
+            results.append((topic, payload))
+            cond.notify_all()
+
+
+threading.Thread(target=reader, daemon=True).start()
+
+
+def wait_subscribed():
+    """Publish probes on a result topic until the subscriber sees one."""
+    t = PREFIX + "/set/probe/result"
+    for _ in range(50):
+        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", BPORT, "-t", t, "-m", "probe"], check=True)
+        with cond:
+            if cond.wait_for(lambda: any(r[0] == t for r in results), timeout=0.2):
+                return True
+    return False
+
+
+sent = {}  # result topic -> commands sent on its topic
+
+
+def command(topic, payload, timeout=10.0):
+    """Publish payload on PREFIX/set/topic; its result as a dict (None if none came).
+    That no command got two results is checked at the end."""
+    t = PREFIX + "/set/" + topic + "/result"
+    with cond:
+        before = sum(1 for r in results if r[0] == t)
+    sent[t] = sent.get(t, 0) + 1
+    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/set/" + topic,
+                    "-m", payload], check=True)
+    with cond:
+        if not cond.wait_for(lambda: sum(1 for r in results if r[0] == t) > before, timeout=timeout):
+            return None
+        mine = [r[1] for r in results if r[0] == t]
+    try:
+        return json.loads(mine[before])
+    except ValueError:
+        return {"ok": None, "error": "not JSON: " + mine[before]}
+
+
+def rscp_json(*args):
+    out = subprocess.run([RSCP] + list(args) + ["--json"], capture_output=True, text=True, timeout=20)
+    if out.returncode != 0:
+        raise RuntimeError("rscp %s: exit %d: %s" % (" ".join(args), out.returncode, out.stderr.strip()))
+    return json.loads(out.stdout)
+
+
+WB_SETTINGS = ("mode", "current", "phases", "suspended")
+
+
+def plant():
+    """The plant's settings: what a command may change and nothing that moves by itself."""
+    s = rscp_json("settings")
+    s.pop("specs", None)
+    w = rscp_json("wallbox")["wallboxes"][0]
+    i = rscp_json("idle-periods")
+    return {"settings": s, "wallbox": {k: w.get(k) for k in WB_SETTINGS}, "idle": i}
+
+
+def eventually(fn, what, timeout=8.0):
+    """Poll fn() (reading the plant) until it is true."""
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = fn()
+            if last:
+                check(True, what)
+                return True
+        except (RuntimeError, ValueError, KeyError, IndexError) as e:
+            last = e
+        time.sleep(0.4)
+    check(False, "%s (last: %r)" % (what, last))
+    return False
+
+
+def good(topic, payload, what, fn, info=None):
+    r = command(topic, payload)
+    ok = r is not None and r.get("ok") is True
+    check(ok, "set/%s %r -> ok (got %r)" % (topic, payload, r))
+    if info is not None and ok:
+        check(info(r), "set/%s %r: the result says %r" % (topic, payload, r))
+    if ok:
+        eventually(fn, "set/%s %r: %s" % (topic, payload, what))
+
+
+def bads(cases):
+    """Each (topic, payload, reason) is refused with an error containing reason,
+    and none of them changes the plant's settings."""
+    before = plant()
+    for topic, payload, reason in cases:
+        r = command(topic, payload)
+        if os.environ.get("SHOW_ERRORS"):
+            print("ERR", topic, payload, r, file=sys.stderr)
+        check(r is not None and r.get("ok") is False and reason in r.get("error", ""),
+              "set/%s %r -> error naming %r (got %r)" % (topic, payload, reason, r))
+    time.sleep(1.2)  # a cycle: a wrongly sent request would show now
+    after = plant()
+    check(before == after, "%s changed nothing (before %r, after %r)"
+          % (", ".join("set/%s %r" % (t, p) for t, p, _ in cases), before, after))
+
+
+def st(key):
+    return rscp_json("settings")[key]
+
+
+def wb(key):
+    return rscp_json("wallbox")["wallboxes"][0][key]
+
+
+def battery():
+    return rscp_json("live")["battery"]
+
+
+check(wait_subscribed(), "the result subscriber is subscribed")
+
+# The power settings (read-modify-write on the device).
+good("power_limits", "true", "limits used", lambda: st("limits_used") is True)
+good("max_charge_power", "3000", "max charge 3000 W", lambda: st("max_charge") == 3000)
+good("max_discharge_power", "2500", "max discharge 2500 W", lambda: st("max_discharge") == 2500)
+check(st("max_charge") == 3000, "max charge stays 3000 W after another limit is set")
+good("discharge_start_power", "100", "discharge start 100 W", lambda: st("discharge_start") == 100)
+good("weather_regulation", "true", "weather regulated", lambda: st("weather_regulated") is True)
+good("power_save", "on", "power save on", lambda: st("power_save") is True)
+good("power_save", "false", "power save off", lambda: st("power_save") is False)
+good("power_limits", "false", "limits not used", lambda: st("limits_used") is False)
+bads([
+    ("power_limits", "maybe", "expected true or false"),
+    ("max_charge_power", "-5", "whole number in 0..1000000"),
+    ("max_charge_power", "12.5", "whole number"),
+    ("max_charge_power", "7000", "out of range"),  # above the s10e's 6000 W
+    ("max_discharge_power", "99999999", "in 0..1000000"),
+    ("discharge_start_power", "abc", "bad payload 'abc' for discharge_start_power"),
+    ("weather_regulation", "2", "expected true or false"),
+    ("max_charge_power", '"3000"', "not a string"),
+])
+
+# The emergency-power reserve (the s10e's battery: 13800 Wh).
+good("reserve/percent", "10", "reserve 10 %", lambda: abs(st("reserve_percent") - 10) < 0.01)
+good("reserve/energy", "2760", "reserve 2760 Wh (20 %)",
+     lambda: abs(st("reserve_wh") - 2760) < 1 and abs(st("reserve_percent") - 20) < 0.01)
+bads([
+    ("reserve/percent", "101", "in 0..100"),
+    ("reserve/energy", "-1", "in 0..1000000"),
+    ("reserve/energy", "13801", "above the device's maximum reserve of 13800 Wh"),
+])
+
+# Idle periods.
+def idle_has(day, kind, active, start, end):
+    for p in rscp_json("idle-periods")["periods"]:
+        if p["day"] == day and p["type"] == kind:
+            return p["active"] == active and p["start"] == start and p["end"] == end
+    return False
+
+
+good("idle_period", "tuesday:discharge:true:08:15-09:45", "tuesday's discharge window",
+     lambda: idle_has("tuesday", "discharge", True, "08:15", "09:45"))
+good("idle_period", '{"day":"friday","mode":"charge","active":true,"start":"00:00","end":"06:30"}',
+     "friday's charge window (JSON)", lambda: idle_has("friday", "charge", True, "00:00", "06:30"))
+check(idle_has("tuesday", "discharge", True, "08:15", "09:45"), "tuesday's window stays after friday's is set")
+bads([
+    ("idle_period", "funday:charge:true:00:00-01:00", "monday..sunday"),
+    ("idle_period", "monday:charge:true:25:00-01:00", "the hour must be a whole number in 0..23"),
+    ("idle_period", "monday:charge:true:00:00", "HH:MM-HH:MM"),
+    ("idle_period", '{"day":"monday","mode":"charge","active":true,"start":"00:00"}', '"end" is missing'),
+])
+
+# The wallbox (toggles only when the state differs).
+good("wallbox/sun_mode", "false", "mixed mode", lambda: wb("mode") == "mixed",
+     info=lambda r: '"changed":true' in json.dumps(r, separators=(",", ":")))
+good("wallbox/sun_mode", "false", "still mixed mode", lambda: wb("mode") == "mixed",
+     info=lambda r: '"changed":false' in json.dumps(r, separators=(",", ":")))
+good("wallbox/sun_mode", "true", "sun mode", lambda: wb("mode") == "sun")
+good("wallbox/max_current", "10", "10 A", lambda: wb("current") == 10)
+good("wallbox/number_phases", "1", "one phase", lambda: wb("phases") == 1)
+good("wallbox/number_phases", "3", "three phases", lambda: wb("phases") == 3)
+good("wallbox/suspended", "true", "suspended", lambda: wb("suspended") is True)
+good("wallbox/suspended", "true", "still suspended", lambda: wb("suspended") is True,
+     info=lambda r: '"changed":false' in json.dumps(r, separators=(",", ":")))
+good("wallbox/toggle", "true", "toggled back", lambda: wb("suspended") is False)
+bads([
+    ("wallbox/max_current", "33", "in 1..32"),
+    ("wallbox/max_current", "0", "in 1..32"),
+    ("wallbox/number_phases", "2", "1 or 3"),
+    ("wallbox/suspended", "yes", "expected true or false"),
+    ("wallbox/toggle", "false", "send true"),
+])
+
+# The power mode, held by the bridge.
+good("power_mode", "idle:0", "the battery idles", lambda: abs(battery()) < 50)
+good("power_mode", "charge:1500:0", "the battery charges 1500 W", lambda: abs(battery() - 1500) < 50)
+good("power_mode", '{"mode":"grid_charge","power":2000,"cycles":0}', "the battery charges 2000 W from the grid",
+     lambda: abs(battery() - 2000) < 50)
+good("power_mode", "discharge:1200:0", "the battery discharges 1200 W", lambda: abs(battery() + 1200) < 50)
+bads([
+    ("power_mode", "turbo", "the mode must be"),
+    ("power_mode", "charge:2000", "':N'"),
+    ("power_mode", "charge:-1:0", "W must be a whole number in 1..1000000"),
+    ("power_mode", "charge:7000:0", "out of range"),  # above the s10e's 6000 W
+    ("power_mode", '{"mode":"charge","cycles":0}', '"power" is missing'),
+])
+check(abs(battery() + 1200) < 50, "the discharge hold is kept through the bad commands")
+good("power_mode", "auto", "the battery is free again", lambda: abs(battery() + 1200) > 50)
+
+# Manual charge: started once, then ignored (about once a day).
+r = command("manual_charge", "300")
+check(r is not None and r.get("ok") is True and r.get("started") is True, "set/manual_charge 300 -> started (%r)" % r)
+r = command("manual_charge", "300")
+check(r is not None and r.get("ok") is False and "ignored" in r.get("error", ""),
+      "set/manual_charge 300 again -> ignored by the device (%r)" % r)
+bads([
+    ("manual_charge", "0", "in 1..1000000"),
+    ("manual_charge", "many", "whole number"),
+])
+
+# A history day.
+r = command("request/day", "2025-06-13")
+check(r is not None and r.get("ok") is True, "set/request/day 2025-06-13 -> ok (%r)" % r)
+bads([
+    ("request/day", "2025-02-30", "1..29"),
+    ("request/day", "2025-06", "YYYY-MM-DD"),
+])
+
+# An unknown command is answered too.
+r = command("nonsense", "1")
+check(r is not None and r.get("ok") is False and "unknown" in r.get("error", ""), "set/nonsense -> error naming it unknown (%r)" % r)
+
+# Exactly one result per command: none came twice (a late double would be here now).
+time.sleep(1.0)
+with cond:
+    for t, n in sorted(sent.items()):
+        got = sum(1 for r in results if r[0] == t)
+        check(got == n, "%s: %d results for %d commands" % (t, got, n))
+sub.terminate()
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(0 if failed == 0 and passed > 0 else 1)
