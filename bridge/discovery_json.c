@@ -59,21 +59,12 @@ static size_t plain_prefix(const char *s, size_t n)
 
 static void quoted(struct dj *j, const char *s)
 {
-    /* Most strings (every topic) need no escape: one copy. */
+    /* Most strings (every topic) need no escape: copied whole. */
     size_t n = strlen(s);
     if (plain_prefix(s, n) == n) {
-        if (j->bad)
-            return;
-        if (n + 2 >= j->cap - j->len) { /* keep room for the NUL */
-            j->bad = true;
-            return;
-        }
-        char *o = j->buf + j->len;
-        o[0] = '"';
-        memcpy(o + 1, s, n);
-        o[n + 1] = '"';
-        o[n + 2] = '\0';
-        j->len += n + 2;
+        put(j, "\"", 1);
+        put(j, s, n);
+        put(j, "\"", 1);
         return;
     }
     put(j, "\"", 1);

@@ -21,6 +21,7 @@
 #include "codec/internal.h"
 #include "rscp/error.h"
 #include "util/wipe.h"
+#include "util/wiped_buf.h"
 
 #define READER_BUF_SIZE (RSCP_MAX_WIRE_SIZE + RSCP_CIPHER_BLOCK_SIZE)
 #define READER_MIN_GROWN 512u /* first buffer of a lazy reader */
@@ -77,11 +78,7 @@ int rscp_reader_new_lazy(rscp_reader **out)
  * authentication request) and free the buffer. */
 static void release_buffer(rscp_reader *r)
 {
-    if (r->buf)
-        rscp_util_wipe(r->buf, r->used);
-    free(r->buf);
-    r->buf = NULL;
-    r->cap = r->used = 0;
+    rscp_util_wiped_release(&r->buf, &r->cap, &r->used);
 }
 
 void rscp_reader_free(rscp_reader *r)
@@ -111,27 +108,8 @@ size_t rscp_reader_capacity(const rscp_reader *r)
  * RSCP_ERR_NOMEM (nothing changed). */
 static int grow(rscp_reader *r, size_t want)
 {
-    size_t need = r->len + want;
-    if (need > READER_BUF_SIZE)
-        need = READER_BUF_SIZE;
-    if (need <= r->cap)
-        return 0;
-    size_t cap = r->cap ? r->cap : READER_MIN_GROWN;
-    while (cap < need)
-        cap *= 2;
-    if (cap > READER_BUF_SIZE)
-        cap = READER_BUF_SIZE;
-    uint8_t *p = malloc(cap);
-    if (!p)
-        return RSCP_ERR_NOMEM;
-    if (r->len)
-        memcpy(p, r->buf, r->len);
-    size_t used = r->len;
-    release_buffer(r);
-    r->buf = p;
-    r->cap = cap;
-    r->used = used;
-    return 0;
+    return rscp_util_wiped_reserve(&r->buf, &r->cap, &r->used, r->len, r->len + want, READER_MIN_GROWN,
+                                   READER_BUF_SIZE);
 }
 
 void rscp_reader_set_cipher(rscp_reader *r, rscp_cipher *c)

@@ -17,6 +17,8 @@
 #include "net/sock.h"
 #include "rscp/clock.h"
 #include "rscp/error.h"
+#include "util/wipe.h"
+#include "util/wiped_buf.h"
 
 #define MAX_CREDENTIALS_LEN 60000u /* user + password must fit one frame */
 
@@ -57,7 +59,7 @@ int rscp_client_new(rscp_client **out, const struct rscp_client_config *cfg)
     uint8_t key[RSCP_KEY_SIZE];
     rscp_key_derive(cfg->key, strlen(cfg->key), key);
     rc = rscp_cipher_new(&c->cipher, key, cfg->cipher_impl);
-    rscp_net_wipe(key, sizeof key);
+    rscp_util_wipe(key, sizeof key);
     if (rc != 0)
         goto fail;
     rc = rscp_reader_new_lazy(&c->reader);
@@ -76,11 +78,7 @@ fail:
  * password) and free it. */
 static void release_sendbuf(rscp_client *c)
 {
-    if (c->sendbuf)
-        rscp_net_wipe(c->sendbuf, c->send_used);
-    free(c->sendbuf);
-    c->sendbuf = NULL;
-    c->send_cap = c->send_used = 0;
+    rscp_util_wiped_release(&c->sendbuf, &c->send_cap, &c->send_used);
 }
 
 /* A send buffer of at least need bytes (at most RSCP_MAX_WIRE_SIZE), in
@@ -88,26 +86,8 @@ static void release_sendbuf(rscp_client *c)
  * RSCP_ERR_NOMEM (nothing changed). */
 static int reserve_sendbuf(rscp_client *c, size_t need)
 {
-    if (need > RSCP_MAX_WIRE_SIZE)
-        need = RSCP_MAX_WIRE_SIZE;
-    if (need <= c->send_cap)
-        return 0;
-    size_t cap = RSCP_NET_SEND_MIN;
-    while (cap < need)
-        cap *= 2;
-    if (cap > RSCP_MAX_WIRE_SIZE)
-        cap = RSCP_MAX_WIRE_SIZE;
-    uint8_t *p = malloc(cap);
-    if (!p)
-        return RSCP_ERR_NOMEM;
-    size_t keep = c->send_len;
-    if (keep)
-        memcpy(p, c->sendbuf, keep);
-    release_sendbuf(c);
-    c->sendbuf = p;
-    c->send_cap = cap;
-    c->send_used = keep;
-    return 0;
+    return rscp_util_wiped_reserve(&c->sendbuf, &c->send_cap, &c->send_used, c->send_len, need, RSCP_NET_SEND_MIN,
+                                   RSCP_MAX_WIRE_SIZE);
 }
 
 /* The wire size of a frame with data_len bytes of blocks and a CRC. */
@@ -300,7 +280,7 @@ static int begin_auth(rscp_client *c)
     if (n > c->send_used)
         c->send_used = n;
     if (rc != 0) {
-        rscp_net_wipe(c->sendbuf, c->send_used);
+        rscp_util_wipe(c->sendbuf, c->send_used);
         return rscp_net_client_fail(c, rc, "cannot build the authentication frame");
     }
     return seal_and_send(c, n);

@@ -1,5 +1,6 @@
 /* Thin POSIX socket helpers shared by the client and the server. */
 #include "net/sock.h"
+#include "util/wipe.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,13 +74,6 @@ const char *rscp_net_strerror(int errnum, char *buf, size_t cap)
     return buf;
 }
 
-void rscp_net_wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
-
 char *rscp_net_strdup(const char *s)
 {
     if (!s)
@@ -95,7 +89,7 @@ void rscp_net_free_secret(char *s)
 {
     if (!s)
         return;
-    rscp_net_wipe(s, strlen(s));
+    rscp_util_wipe(s, strlen(s));
     free(s);
 }
 

@@ -27,9 +27,6 @@ void rscp_net_format_addr(const struct sockaddr *sa, socklen_t len, char *buf, s
 /* Thread-safe strerror into buf; returns buf. */
 const char *rscp_net_strerror(int errnum, char *buf, size_t cap);
 
-/* Overwrite n bytes in a way the compiler may not drop (for secrets). */
-void rscp_net_wipe(void *p, size_t n);
-
 /* malloc'd copy of s (NULL for NULL or when out of memory). */
 char *rscp_net_strdup(const char *s);
 

@@ -15,6 +15,7 @@
 #include "rscp/clock.h"
 #include "rscp/error.h"
 #include "server/server_internal.h"
+#include "util/wipe.h"
 
 #define DEFAULT_AUTH_LEVEL 10
 #define ACCEPT_PAUSE_MS 100 /* after running out of descriptors or memory */
@@ -164,7 +165,7 @@ void rscp_server_free(rscp_server *s)
     free(s->pfds);
     if (s->lfd >= 0)
         close(s->lfd);
-    rscp_net_wipe(s->key, sizeof s->key);
+    rscp_util_wipe(s->key, sizeof s->key);
     rscp_net_free_secret(s->user);
     rscp_net_free_secret(s->password);
     free(s->rbuf);
