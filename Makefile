@@ -46,7 +46,8 @@ check-fuzz:
 	CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSCP_FUZZ=ON -DRSCP_SANITIZE=ON \
 	    -DRSCP_TESTS=OFF -DRSCP_PROGRAMS=OFF -DRSCP_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/fuzz -j $(JOBS)
-	cd build/fuzz && ctest --output-on-failure -j $(JOBS)
+	cd build/fuzz && ctest --output-on-failure -j $(JOBS) || \
+	    { for r in fuzz/run_*/report; do [ -f "$$r" ] && cat "$$r"; done; exit 1; }
 
 # The steps run one after the other even under `make -j` (they share the
 # machine's cores through ctest -j and the builds' own -j).
