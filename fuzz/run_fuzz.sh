@@ -19,14 +19,15 @@ if [ "$rc" -eq 0 ]; then
     exit 0
 fi
 {
-    echo "$fuzzer exited $rc; the end of $log:"
-    grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|# Uses: ' "$log" | tail -n 60
+    # the crash inputs first, the report last: a log cut to its end keeps the report
     for a in "$work"/artifacts/*; do
         [ -f "$a" ] || continue
         echo "input $a ($(wc -c <"$a") bytes), replay with: $fuzzer $a"
         od -An -tx1 -v "$a" | tr -d ' \n' | fold -w 128
         echo
     done
+    echo "$fuzzer exited $rc; the end of $log:"
+    grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|# Uses: ' "$log" | tail -n 40
 } >"$work/report"
 cat "$work/report"
 exit 1
