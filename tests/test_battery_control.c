@@ -215,6 +215,71 @@ static void test_idle_periods(void)
     CHECK_INT(rscp_idle_periods_parse(&f, &ip, NULL), RSCP_ERR_NOT_FOUND);
 }
 
+/* The answers to SET_IDLE_PERIODS and SET_IDLE_PERIODS_ENABLE in other
+ * integer widths, as device errors, of a wrong type and missing. */
+static void test_idle_periods_answers(void)
+{
+    uint8_t buf[128];
+    struct rscp_builder b;
+    struct rscp_frame f;
+    int64_t result = -1;
+    uint32_t code = 0;
+
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_uint16(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS, 0);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, &result, &code), 0);
+    CHECK_INT(result, 0);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_int32(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS, 200); /* as sent, not judged */
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, &result, NULL), 0);
+    CHECK_INT(result, 200);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_error(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS, 5);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, &result, &code), RSCP_ERR_DEVICE);
+    CHECK_INT(code, 5);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_cstr(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS, "ok");
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, &result, NULL), RSCP_ERR_TYPE);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_bool(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS_ENABLE, true); /* only the other answer */
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, &result, NULL), RSCP_ERR_NOT_FOUND);
+    CHECK_INT(rscp_idle_periods_set_parse(NULL, &result, NULL), RSCP_ERR_ARG);
+    CHECK_INT(rscp_idle_periods_set_parse(&f, NULL, NULL), RSCP_ERR_ARG);
+
+    bool on = true;
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_uchar8(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS_ENABLE, 0);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, NULL), 0);
+    CHECK(!on);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_uint32(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS_ENABLE, 1);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, NULL), 0);
+    CHECK(on);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_error(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS_ENABLE, 2);
+    reply_end(&b, buf, &f);
+    on = false;
+    CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, &code), RSCP_ERR_DEVICE);
+    CHECK_INT(code, 2);
+    CHECK(!on); /* untouched */
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_cstr(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS_ENABLE, "yes");
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, NULL), RSCP_ERR_TYPE);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_uchar8(&b, RSCP_TAG_EMS_SET_IDLE_PERIODS, 1);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, NULL), RSCP_ERR_NOT_FOUND);
+    CHECK_INT(rscp_idle_periods_enable_parse(NULL, &on, NULL), RSCP_ERR_ARG);
+}
+
 static void test_idle_periods_set(void)
 {
     uint8_t buf[2048];
@@ -322,6 +387,7 @@ static void test_idle_periods_set(void)
     reply_end(&b, buf, &f);
     CHECK_INT(rscp_idle_periods_enable_parse(&f, &on, NULL), 0);
     CHECK(on);
+    test_idle_periods_answers();
 
     int day = -1;
     CHECK(strcmp(rscp_idle_day_name(0), "monday") == 0);
