@@ -33,6 +33,10 @@ struct sim_device {
     struct sim_meter meters[SIM_MAX_METERS];
     unsigned n_meters;
     unsigned dcdcs;             /* DC/DC converters (DCDC.INDEX 0..): one per battery string */
+    uint64_t writes;            /* requests that change the plant, received
+                                   (whatever their answer): SET_POWER, the
+                                   power settings, idle periods, reserve,
+                                   manual charge, WB.REQ_SET_EXTERN ...   */
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
     int64_t history_first_day;  /* the database's first local day           */

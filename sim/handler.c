@@ -9,10 +9,21 @@
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* The top-level requests that change the plant (counted in d->writes;
+ * WB.REQ_SET_EXTERN, inside WB.REQ_DATA, is counted by handler_wb.c). */
+static const uint32_t write_tags[] = {
+    RSCP_TAG_EMS_REQ_SET_POWER,           RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS,
+    RSCP_TAG_EMS_REQ_SET_IDLE_PERIODS,    RSCP_TAG_EMS_REQ_SET_IDLE_PERIODS_ENABLE,
+    RSCP_TAG_SE_REQ_SET_EP_RESERVE,       RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE,
+    RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE,
+};
+
 static void top_level(struct req_ctx *x, const struct rscp_block *req)
 {
     struct rscp_builder *b = x->b;
     uint32_t rt = SIM_RESP(req->tag);
+    if (tag_in(req->tag, write_tags, sizeof write_tags / sizeof write_tags[0]))
+        x->d->writes++;
     switch (req->tag) {
     case RSCP_TAG_BAT_REQ_DATA:
     case RSCP_TAG_PVI_REQ_DATA:

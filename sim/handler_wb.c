@@ -62,6 +62,7 @@ static void put_extern(struct rscp_builder *b, uint32_t rt, const uint8_t *bytes
 
 static void wb_set_extern(struct req_ctx *x, const struct rscp_block *req, uint32_t rt)
 {
+    x->d->writes++;
     struct sim_controls *ctl = &x->d->model.ctl;
     struct rscp_block blk;
     const uint8_t *p;

@@ -36,8 +36,10 @@ static void usage(FILE *f)
           "Run a simulated E3/DC home power plant that answers RSCP: PV following the\n"
           "sun (9.8 kWp, clouds), a house load, a 13.8 kWh battery, grid, an additional\n"
           "producer and a wallbox with a car. Prints \"listening on HOST:PORT\" and\n"
-          "serves until SIGINT or SIGTERM. DB history covers 1 January of the year\n"
-          "before the start up to the simulated now (computed in the background).\n"
+          "serves until SIGINT or SIGTERM, then prints on stderr what it served\n"
+          "(connections, requests, and writes: requests that change the plant).\n"
+          "DB history covers 1 January of the year before the start up to the\n"
+          "simulated now (computed in the background).\n"
           "\n"
           "Options:\n"
           "  -p, --port PORT      TCP port (RSCP_PORT; default 5033; 0: pick a free one\n"
@@ -472,6 +474,10 @@ int sim_command(int argc, char **argv)
     rc = rscp_server_run(r->server, &g_stop);
     if (rc < 0) /* only poll() itself failing; single clients never stop it */
         fprintf(stderr, "rscp sim: server stopped: %s (%s)\n", rscp_server_errstr(r->server), rscp_strerror(rc));
+    struct rscp_server_stats st;
+    rscp_server_get_stats(r->server, &st);
+    fprintf(stderr, "rscp sim: stopped after %" PRIu64 " connections, %" PRIu64 " requests, %" PRIu64 " writes\n",
+            st.accepted, st.requests, r->dev.writes);
     sim_runtime_free(r);
     return rc < 0 ? EXIT_SOCKET : 0;
 }

@@ -7,6 +7,9 @@
 #   check DESCRIPTION CMD... run CMD: a pass if it succeeds, else a failure
 #   start_sim NAME ARGS...   `rscp sim --port 0 ARGS...` logging to $TMP/sim-NAME.log;
 #                            sets PORT once it listens, ends the test if it does not
+#   stop_sim NAME            stop that simulator (SIGTERM) and wait: its log then ends
+#                            with what it served ("stopped after N connections, N
+#                            requests, N writes")
 #   expect_rc RC DESC CMD... run CMD (stdout in $TMP/out, stderr in $TMP/err): a pass
 #                            if it exits RC
 #   jcheck FILE EXPR         a pass if the Python EXPR over j (FILE's JSON) holds
@@ -32,6 +35,7 @@ start_sim() {
     local name=$1; shift
     "$RSCP" sim --port 0 "$@" >"$TMP/sim-$name.log" 2>&1 &
     SIM_PIDS+=($!)
+    echo "pid $!" >"$TMP/sim-$name.pid"
     PORT=
     for _ in $(seq 100); do
         PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sim-$name.log" 2>/dev/null | head -1)
@@ -41,6 +45,14 @@ start_sim() {
     echo "simulator $name did not start:" >&2
     cat "$TMP/sim-$name.log" >&2
     exit 1
+}
+
+stop_sim() {
+    local pid
+    pid=$(sed -n 's/^pid //p' "$TMP/sim-$1.pid" 2>/dev/null)
+    [ -n "$pid" ] || { bad "stop_sim $1: no such simulator"; return; }
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
 }
 
 summary() {

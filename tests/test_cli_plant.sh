@@ -20,12 +20,7 @@ SIMAUTH=(--user test-user --password test-password --key test-key)
 # ---- bad input: refused before connecting (port 1 is closed: a connection
 # attempt would end with exit 3, not 2) -------------------------------------
 export RSCP_HOST=127.0.0.1 RSCP_PORT=1
-while IFS='|' read -r what args; do
-    [ -n "$what" ] || continue
-    # shellcheck disable=SC2086
-    expect_rc 2 "$what" "$RSCP" $args
-    errhas "rscp"
-done <<'CASES'
+cat >"$TMP/cases" <<'CASES'
 limits negative|set limits --charge -5
 limits not a number|set limits --charge abc
 limits wrong unit|set limits --charge 3000Wh
@@ -64,18 +59,72 @@ wallbox current unit|wallbox set --current 16kW
 wallbox abort and resume|wallbox set --abort --resume
 wallbox nothing|wallbox set
 CASES
+while IFS='|' read -r what args; do
+    [ -n "$what" ] || continue
+    # shellcheck disable=SC2086
+    expect_rc 2 "$what" "$RSCP" $args
+    errhas "rscp"
+done <"$TMP/cases"
 expect_rc 2 "limits message names the option and range" "$RSCP" set limits --charge -5
 errhas "\-\-charge '-5' is negative (allowed: 0..1000000 W)"
 expect_rc 2 "unit message" "$RSCP" set reserve 20
 errhas "needs a unit (Wh, kWh, %)"
+nbad=0
 for bad in '{' '{"periods": []}' '{"periods": [{"type": "charge", "day": "funday", "start": "00:00", "end": "06:00"}]}' \
     '{"periods": [{"type": "charge", "day": "monday", "start": "07:00", "end": "06:00"}]}' \
     '{"periods": [{"type": "nap", "day": "monday", "start": "00:00", "end": "06:00"}]}' \
     '{"periods": [{"type": "charge", "day": "monday", "start": "24:00", "end": "06:00"}]}'; do
     printf '%s' "$bad" >"$TMP/bad.json"
+    cp "$TMP/bad.json" "$TMP/bad-$((++nbad)).json"
     expect_rc 2 "idle-periods bad file $bad" "$RSCP" set idle-periods "$TMP/bad.json"
 done
 errhas "period 0"
+
+# The same bad input with a simulator listening: on its side nothing at all
+# arrives (its counters, printed when it stops: no connection, no write).
+start_sim nosend --model s10e --start 2024-06-21T12:00 "${SIMAUTH[@]}"
+while IFS='|' read -r what args; do
+    [ -n "$what" ] || continue
+    # shellcheck disable=SC2086
+    expect_rc 2 "$what (simulator listening)" env RSCP_PORT="$PORT" "$RSCP" $args
+done <"$TMP/cases"
+for f in "$TMP"/bad-*.json; do
+    expect_rc 2 "idle-periods $(basename "$f") (simulator listening)" env RSCP_PORT="$PORT" "$RSCP" set idle-periods "$f"
+done
+stop_sim nosend
+check "bad input: nothing reached the simulator" grep -q '^rscp sim: stopped after 0 connections, 0 requests, 0 writes$' "$TMP/sim-nosend.log"
+
+# ---- writes beyond the device's own limits: read, refused, never sent --------
+# Each write reads the system specs, the reserve's maximum or the wallbox's
+# bounds and refuses the value (exit 2); the simulator counts the reads but
+# not one write request.
+start_sim refused --model s10e --start 2024-06-21T12:00 "${SIMAUTH[@]}"
+RP=$PORT
+env RSCP_PORT="$RP" "$RSCP" settings --json >"$TMP/refused-settings.json"
+env RSCP_PORT="$RP" "$RSCP" wallbox --json >"$TMP/refused-wallbox.json"
+lim() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(int($2))" "$1"; }
+RS=$TMP/refused-settings.json
+while IFS='|' read -r what args; do
+    [ -n "$what" ] || continue
+    # shellcheck disable=SC2086
+    expect_rc 2 "$what" env RSCP_PORT="$RP" "$RSCP" $args
+    errhas "nothing sent"
+done <<CASES
+charge limit above maxChargePower|set limits --charge $(($(lim "$RS" "j['specs']['maxChargePower']") + 1))
+discharge limit above maxDischargePower|set limits --discharge $(($(lim "$RS" "j['specs']['maxDischargePower']") + 1))
+discharge start above maxStartDischargePower|set limits --discharge-start $(($(lim "$RS" "j['specs']['maxStartDischargePower']") + 1))
+reserve above its maximum|set reserve $(($(lim "$RS" "j['reserve_max_wh']") + 1))Wh
+manual charge above installedBatteryCapacity|charge $(($(lim "$RS" "j['specs']['installedBatteryCapacity']") + 1))Wh
+power charge above maxChargePower|power charge $(($(lim "$RS" "j['specs']['maxChargePower']") + 1))
+power discharge above maxDischargePower|power discharge $(($(lim "$RS" "j['specs']['maxDischargePower']") + 1))
+power grid-charge above maxChargePower|power grid-charge $(($(lim "$RS" "j['specs']['maxChargePower']") + 1))
+CASES
+expect_rc 2 "wallbox current above its bounds" env RSCP_PORT="$RP" "$RSCP" wallbox set --current \
+    $(($(lim "$TMP/refused-wallbox.json" "j['wallboxes'][0]['max_charge_current']") + 1))
+errhas "the wallbox's bounds"
+stop_sim refused
+check "writes beyond the limits: the simulator was read, but got no write" \
+    grep -Eq '^rscp sim: stopped after ([3-9]|1[0-9]) connections, [0-9]+ requests, 0 writes$' "$TMP/sim-refused.log"
 
 # ---- reads -------------------------------------------------------------------
 start_sim main --model s10e --start 2024-06-21T12:00 --seed 7 "${SIMAUTH[@]}"
@@ -298,5 +347,11 @@ expect_rc 0 "wallbox set --mode mixed (live)" env RSCP_PORT="$PORT" "$RSCP" wall
 sleep 1
 expect_rc 0 "live with the car in mixed mode" env RSCP_PORT="$PORT" "$RSCP" live --json
 jcheck "$TMP/out" "j['wallbox_all'] == 11000 and j['wallbox_solar'] < 11000 and j['grid'] - j['battery'] > 0"
+
+# the simulator's write counter, which the checks of "nothing sent" rely
+# on, counts: the main plant got every write above
+stop_sim main
+check "the simulator counts the writes it got" \
+    grep -Eq '^rscp sim: stopped after [0-9]+ connections, [0-9]+ requests, [1-9][0-9]* writes$' "$TMP/sim-main.log"
 
 summary
