@@ -133,6 +133,14 @@ const char *cli_client_error(const rscp_client *c, int err);
  * busy: try again)"). Returns the number of ERROR blocks. */
 unsigned cli_report_device_errors(const struct rscp_frame *reply);
 
+/* A write's answer that its parse could not read (prc < 0, other than
+ * RSCP_ERR_DEVICE, which the caller names). When the reply holds ERROR
+ * blocks instead of the answer (a busy device's GENERAL_ERROR AGAIN), the
+ * write was refused: "the device refused WHAT:" and each error by name,
+ * CLI_EXIT_DEVICE. Otherwise "malformed reply to WHAT: ...",
+ * CLI_EXIT_PROTOCOL. */
+int cli_write_reply_failed(const struct rscp_frame *reply, int prc, const char *what);
+
 /* Exit code for a library error code. */
 int cli_exit_for_error(int err);
 

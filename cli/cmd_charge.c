@@ -108,8 +108,7 @@ int cli_cmd_charge(int argc, char **argv)
             cli_error("the device refused the manual charge: %s", cli_device_error_text(derr));
             rc = CLI_EXIT_DEVICE;
         } else if (prc < 0) {
-            cli_error("malformed reply to the manual charge: %s", rscp_strerror(prc));
-            rc = CLI_EXIT_PROTOCOL;
+            rc = cli_write_reply_failed(&reply, prc, "the manual charge");
         } else if (!accepted) {
             cli_error("the device refused the manual charge (EMS.START_MANUAL_CHARGE false)");
             rc = CLI_EXIT_DEVICE;

@@ -315,10 +315,8 @@ static int ps_results(const struct rscp_frame *reply)
         cli_error("the device refused the power settings: %s", cli_device_error_text(derr));
         return CLI_EXIT_DEVICE;
     }
-    if (prc < 0) {
-        cli_error("malformed reply to the power settings: %s", rscp_strerror(prc));
-        return CLI_EXIT_PROTOCOL;
-    }
+    if (prc < 0)
+        return cli_write_reply_failed(reply, prc, "the power settings");
     const struct {
         uint32_t bit;
         const char *name;
@@ -468,8 +466,7 @@ static int do_reserve(rscp_client *c, struct set_args *a, struct cli_plant_view 
         cli_error("the device refused the reserve: %s", cli_device_error_text(derr));
         rc = CLI_EXIT_DEVICE;
     } else if (rc == 0 && prc < 0) {
-        cli_error("malformed reply to the reserve: %s", rscp_strerror(prc));
-        rc = CLI_EXIT_PROTOCOL;
+        rc = cli_write_reply_failed(&reply, prc, "the reserve");
     }
     struct cli_plant_view *after = rc == 0 ? calloc(1, sizeof *after) : NULL;
     if (rc == 0 && !after)
@@ -551,8 +548,7 @@ static int do_idle(rscp_client *c, struct set_args *a, struct cli_plant_view *v)
         cli_error("the device refused the idle periods: %s", cli_device_error_text(derr));
         rc = CLI_EXIT_DEVICE;
     } else if (rc == 0 && prc < 0) {
-        cli_error("malformed reply to the idle periods: %s", rscp_strerror(prc));
-        rc = CLI_EXIT_PROTOCOL;
+        rc = cli_write_reply_failed(&reply, prc, "the idle periods");
     }
     struct cli_plant_view *after = rc == 0 ? calloc(1, sizeof *after) : NULL;
     if (rc == 0 && !after)

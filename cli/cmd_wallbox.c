@@ -227,8 +227,7 @@ static int wallbox_set(int argc, char **argv)
             cli_error("the device refused the wallbox set: %s", cli_device_error_text(derr));
             rc = CLI_EXIT_DEVICE;
         } else if (rc == 0 && prc < 0) {
-            cli_error("malformed reply to the wallbox set: %s", rscp_strerror(prc));
-            rc = CLI_EXIT_PROTOCOL;
+            rc = cli_write_reply_failed(&reply, prc, "the wallbox set");
         }
     }
     after = before;

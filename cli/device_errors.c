@@ -69,3 +69,17 @@ unsigned cli_report_device_errors(const struct rscp_frame *reply)
         cli_error("device error: ... %u more", shown - 8);
     return n;
 }
+
+/* Error blocks are counted first without printing (shown starts above the
+ * limit of 8), so that the refusal line comes before them. */
+int cli_write_reply_failed(const struct rscp_frame *reply, int prc, const char *what)
+{
+    unsigned quiet = 9;
+    if (prc == RSCP_ERR_NOT_FOUND && report_level(reply->data, reply->data_len, NULL, 0, &quiet) > 0) {
+        cli_error("the device refused %s:", what);
+        cli_report_device_errors(reply);
+        return CLI_EXIT_DEVICE;
+    }
+    cli_error("malformed reply to %s: %s", what, rscp_strerror(prc));
+    return CLI_EXIT_PROTOCOL;
+}

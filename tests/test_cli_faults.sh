@@ -113,6 +113,24 @@ expect busy-history2 1 $DEADLINE "$RSCP" history day 2024-06-20 --json --port "$
 check "history reply busy: named" has busy-history2.err "AGAIN"
 check "history reply busy: no JSON" test ! -s "$TMP/busy-history2.out"
 expect busy-history3 0 $DEADLINE "$RSCP" history day 2024-06-20 --json --utc-offset 7200 --port "$PORT" --timeout $T
+# a write answered GENERAL_ERROR AGAIN in place of its answer (the second
+# request: after the read of the current values) is a refusal with the
+# device's reason named (exit 1), not a malformed reply
+printf '{"periods": [{"type": "charge", "day": "monday", "active": false, "start": "01:00", "end": "02:00"}]}' >"$TMP/ip.json"
+i=0
+for w in "set weather on" "set limits --charge 3000" "set reserve 10%" "charge 100" "set idle-periods $TMP/ip.json"; do
+    n=busy-write-$((++i))
+    # shellcheck disable=SC2086
+    expect "$n" 1 $DEADLINE "$RSCP" $w --port "$PORT" --timeout $T
+    check "$n ($w): refused, reason named" has "$n.err" "the device refused .*:"
+    check "$n ($w): AGAIN" has "$n.err" "GENERAL_ERROR = AGAIN"
+    check "$n ($w): not a malformed reply" bash -c "! grep -q malformed '$TMP/$n.err'"
+done
+# the wallbox set is its third request (after discovery and the state)
+start_sim busy3 --busy-every 3
+expect busy-wallbox 1 $DEADLINE "$RSCP" wallbox set --mode mixed --port "$PORT" --timeout $T
+check "busy wallbox set: refused, reason named" has busy-wallbox.err "the device refused the wallbox set:"
+check "busy wallbox set: AGAIN" has busy-wallbox.err "GENERAL_ERROR = AGAIN"
 
 # ---- live --watch survives connection faults ------------------------------------------
 # Each reading after a reconnect has device_errors 0: the simulator only answers
