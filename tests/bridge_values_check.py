@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """rscp-bridge's retained topics and /metrics, value by value against the plant.
 
-Usage: bridge_values_check.py RSCP BROKER_PORT METRICS_PORT PREFIX SITE
+Usage: bridge_values_check.py RSCP BROKER_PORT METRICS_PORT PREFIX SITE TOPICS_MD
 The bridge serves one site SITE (a simulator that RSCP_HOST/RSCP_PORT/...
 name for the `rscp` tool) under PREFIX on the broker at 127.0.0.1:BROKER_PORT
 and serves /metrics on 127.0.0.1:METRICS_PORT. The plant must stand still
@@ -16,7 +16,9 @@ do not show) and compares: numbers within the rounding the payload shows
 (half its last digit; energies of the day also within a few Wh the plant
 gains meanwhile), in the topic's unit (docs/bridge-topics.md: W, Wh, kWh
 for meters and days, % ...); metrics in base units (J, ratio). Every Home
-Assistant discovery config with a state topic must name a retained one.
+Assistant discovery config with a state topic must name a retained one,
+and its unit (unit_of_meas) must be the unit TOPICS_MD (docs/bridge-topics.md)
+gives that topic.
 Prints one line per mismatch (topic, bridge value, simulator value), the
 number of comparisons; exit 0 only when nothing mismatched and at least
 MIN_COMPARISONS of each kind were made (an empty capture cannot pass).
@@ -30,11 +32,11 @@ import sys
 import time
 import urllib.request
 
-RSCP, BPORT, MPORT, PREFIX, SITE = sys.argv[1:6]
+RSCP, BPORT, MPORT, PREFIX, SITE, TOPICS_MD = sys.argv[1:7]
 # Fewer comparisons than these (a run against the s10e makes 460 of topics,
-# every retained one, 113 of metrics and about 1400 of discovery) means
-# values went unchecked.
-MIN_COMPARISONS = {"topic": 440, "metric": 105, "discovery": 1000}
+# every retained one, 113 of metrics and 1887 of discovery) means values
+# went unchecked.
+MIN_COMPARISONS = {"topic": 440, "metric": 105, "discovery": 1500}
 HA_PREFIX = "homeassistant"
 
 compared = {"topic": 0, "metric": 0, "discovery": 0}
@@ -42,9 +44,9 @@ mismatches = []
 checked = set()  # the topics compared
 
 
-def mismatch(where, bridge, sim, why=""):
+def mismatch(where, bridge, sim, why="", against="simulator"):
     mismatches.append(where)
-    print("MISMATCH %s: bridge %s, simulator %s%s" % (where, bridge, sim, " (" + why + ")" if why else ""),
+    print("MISMATCH %s: bridge %s, %s %s%s" % (where, bridge, against, sim, " (" + why + ")" if why else ""),
           file=sys.stderr)
 
 
@@ -71,7 +73,7 @@ def metrics():
             continue
         m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
         if not m:
-            mismatch("/metrics line %r" % line, "unparsable", "-")
+            mismatch("/metrics line %r" % line, "unparsable", "name{labels} value", against="expected")
             continue
         labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
         samples[(m.group(1), labels)] = float(m.group(3))
@@ -498,6 +500,22 @@ metric("rscp_yesterday_self_consumption_ratio", yesterday["consumed_production"]
 
 # ---- Home Assistant discovery: every state topic holds a retained value -----
 
+def doc_units():
+    """docs/bridge-topics.md's table: [(regex of the topic, unit)]; <n> is any unit number."""
+    rows = []
+    for line in open(TOPICS_MD, encoding="utf-8"):
+        m = re.match(r"\| `([^`]+)` \| ([^|]*) \|", line)
+        if m:
+            pat = re.escape(m.group(1)).replace(re.escape("<n>"), "[0-9]+")
+            rows.append((re.compile(pat + "$"), m.group(2).strip()))
+    return rows
+
+
+UNITS = doc_units()
+if len(UNITS) < 100:
+    raise SystemExit("FAIL: %s has %d topic rows, not the table of topics" % (TOPICS_MD, len(UNITS)))
+
+
 configs = 0
 for topic, body in sorted(retained.items()):
     if not topic.startswith(HA_PREFIX + "/") or not topic.endswith("/config"):
@@ -507,7 +525,7 @@ for topic, body in sorted(retained.items()):
         c = json.loads(body)
     except ValueError:
         compared["discovery"] += 1
-        mismatch(topic, "not JSON: " + body[:80], "a discovery config")
+        mismatch(topic, "not JSON: " + body[:80], "a discovery config", against="expected")
         continue
     base = c.get("~", "")
 
@@ -520,19 +538,29 @@ for topic, body in sorted(retained.items()):
         # Buttons have no state; a number without one is optimistic (the
         # power-mode watts and manual charge are commands, not values).
         if component not in ("button", "number") or "cmd_t" not in c and "command_topic" not in c:
-            mismatch(topic, "no state topic", "a retained state topic")
+            mismatch(topic, "no state topic", "a retained state topic", against="expected")
         continue
     st = expand(st)
     if not retained.get(st):
-        mismatch(topic, "state topic %s" % st, "no retained value there")
+        mismatch(topic, "state topic %s" % st, "a retained value there", against="expected")
+    if st.startswith(PREFIX + "/") and "val_tpl" not in c and "value_template" not in c:
+        # The table lists a unit's topics once, without its number: pm/1/power as pm/power.
+        rel = re.sub(r"^(battery|pvi|wallbox|pm)/[0-9]+/", r"\1/", st[len(PREFIX) + 1:])
+        units = [u for pat, u in UNITS if pat.match(rel)]
+        compared["discovery"] += 1
+        unit = c.get("unit_of_meas", c.get("unit_of_measurement", ""))
+        if not units:
+            mismatch(topic, "state topic %s" % st, "a topic of %s" % TOPICS_MD, against="expected")
+        elif unit not in units:
+            mismatch(topic, "unit %r for %s" % (unit, st), "%r" % units[0], against=TOPICS_MD)
     for a in c.get("avty", c.get("availability", [])):
         compared["discovery"] += 1
         at = expand(a.get("t", a.get("topic", "")))
         if retained.get(at) != "online":
-            mismatch(topic, "availability topic %s is %r" % (at, retained.get(at)), "online")
+            mismatch(topic, "availability topic %s is %r" % (at, retained.get(at)), "online", against="expected")
 compared["discovery"] += 1
 if configs < 100:
-    mismatch("homeassistant/#", "%d discovery configs" % configs, "about 470 for an s10e")
+    mismatch("homeassistant/#", "%d discovery configs" % configs, "about 470 for an s10e", against="expected")
 
 print("%d comparisons (%s; %d retained topics, %d metric samples, %d discovery configs), %d mismatches"
       % (sum(compared.values()), ", ".join("%d %s" % (n, k) for k, n in compared.items()), len(retained),

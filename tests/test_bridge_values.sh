@@ -4,7 +4,8 @@
 # per second), a real mosquitto broker, the bridge with one site (prefix
 # e3dc) and /metrics. tests/bridge_values_check.py takes every retained
 # topic under e3dc/# and homeassistant/# and the /metrics text, reads the
-# plant with the rscp tool's JSON and compares value by value.
+# plant with the rscp tool's JSON and compares value by value, in the units
+# of docs/bridge-topics.md (which the discovery configs must announce too).
 # Before the bridge starts, the plant's settings are moved away from their
 # defaults (power limits, weather regulation, power save, reserve, an idle
 # period, the wallbox's mode, current and phases) so that a topic showing a
@@ -62,6 +63,6 @@ chmod 600 "$TMP/bridge.conf"
 "$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
 SIM_PIDS+=($!)
 
-if python3 "$SRC/tests/bridge_values_check.py" "$RSCP" "$BPORT" "$MPORT" e3dc main; then ok
+if python3 "$SRC/tests/bridge_values_check.py" "$RSCP" "$BPORT" "$MPORT" e3dc main "$SRC/docs/bridge-topics.md"; then ok
 else bad "bridge_values_check.py (above)"; tail -20 "$TMP/bridge.log" >&2; fi
 summary
