@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # rscp power against `rscp sim`: a mode held with the power hold (the
 # battery follows it in the live values read in the same frames), then
-# auto exactly once, at the end of --for and after Ctrl-C (exit 130);
+# auto exactly once, at the end of --for and after Ctrl-C (exit 130); a
+# charge held past the simulator's fall-back, read from another connection;
 # a power above the system specs refused before anything is sent.
 # Usage: bash test_cli_plant_power.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -47,5 +48,41 @@ errhas "maxChargePower of the device); nothing sent"
 expect_rc 0 "live after the refused power" "$RSCP" live --json
 jcheck "$TMP/out" "j['status'] & 3 == 0 and 'discharge_locked' not in j['status_names']"
 
+
+# charge from the surplus on a morning (09:00 local, seed 2: about 5 kW of
+# surplus, which the battery takes in automatic mode), the simulator 10
+# times faster than real time: the 3 s hold spans 30 simulated seconds,
+# more than twice its 12 s fall-back, and the battery stays at +3000 W in
+# every reading after the first (the rest fed in); afterwards automatic again
+start_sim morning --model s10e --start 2024-06-21T09:00 --seed 2 --speed 10 "${SIMAUTH[@]}"
+expect_rc 0 "live before the charge hold" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] > 4000"
+env RSCP_PORT="$PORT" "$RSCP" power charge 3000 --for 3s --interval 1000 --json >"$TMP/charge.json" 2>"$TMP/charge.err" &
+hp=$!
+# read from another connection between the resends, 15 and 23 simulated
+# seconds after the first request (its line printed): past its fall-back
+for _ in $(seq 100); do [ -s "$TMP/charge.json" ] && break; sleep 0.05; done
+sleep 1.5
+env RSCP_PORT="$PORT" "$RSCP" live --json >"$TMP/mid1.json"
+sleep 0.8
+env RSCP_PORT="$PORT" "$RSCP" live --json >"$TMP/mid2.json"
+wait $hp
+check "power charge 3000 --for 3s at speed 10 exits 0" test $? -eq 0
+jcheck "$TMP/mid1.json" "j['battery'] == 3000 and j['status'] & 2"
+jcheck "$TMP/mid2.json" "j['battery'] == 3000 and j['status'] & 2"
+jlines "$TMP/charge.json" "len(L) >= 4 and all(x['mode'] == 'charge' and x['mirrored'] == 3000 for x in L[:-1])"
+jlines "$TMP/charge.json" "all(x['battery'] == 3000 and x['grid'] < -1000 for x in L[1:])"
+jlines "$TMP/charge.json" "L[-1]['mode'] == 'auto' and L[-1]['closing'] and sum(1 for x in L if x['mode'] == 'auto') == 1"
+python3 - "$TMP/charge.json" >"$TMP/span" <<'PY'
+import datetime, json, sys
+L = [json.loads(l) for l in open(sys.argv[1])]
+t = [datetime.datetime.fromisoformat(x["time"].replace("Z", "+00:00")) for x in L]
+print(int((t[-1] - t[1]).total_seconds()))
+PY
+# from the first reading under the mode to the last: longer than the fall-back
+check "+3000 W held longer than the 12 s fall-back (simulated time)" test "$(cat "$TMP/span")" -ge 15
+sleep 0.5
+expect_rc 0 "live after the charge hold" env RSCP_PORT="$PORT" "$RSCP" live --json
+jcheck "$TMP/out" "j['battery'] > 4000 and j['status'] & 3 == 0"
 
 summary
