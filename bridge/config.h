@@ -58,6 +58,13 @@ struct bridge_mqtt {
     unsigned keepalive_s;  /* 5..3600, default 60                      */
     bool tls;              /* default off; on with any tls key         */
     char *ca_file, *cert_file, *key_file;
+    /* Where each of the three was given: the key as written in its file
+     * form (static text) and its line (0: not from a line of the file),
+     * for bridge_config_load()'s messages. */
+    struct bridge_key_at {
+        const char *key;
+        unsigned line;
+    } ca_at, cert_at, key_at;
     char *prefix;          /* topic prefix, default "e3dc"             */
     unsigned max_age_s;    /* republish unchanged values after, 0..86400, default 300 */
     unsigned line;         /* line of the section header (0: not from such a section) */
@@ -120,8 +127,10 @@ int bridge_config_parse_rscp2mqtt(const char *text, size_t len, const char *file
  * every *_file key. Refuses a configuration or secret file that holds a
  * secret and that group or others may read, and files larger than
  * BRIDGE_CONFIG_MAX_BYTES / BRIDGE_SECRET_FILE_MAX (a secret file's content
- * up to its first line end is the secret). Same returns as
- * bridge_config_parse(). */
+ * up to its first line end is the secret). Each TLS file of [mqtt] must be
+ * a regular file this process can read, and the private key one that
+ * group and others may not access (messages name the file, the key and its
+ * line). Same returns as bridge_config_parse(). */
 int bridge_config_load(const char *path, bool r2m, struct bridge_config *out, char *err, size_t errcap);
 
 /* One site named "e3dc" from the variables the rscp tool reads

@@ -1,5 +1,6 @@
 /* rscp-bridge configuration: reading the files, refusing secrets that others
- * may read, and the secrets kept in files of their own. */
+ * may read, the secrets kept in files of their own, and the checks of the
+ * broker's TLS files. */
 #include "config_internal.h"
 
 #include <errno.h>
@@ -86,6 +87,48 @@ static int read_secret(const char *path, char **dst, const char *what, char *err
     return rc;
 }
 
+/* A TLS file of [mqtt] (given by key `at` of configuration `file`): a
+ * regular file this process can read; a private key (key) also one that
+ * group and others may not access. libmosquitto reads the files only at
+ * the first connect, so mistakes are caught here, also by --check-config
+ * and a reload. */
+static int check_tls_file(const char *path, struct bridge_key_at at, bool key, const char *file, char *err,
+                          size_t errcap)
+{
+    /* "FILE:LINE: " ("FILE: " without a line) */
+    const struct cfg_line where[1] = {{file, at.line, NULL, 0}};
+    const char *name = at.key ? at.key : "tls file";
+    /* O_NONBLOCK: a FIFO does not block the open. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return cfg_fail(err, errcap, where, "key '%s': '%s': cannot read it: %s", name, path, strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = cfg_fail(err, errcap, where, "key '%s': '%s': cannot read it: %s", name, path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = cfg_fail(err, errcap, where, "key '%s': '%s' is not a regular file", name, path);
+    else if (key && (st.st_mode & 077))
+        rc = cfg_fail(err, errcap, where,
+                      "key '%s': group or others may access the private key '%s' (mode %04o): run chmod 600 '%s'",
+                      name, path, (unsigned)(st.st_mode & 07777), path);
+    close(fd);
+    return rc;
+}
+
+static int check_tls_files(const struct bridge_mqtt *m, const char *file, char *err, size_t errcap)
+{
+    if (!m->enabled)
+        return 0;
+    if (m->ca_file && check_tls_file(m->ca_file, m->ca_at, false, file, err, errcap) != 0)
+        return -1;
+    if (m->cert_file && check_tls_file(m->cert_file, m->cert_at, false, file, err, errcap) != 0)
+        return -1;
+    if (m->key_file && check_tls_file(m->key_file, m->key_at, true, file, err, errcap) != 0)
+        return -1;
+    return 0;
+}
+
 int bridge_config_load(const char *path, bool r2m, struct bridge_config *out, char *err, size_t errcap)
 {
     char *text;
@@ -109,6 +152,10 @@ int bridge_config_load(const char *path, bool r2m, struct bridge_config *out, ch
                         "%s holds secrets and others may read it (mode %04o): run chmod 600 '%s', or move the "
                         "secrets to password_file/key_file",
                         path, (unsigned)(st.st_mode & 07777), path);
+    }
+    if (check_tls_files(&out->mqtt, path, err, errcap) != 0) {
+        bridge_config_free(out);
+        return -1;
     }
     if (out->mqtt.password_file &&
         read_secret(out->mqtt.password_file, &out->mqtt.password, "[mqtt] password_file", err, errcap) != 0)

@@ -217,6 +217,19 @@ static int assign(struct parser *p, const struct cfg_line *l, const struct keyde
     }
 }
 
+/* Where a TLS file key of [mqtt] was given, for the checks of the files
+ * in bridge_config_load(). */
+static void note_tls_file(struct bridge_mqtt *m, const struct keydef *d, unsigned no)
+{
+    struct bridge_key_at at = {d->name, no};
+    if (d->offset == MQ(ca_file))
+        m->ca_at = at;
+    else if (d->offset == MQ(cert_file))
+        m->cert_at = at;
+    else if (d->offset == MQ(key_file))
+        m->key_at = at;
+}
+
 static int line(void *ctx, const struct cfg_line *l)
 {
     struct parser *p = ctx;
@@ -260,6 +273,8 @@ static int line(void *ctx, const struct cfg_line *l)
         if (unquote(l, d->name, &v, &vn, &owned, p->err, p->errcap) != 0)
             return -1;
         int rc = assign(p, l, d, v, vn);
+        if (rc == 0 && p->sec == SEC_MQTT)
+            note_tls_file(&p->c->mqtt, d, l->no);
         if (owned) {
             memset(owned, 0, vn);
             free(owned);

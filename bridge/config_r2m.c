@@ -162,9 +162,15 @@ static int apply(struct r2m *r, const struct r2m_key *k, const char *v, size_t n
     case U_MQTT_QOS: return cfg_uint(&m->qos, v, n, 0, 2, l, name, e, cap);
     case U_MQTT_CLIENT_ID: return cfg_string(&m->client_id, v, n, l, name, false, e, cap);
     case U_MQTT_TLS: return cfg_bool(&m->tls, v, n, l, name, e, cap);
-    case U_MQTT_CA: return cfg_string(&m->ca_file, v, n, l, name, false, e, cap);
-    case U_MQTT_CERT: return cfg_string(&m->cert_file, v, n, l, name, false, e, cap);
-    case U_MQTT_KEY: return cfg_string(&m->key_file, v, n, l, name, false, e, cap);
+    case U_MQTT_CA:
+        m->ca_at = (struct bridge_key_at){name, l->no};
+        return cfg_string(&m->ca_file, v, n, l, name, false, e, cap);
+    case U_MQTT_CERT:
+        m->cert_at = (struct bridge_key_at){name, l->no};
+        return cfg_string(&m->cert_file, v, n, l, name, false, e, cap);
+    case U_MQTT_KEY:
+        m->key_at = (struct bridge_key_at){name, l->no};
+        return cfg_string(&m->key_file, v, n, l, name, false, e, cap);
     case U_PREFIX: return cfg_prefix(&m->prefix, v, n, l, name, e, cap);
     case U_GROUP:
         if (cfg_bool(&on, v, n, l, name, e, cap) != 0)

@@ -3,6 +3,7 @@
 #include "mqtt.h"
 
 #include "log.h"
+#include "mqtt_tls.h"
 
 #include <rscp/client.h>
 #include <rscp/error.h>
@@ -41,6 +42,8 @@ struct bridge_mqtt_conn {
     bool connected;         /* CONNACK accepted                           */
     bool ever_connected;
     bool stopping;
+    bool tls;               /* over TLS ...                               */
+    bool has_cert;          /* ... with a client certificate              */
     char why[320];          /* why the current attempt failed, "" unknown */
     bool why_config;        /* ... and it needs a change of configuration */
 };
@@ -129,6 +132,9 @@ static void lost(struct bridge_mqtt_conn *c, const char *why)
         return;
     uint32_t delay = schedule_retry(c);
     if (was) {
+        /* A TLS failure in words (cb_log) says more than libmosquitto's
+         * result code. */
+        why = c->why[0] ? c->why : why;
         BRIDGE_WARN("mqtt %s:%d: connection lost: %s", c->host, c->port, why);
         if (c->ev.on_disconnect)
             c->ev.on_disconnect(c->ev.ctx, why);
@@ -143,13 +149,29 @@ static void lost(struct bridge_mqtt_conn *c, const char *why)
     c->why_config = false;
 }
 
+/* A TLS connection that ends before the CONNACK without OpenSSL's reason
+ * (the broker sent its alert and closed before it was read): most likely
+ * the broker wants a client certificate, or not the one given. */
+static void describe_tls_close(struct bridge_mqtt_conn *c, int rc, int e)
+{
+    if (!c->tls || c->connected || c->why[0] || !((rc == MOSQ_ERR_ERRNO && e == EPROTO) || rc == MOSQ_ERR_CONN_LOST))
+        return;
+    snprintf(c->why, sizeof c->why, "TLS: the broker closed the connection in the handshake (%s): %s",
+             mosq_reason(rc, e),
+             c->has_cert ? "it may not accept the client certificate: check tls_cert_file and tls_key_file"
+                         : "it may require a client certificate: set tls_cert_file and tls_key_file");
+    c->why_config = true;
+}
+
 static void cb_disconnect(struct mosquitto *m, void *ud, int rc)
 {
     (void)m;
     struct bridge_mqtt_conn *c = ud;
     int e = errno;
-    if (c->live)
+    if (c->live) {
+        describe_tls_close(c, rc, e);
         lost(c, rc == 0 ? "disconnected" : mosq_reason(rc, e));
+    }
 }
 
 static void cb_publish(struct mosquitto *m, void *ud, int mid)
@@ -172,6 +194,33 @@ static void cb_message(struct mosquitto *m, void *ud, const struct mosquitto_mes
     if (c->ev.on_message)
         c->ev.on_message(c->ev.ctx, msg->topic, msg->payload, msg->payloadlen < 0 ? 0 : (size_t)msg->payloadlen,
                          msg->retain);
+}
+
+/* libmosquitto's log lines: a TLS failure (its own words or OpenSSL's)
+ * becomes the reason of the failed attempt, in words with what to check;
+ * lost() logs it. The first one of an attempt counts (OpenSSL may add
+ * more lines for the same failure). */
+static void cb_log(struct mosquitto *m, void *ud, int level, const char *str)
+{
+    (void)m;
+    struct bridge_mqtt_conn *c = ud;
+    if (!(level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) || !str)
+        return;
+    BRIDGE_DEBUG("mqtt %s:%d: libmosquitto: %s", c->host, c->port, str);
+    if (c->why[0] || !bridge_mqtt_tls_describe(str, c->why, sizeof c->why))
+        return;
+    c->why_config = true;
+}
+
+/* An encrypted private key is not supported: without this OpenSSL would
+ * ask for its passphrase on the terminal. */
+static int no_passphrase(char *buf, int size, int rwflag, void *userdata)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)userdata;
+    return 0;
 }
 
 static void lib_init_once(void)
@@ -250,6 +299,7 @@ int bridge_mqtt_new(struct bridge_mqtt_conn **out, const struct bridge_mqtt *cfg
     mosquitto_disconnect_callback_set(c->mosq, cb_disconnect);
     mosquitto_publish_callback_set(c->mosq, cb_publish);
     mosquitto_message_callback_set(c->mosq, cb_message);
+    mosquitto_log_callback_set(c->mosq, cb_log);
     if (cfg->user && mosquitto_username_pw_set(c->mosq, cfg->user, cfg->password) != MOSQ_ERR_SUCCESS)
         return fail(c, RSCP_ERR_ARG, err, errcap, "user name or password not accepted by libmosquitto");
     if (will_topic) {
@@ -257,10 +307,12 @@ int bridge_mqtt_new(struct bridge_mqtt_conn **out, const struct bridge_mqtt *cfg
         if (mosquitto_will_set(c->mosq, will_topic, (int)strlen(p), p, c->qos, true) != MOSQ_ERR_SUCCESS)
             return fail(c, RSCP_ERR_ARG, err, errcap, "bad last-will topic");
     }
+    c->tls = cfg->tls;
+    c->has_cert = cfg->cert_file != NULL;
     if (cfg->tls) {
         if (!cfg->ca_file)
             mosquitto_int_option(c->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-        int rc = mosquitto_tls_set(c->mosq, cfg->ca_file, NULL, cfg->cert_file, cfg->key_file, NULL);
+        int rc = mosquitto_tls_set(c->mosq, cfg->ca_file, NULL, cfg->cert_file, cfg->key_file, no_passphrase);
         if (rc != MOSQ_ERR_SUCCESS) {
             char msg[256];
             snprintf(msg, sizeof msg, "TLS setup failed (ca_file, cert_file, key_file): %s", mosquitto_strerror(rc));
@@ -304,8 +356,10 @@ static void after_io(struct bridge_mqtt_conn *c, int rc)
     /* libmosquitto closed the socket and called cb_disconnect; this catches
      * a socket that went away without it. */
     int e = errno;
-    if (rc != MOSQ_ERR_SUCCESS && c->live && mosquitto_socket(c->mosq) < 0)
+    if (rc != MOSQ_ERR_SUCCESS && c->live && mosquitto_socket(c->mosq) < 0) {
+        describe_tls_close(c, rc, e);
         lost(c, mosq_reason(rc, e));
+    }
 }
 
 void bridge_mqtt_on_readable(struct bridge_mqtt_conn *c, int64_t now_ms)
@@ -336,6 +390,7 @@ static void attempt(struct bridge_mqtt_conn *c)
     if (rc != MOSQ_ERR_SUCCESS) {
         int e = errno;
         c->live = false;
+        describe_tls_close(c, rc, e); /* the handshake may start here */
         lost(c, mosq_reason(rc, e));
         return;
     }

@@ -83,6 +83,10 @@ static void test_full(void)
     CHECK_INT(c.mqtt.qos, 1);
     CHECK_INT(c.mqtt.keepalive_s, 30);
     CHECK(c.mqtt.tls); /* a CA file turns TLS on */
+    /* Where it was given, for the messages of the file checks at load. */
+    CHECK_INT(c.mqtt.ca_at.line, 9);
+    CHECK(c.mqtt.ca_at.key && strcmp(c.mqtt.ca_at.key, "tls_ca_file") == 0);
+    CHECK_INT(c.mqtt.key_at.line, 0);
     CHECK(strcmp(c.mqtt.prefix, "home/e3dc") == 0);
     CHECK(strcmp(c.mqtt.client_id, "rscp-bridge") == 0);
     CHECK_INT(c.mqtt.max_age_s, 600);
