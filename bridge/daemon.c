@@ -99,7 +99,9 @@ static void site_destroy(struct daemon *d, struct dsite *ds)
 }
 
 /* The topic prefix of every site: the configured prefix alone with one
- * site (rscp2mqtt's topics exactly), "<prefix>/<site>" with several. */
+ * site (rscp2mqtt's topics exactly), "<prefix>/<site>" with several. The
+ * sites of the configuration count, not those of this shard: a shard that
+ * has one site of several still publishes under "<prefix>/<site>". */
 static void set_prefixes(struct daemon *d)
 {
     const char *p = d->cfg.mqtt.prefix ? d->cfg.mqtt.prefix : "e3dc";
@@ -107,7 +109,7 @@ static void set_prefixes(struct daemon *d)
         struct dsite *ds = d->sites[i];
         char old[DAEMON_TOPIC_MAX];
         snprintf(old, sizeof old, "%s", ds->prefix);
-        if (d->nsites == 1)
+        if (d->cfg.nsites == 1)
             snprintf(ds->prefix, sizeof ds->prefix, "%s", p);
         else
             snprintf(ds->prefix, sizeof ds->prefix, "%s/%s", p, bridge_site_name(ds->rt));
@@ -116,7 +118,13 @@ static void set_prefixes(struct daemon *d)
         if (strcmp(old, ds->prefix) != 0)
             daemon_site_added(d, ds);
     }
-    snprintf(d->bridge_status, sizeof d->bridge_status, "%s/bridge/status", p);
+    /* Each shard's instance has a status (and last will) of its own: one
+     * stopping does not mark the others' sites unavailable. */
+    if (d->opts.shard_n)
+        snprintf(d->bridge_status, sizeof d->bridge_status, "%s/bridge/%u-of-%u/status", p, d->opts.shard_k,
+                 d->opts.shard_n);
+    else
+        snprintf(d->bridge_status, sizeof d->bridge_status, "%s/bridge/status", p);
 }
 
 static int load_config(const struct bridge_opts *o, struct bridge_config *out, char *err, size_t cap)
@@ -141,6 +149,21 @@ static int load_config(const struct bridge_opts *o, struct bridge_config *out, c
         }
     }
     out->nshard = k;
+    /* The shards' instances share one configuration and one broker: each
+     * needs a client id of its own, or the broker keeps closing one
+     * instance's connection when the other connects. */
+    if (o->shard_n && out->mqtt.client_id) {
+        char id[320];
+        snprintf(id, sizeof id, "%s-%u-of-%u", out->mqtt.client_id, o->shard_k, o->shard_n);
+        char *dup = strdup(id);
+        if (!dup) {
+            bridge_config_free(out);
+            snprintf(err, cap, "out of memory");
+            return -1;
+        }
+        free(out->mqtt.client_id);
+        out->mqtt.client_id = dup;
+    }
     return 0;
 }
 

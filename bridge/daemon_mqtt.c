@@ -360,13 +360,30 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
             publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);
         return;
     }
-    /* A command for no site still gets its answer. */
+    /* A command for no site still gets its answer: from the instance
+     * whose shard the name between prefix and /set/ falls in (a site of
+     * another shard is that shard's to answer; an unknown name gets one
+     * answer, not one per shard). */
     const char *set = strstr(topic, "/set/");
+    if (set && d->opts.shard_n) {
+        const char *p = d->cfg.mqtt.prefix ? d->cfg.mqtt.prefix : "e3dc";
+        size_t pl = strlen(p);
+        const char *name = topic;
+        size_t nl = 0;
+        if (strncmp(topic, p, pl) == 0 && topic[pl] == '/' && topic + pl < set) {
+            name = topic + pl + 1;
+            nl = (size_t)(set - name);
+        }
+        char nb[DAEMON_TOPIC_MAX];
+        snprintf(nb, sizeof nb, "%.*s", (int)nl, name);
+        if (!bridge_shard_has(nb, d->opts.shard_k, d->opts.shard_n))
+            return;
+    }
     if (set) {
         char prefix[DAEMON_TOPIC_MAX];
         snprintf(prefix, sizeof prefix, "%.*s", (int)(set - topic), topic);
         publish_result(d, prefix, 0, set + 5, false,
-                       d->nsites > 1 ? "no such site: with several sites the topic is <prefix>/<site>/set/..."
+                       d->cfg.nsites > 1 ? "no such site: with several sites the topic is <prefix>/<site>/set/..."
                                      : "no such site",
                        NULL);
     }
