@@ -152,10 +152,11 @@ expect_rc 2 "--check-config refuses an unreadable CA file" "${AS[@]}" "$BRIDGE" 
 errhas "$U/bridge.conf:4: key 'tls_ca_file': '$U/ca.pem': cannot read it: Permission denied"
 
 # ---- over TLS: values arrive --------------------------------------------------
+declare -A PID
 run_bridge() {
     "$BRIDGE" --config "$TMP/$1.conf" >"$TMP/$1.log" 2>&1 &
     SIM_PIDS+=($!)
-    eval "PID_$1=\$!"
+    PID[$1]=$!
 }
 conf ca "$TPORT" viaca "$CA"
 run_bridge ca
@@ -184,11 +185,11 @@ NOCERT="TLS: .*client certificate.*: set tls_cert_file and tls_key_file"
 check "a wrong CA: '$WRONG', retried" wait_for attempts wrongca "$TPORT" "$WRONG"
 check "no client certificate: '$NOCERT', retried" wait_for attempts nocert "$CPORT" "$NOCERT"
 check "a wrong CA: the next attempt is announced" grep -q "$WRONG.*; next attempt in [0-9.]* s" "$TMP/wrongca.log"
-check "a wrong CA: the bridge keeps running" kill -0 "$PID_wrongca"
-check "no client certificate: the bridge keeps running" kill -0 "$PID_nocert"
+check "a wrong CA: the bridge keeps running" kill -0 "${PID[wrongca]}"
+check "no client certificate: the bridge keeps running" kill -0 "${PID[nocert]}"
 check "a wrong CA: nothing published" bash -c "[ -z \"\$(mosquitto_sub ${SUB_TLS[*]} -t 'wrongca/#' -W 1 2>/dev/null)\" ]"
 check "no client certificate: nothing published" bash -c "[ -z \"\$(mosquitto_sub ${SUB_TLS[*]} -t 'nocert/#' -W 1 2>/dev/null)\" ]"
-if ! kill -0 "$PID_wrongca" 2>/dev/null || [ "$fail" -gt 0 ]; then
+if ! kill -0 "${PID[wrongca]}" 2>/dev/null || [ "$fail" -gt 0 ]; then
     for l in ca good wrongca nocert; do echo "--- $l.log" >&2; tail -5 "$TMP/$l.log" >&2; done
 fi
 
