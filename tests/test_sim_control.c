@@ -4,7 +4,8 @@
  * SIM_SET_POWER_HOLD_S after the last request, limits clamp, idle periods
  * block, the reserve holds the SOC, manual charge from the grid with its
  * second start ignored, the wallbox set twice toggles nothing the second
- * time), and bad writes refused with the device's error codes. The
+ * time, the root meter's and the wallbox's energy counters take what flows),
+ * and bad writes refused with the device's error codes. The
  * simulator runs 20 times faster than real time. */
 #include "harness.h"
 
@@ -15,6 +16,7 @@
 #include "rscp/control.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
+#include "rscp/pm.h"
 #include "rscp/settings.h"
 #include "rscp/wallbox_control.h"
 
@@ -80,6 +82,46 @@ static uint32_t device_error_of(uint32_t tag)
     return code;
 }
 
+/* The root meter's import counter and the wallbox's counters, with the
+ * live values of the same frame (its timestamp: simulated time). */
+struct counters {
+    double t, pm_import, wb_energy;
+    struct rscp_live l;
+    struct rscp_wallbox w;
+};
+
+static struct counters counters(void)
+{
+    struct counters c;
+    memset(&c, 0, sizeof c);
+    begin();
+    CHECK_INT(rscp_live_request(&b), 0);
+    CHECK_INT(rscp_pm_request(&b, 0), 0);
+    CHECK_INT(rscp_wallbox_request(&b, 0, RSCP_WB_REQ_ALL), 0);
+    send();
+    CHECK_INT(rscp_live_parse(&fr, &c.l), 0);
+    struct rscp_pm pm;
+    CHECK_INT(rscp_pm_parse(&fr, 0, &pm), 0);
+    CHECK_INT(pm.type, RSCP_PM_TYPE_ROOT);
+    CHECK_INT(rscp_wallbox_parse(&fr, 0, &c.w), 0);
+    c.t = (double)c.l.time.seconds + 1e-9 * c.l.time.nanoseconds;
+    c.pm_import = pm.energy[0] + pm.energy[1] + pm.energy[2];
+    c.wb_energy = c.w.energy[0] + c.w.energy[1] + c.w.energy[2];
+    return c;
+}
+
+/* A counter moved by the energy of a power held between two readings (the
+ * mean of the powers read, over the simulated time between them), within
+ * 5 % and half a Wh. */
+static void check_counted(const char *what, double e0, double e1, double p0, double p1, double t0, double t1)
+{
+    double want = 0.5 * (p0 + p1) * (t1 - t0) / 3600.0;
+    if (fabs((e1 - e0) - want) > 0.05 * fabs(want) + 0.5)
+        fprintf(stderr, "%s: counted %.3f Wh, want %.3f Wh (%.0f W .. %.0f W over %.1f s)\n", what, e1 - e0, want,
+                p0, p1, t1 - t0);
+    CHECK(fabs((e1 - e0) - want) <= 0.05 * fabs(want) + 0.5);
+}
+
 static void test_set_power(void)
 {
     /* Charge from the grid at night: the battery takes 3000 W, the grid
@@ -89,11 +131,17 @@ static void test_set_power(void)
     CHECK_INT(l.bat, 3000);
     CHECK_INT(l.grid, l.home + l.wb_all + 3000 - l.pv + l.add);
     CHECK((l.status & RSCP_EMS_STATUS_DISCHARGE_LOCKED) != 0);
-    /* Resent every 5 s it holds past the hold time. */
+    /* Resent every 5 s it holds past the hold time; the root meter counts
+     * the import. */
+    struct counters c0 = counters();
     for (int i = 0; i < 4; i++) {
         sleep_sim(5);
         set_power(RSCP_POWER_GRID_CHARGE, 3000);
     }
+    struct counters c1 = counters();
+    CHECK(c1.t - c0.t > 15.0);
+    CHECK(c0.l.grid > 3000 && c1.l.grid > 3000);
+    check_counted("root meter import", c0.pm_import, c1.pm_import, (double)c0.l.grid, (double)c1.l.grid, c0.t, c1.t);
     l = live();
     CHECK_INT(l.bat, 3000);
     /* Not resent: automatic again after the hold time. */
@@ -368,6 +416,14 @@ static void test_wallbox(void)
     CHECK(fabs(w.power_total - 2300.0) < 1e-6); /* 10 A on one phase from the grid */
     CHECK_INT(w.phases_in_use, 1);
     CHECK_INT(live().wb_all, 2300);
+    /* Its counters take the energy: the phases' sum, ENERGY_ALL the same in
+     * whole Wh, from the grid at night (nothing solar). */
+    struct counters c0 = counters();
+    sleep_sim(20);
+    struct counters c1 = counters();
+    check_counted("wallbox", c0.wb_energy, c1.wb_energy, c0.w.power_total, c1.w.power_total, c0.t, c1.t);
+    CHECK(fabs(c1.w.energy_all - c1.wb_energy) < 1.0);
+    CHECK(c1.w.energy_solar == c0.w.energy_solar);
     /* The same target again: nothing to send, the toggles untouched. */
     CHECK_INT(wallbox_set(&t), 0);
     w = wallbox();
