@@ -37,6 +37,9 @@ struct sim_device {
                                    (whatever their answer): SET_POWER, the
                                    power settings, idle periods, reserve,
                                    manual charge, WB.REQ_SET_EXTERN ...   */
+    bool refuse_writes;         /* a fault for clients' tests: every write
+                                   is refused as a device refuses it (see
+                                   handler.c), nothing is applied          */
     char serial[24];            /* INFO.SERIAL_NUMBER                       */
     char mac[18];               /* INFO.MAC_ADDRESS                         */
     int64_t history_first_day;  /* the database's first local day           */

@@ -18,12 +18,52 @@ static const uint32_t write_tags[] = {
     RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE,
 };
 
+/* A write refused as devices refuse them (the --refuse-writes fault):
+ * SET_POWER_SETTINGS with result -2 (not possible now) for each value,
+ * START_MANUAL_CHARGE with false, any other ERROR ACCESS_DENIED. */
+static void refuse_write(struct req_ctx *x, const struct rscp_block *req)
+{
+    struct rscp_builder *b = x->b;
+    uint32_t rt = SIM_RESP(req->tag);
+    if (req->tag == RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE) {
+        rscp_put_bool(b, rt, false);
+        return;
+    }
+    if (req->tag != RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS || req->type != RSCP_TYPE_CONTAINER) {
+        rscp_put_error(b, rt, SIM_ERR_ACCESS_DENIED);
+        return;
+    }
+    static const uint32_t value_tags[] = {
+        RSCP_TAG_EMS_POWER_LIMITS_USED,     RSCP_TAG_EMS_MAX_CHARGE_POWER,       RSCP_TAG_EMS_MAX_DISCHARGE_POWER,
+        RSCP_TAG_EMS_DISCHARGE_START_POWER, RSCP_TAG_EMS_POWERSAVE_ENABLED,      RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED,
+    };
+    static const uint32_t result_tags[] = {
+        RSCP_TAG_EMS_RES_POWER_LIMITS_USED,     RSCP_TAG_EMS_RES_MAX_CHARGE_POWER,  RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER,
+        RSCP_TAG_EMS_RES_DISCHARGE_START_POWER, RSCP_TAG_EMS_RES_POWERSAVE_ENABLED,
+        RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED,
+    };
+    struct rscp_iter it;
+    struct rscp_block blk;
+    rscp_put_container_open(b, rt);
+    rscp_block_children(req, &it);
+    while (rscp_iter_next(&it, &blk) == 1)
+        for (size_t k = 0; k < sizeof value_tags / sizeof value_tags[0]; k++)
+            if (blk.tag == value_tags[k])
+                rscp_put_char8(b, result_tags[k], -2);
+    rscp_put_container_close(b);
+}
+
 static void top_level(struct req_ctx *x, const struct rscp_block *req)
 {
     struct rscp_builder *b = x->b;
     uint32_t rt = SIM_RESP(req->tag);
-    if (tag_in(req->tag, write_tags, sizeof write_tags / sizeof write_tags[0]))
+    if (tag_in(req->tag, write_tags, sizeof write_tags / sizeof write_tags[0])) {
         x->d->writes++;
+        if (x->d->refuse_writes) {
+            refuse_write(x, req);
+            return;
+        }
+    }
     switch (req->tag) {
     case RSCP_TAG_BAT_REQ_DATA:
     case RSCP_TAG_PVI_REQ_DATA:

@@ -63,6 +63,10 @@ static void put_extern(struct rscp_builder *b, uint32_t rt, const uint8_t *bytes
 static void wb_set_extern(struct req_ctx *x, const struct rscp_block *req, uint32_t rt)
 {
     x->d->writes++;
+    if (x->d->refuse_writes) { /* the --refuse-writes fault */
+        rscp_put_error(x->b, rt, SIM_ERR_ACCESS_DENIED);
+        return;
+    }
     struct sim_controls *ctl = &x->d->model.ctl;
     struct rscp_block blk;
     const uint8_t *p;

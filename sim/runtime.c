@@ -183,6 +183,7 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     }
     sim_device_init(&r->dev, &cfg, start, o->pm_root_index);
     sim_device_set_site(&r->dev, o->seed, o->site);
+    r->dev.refuse_writes = o->refuse_writes;
     if (preset)
         sim_device_set_meters(&r->dev, preset->meters, preset->n_meters);
     r->clock.start = start;

@@ -56,6 +56,8 @@ struct sim_spawn_options {
                                           seed is seed + site, the serial number
                                           that of seed plus site
                                           (sim_device_set_site); 0: alone  */
+    bool refuse_writes;                /* answer every write with a refusal,
+                                          apply none (sim_device.refuse_writes) */
     bool history_on_request;           /* no background fill of the history:
                                           a day is computed when first asked
                                           for, then kept                  */

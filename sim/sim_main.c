@@ -89,6 +89,9 @@ static void usage(FILE *f)
           "      --drop-frame N   do not send the N-th reply after authentication\n"
           "      --refuse-auth    refuse every authentication\n"
           "      --busy-every N   answer every N-th request with GENERAL_ERROR AGAIN\n"
+          "      --refuse-writes  refuse every write and apply none: power settings\n"
+          "                       results -2 (not possible now), START_MANUAL_CHARGE\n"
+          "                       false, the others ERROR ACCESS_DENIED\n"
           "\n"
           "Secrets on the command line are visible to other users: prefer the\n"
           "environment.\n"
@@ -179,7 +182,7 @@ bool sim_parse_start(const char *s, double *out)
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
     O_TRACKERS, O_DERATE, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
-    O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY,
+    O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY, O_REFUSE_WRITES,
     O_HELP
 };
 
@@ -199,7 +202,7 @@ static const struct optdef opts[] = {
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
     {"reset", O_RESET, false}, {"chunk", O_CHUNK, true}, {"coalesce", O_COALESCE, true},
     {"corrupt-crc", O_CORRUPT, false}, {"drop-frame", O_DROP, true}, {"refuse-auth", O_REFUSE, false},
-    {"busy-every", O_BUSY, true}, {"help", O_HELP, false},
+    {"busy-every", O_BUSY, true}, {"refuse-writes", O_REFUSE_WRITES, false}, {"help", O_HELP, false},
 };
 
 /* Parse argv into *o. Returns -1 to go on, or an exit code. */
@@ -301,6 +304,7 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
         case O_RESET: o->faults.reset = true; break;
         case O_CORRUPT: o->faults.corrupt_crc = true; break;
         case O_REFUSE: o->faults.refuse_auth = true; break;
+        case O_REFUSE_WRITES: o->refuse_writes = true; break;
         case O_HELP: usage(stdout); return 0;
         default:
             if (!parse_u64(val, UINT32_MAX, &u))

@@ -2,7 +2,9 @@
 # The plant commands of the rscp tool against `rscp sim`: status, battery,
 # pv, meters, wallbox, settings, idle-periods (JSON fields against what the
 # simulator models), the writes (set, power, charge, wallbox set) with read
-# back, and bad input to every write refused before anything is sent.
+# back, writes the device refuses (rscp sim --refuse-writes) named and changing
+# nothing, and bad input to every write refused before anything is sent (on
+# the simulator's side: its counters show no write arrived).
 # Usage: bash test_cli_plant.sh BUILD_DIR SOURCE_DIR
 set -u
 BUILD=${1:?build dir}
@@ -125,6 +127,41 @@ errhas "the wallbox's bounds"
 stop_sim refused
 check "writes beyond the limits: the simulator was read, but got no write" \
     grep -Eq '^rscp sim: stopped after ([3-9]|1[0-9]) connections, [0-9]+ requests, 0 writes$' "$TMP/sim-refused.log"
+
+# ---- writes the device refuses: exit 1, the device's reason named, nothing
+# changed (rscp sim --refuse-writes answers every write as a device refuses it)
+start_sim refusing --model s10e --start 2024-06-21T12:00 --refuse-writes "${SIMAUTH[@]}"
+FP=$PORT
+env RSCP_PORT="$FP" "$RSCP" settings --json >"$TMP/refusing0.json"
+env RSCP_PORT="$FP" "$RSCP" wallbox --json >"$TMP/refusing-wb0.json"
+printf '{"enabled": true, "periods": [{"type": "charge", "day": "monday", "active": true, "start": "01:00", "end": "02:00"}]}' >"$TMP/refusing-ip.json"
+while IFS='|' read -r args reason; do
+    [ -n "$args" ] || continue
+    # shellcheck disable=SC2086
+    expect_rc 1 "refused by the device: $args" env RSCP_PORT="$FP" "$RSCP" $args
+    errhas "$reason"
+done <<CASES
+set limits --charge 3000|the device refused max_charge: not possible now (result -2)
+set limits --off|the device refused limits_used: not possible now (result -2)
+set weather on|the device refused weather_regulated: not possible now (result -2)
+set powersave on|the device refused power_save: not possible now (result -2)
+set reserve 10%|the device refused the reserve: ACCESS_DENIED
+set idle-periods $TMP/refusing-ip.json|the device refused the idle periods: ACCESS_DENIED
+charge 1kWh|the device refused the manual charge (EMS.START_MANUAL_CHARGE false)
+wallbox set --mode mixed --current 10|the device refused the wallbox set: ACCESS_DENIED
+CASES
+expect_rc 1 "power refused by the device" env RSCP_PORT="$FP" "$RSCP" power charge 1000 --for 3s --interval 1000 --json
+errhas "the device refused SET_POWER charge:"
+errhas "EMS.SET_POWER = ACCESS_DENIED"
+jlines "$TMP/out" "len(L) == 2 and L[0]['mode'] == 'charge' and L[-1]['mode'] == 'auto' and L[-1]['closing']"
+expect_rc 0 "settings unchanged by the refused writes" env RSCP_PORT="$FP" "$RSCP" settings --json
+check "settings and reserve as before the refused writes" cmp -s "$TMP/out" "$TMP/refusing0.json"
+expect_rc 0 "idle periods unchanged by the refused write" env RSCP_PORT="$FP" "$RSCP" idle-periods --json
+jcheck "$TMP/out" "j['enabled'] is False and not any(p['active'] for p in j['periods'])"
+expect_rc 0 "wallbox unchanged by the refused write" env RSCP_PORT="$FP" "$RSCP" wallbox --json
+jcheck "$TMP/out" "j['wallboxes'][0]['mode'] == json.load(open('$TMP/refusing-wb0.json'))['wallboxes'][0]['mode'] == 'sun'"
+expect_rc 0 "no manual charge after the refused start" env RSCP_PORT="$FP" "$RSCP" get --json EMS_REQ_GET_MANUAL_CHARGE
+jcheck "$TMP/out" "{b['name']: b['value'] for b in j['blocks'][0]['value']}['EMS.MANUAL_CHARGE_START_COUNTER'] == 0"
 
 # ---- reads -------------------------------------------------------------------
 start_sim main --model s10e --start 2024-06-21T12:00 --seed 7 "${SIMAUTH[@]}"
