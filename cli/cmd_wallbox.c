@@ -131,7 +131,7 @@ static int wallbox_set(int argc, char **argv)
         case OPT_HELP: help(); cli_conn_free(&conn); return CLI_EXIT_OK;
         case OPT_JSON: json = true; break;
         case OPT_INDEX:
-            rc = cli_parse_quantity("wallbox set", "--index", o.arg, cli_units_a + 0, 0, RSCP_WB_MAX_WALLBOXES - 1, &n);
+            rc = cli_parse_quantity("wallbox set", "--index", o.arg, cli_units_none, 0, RSCP_WB_MAX_WALLBOXES - 1, &n);
             if (rc == 0) {
                 index = (unsigned)n;
                 any_index = false;

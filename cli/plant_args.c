@@ -9,6 +9,7 @@
 const struct cli_unit cli_units_w[] = {{"", 1}, {"W", 1}, {"kW", 1000}, {NULL, 0}};
 const struct cli_unit cli_units_wh[] = {{"", 1}, {"Wh", 1}, {"kWh", 1000}, {NULL, 0}};
 const struct cli_unit cli_units_a[] = {{"", 1}, {"A", 1}, {NULL, 0}};
+const struct cli_unit cli_units_none[] = {{"", 1}, {NULL, 0}};
 
 /* "W, kW" for a message: the named units of the list. */
 static void unit_list(const struct cli_unit *u, char *buf, size_t cap)
@@ -60,29 +61,33 @@ int cli_parse_quantity(const char *cmd, const char *what, const char *s, const s
             unit0 = k->name;
             break;
         }
+    const char *sp = unit0[0] ? " " : ""; /* "0..7" for a bare number */
     if (s[0] == '-')
-        return cli_usage_error(cmd, "%s '%s' is negative (allowed: %lld..%lld %s)", what, s, (long long)min,
-                               (long long)max, unit0);
+        return cli_usage_error(cmd, "%s '%s' is negative (allowed: %lld..%lld%s%s)", what, s, (long long)min,
+                               (long long)max, sp, unit0);
     double v;
     const char *end;
     const char *p = s[0] == '+' ? s + 1 : s;
     if (leading_number(p, &v, &end) != 0)
-        return cli_usage_error(cmd, "%s '%s' is not a number (allowed: %lld..%lld %s)", what, s, (long long)min,
-                               (long long)max, unit0);
+        return cli_usage_error(cmd, "%s '%s' is not a number (allowed: %lld..%lld%s%s)", what, s, (long long)min,
+                               (long long)max, sp, unit0);
     const struct cli_unit *u = units;
     for (; u->name; u++)
         if (strcmp(u->name, end) == 0)
             break;
     if (!u->name && !*end)
         return cli_usage_error(cmd, "%s '%s' needs a unit (%s)", what, s, ul);
+    if (!u->name && !ul[0])
+        return cli_usage_error(cmd, "%s '%s' is not a whole number (allowed: %lld..%lld)", what, s, (long long)min,
+                               (long long)max);
     if (!u->name)
         return cli_usage_error(cmd, "%s '%s': unknown unit '%s' (units: %s)", what, s, end, ul);
     double x = v * u->factor;
     if (x != floor(x))
-        return cli_usage_error(cmd, "%s '%s' is not a whole number of %s", what, s, unit0);
+        return cli_usage_error(cmd, "%s '%s' is not a whole number%s%s", what, s, unit0[0] ? " of " : "", unit0);
     if (x < (double)min || x > (double)max)
-        return cli_usage_error(cmd, "%s '%s' is out of range (allowed: %lld..%lld %s)", what, s, (long long)min,
-                               (long long)max, unit0);
+        return cli_usage_error(cmd, "%s '%s' is out of range (allowed: %lld..%lld%s%s)", what, s, (long long)min,
+                               (long long)max, sp, unit0);
     *out = (int64_t)x;
     return 0;
 }

@@ -113,6 +113,7 @@ struct cli_unit {
 extern const struct cli_unit cli_units_w[];  /* "", W, kW   */
 extern const struct cli_unit cli_units_wh[]; /* "", Wh, kWh */
 extern const struct cli_unit cli_units_a[];  /* "", A       */
+extern const struct cli_unit cli_units_none[]; /* "": a bare number (an index) */
 int cli_parse_quantity(const char *cmd, const char *what, const char *s, const struct cli_unit *units, int64_t min,
                        int64_t max, int64_t *out);
 

@@ -60,6 +60,11 @@ wallbox current 0|wallbox set --current 0
 wallbox current unit|wallbox set --current 16kW
 wallbox abort and resume|wallbox set --abort --resume
 wallbox nothing|wallbox set
+wallbox current negative|wallbox set --current -5
+wallbox current not a number|wallbox set --current lots
+wallbox index out of range|wallbox set --index 9 --mode sun
+wallbox index with a unit|wallbox set --index 1A --mode sun
+powersave missing value|set powersave
 CASES
 while IFS='|' read -r what args; do
     [ -n "$what" ] || continue
@@ -71,6 +76,10 @@ expect_rc 2 "limits message names the option and range" "$RSCP" set limits --cha
 errhas "\-\-charge '-5' is negative (allowed: 0..1000000 W)"
 expect_rc 2 "unit message" "$RSCP" set reserve 20
 errhas "needs a unit (Wh, kWh, %)"
+expect_rc 2 "index message: a bare number" "$RSCP" wallbox set --index 9 --mode sun
+errhas "--index '9' is out of range (allowed: 0..7)$"
+expect_rc 2 "index message: no unit" "$RSCP" wallbox set --index 1A --mode sun
+errhas "--index '1A' is not a whole number (allowed: 0..7)$"
 nbad=0
 for bad in '{' '{"periods": []}' '{"periods": [{"type": "charge", "day": "funday", "start": "00:00", "end": "06:00"}]}' \
     '{"periods": [{"type": "charge", "day": "monday", "start": "07:00", "end": "06:00"}]}' \
