@@ -1,6 +1,7 @@
 /* The simulator's request handler, fed request blocks built with the
  * builder (no network): reply tags, types against the dictionary
- * (data/tags.tsv), device error codes, index containers, DB history. */
+ * (data/tags.tsv), device error codes (sim_tags.h's against data/errors.tsv),
+ * index containers, DB history. */
 #include "harness.h"
 
 #include "../sim/sim_all.inc"
@@ -791,6 +792,29 @@ static void test_manual_charge_full(void)
     CHECK(started && m.active && m.start_counter == 1);
 }
 
+/* The device error codes of sim_tags.h are those of the dictionary
+ * (data/errors.tsv), by name. */
+static void test_error_codes(void)
+{
+    static const struct {
+        uint32_t code;
+        const char *name;
+    } codes[] = {
+        {SIM_ERR_NOT_HANDLED, "NOT_HANDLED"},     {SIM_ERR_ACCESS_DENIED, "ACCESS_DENIED"},
+        {SIM_ERR_FORMAT, "FORMAT"},               {SIM_ERR_AGAIN, "AGAIN"},
+        {SIM_ERR_OUT_OF_BOUNDS, "OUT_OF_BOUNDS"}, {SIM_ERR_NOT_AVAILABLE, "NOT_AVAILABLE"},
+        {SIM_ERR_UNKNOWN_TAG, "UNKNOWN_TAG"},     {SIM_ERR_ALREADY_IN_USE, "ALREADY_IN_USE"},
+        {SIM_ERR_UNEXPECTED, "UNEXPECTED"},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        const char *name = rscp_device_error_name(codes[i].code);
+        if (!name || strcmp(name, codes[i].name) != 0)
+            fprintf(stderr, "SIM_ERR_%s is %u, which the dictionary names %s\n", codes[i].name,
+                    (unsigned)codes[i].code, name ? name : "(nothing)");
+        CHECK(name && strcmp(name, codes[i].name) == 0);
+    }
+}
+
 int main(void)
 {
     struct sim_config c;
@@ -800,6 +824,7 @@ int main(void)
     now_t = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2024, 6, 21) * 86400 + 6 * 3600);
     sim_device_init(dev, &c, now_t, 0);
 
+    test_error_codes();
     test_ems();
     test_errors();
     test_bat();
