@@ -252,6 +252,11 @@ check "status table names the status bits" grep -q 'EMS status .*feed-in limited
 # derating caps the feed-in at 70 % of the 9.8 kWp peak: 6860 W at most
 expect_rc 0 "live under derating" env RSCP_PORT="$PORT" "$RSCP" live --json
 jcheck "$TMP/out" "j['grid'] >= -6860 and ('feed_in_limited' not in j['status_names'] or j['grid'] <= -6850)"
+# the cap the device reports (DERATE_AT_POWER_VALUE, 70 % of the peak) is the
+# one the feed-in keeps, read in one frame with the grid power
+expect_rc 0 "derating values and the grid in one frame" env RSCP_PORT="$PORT" "$RSCP" get --json \
+    EMS.REQ_DERATE_AT_POWER_VALUE EMS.REQ_DERATE_AT_PERCENT_VALUE EMS.REQ_POWER_GRID EMS.REQ_STATUS
+jcheck "$TMP/out" "(lambda v: abs(v['EMS.DERATE_AT_PERCENT_VALUE'] - 0.7) < 1e-6 and v['EMS.DERATE_AT_POWER_VALUE'] == 6860 and -6860 <= v['EMS.POWER_GRID'] <= -6850 and v['EMS.STATUS'] & 0x10)({b['name']: b['value'] for b in j['blocks']})"
 
 # --derate 50: the cap at 4900 W; --derate 0: no cap, the full surplus fed in
 start_sim derate50 --model s10e --start 2024-06-21T10:00 --seed 4 --derate 50 "${SIMAUTH[@]}"
