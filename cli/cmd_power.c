@@ -254,7 +254,10 @@ int cli_cmd_power(int argc, char **argv)
         if (prc == 1)
             cli_warn("the device mirrors %lld, not %ld: it applies less (hardware limit) or has not taken the mode",
                      (long long)mirrored, (long)w);
-        else if (prc == RSCP_ERR_DEVICE) {
+        else if (prc == RSCP_ERR_DEVICE ||
+                 (prc == RSCP_ERR_NOT_FOUND && rscp_count_device_errors(reply.data, reply.data_len) > 0)) {
+            /* an ERROR for SET_POWER, or ERROR blocks in place of the
+             * answer (a busy device's GENERAL_ERROR AGAIN): refused */
             cli_error("the device refused SET_POWER %s:", rscp_power_mode_name(m));
             cli_report_device_errors(&reply);
             rc = CLI_EXIT_DEVICE;

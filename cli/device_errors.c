@@ -70,12 +70,9 @@ unsigned cli_report_device_errors(const struct rscp_frame *reply)
     return n;
 }
 
-/* Error blocks are counted first without printing (shown starts above the
- * limit of 8), so that the refusal line comes before them. */
 int cli_write_reply_failed(const struct rscp_frame *reply, int prc, const char *what)
 {
-    unsigned quiet = 9;
-    if (prc == RSCP_ERR_NOT_FOUND && report_level(reply->data, reply->data_len, NULL, 0, &quiet) > 0) {
+    if (prc == RSCP_ERR_NOT_FOUND && rscp_count_device_errors(reply->data, reply->data_len) > 0) {
         cli_error("the device refused %s:", what);
         cli_report_device_errors(reply);
         return CLI_EXIT_DEVICE;

@@ -131,6 +131,17 @@ start_sim busy3 --busy-every 3
 expect busy-wallbox 1 $DEADLINE "$RSCP" wallbox set --mode mixed --port "$PORT" --timeout $T
 check "busy wallbox set: refused, reason named" has busy-wallbox.err "the device refused the wallbox set:"
 check "busy wallbox set: AGAIN" has busy-wallbox.err "GENERAL_ERROR = AGAIN"
+# a hold whose resend (the third request, after the specs and the first
+# SET_POWER) is answered AGAIN: refused by name, auto sent once, exit 1
+expect busy-power 1 6000 "$RSCP" power charge 1000 --for 4s --interval 1000 --json --port "$PORT" --timeout $T
+check "busy power: refused, reason named" has busy-power.err "the device refused SET_POWER charge:"
+check "busy power: AGAIN" has busy-power.err "GENERAL_ERROR = AGAIN"
+check "busy power: not a malformed reply" bash -c "! grep -q malformed '$TMP/busy-power.err'"
+check "busy power: back to auto once, at the end" python3 -c "
+import json, sys
+L = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert L[0]['mode'] == 'charge' and L[-1]['mode'] == 'auto' and L[-1]['closing']
+assert sum(1 for x in L if x['mode'] == 'auto') == 1" "$TMP/busy-power.out"
 
 # ---- live --watch survives connection faults ------------------------------------------
 # Each reading after a reconnect has device_errors 0: the simulator only answers
