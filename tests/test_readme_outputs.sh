@@ -10,9 +10,10 @@
 # Shown and printed lines must agree: text exactly (runs of blanks count as
 # one), a number within 2 units of its last digit plus 0.5 % (the simulator
 # runs in real time: a reading is a second or two later than the README's),
-# a time of day HH:MM (an idle window) exactly, a date-time within 3 s, nanoseconds not at all. The commands start 1 s after
-# the simulator listens (the Quick start's `sleep 1`). A shown line "..." stands
-# for one or more printed lines.
+# a time of day HH:MM (an idle window) exactly, a date-time within 3 s,
+# nanoseconds not at all. The commands start 1 s after the simulator listens
+# (the Quick start's `sleep 1`). A shown line "..." stands for one or more
+# printed lines.
 # Usage: bash test_readme_outputs.sh BUILD_DIR SOURCE_DIR
 set -u
 BUILD=$(cd "${1:?build dir}" && pwd)
