@@ -1,7 +1,8 @@
 /* The library's plant API against the simulator over loopback TCP, on
  * every plant shape (`--model`): discovery, then every unit's typed
  * request and parse in one frame with the live values, checked field by
- * field against a reference model built from the same configuration. The
+ * field against a reference model built from the same configuration, and a
+ * SET_POWER shared by the battery strings. The
  * simulator runs at a speed of 1e-9, so its model stays at the start
  * instant and the reference is exact. */
 #include "harness.h"
@@ -13,6 +14,7 @@
 #include "rscp/client.h"
 #include "rscp/error.h"
 #include "rscp/control.h"
+#include "rscp/ems.h"
 #include "rscp/plant.h"
 #include "rscp/settings.h"
 
@@ -228,6 +230,42 @@ static void check_model(const char *name, double start)
     CHECK_INT(rscp_manual_charge_parse(&fr, &mc, NULL), 0);
     CHECK_INT(mc.active, ctl->mc_active);
     CHECK_INT(mc.start_counter, ctl->mc_starts);
+
+    /* A control on this shape: SET_POWER discharge 500 W, then the live
+     * values and every string in the next frame (a frame's readings are
+     * those from before its writes); the strings share it. Then auto. */
+    CHECK(soc > 5.0);
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_set_power_request(&b, RSCP_POWER_DISCHARGE, 500), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &fr), 0);
+    int64_t mirrored = 0;
+    CHECK_INT(rscp_set_power_parse(&fr, &mirrored, NULL), 0);
+    CHECK_INT(mirrored, 500);
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_live_request(&b), 0);
+    for (unsigned i = 0; i < cfg.batteries; i++)
+        CHECK_INT(rscp_battery_request(&b, i), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &fr), 0);
+    CHECK_INT(rscp_live_parse(&fr, &live), 0);
+    CHECK_INT(live.bat, -500);
+    CHECK_INT(live.pv + live.add + live.grid, live.home + live.bat + live.wb_all);
+    CHECK((live.status & RSCP_EMS_STATUS_CHARGE_LOCKED) != 0);
+    double strings = 0;
+    for (unsigned i = 0; i < cfg.batteries; i++) {
+        struct rscp_battery bat;
+        CHECK_INT(rscp_battery_parse(&fr, i, &bat), 0);
+        CHECK(near(bat.power, -500.0 / (double)cfg.batteries, 1.0));
+        strings += bat.power;
+    }
+    CHECK(near(strings, -500.0, 1.0));
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_set_power_request(&b, RSCP_POWER_AUTO, 0), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &fr), 0);
+    CHECK_INT(rscp_client_request_begin(c, &b), 0);
+    CHECK_INT(rscp_live_request(&b), 0);
+    CHECK_INT(rscp_client_request_send(c, &b, &fr), 0);
+    CHECK_INT(rscp_live_parse(&fr, &live), 0);
+    CHECK_INT(live.bat, f.bat);
 
     /* A battery string beyond the plant: absent. */
     CHECK_INT(rscp_client_request_begin(c, &b), 0);
