@@ -576,7 +576,10 @@ static int do_idle(rscp_client *c, struct set_args *a, struct cli_plant_view *v)
             printf("After:\n");
             cli_print_idle(NULL, after, false);
         }
-        if (!(after->have & CLI_PR_IDLE) || !idle_equal(&after->idle, a)) {
+        if (!(after->have & CLI_PR_IDLE)) {
+            cli_error("the idle periods could not be read back");
+            rc = CLI_EXIT_DEVICE;
+        } else if (!idle_equal(&after->idle, a)) {
             cli_error("the idle periods read back differ from those sent (ignored by the device; result %lld)",
                       (long long)result);
             rc = CLI_EXIT_IGNORED;

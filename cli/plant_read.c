@@ -146,6 +146,10 @@ int cli_plant_read(rscp_client *c, unsigned units, unsigned extra, struct cli_pl
     }
     if (!rc && (extra & CLI_PR_MANUAL))
         rc = take(rscp_manual_charge_parse(&reply, &v->manual, NULL), CLI_PR_MANUAL, &v->have, "manual charge");
+    /* A subsystem asked for and not answered: the device's reasons (its
+     * ERROR blocks, e.g. a busy device's GENERAL_ERROR AGAIN) on stderr. */
+    if (!rc && (extra & ~v->have & ~CLI_PR_LIVE) && rscp_count_device_errors(reply.data, reply.data_len) > 0)
+        cli_report_device_errors(&reply);
     return rc;
 }
 

@@ -128,6 +128,17 @@ for w in "set weather on" "set limits --charge 3000" "set reserve 10%" "charge 1
 done
 # the wallbox set is its third request (after discovery and the state)
 start_sim busy3 --busy-every 3
+# the read back is the third request of the other writes: the write went
+# through, the read back is not answered and says why (exit 1)
+i=0
+for w in "set weather on" "set reserve 10%" "set idle-periods $TMP/ip.json"; do
+    n=busy-readback-$((++i))
+    # shellcheck disable=SC2086
+    expect "$n" 1 $DEADLINE "$RSCP" $w --port "$PORT" --timeout $T
+    check "$n ($w): could not be read back" has "$n.err" "could not be read back"
+    check "$n ($w): AGAIN" has "$n.err" "GENERAL_ERROR = AGAIN"
+    check "$n ($w): not called ignored" bash -c "! grep -q ignored '$TMP/$n.err'"
+done
 expect busy-wallbox 1 $DEADLINE "$RSCP" wallbox set --mode mixed --port "$PORT" --timeout $T
 check "busy wallbox set: refused, reason named" has busy-wallbox.err "the device refused the wallbox set:"
 check "busy wallbox set: AGAIN" has busy-wallbox.err "GENERAL_ERROR = AGAIN"
