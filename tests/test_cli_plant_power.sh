@@ -39,6 +39,14 @@ kill -INT $hp
 wait $hp
 check "power stopped by SIGINT exits 130" test $? -eq 130
 jlines "$TMP/idle.json" "L[0]['mode'] == 'idle' and L[-1]['mode'] == 'auto' and sum(1 for x in L if x['closing']) == 1"
+# discharge: the battery gives the 1500 W asked, the part the house does not
+# use is fed in; then auto once
+expect_rc 0 "power discharge 1500 --for 2s" "$RSCP" power discharge 1500 --for 2s --interval 1000 --json
+jlines "$TMP/out" "len(L) >= 3 and all(x['mode'] == 'discharge' and x['mirrored'] == 1500 for x in L[:-1])"
+jlines "$TMP/out" "all(x['battery'] == -1500 and x['grid'] < 0 for x in L[1:]) and L[-1]['mode'] == 'auto'"
+sleep 1
+expect_rc 0 "live after the discharge hold" "$RSCP" live --json
+jcheck "$TMP/out" "-1000 < j['battery'] < 0 and j['grid'] >= 0"
 expect_rc 0 "power auto" "$RSCP" power auto --json
 jlines "$TMP/out" "len(L) == 1 and L[0]['mode'] == 'auto'"
 expect_rc 2 "power above the system specs" "$RSCP" power charge $((MAXC + 1))
