@@ -87,7 +87,9 @@ bool sim__ems(struct req_ctx *x, const struct rscp_block *req)
         rscp_put_uint32(b, rt, (uint32_t)fmax(dis - (f->bat < 0 ? -f->bat : 0), 0.0));
         break;
     case RSCP_TAG_EMS_REQ_EMERGENCY_POWER_STATUS: rscp_put_uchar8(b, rt, 2); break; /* possible, not active */
-    case RSCP_TAG_EMS_REQ_BATTERY_TO_CAR_MODE: rscp_put_uchar8(b, rt, 0); break;
+    case RSCP_TAG_EMS_REQ_BATTERY_TO_CAR_MODE: rscp_put_uchar8(b, rt, m->ctl.battery_to_car ? 1 : 0); break;
+    case RSCP_TAG_EMS_REQ_GET_WB_DISCHARGE_BAT_UNTIL: rscp_put_uchar8(b, rt, m->ctl.wb_discharge_until); break;
+    case RSCP_TAG_EMS_REQ_GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT: rscp_put_bool(b, rt, m->ctl.wb_enforce_power); break;
     case RSCP_TAG_EMS_REQ_BATTERY_BEFORE_CAR_MODE: rscp_put_uchar8(b, rt, m->ctl.battery_before_car ? 1 : 0); break;
     case RSCP_TAG_EMS_REQ_GET_SYS_SPECS: /* the one reply that is not the request id | bit 23 */
         ems_sys_specs(x, RSCP_TAG_EMS_GET_SYS_SPECS);

@@ -1,5 +1,6 @@
 /* EMS requests that change the model's controls: SET_POWER, the power
- * settings (and reading them back), battery-before-car, manual charge. */
+ * settings (and reading them back), the battery and the car (battery
+ * before / to car, discharge until, enforced power assignment). */
 #include "areas.h"
 
 #include "noise.h"
@@ -101,23 +102,50 @@ static void ems_set_power_settings(struct req_ctx *x, const struct rscp_block *r
     rscp_put_container_close(b);
 }
 
+/* A setting of the battery and the car: an integer 0..max (BOOL taken
+ * as 0/1), answered with the value taken in the request's type (UCHAR8,
+ * BOOL); ERROR FORMAT for another type, OUT_OF_BOUNDS above max. */
+static bool car_setting(struct req_ctx *x, const struct rscp_block *req, int64_t max, int64_t *v)
+{
+    uint32_t rt = SIM_RESP(req->tag);
+    if (rscp_block_get_int(req, v) != 0) {
+        rscp_put_error(x->b, rt, SIM_ERR_FORMAT);
+        return false;
+    }
+    if (*v < 0 || *v > max) {
+        rscp_put_error(x->b, rt, SIM_ERR_OUT_OF_BOUNDS);
+        return false;
+    }
+    if (req->type == RSCP_TYPE_BOOL)
+        rscp_put_bool(x->b, rt, *v != 0);
+    else
+        rscp_put_uchar8(x->b, rt, (uint8_t)*v);
+    return true;
+}
+
 /* EMS requests that change the controls; false when not one of them. */
 bool sim__settings(struct req_ctx *x, const struct rscp_block *req)
 {
-    struct rscp_builder *b = x->b;
     struct sim_model *m = &x->d->model;
     uint32_t rt = SIM_RESP(req->tag);
+    int64_t v;
     switch (req->tag) {
-    case RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE: {
-        uint64_t v;
-        if (!get_index(req, &v) || v > 1) {
-            rscp_put_error(b, rt, SIM_ERR_FORMAT);
-            break;
-        }
-        m->ctl.battery_before_car = v == 1;
-        rscp_put_uchar8(b, rt, (uint8_t)v);
+    case RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE:
+        if (car_setting(x, req, 1, &v))
+            m->ctl.battery_before_car = v == 1;
         break;
-    }
+    case RSCP_TAG_EMS_REQ_SET_BATTERY_TO_CAR_MODE:
+        if (car_setting(x, req, 1, &v))
+            m->ctl.battery_to_car = v == 1;
+        break;
+    case RSCP_TAG_EMS_REQ_SET_WB_DISCHARGE_BAT_UNTIL:
+        if (car_setting(x, req, 100, &v))
+            m->ctl.wb_discharge_until = (uint8_t)v;
+        break;
+    case RSCP_TAG_EMS_REQ_SET_WALLBOX_ENFORCE_POWER_ASSIGNMENT:
+        if (car_setting(x, req, 1, &v))
+            m->ctl.wb_enforce_power = v == 1;
+        break;
     case RSCP_TAG_EMS_REQ_SET_POWER:
         if (want_container(x, req))
             ems_set_power(x, req);

@@ -7,13 +7,21 @@
  * 2 mixed), byte 1 the current (A, MIN..MAX_CHARGE_CURRENT), byte 3 = 1
  * toggles the phases 1 <-> 3, byte 4 = 1 toggles suspended; a request of
  * the wrong shape is ERROR FORMAT, a mode or current out of range ERROR
- * OUT_OF_BOUNDS, and nothing of it applied. */
+ * OUT_OF_BOUNDS, and nothing of it applied.
+ * WB.REQ_SET_MIN_CHARGE_CURRENT (any integer): the least current, in
+ * SIM_WB_MIN_CURRENT_A..the set current, answered with the value taken
+ * (INT32) and read back as WB.MIN_CHARGE_CURRENT; a current set below the
+ * minimum through REQ_SET_EXTERN is OUT_OF_BOUNDS.
+ * WB.REQ_SET_AUTO_PHASE_SWITCH_ENABLED (BOOL or integer 0/1), answered
+ * with the value (BOOL) and read back as WB.AUTO_PHASE_SWITCH_ENABLED.
+ * A value of the wrong type is ERROR FORMAT, one out of range ERROR
+ * OUT_OF_BOUNDS; nothing is changed then. PM_POWER_L1..L3 and
+ * PM_ACTIVE_PHASES show the phases the car charges on (one when the
+ * automatic switch chose one), NUMBER_PHASES the phases set. */
 #include "areas.h"
 
 #include <math.h>
 
-#define WB_MIN_CURRENT_A 6
-#define WB_MAX_CURRENT_A 16
 #define WB_EXTERN_LEN 8u
 #define WB_SET_MIN_LEN 5u /* bytes of a set request that carry meaning */
 
@@ -24,6 +32,8 @@ static const uint32_t wb_subs[] = {
     RSCP_TAG_WB_REQ_EXTERN_DATA_SUN,   RSCP_TAG_WB_REQ_ENERGY_ALL,    RSCP_TAG_WB_REQ_ENERGY_SOLAR,
     RSCP_TAG_WB_REQ_PM_ENERGY_L1,      RSCP_TAG_WB_REQ_PM_ENERGY_L2,  RSCP_TAG_WB_REQ_PM_ENERGY_L3,
     RSCP_TAG_WB_REQ_SOC,               RSCP_TAG_WB_REQ_KEY_STATE,     RSCP_TAG_WB_REQ_SET_EXTERN,
+    RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT, RSCP_TAG_WB_REQ_AUTO_PHASE_SWITCH_ENABLED,
+    RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED,
 };
 
 static const uint32_t dcdc_subs[] = {
@@ -45,10 +55,16 @@ static unsigned wb_phases(const struct sim_model *m)
     return m->ctl.wb_phases == 1 ? 1u : 3u;
 }
 
-/* Power or energy of phase p (0..2): split evenly over the phases used. */
-static double wb_phase_share(const struct sim_model *m, double total, unsigned p)
+/* The phases the car charges on now (those set when it does not). */
+static unsigned wb_phases_now(const struct req_ctx *x)
 {
-    unsigned n = wb_phases(m);
+    return x->f.wb_phases_used ? x->f.wb_phases_used : wb_phases(&x->d->model);
+}
+
+/* Power of phase p (0..2): split evenly over the phases in use. */
+static double wb_phase_share(const struct req_ctx *x, double total, unsigned p)
+{
+    unsigned n = wb_phases_now(x);
     return p < n ? total / (double)n : 0.0;
 }
 
@@ -76,7 +92,8 @@ static void wb_set_extern(struct req_ctx *x, const struct rscp_block *req, uint3
         rscp_put_error(x->b, rt, SIM_ERR_FORMAT);
         return;
     }
-    if ((p[0] != 1 && p[0] != 2) || p[1] < WB_MIN_CURRENT_A || p[1] > WB_MAX_CURRENT_A || p[3] > 1 || p[4] > 1) {
+    if ((p[0] != 1 && p[0] != 2) || p[1] < ctl->wb_min_current_a || p[1] > SIM_WB_MAX_CURRENT_A || p[3] > 1 ||
+        p[4] > 1) {
         rscp_put_error(x->b, rt, SIM_ERR_OUT_OF_BOUNDS);
         return;
     }
@@ -87,6 +104,39 @@ static void wb_set_extern(struct req_ctx *x, const struct rscp_block *req, uint3
     if (p[4])
         ctl->wb_suspended = !ctl->wb_suspended;
     rscp_put_none(x->b, rt);
+}
+
+static void wb_set_min_current(struct req_ctx *x, const struct rscp_block *req, uint32_t rt)
+{
+    x->d->writes++;
+    struct sim_controls *ctl = &x->d->model.ctl;
+    int64_t v;
+    if (rscp_block_get_int(req, &v) != 0) {
+        rscp_put_error(x->b, rt, SIM_ERR_FORMAT);
+        return;
+    }
+    if (v < SIM_WB_MIN_CURRENT_A || v > SIM_WB_MAX_CURRENT_A || v > ctl->wb_current_a) {
+        rscp_put_error(x->b, rt, SIM_ERR_OUT_OF_BOUNDS);
+        return;
+    }
+    ctl->wb_min_current_a = (uint8_t)v;
+    rscp_put_int32(x->b, rt, (int32_t)v);
+}
+
+static void wb_set_auto_phase(struct req_ctx *x, const struct rscp_block *req, uint32_t rt)
+{
+    x->d->writes++;
+    int64_t v;
+    if (rscp_block_get_int(req, &v) != 0) {
+        rscp_put_error(x->b, rt, SIM_ERR_FORMAT);
+        return;
+    }
+    if (v < 0 || v > 1) {
+        rscp_put_error(x->b, rt, SIM_ERR_OUT_OF_BOUNDS);
+        return;
+    }
+    x->d->model.ctl.wb_auto_phase = v == 1;
+    rscp_put_bool(x->b, rt, v == 1);
 }
 
 void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req)
@@ -114,17 +164,18 @@ void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req)
         break;
     }
     case RSCP_TAG_WB_REQ_NUMBER_PHASES: rscp_put_uchar8(b, rt, (uint8_t)wb_phases(m)); break;
-    case RSCP_TAG_WB_REQ_MIN_CHARGE_CURRENT: rscp_put_int32(b, rt, WB_MIN_CURRENT_A); break;
-    case RSCP_TAG_WB_REQ_MAX_CHARGE_CURRENT: rscp_put_int32(b, rt, WB_MAX_CURRENT_A); break;
+    case RSCP_TAG_WB_REQ_MIN_CHARGE_CURRENT: rscp_put_int32(b, rt, ctl->wb_min_current_a); break;
+    case RSCP_TAG_WB_REQ_MAX_CHARGE_CURRENT: rscp_put_int32(b, rt, SIM_WB_MAX_CURRENT_A); break;
+    case RSCP_TAG_WB_REQ_AUTO_PHASE_SWITCH_ENABLED: rscp_put_bool(b, rt, ctl->wb_auto_phase); break;
     case RSCP_TAG_WB_REQ_DEVICE_STATE:
         put_device_state(b, rt, RSCP_TAG_WB_DEVICE_CONNECTED, RSCP_TAG_WB_DEVICE_WORKING,
                          RSCP_TAG_WB_DEVICE_IN_SERVICE);
         break;
-    case RSCP_TAG_WB_REQ_PM_POWER_L1: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 0)); break;
-    case RSCP_TAG_WB_REQ_PM_POWER_L2: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 1)); break;
-    case RSCP_TAG_WB_REQ_PM_POWER_L3: rscp_put_double64(b, rt, wb_phase_share(m, x->f.wb, 2)); break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L1: rscp_put_double64(b, rt, wb_phase_share(x, x->f.wb, 0)); break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L2: rscp_put_double64(b, rt, wb_phase_share(x, x->f.wb, 1)); break;
+    case RSCP_TAG_WB_REQ_PM_POWER_L3: rscp_put_double64(b, rt, wb_phase_share(x, x->f.wb, 2)); break;
     case RSCP_TAG_WB_REQ_PM_ACTIVE_PHASES:
-        rscp_put_uchar8(b, rt, (uint8_t)(x->f.wb > 0 ? (wb_phases(m) == 1 ? 1u : 7u) : 0u));
+        rscp_put_uchar8(b, rt, (uint8_t)(x->f.wb > 0 ? (wb_phases_now(x) == 1 ? 1u : 7u) : 0u));
         break;
     case RSCP_TAG_WB_REQ_ENERGY_ALL: rscp_put_uint32(b, rt, (uint32_t)e_all); break;
     case RSCP_TAG_WB_REQ_ENERGY_SOLAR: rscp_put_uint32(b, rt, (uint32_t)e_solar); break;
@@ -136,6 +187,8 @@ void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req)
         break;
     case RSCP_TAG_WB_REQ_KEY_STATE: rscp_put_uint32(b, rt, 0); break;
     case RSCP_TAG_WB_REQ_SET_EXTERN: wb_set_extern(x, req, rt); break;
+    case RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT: wb_set_min_current(x, req, rt); break;
+    case RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED: wb_set_auto_phase(x, req, rt); break;
     default: put_unsupported(b, req->tag); break;
     }
 }

@@ -406,6 +406,8 @@ void sim_model_init_at(struct sim_model *m, const struct sim_config *c, double t
     m->ctl.wb_sun_mode = true;
     m->ctl.wb_current_a = 16;
     m->ctl.wb_phases = 3;
+    m->ctl.wb_min_current_a = SIM_WB_MIN_CURRENT_A;
+    m->ctl.wb_discharge_until = 20;
     for (unsigned i = 0; i < SIM_IDLE_PERIODS_MAX; i++) { /* all 14 listed, none active */
         m->ctl.idle[i].type = (uint8_t)(i % 2u);
         m->ctl.idle[i].day = (uint8_t)(i / 2u);
@@ -479,16 +481,27 @@ bool sim_model_set_power_active(const struct sim_model *m)
     return m->ctl.set_power_mode != 0 && m->t < m->ctl.set_power_until;
 }
 
+/* The least and the most the wallbox charges with on `phases` phases, W:
+ * the minimum current (at least the configured least power per phase),
+ * the set current (at most the configured most power). */
+static double wb_min_on(const struct sim_model *m, unsigned phases)
+{
+    return fmax(m->cfg.wb_min_w, 230.0 * (double)m->ctl.wb_min_current_a) * (double)phases;
+}
+
+static double wb_max_on(const struct sim_model *m, unsigned phases)
+{
+    return fmin(m->cfg.wb_max_w, 230.0 * (double)m->ctl.wb_current_a * (double)phases);
+}
+
 double sim_model_wb_min(const struct sim_model *m)
 {
-    unsigned phases = m->ctl.wb_phases == 1 ? 1u : 3u;
-    return m->cfg.wb_min_w * (double)phases;
+    return wb_min_on(m, m->ctl.wb_phases == 1 ? 1u : 3u);
 }
 
 double sim_model_wb_max(const struct sim_model *m)
 {
-    unsigned phases = m->ctl.wb_phases == 1 ? 1u : 3u;
-    return fmin(m->cfg.wb_max_w, 230.0 * (double)m->ctl.wb_current_a * (double)phases);
+    return wb_max_on(m, m->ctl.wb_phases == 1 ? 1u : 3u);
 }
 
 /* Whether an active idle period of `type` (0 charge, 1 discharge) covers
@@ -585,32 +598,42 @@ struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, cons
         }
     }
 
-    /* Wallbox: sun mode only from surplus, at least its minimum; mixed
-     * mode at its set power, from the grid where the sun is short. */
+    /* Wallbox: sun mode only from surplus, at least its minimum (on one
+     * phase when the automatic phase switch finds too little for three);
+     * mixed mode at its set power, from the grid where the sun is short.
+     * With the power assignment enforced, mixed mode gives the car the
+     * surplus before the battery. */
     int32_t wb = 0, wb_solar = 0;
+    bool enforce = ctl->wb_enforce_power && !ctl->wb_sun_mode;
     if (c->wallbox && m->car_present && m->car_need_wh > 0.0 && !ctl->wb_suspended) {
         int32_t for_car = surplus;
         if (bat_fixed)
             for_car = surplus - (bat > 0 ? bat : 0);
-        else if (m->ctl.battery_before_car && surplus > 0)
+        else if (m->ctl.battery_before_car && surplus > 0 && !enforce)
             for_car = surplus - (surplus < chg ? surplus : chg);
-        double w = 0.0, wmax = sim_model_wb_max(m);
+        unsigned phases = ctl->wb_phases == 1 ? 1u : 3u;
+        if (ctl->wb_sun_mode && ctl->wb_auto_phase && phases == 3 && (double)for_car < wb_min_on(m, 3) &&
+            (double)for_car >= wb_min_on(m, 1))
+            phases = 1;
+        double w = 0.0, wmax = wb_max_on(m, phases);
         if (!ctl->wb_sun_mode)
             w = wmax;
-        else if ((double)for_car >= sim_model_wb_min(m))
+        else if ((double)for_car >= wb_min_on(m, phases))
             w = fmin((double)for_car, wmax);
         if (c->car_max_w > 0.0)
             w = fmin(w, c->car_max_w);
         w = fmin(w, m->car_need_wh / h);
         wb = (int32_t)floor(fmax(w, 0.0));
         wb_solar = min32(wb, for_car > 0 ? for_car : 0);
+        f.wb_phases_used = (uint8_t)(wb > 0 ? phases : 0);
     }
 
     /* Automatic battery: it charges from the surplus the car does not take
      * (all of what it can first when the battery comes before the car), and
-     * discharges for the house's deficit only: the battery is not discharged
-     * into the car (EMS.BATTERY_TO_CAR_MODE answers 0), so a car in mixed
-     * mode takes the rest of its power from the grid. */
+     * discharges for the house's deficit; into the car (the car's power
+     * from the grid) only in battery-to-car mode while the SOC is above the
+     * discharge-until limit. With the power assignment enforced in mixed
+     * mode it is not charged while the car charges. */
     if (!bat_fixed) {
         int32_t start = (int32_t)m->ctl.discharge_start_w;
         if (ctl->powersave && start < SIM_POWERSAVE_MIN_W)
@@ -619,6 +642,14 @@ struct sim_flows sim_model_flows_from(const struct sim_model *m, double dt, cons
             bat = min32(surplus - wb_solar, chg);
         else if (-surplus >= start)
             bat = -min32(-surplus, dis);
+        if (enforce && wb > 0 && bat > 0)
+            bat = 0;
+        int32_t car_grid = wb - wb_solar;
+        if (ctl->battery_to_car && car_grid > 0 && sim_model_soc(m) > (double)ctl->wb_discharge_until) {
+            bat -= car_grid;
+            if (bat < -dis)
+                bat = -dis;
+        }
     }
 
     f.wb = wb;

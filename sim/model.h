@@ -65,6 +65,7 @@ bool sim_config_same(const struct sim_config *a, const struct sim_config *b);
 struct sim_flows {
     int32_t pv, add, grid, home, bat, wb, wb_solar;
     int32_t curtailed;            /* PV power held back by derating (W)   */
+    uint8_t wb_phases_used;       /* phases the car charges on (0: none)  */
     uint32_t status;              /* EMS.STATUS bits (RSCP_EMS_STATUS_*)  */
 };
 
@@ -141,7 +142,26 @@ struct sim_controls {
     /* Wallbox (WB.REQ_SET_EXTERN). */
     bool wb_sun_mode, wb_suspended;
     uint8_t wb_current_a, wb_phases;
+    /* WB.REQ_SET_MIN_CHARGE_CURRENT: the least current the car charges
+     * with (SIM_WB_MIN_CURRENT_A..wb_current_a); WB.REQ_SET_AUTO_PHASE_-
+     * SWITCH_ENABLED: in sun mode the wallbox charges on one phase when the
+     * surplus is too small for three. */
+    uint8_t wb_min_current_a;
+    bool wb_auto_phase;
+    /* EMS.REQ_SET_BATTERY_TO_CAR_MODE: the battery also discharges for the
+     * car's power from the grid, while its SOC is above wb_discharge_until
+     * (EMS.REQ_SET_WB_DISCHARGE_BAT_UNTIL, %); EMS.REQ_SET_WALLBOX_ENFORCE_-
+     * POWER_ASSIGNMENT: in mixed mode the battery is not charged while the
+     * car charges. */
+    bool battery_to_car;
+    uint8_t wb_discharge_until;
+    bool wb_enforce_power;
 };
+
+/* The wallbox's current bounds, A (WB.MIN_CHARGE_CURRENT may be set
+ * within them, WB.MAX_CHARGE_CURRENT is the upper one). */
+#define SIM_WB_MIN_CURRENT_A 6
+#define SIM_WB_MAX_CURRENT_A 16
 
 struct sim_model {
     struct sim_config cfg;

@@ -21,6 +21,7 @@ static void test_request(void)
     CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_PM_POWER_L2), 1);
     CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_ENERGY_SOLAR), 1);
     CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_KEY_STATE), 1);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_AUTO_PHASE_SWITCH_ENABLED), 1);
 
     pt_blocks_begin(&p);
     CHECK_INT(rscp_wallbox_request(&p.b, 0, RSCP_WB_REQ_STATE), 0);
@@ -32,7 +33,13 @@ static void test_request(void)
 
     CHECK_INT(rscp_wallbox_request(&p.b, RSCP_WB_MAX_WALLBOXES, RSCP_WB_REQ_ALL), RSCP_ERR_RANGE);
     CHECK_INT(rscp_wallbox_request(&p.b, 0, 0), RSCP_ERR_ARG);
-    CHECK_INT(rscp_wallbox_request(&p.b, 0, 0x10), RSCP_ERR_ARG);
+    CHECK_INT(rscp_wallbox_request(&p.b, 0, 0x20), RSCP_ERR_ARG);
+
+    pt_blocks_begin(&p);
+    CHECK_INT(rscp_wallbox_request(&p.b, 0, RSCP_WB_REQ_PHASE_SWITCH), 0);
+    n = pt_blocks_end(&p);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_AUTO_PHASE_SWITCH_ENABLED), 1);
+    CHECK_INT(pt_count_tag(p.buf, n, RSCP_TAG_WB_REQ_EXTERN_DATA_ALG), 0);
     CHECK_INT(rscp_wallbox_request(NULL, 0, RSCP_WB_REQ_ALL), RSCP_ERR_ARG);
 }
 
@@ -67,6 +74,7 @@ static void test_parse(void)
     rscp_put_uchar8(&p.b, RSCP_TAG_WB_MIN_CHARGE_CURRENT, 6); /* INT32 in the list */
     rscp_put_int32(&p.b, RSCP_TAG_WB_MAX_CHARGE_CURRENT, 32);
     rscp_put_uint16(&p.b, RSCP_TAG_WB_SOC, 80);
+    rscp_put_uchar8(&p.b, RSCP_TAG_WB_AUTO_PHASE_SWITCH_ENABLED, 1); /* BOOL in the list */
     rscp_put_container_open(&p.b, RSCP_TAG_WB_DEVICE_STATE);
     rscp_put_bool(&p.b, RSCP_TAG_WB_DEVICE_CONNECTED, true);
     rscp_put_bool(&p.b, RSCP_TAG_WB_DEVICE_WORKING, true);
@@ -80,6 +88,7 @@ static void test_parse(void)
     put_extern(&p, RSCP_TAG_WB_EXTERN_DATA_ALG, shortalg, sizeof shortalg);
     rscp_put_uchar8(&p.b, RSCP_TAG_WB_PM_ACTIVE_PHASES, 0x1);
     rscp_put_uchar8(&p.b, RSCP_TAG_WB_NUMBER_PHASES, 1);
+    rscp_put_error(&p.b, RSCP_TAG_WB_AUTO_PHASE_SWITCH_ENABLED, PT_ERR_NOT_AVAILABLE);
     rscp_put_container_close(&p.b);
     /* wallbox 2: suspended, mixed, 20 bytes of ALG (more than kept) */
     rscp_put_container_open(&p.b, RSCP_TAG_WB_DATA);
@@ -112,6 +121,7 @@ static void test_parse(void)
     CHECK_INT(wb.min_current, 6);
     CHECK_INT(wb.max_charge_current, 32);
     CHECK_INT(wb.soc, 80);
+    CHECK(wb.auto_phase_switch);
     CHECK(wb.connected && wb.working && !wb.in_service);
     CHECK_INT(wb.device_errors, 2);
     CHECK_INT(wb.present, RSCP_WB_ALL & ~(RSCP_WB_ENERGY_L2 | RSCP_WB_ENERGY_L3 | RSCP_WB_KEY_STATE |
@@ -123,6 +133,8 @@ static void test_parse(void)
     CHECK(!wb.suspended); /* not decoded from a short array */
     CHECK_INT(wb.phases_in_use, 1);
     CHECK_INT(wb.phases, 1);
+    CHECK(!(wb.present & RSCP_WB_AUTO_PHASE)); /* an ERROR block: absent, counted */
+    CHECK_INT(wb.device_errors, 1);
     CHECK(!(wb.present & RSCP_WB_POWER));
 
     CHECK_INT(rscp_wallbox_parse(f, 2, &wb), 0);

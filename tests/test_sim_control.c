@@ -4,7 +4,9 @@
  * SIM_SET_POWER_HOLD_S after the last request, limits clamp, idle periods
  * block, the reserve holds the SOC, manual charge from the grid with its
  * second start ignored, the wallbox set twice toggles nothing the second
- * time, the root meter's and the wallbox's energy counters take what flows),
+ * time, the root meter's and the wallbox's energy counters take what flows,
+ * the minimum current and the automatic phase switch, the battery
+ * discharging into the car down to its limit),
  * and bad writes refused with the device's error codes. The
  * simulator runs 20 times faster than real time. */
 #include "harness.h"
@@ -12,6 +14,7 @@
 #include "../sim/sim_all.inc"
 
 #include "rscp/api.h"
+#include "rscp/car_modes.h"
 #include "rscp/client.h"
 #include "rscp/control.h"
 #include "rscp/ems.h"
@@ -454,6 +457,111 @@ static void test_wallbox(void)
     CHECK(w.max_current == 10 && w.phases == 1 && !w.sun_mode);
 }
 
+static struct rscp_car_modes car_modes(void)
+{
+    struct rscp_car_modes cm;
+    begin();
+    CHECK_INT(rscp_car_modes_request(&b, RSCP_CM_ALL), 0);
+    send();
+    CHECK_INT(rscp_car_modes_parse(&fr, &cm), 0);
+    CHECK_INT(cm.present, RSCP_CM_ALL);
+    return cm;
+}
+
+/* Set the settings in `set`; the device's answer (0 or RSCP_ERR_DEVICE
+ * with *err). */
+static int car_modes_set(uint32_t set, const struct rscp_car_modes *want, uint32_t *err)
+{
+    struct rscp_car_modes echo;
+    uint32_t differs = 0;
+    begin();
+    CHECK_INT(rscp_car_modes_set_request(&b, set, want), 0);
+    send();
+    int rc = rscp_car_modes_set_parse(&fr, set, want, &echo, &differs, err);
+    if (rc == 0)
+        CHECK_INT(differs, 0);
+    return rc;
+}
+
+/* After test_wallbox: suspended, mixed mode, 10 A on one phase, night. */
+static void test_wallbox_extra(void)
+{
+    /* The minimum current: 6..the current set; read back; bounds the current. */
+    uint32_t err = 0;
+    int64_t amps = 0;
+    begin();
+    CHECK_INT(rscp_wallbox_min_current_request(&b, 0, NULL, 8, NULL), 0);
+    send();
+    CHECK_INT(rscp_wallbox_min_current_parse(&fr, 0, &amps, &err), 0);
+    CHECK_INT(amps, 8);
+    struct rscp_wallbox w = wallbox();
+    CHECK_INT(w.min_current, 8);
+    begin();
+    CHECK_INT(rscp_wallbox_min_current_request(&b, 0, NULL, 12, NULL), 0); /* above the 10 A set */
+    send();
+    CHECK_INT(rscp_wallbox_min_current_parse(&fr, 0, &amps, &err), RSCP_ERR_DEVICE);
+    CHECK_INT(err, SIM_ERR_OUT_OF_BOUNDS);
+    CHECK_INT(wallbox().min_current, 8);
+    struct rscp_wallbox_target t;
+    memset(&t, 0, sizeof t);
+    t.set = RSCP_WBT_CURRENT;
+    t.current_a = 7; /* below the minimum: the library refuses it ... */
+    struct rscp_wallbox_refusal why;
+    CHECK_INT(rscp_wallbox_target_check(&w, &t, &why), RSCP_ERR_RANGE);
+    CHECK_INT(why.min, 8);
+
+    /* The automatic phase switch. */
+    CHECK(!wallbox().auto_phase_switch);
+    begin();
+    CHECK_INT(rscp_wallbox_auto_phase_request(&b, 0, true), 0);
+    send();
+    bool on = false;
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&fr, 0, &on, &err), 0);
+    CHECK(on);
+    w = wallbox();
+    CHECK(w.auto_phase_switch && (w.present & RSCP_WB_AUTO_PHASE));
+
+    /* The battery and the car: the defaults, then battery to car. */
+    struct rscp_car_modes cm = car_modes();
+    CHECK(!cm.battery_to_car && cm.battery_before_car && !cm.enforce_power);
+    CHECK_INT(cm.discharge_until, 20);
+    memset(&t, 0, sizeof t);
+    t.set = RSCP_WBT_SUSPENDED;
+    t.suspended = false;
+    CHECK_INT(wallbox_set(&t), RSCP_WBT_SUSPENDED);
+    struct rscp_live l = live();
+    CHECK(l.wb_all == 2300 && l.grid >= 2300); /* the car from the grid */
+    struct rscp_car_modes want;
+    memset(&want, 0, sizeof want);
+    want.battery_to_car = true;
+    want.discharge_until = 5;
+    want.battery_before_car = true;
+    CHECK_INT(car_modes_set(RSCP_CM_BATTERY_TO_CAR | RSCP_CM_DISCHARGE_UNTIL, &want, &err), 0);
+    cm = car_modes();
+    CHECK(cm.battery_to_car && cm.discharge_until == 5);
+    l = live();
+    CHECK(l.wb_all == 2300 && l.grid < 100 && l.bat < -2300); /* now from the battery */
+    want.discharge_until = 101;
+    CHECK_INT(rscp_car_modes_set_request(&b, RSCP_CM_DISCHARGE_UNTIL, &want), RSCP_ERR_RANGE);
+    begin(); /* sent anyway, by hand: the device refuses it */
+    rscp_put_uchar8(&b, RSCP_TAG_EMS_REQ_SET_WB_DISCHARGE_BAT_UNTIL, 101);
+    rscp_put_cstr(&b, RSCP_TAG_EMS_REQ_SET_WALLBOX_ENFORCE_POWER_ASSIGNMENT, "on");
+    send();
+    struct rscp_car_modes echo;
+    CHECK_INT(rscp_car_modes_set_parse(&fr, RSCP_CM_DISCHARGE_UNTIL, &want, &echo, NULL, &err), RSCP_ERR_DEVICE);
+    CHECK_INT(err, SIM_ERR_OUT_OF_BOUNDS);
+    CHECK_INT(rscp_car_modes_set_parse(&fr, RSCP_CM_ENFORCE_POWER, &want, &echo, NULL, &err), RSCP_ERR_DEVICE);
+    CHECK_INT(err, SIM_ERR_FORMAT);
+    cm = car_modes();
+    CHECK(cm.discharge_until == 5 && !cm.enforce_power);
+    want.enforce_power = true;
+    want.battery_to_car = false;
+    CHECK_INT(car_modes_set(RSCP_CM_ENFORCE_POWER | RSCP_CM_BATTERY_TO_CAR, &want, &err), 0);
+    cm = car_modes();
+    CHECK(cm.enforce_power && !cm.battery_to_car);
+    CHECK(live().grid >= 2300);
+}
+
 static void test_sys_specs(void)
 {
     struct rscp_sys_specs s;
@@ -501,6 +609,7 @@ int main(void)
     test_reserve();
     test_manual_charge();
     test_wallbox();
+    test_wallbox_extra();
 
     rscp_client_free(cl);
     sim_stop(h);

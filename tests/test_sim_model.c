@@ -703,6 +703,103 @@ static void test_wallbox_battery(void)
     CHECK(sim_model_flows(&m, 1.0).bat > 0);
 }
 
+/* The wallbox's new controls: battery-to-car discharging down to the
+ * discharge-until SOC, the enforced power assignment in mixed mode, the
+ * minimum current (sun mode starts at it), the automatic phase switch. */
+static void test_wallbox_controls(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    c.add_peak_w = 0.0;
+    c.derate_share = 0.0;
+    struct sim_model m;
+
+    /* Night, mixed mode, SOC 58 %: battery to car takes the car's grid power. */
+    sim_model_init_at(&m, &c, utc(2024, 12, 21, 20, 0), 8000.0);
+    m.car_present = true;
+    m.car_need_wh = 20000.0;
+    m.ctl.wb_sun_mode = false;
+    m.ctl.wb_current_a = 6; /* 4140 W on three phases */
+    struct sim_flows f = sim_model_flows(&m, 1.0);
+    int32_t deficit = f.home - f.pv - f.add;
+    CHECK(f.wb == 4140 && f.grid == f.wb && f.bat == -deficit && deficit + f.wb < 6000);
+    m.ctl.battery_to_car = true;
+    m.ctl.wb_discharge_until = 20;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, -(deficit + f.wb));
+    CHECK_INT(f.grid, 0);
+    m.ctl.wb_discharge_until = 60; /* above the SOC: the car from the grid again */
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat == -deficit && f.grid == f.wb);
+    m.ctl.wb_discharge_until = 20;
+    m.ctl.max_discharge_w = 1000; /* within the battery's discharge limit */
+    m.ctl.limits_used = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, -(int32_t)sim_model_max_discharge(&m));
+    CHECK_INT(f.grid, f.home + f.wb + f.bat);
+    m.ctl.limits_used = false;
+    m.ctl.battery_to_car = false;
+    m.ctl.wb_current_a = 16;
+
+    /* Midday, mixed mode, the battery before the car: enforcing the power
+     * assignment gives the car the surplus and the battery nothing. */
+    double t_noon = 0, best = -1;
+    for (unsigned d = 1; d <= 30; d++)
+        for (int k = 0; k < 24; k++) {
+            double t = utc(2024, 6, d, 10, 0) + 300.0 * k;
+            double surplus = sim_pv_power(&c, t) - sim_home_load(&c, t);
+            if (surplus > best)
+                best = surplus, t_noon = t;
+        }
+    sim_model_init_at(&m, &c, t_noon, 0.2 * c.bat_capacity_wh);
+    m.car_present = true;
+    m.car_need_wh = 20000.0;
+    m.ctl.wb_sun_mode = false;
+    f = sim_model_flows(&m, 1.0);
+    int32_t surplus = f.pv + f.add - f.home;
+    CHECK(f.bat > 0 && surplus < f.wb);
+    m.ctl.wb_enforce_power = true;
+    f = sim_model_flows(&m, 1.0);
+    CHECK_INT(f.bat, 0);
+    CHECK_INT(f.wb_solar, surplus);
+    CHECK_INT(f.grid, f.wb - surplus);
+    m.ctl.wb_sun_mode = true; /* only in mixed mode */
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.bat > 0);
+    m.ctl.wb_enforce_power = false;
+
+    /* Sun mode: the minimum current raises the least power; with the
+     * automatic phase switch a surplus too small for three phases charges
+     * on one. */
+    CHECK(fabs(sim_model_wb_min(&m) - 3 * 1380.0) < 1e-9);
+    m.ctl.wb_min_current_a = 10;
+    CHECK(fabs(sim_model_wb_min(&m) - 3 * 2300.0) < 1e-9);
+    m.ctl.wb_min_current_a = SIM_WB_MIN_CURRENT_A;
+    m.ctl.battery_before_car = false;
+    double t_low = 0;
+    for (int k = 0; k < 48 && t_low == 0; k++) { /* a surplus of 1.5..4 kW */
+        double t = utc(2024, 6, 10, 6, 0) + 300.0 * k;
+        double s = sim_pv_power(&c, t) - sim_home_load(&c, t);
+        if (s > 1500 && s < 4000)
+            t_low = t;
+    }
+    CHECK(t_low > 0);
+    sim_model_init_at(&m, &c, t_low, 0.2 * c.bat_capacity_wh);
+    m.car_present = true;
+    m.car_need_wh = 20000.0;
+    m.ctl.battery_before_car = false;
+    f = sim_model_flows(&m, 1.0);
+    CHECK(f.wb == 0 && f.wb_phases_used == 0); /* too little for 3 x 6 A */
+    m.ctl.wb_auto_phase = true;
+    f = sim_model_flows(&m, 1.0);
+    surplus = f.pv + f.add - f.home;
+    CHECK_INT(f.wb_phases_used, 1);
+    CHECK_INT(f.wb, min32(surplus, 230 * 16));
+    m.ctl.wb_min_current_a = 16; /* 3680 W on one phase: more than there is */
+    f = sim_model_flows(&m, 1.0);
+    CHECK(surplus < 3680 && f.wb == 0);
+}
+
 int main(void)
 {
     test_civil();
@@ -711,6 +808,7 @@ int main(void)
     test_battery_limits();
     test_controls();
     test_wallbox_battery();
+    test_wallbox_controls();
     test_determinism();
     test_history();
     test_day_memo();

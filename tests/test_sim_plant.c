@@ -174,8 +174,8 @@ static void check_model(const char *name, double start)
         CHECK_INT(wb.charging, f.wb > 0);
         CHECK_INT(wb.max_current, 16);
         CHECK_INT(wb.phases, 3);
-        CHECK_INT(wb.min_current, WB_MIN_CURRENT_A);
-        CHECK_INT(wb.max_charge_current, WB_MAX_CURRENT_A);
+        CHECK_INT(wb.min_current, SIM_WB_MIN_CURRENT_A);
+        CHECK_INT(wb.max_charge_current, SIM_WB_MAX_CURRENT_A);
     } else {
         /* No wallbox: a request for one is answered NOT_AVAILABLE. */
         CHECK_INT(rscp_client_request_begin(c, &b), 0);

@@ -1,7 +1,8 @@
 /* Wallbox control (rscp/wallbox_control.h): the WB.REQ_SET_EXTERN bytes for
  * wanted end states against read states; toggles only where the state
  * differs, so that a second call with the state after the first toggles
- * nothing; checks and refusals; the answer. */
+ * nothing; checks and refusals; the answer. The minimum current and the
+ * automatic phase switch: requests, bounds, answers (hand-made frames). */
 #include "harness.h"
 #include "reply_testlib.h"
 #include "rscp/error.h"
@@ -229,10 +230,127 @@ static void test_answer(void)
     CHECK_INT(code, 6);
 }
 
+/* The value of `tag` inside the written WB.REQ_DATA, with its index. */
+static int64_t req_value(const uint8_t *buf, size_t n, unsigned index, uint32_t tag, int type)
+{
+    struct rscp_block c = blocks_at(buf, n, (const uint32_t[]){RSCP_TAG_WB_REQ_DATA}, 1);
+    struct rscp_block blk;
+    int64_t v = -1;
+    CHECK_INT(rscp_block_find(&c, RSCP_TAG_WB_INDEX, &blk), 0);
+    CHECK_INT(rscp_block_get_int(&blk, &v), 0);
+    CHECK_INT(v, index);
+    CHECK_INT(rscp_block_find(&c, tag, &blk), 0);
+    CHECK_INT(blk.type, type);
+    v = -1;
+    CHECK_INT(rscp_block_get_int(&blk, &v), 0);
+    return v;
+}
+
+static void test_min_current(void)
+{
+    uint8_t buf[128];
+    struct rscp_builder b;
+    struct rscp_wallbox s = state_default(); /* 16 A set, 6..32 A */
+    struct rscp_wallbox_refusal why;
+
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_wallbox_min_current_request(&b, 2, &s, 10, &why), 0);
+    size_t n = blocks_end(&b);
+    CHECK_INT(req_value(buf, n, 2, RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT, RSCP_TYPE_UCHAR8), 10);
+
+    /* Bounds: 6 A, the wallbox's max charge current, the current set now. */
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 6, &why), 0);
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 16, &why), 0);
+    memset(&why, 0, sizeof why);
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 5, &why), RSCP_ERR_RANGE);
+    CHECK_INT(why.field, RSCP_WBT_MIN_CURRENT);
+    CHECK_INT(why.value, 5);
+    CHECK_INT(why.min, 6);
+    CHECK_INT(why.max, 16);
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 17, &why), RSCP_ERR_RANGE); /* above the 16 A set */
+    s.max_current = 32;
+    s.max_charge_current = 20;
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 21, &why), RSCP_ERR_RANGE); /* the wallbox's own bound */
+    CHECK_INT(why.max, 20);
+    s.present = 0; /* nothing known: 6..32 A */
+    CHECK_INT(rscp_wallbox_min_current_check(&s, 32, &why), 0);
+    CHECK_INT(rscp_wallbox_min_current_check(NULL, 33, &why), RSCP_ERR_RANGE);
+    CHECK_INT(why.max, RSCP_WB_CURRENT_MAX_A);
+
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_wallbox_min_current_request(&b, 0, NULL, 40, NULL), RSCP_ERR_RANGE);
+    CHECK_INT(rscp_wallbox_min_current_request(&b, RSCP_WB_MAX_WALLBOXES, NULL, 10, NULL), RSCP_ERR_ARG);
+    CHECK_INT(rscp_wallbox_min_current_request(NULL, 0, NULL, 10, NULL), RSCP_ERR_ARG);
+    CHECK_INT(blocks_end(&b), 0); /* nothing written */
+
+    /* The answer: any integer width, an ERROR block, a missing one. */
+    struct rscp_frame f;
+    uint32_t code = 0;
+    int64_t amps = 0;
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 0);
+    rscp_put_int32(&b, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, 10);
+    rscp_put_container_close(&b);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 1);
+    rscp_put_error(&b, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, 5);
+    rscp_put_container_close(&b);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 2);
+    rscp_put_cstr(&b, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, "ten");
+    rscp_put_container_close(&b);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_wallbox_min_current_parse(&f, 0, &amps, &code), 0);
+    CHECK_INT(amps, 10);
+    CHECK_INT(rscp_wallbox_min_current_parse(&f, 1, &amps, &code), RSCP_ERR_DEVICE);
+    CHECK_INT(code, 5);
+    CHECK_INT(rscp_wallbox_min_current_parse(&f, 2, &amps, &code), RSCP_ERR_TYPE);
+    CHECK_INT(rscp_wallbox_min_current_parse(&f, 3, &amps, &code), RSCP_ERR_NOT_FOUND);
+    /* the other answer is not this one */
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 0, NULL, &code), RSCP_ERR_NOT_FOUND);
+}
+
+static void test_auto_phase(void)
+{
+    uint8_t buf[128];
+    struct rscp_builder b;
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_wallbox_auto_phase_request(&b, 1, true), 0);
+    size_t n = blocks_end(&b);
+    CHECK_INT(req_value(buf, n, 1, RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED, RSCP_TYPE_BOOL), 1);
+    blocks_begin(&b, buf, sizeof buf);
+    CHECK_INT(rscp_wallbox_auto_phase_request(&b, 0, false), 0);
+    n = blocks_end(&b);
+    CHECK_INT(req_value(buf, n, 0, RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED, RSCP_TYPE_BOOL), 0);
+    CHECK_INT(rscp_wallbox_auto_phase_request(&b, 8, false), RSCP_ERR_ARG);
+
+    struct rscp_frame f;
+    uint32_t code = 0;
+    bool on = false;
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 0);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_SET_AUTO_PHASE_SWITCH_ENABLED, 1); /* an integer for the BOOL */
+    rscp_put_container_close(&b);
+    reply_end(&b, buf, &f);
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 0, &on, &code), 0);
+    CHECK(on);
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 1, &on, &code), RSCP_ERR_NOT_FOUND);
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_error(&b, RSCP_TAG_WB_DATA, 6); /* no such wallbox */
+    reply_end(&b, buf, &f);
+    code = 0;
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 4, &on, &code), RSCP_ERR_DEVICE);
+    CHECK_INT(code, 6);
+}
+
 int main(void)
 {
     test_idempotent();
     test_checks();
     test_answer();
+    test_min_current();
+    test_auto_phase();
     return th_finish();
 }

@@ -19,6 +19,7 @@
 #include "rscp/api.h"
 #include "rscp/battery.h"
 #include "rscp/builder.h"
+#include "rscp/car_modes.h"
 #include "rscp/cipher.h"
 #include "rscp/client.h"
 #include "rscp/clock.h"

@@ -33,7 +33,8 @@
 #define RSCP_WB_REQ_POWER 0x2u  /* PM_POWER_L1..L3, PM_ACTIVE_PHASES, EXTERN_DATA_SUN                     */
 #define RSCP_WB_REQ_ENERGY 0x4u /* ENERGY_ALL, ENERGY_SOLAR, PM_ENERGY_L1..L3                              */
 #define RSCP_WB_REQ_EXTRA 0x8u  /* SOC, KEY_STATE                                                         */
-#define RSCP_WB_REQ_ALL 0xFu
+#define RSCP_WB_REQ_PHASE_SWITCH 0x10u /* AUTO_PHASE_SWITCH_ENABLED                                        */
+#define RSCP_WB_REQ_ALL 0x1Fu
 
 /* Bits of struct rscp_wallbox.present. */
 #define RSCP_WB_POWER_L1 0x000001u
@@ -57,7 +58,8 @@
 #define RSCP_WB_CONNECTED 0x040000u   /* WB.DEVICE_STATE: DEVICE_CONNECTED             */
 #define RSCP_WB_WORKING 0x080000u     /* DEVICE_WORKING                                */
 #define RSCP_WB_IN_SERVICE 0x100000u  /* DEVICE_IN_SERVICE                             */
-#define RSCP_WB_ALL 0x1FFFFFu
+#define RSCP_WB_AUTO_PHASE 0x200000u  /* auto_phase_switch (AUTO_PHASE_SWITCH_ENABLED)  */
+#define RSCP_WB_ALL 0x3FFFFFu
 
 /* One wallbox: the WB.DATA answer for one WB.INDEX. */
 struct rscp_wallbox {
@@ -81,6 +83,8 @@ struct rscp_wallbox {
     uint64_t soc;                    /* WB.SOC                                     */
     uint64_t key_state;              /* WB.KEY_STATE                               */
     bool connected, working, in_service; /* WB.DEVICE_STATE                        */
+    bool auto_phase_switch;          /* WB.AUTO_PHASE_SWITCH_ENABLED: the wallbox
+                                        switches 1 <-> 3 phases by itself        */
     uint32_t present;                /* RSCP_WB_* bits                              */
     uint32_t device_errors;          /* ERROR blocks inside the wallbox's WB.DATA    */
 };

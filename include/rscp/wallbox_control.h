@@ -31,6 +31,7 @@
 #define RSCP_WBT_PHASES 0x4u    /* 1 or 3 phases       */
 #define RSCP_WBT_SUSPENDED 0x8u /* suspended (aborted) */
 #define RSCP_WBT_ALL 0xFu
+#define RSCP_WBT_MIN_CURRENT 0x10u /* refusals only: rscp_wallbox_min_current_check() */
 
 /* The wanted end state; only the fields whose bit is in `set` count. */
 struct rscp_wallbox_target {
@@ -81,6 +82,53 @@ RSCP_API int rscp_wallbox_set_request(struct rscp_builder *b, unsigned index, co
  * WB.SET_EXTERN or the whole WB.DATA is an ERROR block, RSCP_ERR_NOT_FOUND
  * when either is missing, or a structure error. */
 RSCP_API int rscp_wallbox_set_parse(const struct rscp_frame *f, unsigned index, uint32_t *device_error);
+
+/* ---- the minimum charge current and the automatic phase switch ----------
+ *
+ * WB.REQ_DATA { WB.INDEX, WB.REQ_SET_MIN_CHARGE_CURRENT UCHAR8 A } ->
+ * WB.DATA { WB.INDEX, WB.SET_MIN_CHARGE_CURRENT (the current taken) }: the
+ * least current the wallbox charges with (sun mode starts at it); read
+ * back as WB.MIN_CHARGE_CURRENT (rscp_wallbox.min_current). The tag list
+ * types it INT32; it is sent as UCHAR8 as the bridges in use send it, and
+ * the answer is read as any integer type.
+ * WB.REQ_DATA { WB.INDEX, WB.REQ_SET_AUTO_PHASE_SWITCH_ENABLED BOOL } ->
+ * WB.DATA { WB.INDEX, WB.SET_AUTO_PHASE_SWITCH_ENABLED BOOL }; read back
+ * as WB.AUTO_PHASE_SWITCH_ENABLED (rscp_wallbox.auto_phase_switch). */
+
+/* Check a minimum current against the wallbox's state: at least
+ * RSCP_WB_CURRENT_MIN_A, at most the wallbox's MAX_CHARGE_CURRENT when it
+ * reports one (else RSCP_WB_CURRENT_MAX_A) and at most the charge current
+ * set now (EXTERN_DATA_ALG byte 3) when it is known: a minimum above the
+ * current would leave no current to charge with. Returns 0, RSCP_ERR_RANGE
+ * with *why (may be NULL; field RSCP_WBT_MIN_CURRENT) or RSCP_ERR_ARG. */
+RSCP_API int rscp_wallbox_min_current_check(const struct rscp_wallbox *state, unsigned amps,
+                                            struct rscp_wallbox_refusal *why);
+
+/* Write the set request of a minimum current, checked first with
+ * rscp_wallbox_min_current_check() (state may be NULL: then only
+ * RSCP_WB_CURRENT_MIN_A..RSCP_WB_CURRENT_MAX_A). Returns 0; RSCP_ERR_ARG
+ * (b NULL, index >= RSCP_WB_MAX_WALLBOXES); RSCP_ERR_RANGE with *why
+ * (nothing written); or the builder's error. */
+RSCP_API int rscp_wallbox_min_current_request(struct rscp_builder *b, unsigned index,
+                                              const struct rscp_wallbox *state, unsigned amps,
+                                              struct rscp_wallbox_refusal *why);
+
+/* Read its answer: WB.SET_MIN_CHARGE_CURRENT in wallbox `index`'s WB.DATA
+ * into *amps (may be NULL). Returns 0, RSCP_ERR_DEVICE with *device_error
+ * (may be NULL) when it or the whole WB.DATA is an ERROR block,
+ * RSCP_ERR_NOT_FOUND, RSCP_ERR_TYPE or a structure error. */
+RSCP_API int rscp_wallbox_min_current_parse(const struct rscp_frame *f, unsigned index, int64_t *amps,
+                                            uint32_t *device_error);
+
+/* Write the set request of the automatic phase switch. Returns 0,
+ * RSCP_ERR_ARG (b NULL, index >= RSCP_WB_MAX_WALLBOXES) or the builder's
+ * error. */
+RSCP_API int rscp_wallbox_auto_phase_request(struct rscp_builder *b, unsigned index, bool on);
+
+/* Read its answer WB.SET_AUTO_PHASE_SWITCH_ENABLED (BOOL or integer) into
+ * *on (may be NULL), with the returns of rscp_wallbox_min_current_parse(). */
+RSCP_API int rscp_wallbox_auto_phase_parse(const struct rscp_frame *f, unsigned index, bool *on,
+                                           uint32_t *device_error);
 
 RSCP_END_DECLS
 

@@ -24,6 +24,7 @@ static const struct rscp__field wb_fields[] = {
     W(RSCP_TAG_WB_MAX_CHARGE_CURRENT, RSCP__F_INT, max_charge_current, RSCP_WB_MAX_CHARGE_CURRENT),
     W(RSCP_TAG_WB_SOC, RSCP__F_UINT, soc, RSCP_WB_SOC),
     W(RSCP_TAG_WB_KEY_STATE, RSCP__F_UINT, key_state, RSCP_WB_KEY_STATE),
+    W(RSCP_TAG_WB_AUTO_PHASE_SWITCH_ENABLED, RSCP__F_BOOL, auto_phase_switch, RSCP_WB_AUTO_PHASE),
 };
 
 static const struct rscp__field wb_state_fields[] = {
@@ -46,6 +47,7 @@ static const uint32_t req_energy[] = {
     RSCP_TAG_WB_REQ_PM_ENERGY_L2, RSCP_TAG_WB_REQ_PM_ENERGY_L3,
 };
 static const uint32_t req_extra[] = {RSCP_TAG_WB_REQ_SOC, RSCP_TAG_WB_REQ_KEY_STATE};
+static const uint32_t req_phase_switch[] = {RSCP_TAG_WB_REQ_AUTO_PHASE_SWITCH_ENABLED};
 
 static void put_all(struct rscp_builder *b, const uint32_t *tags, size_t n)
 {
@@ -69,6 +71,8 @@ int rscp_wallbox_request(struct rscp_builder *b, unsigned index, unsigned what)
         put_all(b, req_energy, RSCP__COUNT(req_energy));
     if (what & RSCP_WB_REQ_EXTRA)
         put_all(b, req_extra, RSCP__COUNT(req_extra));
+    if (what & RSCP_WB_REQ_PHASE_SWITCH)
+        put_all(b, req_phase_switch, RSCP__COUNT(req_phase_switch));
     rscp_put_container_close(b);
     return rscp_builder_error(b);
 }

@@ -88,7 +88,9 @@ int rscp_wallbox_set_request(struct rscp_builder *b, unsigned index, const struc
     return rc != 0 ? rc : 1;
 }
 
-int rscp_wallbox_set_parse(const struct rscp_frame *f, unsigned index, uint32_t *device_error)
+/* The child `tag` of wallbox `index`'s WB.DATA in f. */
+static int wb_answer(const struct rscp_frame *f, unsigned index, uint32_t tag, struct rscp_block *out,
+                     uint32_t *device_error)
 {
     if (!f)
         return RSCP_ERR_ARG;
@@ -105,5 +107,76 @@ int rscp_wallbox_set_parse(const struct rscp_frame *f, unsigned index, uint32_t 
     }
     if (rc != 0)
         return rc;
-    return rscp__child_find(&data, RSCP_TAG_WB_SET_EXTERN, &blk, device_error);
+    return rscp__child_find(&data, tag, out, device_error);
+}
+
+int rscp_wallbox_set_parse(const struct rscp_frame *f, unsigned index, uint32_t *device_error)
+{
+    struct rscp_block blk;
+    return wb_answer(f, index, RSCP_TAG_WB_SET_EXTERN, &blk, device_error);
+}
+
+int rscp_wallbox_min_current_check(const struct rscp_wallbox *state, unsigned amps, struct rscp_wallbox_refusal *why)
+{
+    int64_t min = RSCP_WB_CURRENT_MIN_A, max = RSCP_WB_CURRENT_MAX_A;
+    if (state && (state->present & RSCP_WB_MAX_CHARGE_CURRENT) && state->max_charge_current >= min &&
+        state->max_charge_current <= 255)
+        max = state->max_charge_current;
+    if (state && (state->present & RSCP_WB_MAX_CURRENT) && state->max_current >= min && state->max_current < max)
+        max = state->max_current;
+    if ((int64_t)amps >= min && (int64_t)amps <= max)
+        return 0;
+    if (why)
+        *why = (struct rscp_wallbox_refusal){RSCP_WBT_MIN_CURRENT, (int64_t)amps, min, max};
+    return RSCP_ERR_RANGE;
+}
+
+int rscp_wallbox_min_current_request(struct rscp_builder *b, unsigned index, const struct rscp_wallbox *state,
+                                     unsigned amps, struct rscp_wallbox_refusal *why)
+{
+    if (!b || index >= RSCP_WB_MAX_WALLBOXES)
+        return RSCP_ERR_ARG;
+    int rc = rscp_wallbox_min_current_check(state, amps, why);
+    if (rc != 0)
+        return rc;
+    rscp_put_container_open(b, RSCP_TAG_WB_REQ_DATA);
+    rscp_put_uchar8(b, RSCP_TAG_WB_INDEX, (uint8_t)index);
+    rscp_put_uchar8(b, RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT, (uint8_t)amps);
+    rscp_put_container_close(b);
+    return rscp_builder_error(b);
+}
+
+int rscp_wallbox_min_current_parse(const struct rscp_frame *f, unsigned index, int64_t *amps, uint32_t *device_error)
+{
+    struct rscp_block blk;
+    int rc = wb_answer(f, index, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, &blk, device_error);
+    int64_t v = 0;
+    if (rc == 0)
+        rc = rscp_block_get_int(&blk, &v);
+    if (rc == 0 && amps)
+        *amps = v;
+    return rc;
+}
+
+int rscp_wallbox_auto_phase_request(struct rscp_builder *b, unsigned index, bool on)
+{
+    if (!b || index >= RSCP_WB_MAX_WALLBOXES)
+        return RSCP_ERR_ARG;
+    rscp_put_container_open(b, RSCP_TAG_WB_REQ_DATA);
+    rscp_put_uchar8(b, RSCP_TAG_WB_INDEX, (uint8_t)index);
+    rscp_put_bool(b, RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED, on);
+    rscp_put_container_close(b);
+    return rscp_builder_error(b);
+}
+
+int rscp_wallbox_auto_phase_parse(const struct rscp_frame *f, unsigned index, bool *on, uint32_t *device_error)
+{
+    struct rscp_block blk;
+    int rc = wb_answer(f, index, RSCP_TAG_WB_SET_AUTO_PHASE_SWITCH_ENABLED, &blk, device_error);
+    int64_t v = 0;
+    if (rc == 0)
+        rc = rscp_block_get_int(&blk, &v);
+    if (rc == 0 && on)
+        *on = v != 0;
+    return rc;
 }
