@@ -215,6 +215,12 @@ static const struct cmd_simple simple_cmds[] = {
     {"wallbox/number_phases", BRIDGE_CMD_WB_PHASES, 'p', 1, 3, NULL},
     {"wallbox/suspended", BRIDGE_CMD_WB_SUSPENDED, 'f', 0, 0, NULL},
     {"wallbox/toggle", BRIDGE_CMD_WB_TOGGLE, 't', 0, 0, NULL},
+    {"wallbox/min_current", BRIDGE_CMD_WB_MIN_CURRENT, 'n', 1, 32, "A"},
+    {"wallbox/auto_phase_switch", BRIDGE_CMD_WB_AUTO_PHASE, 'f', 0, 0, NULL},
+    {"wallbox/discharge_battery_to_car", BRIDGE_CMD_BAT_TO_CAR, 'f', 0, 0, NULL},
+    {"wallbox/charge_battery_before_car", BRIDGE_CMD_BAT_BEFORE_CAR, 'f', 0, 0, NULL},
+    {"wallbox/discharge_battery_until", BRIDGE_CMD_BAT_UNTIL, 'n', 0, 100, "%"},
+    {"wallbox/disable_battery_at_mix_mode", BRIDGE_CMD_BAT_MIX_MODE, 'f', 0, 0, NULL},
 };
 #define NSIMPLE (sizeof simple_cmds / sizeof simple_cmds[0])
 

@@ -21,6 +21,12 @@
  *   wallbox/number_phases         1 | 3
  *   wallbox/suspended             true | false
  *   wallbox/toggle                true   (suspend <-> resume)
+ *   wallbox/min_current           1..32 (A; the wallbox's bounds are checked by the site)
+ *   wallbox/auto_phase_switch     true | false
+ *   wallbox/discharge_battery_to_car      true | false
+ *   wallbox/charge_battery_before_car     true | false
+ *   wallbox/discharge_battery_until       0..100 (%)
+ *   wallbox/disable_battery_at_mix_mode   true | false
  *   request/day                   YYYY-MM-DD
  * Numbers are plain decimal integers (no sign, no fraction, no exponent);
  * blanks around the payload are ignored.
@@ -72,7 +78,13 @@ enum bridge_command_kind {
     BRIDGE_CMD_WB_PHASES,       /* value (1 or 3)                 */
     BRIDGE_CMD_WB_SUSPENDED,    /* flag                           */
     BRIDGE_CMD_WB_TOGGLE,       /* (no value)                     */
-    BRIDGE_CMD_HISTORY_DAY      /* year, month, day               */
+    BRIDGE_CMD_HISTORY_DAY,     /* year, month, day               */
+    BRIDGE_CMD_WB_MIN_CURRENT,  /* value (A)                      */
+    BRIDGE_CMD_WB_AUTO_PHASE,   /* flag                           */
+    BRIDGE_CMD_BAT_TO_CAR,      /* flag                           */
+    BRIDGE_CMD_BAT_BEFORE_CAR,  /* flag                           */
+    BRIDGE_CMD_BAT_UNTIL,       /* value (%)                      */
+    BRIDGE_CMD_BAT_MIX_MODE     /* flag (no battery charging in mixed mode) */
 };
 
 struct bridge_command {

@@ -81,6 +81,21 @@ static const struct control controls[] = {
      NULL, NULL, 0, 0, -1, "1|3", NEED_WALLBOX, false, false, TPL_NONE},
     {"button", "set_wallbox_toggle", "Toggle charging", "wallbox/toggle", {NULL}, NULL, NULL, 0, 0, -1, NULL,
      NEED_WALLBOX, false, false, TPL_NONE},
+    {"number", "set_wallbox_min_current", "Min charge current", "wallbox/min_current",
+     {"wallbox/min_current", NULL}, "A", "current", 6, 32, -1, NULL, NEED_WALLBOX, true, false, TPL_NONE},
+    {"switch", "set_wallbox_auto_phase_switch", "Auto phase switch", "wallbox/auto_phase_switch",
+     {"wallbox/auto_phase_switch", NULL}, NULL, NULL, 0, 0, -1, NULL, NEED_WALLBOX, true, false, TPL_NONE},
+    {"switch", "set_wallbox_battery_to_car", "Battery to car", "wallbox/discharge_battery_to_car",
+     {"wallbox/discharge_battery_to_car", NULL}, NULL, NULL, 0, 0, -1, NULL, NEED_WALLBOX, true, false, TPL_NONE},
+    {"switch", "set_wallbox_battery_before_car", "Battery before car", "wallbox/charge_battery_before_car",
+     {"wallbox/charge_battery_before_car", NULL}, NULL, NULL, 0, 0, -1, NULL, NEED_WALLBOX, true, false,
+     TPL_NONE},
+    {"number", "set_wallbox_battery_until", "Battery to car until SOC", "wallbox/discharge_battery_until",
+     {"wallbox/discharge_battery_until", NULL}, "%", "battery", 0, 100, -1, NULL, NEED_WALLBOX, true, false,
+     TPL_NONE},
+    {"switch", "set_wallbox_battery_mix_mode", "No battery charging in mixed mode",
+     "wallbox/disable_battery_at_mix_mode", {"wallbox/disable_battery_at_mix_mode", NULL}, NULL, NULL, 0, 0, -1,
+     NULL, NEED_WALLBOX, true, false, TPL_NONE},
 };
 
 #define N_CONTROLS (sizeof controls / sizeof controls[0])

@@ -11,6 +11,7 @@
 #include "rscp/clock.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
+#include "rscp/car_modes.h"
 #include "rscp/wallbox_control.h"
 
 /* Read steps before a command: one per command. */
@@ -232,6 +233,45 @@ static int put_idle(struct bridge_site_rt *s, struct rscp_builder *b, const stru
     return 0;
 }
 
+/* The car-mode setting of a command (RSCP_CM_* bit) with its value in
+ * *want; 0 for other commands. */
+static uint32_t car_mode_of(const struct bridge_command *c, struct rscp_car_modes *want)
+{
+    memset(want, 0, sizeof *want);
+    switch (c->kind) {
+    case BRIDGE_CMD_BAT_TO_CAR: want->battery_to_car = c->flag; return RSCP_CM_BATTERY_TO_CAR;
+    case BRIDGE_CMD_BAT_BEFORE_CAR: want->battery_before_car = c->flag; return RSCP_CM_BATTERY_BEFORE_CAR;
+    case BRIDGE_CMD_BAT_UNTIL: want->discharge_until = (uint8_t)(c->value > 100 ? 101 : c->value); return RSCP_CM_DISCHARGE_UNTIL;
+    case BRIDGE_CMD_BAT_MIX_MODE: want->enforce_power = c->flag; return RSCP_CM_ENFORCE_POWER;
+    default: return 0;
+    }
+}
+
+/* The minimum current and the phase switch of the first wallbox. */
+static int put_wallbox_extra(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
+                             char *err, size_t cap)
+{
+    int wb = first_wallbox(s);
+    if (wb < 0) {
+        snprintf(err, cap, "the site has no wallbox");
+        return -1;
+    }
+    const struct rscp_wallbox *st = &s->snap.wb[wb];
+    if (c->kind == BRIDGE_CMD_WB_AUTO_PHASE)
+        return rscp_wallbox_auto_phase_request(b, (unsigned)wb, c->flag) == 0 ? 1 : -1;
+    struct rscp_wallbox_refusal why;
+    memset(&why, 0, sizeof why);
+    int rc = rscp_wallbox_min_current_request(b, (unsigned)wb, st, c->value, &why);
+    if (rc == RSCP_ERR_RANGE) {
+        bool by_set = (st->present & RSCP_WB_MAX_CURRENT) && why.max == st->max_current && why.value > why.max;
+        snprintf(err, cap, "out of range: %lld A, allowed %lld..%lld A%s", (long long)why.value, (long long)why.min,
+                 (long long)why.max,
+                 by_set ? " (not above the charge current set now, wallbox/max_current)" : "");
+        return -1;
+    }
+    return rc == 0 ? 1 : -1;
+}
+
 /* Build the write of command c into b. Returns 1 when built, 0 when the
  * command was answered (nothing to send), -1 with err for a refusal. */
 static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
@@ -331,6 +371,26 @@ static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const s
         else
             snprintf(err, cap, "the wallbox did not report the state this needs: %s", rscp_strerror(rc));
         return -1;
+    }
+    case BRIDGE_CMD_WB_MIN_CURRENT:
+    case BRIDGE_CMD_WB_AUTO_PHASE:
+        return put_wallbox_extra(s, b, c, err, cap);
+    case BRIDGE_CMD_BAT_TO_CAR:
+    case BRIDGE_CMD_BAT_BEFORE_CAR:
+    case BRIDGE_CMD_BAT_UNTIL:
+    case BRIDGE_CMD_BAT_MIX_MODE: {
+        struct rscp_car_modes want;
+        uint32_t bit = car_mode_of(c, &want);
+        if (first_wallbox(s) < 0) {
+            snprintf(err, cap, "the site has no wallbox");
+            return -1;
+        }
+        int rc = rscp_car_modes_set_request(b, bit, &want);
+        if (rc == RSCP_ERR_RANGE) {
+            snprintf(err, cap, "out of range: 0..100 %%");
+            return -1;
+        }
+        return rc == 0 ? 1 : -1;
     }
     case BRIDGE_CMD_HISTORY_DAY: {
         int64_t start = 0;
@@ -542,6 +602,59 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
             return;
         }
         site_cmd_answer(s, true, NULL, "\"changed\":true");
+        return;
+    }
+    case BRIDGE_CMD_WB_MIN_CURRENT:
+    case BRIDGE_CMD_WB_AUTO_PHASE: {
+        int wb = first_wallbox(s);
+        unsigned idx = (unsigned)(wb < 0 ? 0 : wb);
+        if (c->kind == BRIDGE_CMD_WB_MIN_CURRENT) {
+            int64_t amps = 0;
+            rc = rscp_wallbox_min_current_parse(f, idx, &amps, &derr);
+            if (rc != 0) {
+                answer_dev_error(s, "the minimum current", rc, derr);
+                return;
+            }
+            if (amps != (int64_t)c->value) {
+                snprintf(info, sizeof info, "the device took %lld A instead of %u A", (long long)amps,
+                         (unsigned)c->value);
+                site_cmd_answer(s, false, info, NULL);
+                return;
+            }
+            snprintf(info, sizeof info, "\"min_current\":%u", (unsigned)c->value);
+        } else {
+            bool on = false;
+            rc = rscp_wallbox_auto_phase_parse(f, idx, &on, &derr);
+            if (rc != 0) {
+                answer_dev_error(s, "the automatic phase switch", rc, derr);
+                return;
+            }
+            if (on != c->flag) {
+                site_cmd_answer(s, false, "the device did not apply the automatic phase switch", NULL);
+                return;
+            }
+            snprintf(info, sizeof info, "\"auto_phase_switch\":%s", on ? "true" : "false");
+        }
+        site_cmd_answer(s, true, NULL, info);
+        return;
+    }
+    case BRIDGE_CMD_BAT_TO_CAR:
+    case BRIDGE_CMD_BAT_BEFORE_CAR:
+    case BRIDGE_CMD_BAT_UNTIL:
+    case BRIDGE_CMD_BAT_MIX_MODE: {
+        struct rscp_car_modes want, echo;
+        uint32_t bit = car_mode_of(c, &want), differs = 0;
+        rc = rscp_car_modes_set_parse(f, bit, &want, &echo, &differs, &derr);
+        if (rc != 0) {
+            answer_dev_error(s, bridge_command_topic(c->kind), rc, derr);
+            return;
+        }
+        if (differs) {
+            snprintf(info, sizeof info, "the device did not apply %s", bridge_command_topic(c->kind));
+            site_cmd_answer(s, false, info, NULL);
+            return;
+        }
+        site_cmd_answer(s, true, NULL, NULL);
         return;
     }
     case BRIDGE_CMD_HISTORY_DAY: {

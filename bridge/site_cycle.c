@@ -83,6 +83,9 @@ int site_cycle_request(struct bridge_site_rt *s, struct rscp_builder *b)
         what |= RSCP_PLANT_REQ_WALLBOXES;
     if (what)
         rscp_plant_units_request(b, p, what);
+    /* How the battery and the car share power: with the wallboxes. */
+    if (what & RSCP_PLANT_REQ_WALLBOXES)
+        rscp_car_modes_request(b, RSCP_CM_ALL);
     if (s->groups & BRIDGE_GROUP_SETTINGS) {
         rscp_power_settings_request(b);
         rscp_ep_reserve_request(b);
@@ -132,6 +135,10 @@ int site_cycle_parse(struct bridge_site_rt *s, const struct rscp_frame *f, char 
             if ((p->wallboxes & (1u << i)) && rscp_wallbox_parse(f, i, &sn->wb[i]) == 0)
                 sn->wb_ok |= 1u << i;
         sn->have |= BRIDGE_HAVE_WALLBOX;
+        if (rscp_car_modes_parse(f, &sn->car_modes) == 0)
+            sn->have |= BRIDGE_HAVE_CAR_MODES;
+        else
+            sn->have &= ~(uint32_t)BRIDGE_HAVE_CAR_MODES;
     }
     if (s->groups & BRIDGE_GROUP_SETTINGS) {
         uint32_t derr = 0;

@@ -18,6 +18,7 @@
 
 #include "rscp/api.h"
 #include "rscp/battery.h"
+#include "rscp/car_modes.h"
 #include "rscp/control.h"
 #include "rscp/plant.h"
 #include "rscp/pm.h"
@@ -42,6 +43,7 @@
 #define BRIDGE_HAVE_TODAY 0x2000u     /* today (DB day from local midnight)     */
 #define BRIDGE_HAVE_YESTERDAY 0x4000u /* yesterday                              */
 #define BRIDGE_HAVE_HOLD 0x8000u      /* hold (the bridge's own power-mode hold) */
+#define BRIDGE_HAVE_CAR_MODES 0x10000u /* car_modes (read with the wallboxes)    */
 
 /* The power-mode hold the bridge keeps alive for set/power_mode. */
 struct bridge_hold_state {
@@ -69,6 +71,7 @@ struct bridge_snapshot {
     struct rscp_pm pm[RSCP_PM_MAX_METERS];
     uint32_t wb_ok;
     struct rscp_wallbox wb[RSCP_WB_MAX_WALLBOXES];
+    struct rscp_car_modes car_modes; /* the battery and the car (EMS)        */
     struct rscp_power_settings settings;
     struct rscp_ep_reserve reserve;
     struct rscp_idle_periods idle;

@@ -469,6 +469,12 @@ WB_META(m_w_connected, "Wallbox connected", NULL, "connectivity", NULL, NULL, tr
 WB_META(m_w_working, "Wallbox working", NULL, "running", NULL, NULL, true);
 WB_META(m_w_service, "Wallbox in service", NULL, NULL, NULL, NULL, true);
 WB_META(m_w_index, "Wallbox index", NULL, NULL, NULL, NULL, true);
+WB_META(m_w_auto_phase, "Wallbox auto phase switch", NULL, NULL, NULL, NULL, false);
+/* The battery and the car: EMS settings of the plant (unit -1). */
+TOPIC_META(m_c_to_car, "Battery to car", NULL, NULL, NULL, NULL, NULL, 1, G_WB, false);
+TOPIC_META(m_c_before_car, "Battery before car", NULL, NULL, NULL, NULL, NULL, 1, G_WB, false);
+TOPIC_META(m_c_until, "Battery to car until SOC", "%", "battery", "measurement", NULL, NULL, 1, G_WB, false);
+TOPIC_META(m_c_mix, "No battery charging in mixed mode", NULL, NULL, NULL, NULL, NULL, 1, G_WB, false);
 
 static void wallbox_values(struct topics_run *r, const struct rscp_wallbox *w, int u, const char *x)
 {
@@ -519,6 +525,23 @@ static void wallbox_values(struct topics_run *r, const struct rscp_wallbox *w, i
         topics_bool(r, &m_w_working, u, w->working, "%s/working", x);
     if (p & RSCP_WB_IN_SERVICE)
         topics_bool(r, &m_w_service, u, w->in_service, "%s/in_service", x);
+    if (p & RSCP_WB_AUTO_PHASE)
+        topics_bool(r, &m_w_auto_phase, u, w->auto_phase_switch, "%s/auto_phase_switch", x);
+}
+
+/* rscp2mqtt's names: wallbox/discharge_battery_to_car, .../charge_battery_-
+ * before_car, .../discharge_battery_until, .../disable_battery_at_mix_mode. */
+static void car_mode_values(struct topics_run *r)
+{
+    const struct rscp_car_modes *c = &r->s->car_modes;
+    if (c->present & RSCP_CM_BATTERY_TO_CAR)
+        topics_bool(r, &m_c_to_car, -1, c->battery_to_car, "wallbox/discharge_battery_to_car");
+    if (c->present & RSCP_CM_BATTERY_BEFORE_CAR)
+        topics_bool(r, &m_c_before_car, -1, c->battery_before_car, "wallbox/charge_battery_before_car");
+    if (c->present & RSCP_CM_DISCHARGE_UNTIL)
+        topics_num(r, &m_c_until, -1, 0, c->discharge_until, "wallbox/discharge_battery_until");
+    if (c->present & RSCP_CM_ENFORCE_POWER)
+        topics_bool(r, &m_c_mix, -1, c->enforce_power, "wallbox/disable_battery_at_mix_mode");
 }
 
 void topics_wallboxes(struct topics_run *r)
@@ -534,4 +557,6 @@ void topics_wallboxes(struct topics_run *r)
         unit_prefix(x, sizeof x, "wallbox", count, i);
         wallbox_values(r, &s->wb[i], (int)i, x);
     }
+    if (s->have & BRIDGE_HAVE_CAR_MODES)
+        car_mode_values(r);
 }

@@ -307,6 +307,7 @@ void cli_print_wallboxes(struct cli_jw *w, const struct cli_plant_view *v, bool 
             cli_jw_uint(w, "phases_in_use", p & RSCP_WB_ACTIVE_PHASES, b->phases_in_use);
             cli_jw_int(w, "min_current", p & RSCP_WB_MIN_CURRENT, b->min_current);
             cli_jw_int(w, "max_charge_current", p & RSCP_WB_MAX_CHARGE_CURRENT, b->max_charge_current);
+            cli_jw_bool(w, "auto_phase_switch", p & RSCP_WB_AUTO_PHASE, b->auto_phase_switch);
             cli_jw_num(w, "power", p & RSCP_WB_POWER, b->power_total);
             cli_jw_num(w, "power_solar", p & RSCP_WB_POWER_SOLAR, b->power_solar);
             cli_jw_num(w, "power_l1", p & RSCP_WB_POWER_L1, b->power[0]);
@@ -341,8 +342,9 @@ void cli_print_wallboxes(struct cli_jw *w, const struct cli_plant_view *v, bool 
         printf("  %-18s %s (allowed %s..%s)\n", "Current", fmt(a, sizeof a, p & RSCP_WB_MAX_CURRENT, b->max_current, 0, "A"),
                fmt(b2, sizeof b2, p & RSCP_WB_MIN_CURRENT, (double)b->min_current, 0, ""),
                fmt(c, sizeof c, p & RSCP_WB_MAX_CHARGE_CURRENT, (double)b->max_charge_current, 0, "A"));
-        printf("  %-18s %s, in use %s\n", "Phases", fmt(a, sizeof a, p & RSCP_WB_PHASES_SET, (double)b->phases, 0, ""),
-               fmt(b2, sizeof b2, p & RSCP_WB_ACTIVE_PHASES, b->phases_in_use, 0, ""));
+        printf("  %-18s %s, in use %s%s\n", "Phases", fmt(a, sizeof a, p & RSCP_WB_PHASES_SET, (double)b->phases, 0, ""),
+               fmt(b2, sizeof b2, p & RSCP_WB_ACTIVE_PHASES, b->phases_in_use, 0, ""),
+               !(p & RSCP_WB_AUTO_PHASE) ? "" : b->auto_phase_switch ? ", switched automatically" : ", fixed");
         printf("  %-18s %s (solar %s)\n", "Power", fmt(a, sizeof a, p & RSCP_WB_POWER, b->power_total, 0, "W"),
                fmt(b2, sizeof b2, p & RSCP_WB_POWER_SOLAR, b->power_solar, 0, "W"));
         printf("  %-18s %s (solar %s)\n", "Energy", fmt(a, sizeof a, p & RSCP_WB_ENERGY_ALL, b->energy_all, 0, "Wh"),

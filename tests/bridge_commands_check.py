@@ -92,7 +92,17 @@ def rscp_json(*args):
     return json.loads(out.stdout)
 
 
-WB_SETTINGS = ("mode", "current", "phases", "suspended")
+WB_SETTINGS = ("mode", "current", "phases", "suspended", "min_current", "auto_phase_switch")
+CAR_TAGS = {"EMS.BATTERY_TO_CAR_MODE": "EMS.REQ_BATTERY_TO_CAR_MODE",
+            "EMS.BATTERY_BEFORE_CAR_MODE": "EMS.REQ_BATTERY_BEFORE_CAR_MODE",
+            "EMS.GET_WB_DISCHARGE_BAT_UNTIL": "EMS.REQ_GET_WB_DISCHARGE_BAT_UNTIL",
+            "EMS.GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT": "EMS.REQ_GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT"}
+
+
+def car():
+    """The battery-and-car settings, read raw with `rscp get`: {answer tag name: value}."""
+    blocks = rscp_json("get", *CAR_TAGS.values())["blocks"]
+    return {b["name"]: b["value"] for b in blocks if b["name"] in CAR_TAGS}
 
 
 def plant():
@@ -101,7 +111,7 @@ def plant():
     s.pop("specs", None)
     w = rscp_json("wallbox")["wallboxes"][0]
     i = rscp_json("idle-periods")
-    return {"settings": s, "wallbox": {k: w.get(k) for k in WB_SETTINGS}, "idle": i}
+    return {"settings": s, "wallbox": {k: w.get(k) for k in WB_SETTINGS}, "idle": i, "car": car()}
 
 
 def eventually(fn, what, timeout=8.0):
@@ -232,6 +242,59 @@ bads([
     ("wallbox/suspended", "yes", "expected true or false"),
     ("wallbox/toggle", "false", "send true"),
 ])
+
+# The wallbox's minimum current and phase switch (inside WB.REQ_DATA).
+good("wallbox/min_current", "8", "min current 8 A", lambda: wb("min_current") == 8,
+     info=lambda r: r.get("min_current") == 8)
+good("wallbox/auto_phase_switch", "true", "automatic phase switch on", lambda: wb("auto_phase_switch") is True)
+good("wallbox/auto_phase_switch", "off", "automatic phase switch off", lambda: wb("auto_phase_switch") is False)
+bads([
+    ("wallbox/min_current", "5", "allowed 6..10 A"),  # the wallbox's least current
+    ("wallbox/min_current", "12", "not above the charge current set now"),  # 10 A set above
+    ("wallbox/min_current", "33", "in 1..32"),
+    ("wallbox/min_current", "eight", "whole number"),
+    ("wallbox/auto_phase_switch", "maybe", "expected true or false"),
+])
+# What rscp-bridge publishes of them, on rscp2mqtt's topic names.
+def published(topic, timeout=6.0):
+    out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/" + topic,
+                          "-C", "1", "-W", str(int(timeout))], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+eventually(lambda: published("wallbox/min_current") == "8", "wallbox/min_current is published as 8")
+eventually(lambda: published("wallbox/auto_phase_switch") == "false", "wallbox/auto_phase_switch is published")
+
+# The battery and the car (EMS settings of the plant).
+good("wallbox/discharge_battery_to_car", "true", "battery to car on",
+     lambda: car()["EMS.BATTERY_TO_CAR_MODE"] == 1)
+good("wallbox/charge_battery_before_car", "false", "the car before the battery",
+     lambda: car()["EMS.BATTERY_BEFORE_CAR_MODE"] == 0)
+good("wallbox/discharge_battery_until", "35", "battery to car until 35 %",
+     lambda: car()["EMS.GET_WB_DISCHARGE_BAT_UNTIL"] == 35)
+good("wallbox/disable_battery_at_mix_mode", "true", "no battery charging in mixed mode",
+     lambda: car()["EMS.GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT"] is True)
+eventually(lambda: published("wallbox/discharge_battery_until") == "35", "wallbox/discharge_battery_until is published")
+eventually(lambda: published("wallbox/discharge_battery_to_car") == "true", "wallbox/discharge_battery_to_car is published")
+eventually(lambda: published("wallbox/charge_battery_before_car") == "false",
+           "wallbox/charge_battery_before_car is published")
+eventually(lambda: published("wallbox/disable_battery_at_mix_mode") == "true",
+           "wallbox/disable_battery_at_mix_mode is published")
+bads([
+    ("wallbox/discharge_battery_until", "101", "in 0..100"),
+    ("wallbox/discharge_battery_until", "-1", "in 0..100"),
+    ("wallbox/discharge_battery_until", "half", "whole number"),
+    ("wallbox/discharge_battery_until", '"35"', "not a string"),
+    ("wallbox/discharge_battery_to_car", "2", "expected true or false"),
+    ("wallbox/charge_battery_before_car", "yes", "expected true or false"),
+    ("wallbox/disable_battery_at_mix_mode", "{}", "true or false"),
+])
+good("wallbox/discharge_battery_to_car", "false", "battery to car off",
+     lambda: car()["EMS.BATTERY_TO_CAR_MODE"] == 0)
+good("wallbox/charge_battery_before_car", "true", "the battery before the car",
+     lambda: car()["EMS.BATTERY_BEFORE_CAR_MODE"] == 1)
+good("wallbox/disable_battery_at_mix_mode", "false", "battery charging in mixed mode",
+     lambda: car()["EMS.GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT"] is False)
 
 # The power mode, held by the bridge.
 good("power_mode", "idle:0", "the battery idles", lambda: abs(battery()) < 50)

@@ -99,6 +99,31 @@ static void test_simple(void)
     CHECK_INT(parse("wallbox/toggle", "true"), 0);
     CHECK_INT(cmd.kind, BRIDGE_CMD_WB_TOGGLE);
     refused("wallbox/toggle", "false", "send true to toggle");
+    /* rscp2mqtt's other wallbox topics. */
+    CHECK_INT(parse("wallbox/min_current", "8"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_WB_MIN_CURRENT);
+    CHECK_INT(cmd.value, 8);
+    refused("wallbox/min_current", "0", "in A must be a whole number in 1..32");
+    refused("wallbox/min_current", "7.5", "whole number");
+    CHECK_INT(parse("wallbox/auto_phase_switch", "on"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_WB_AUTO_PHASE);
+    CHECK(cmd.flag);
+    refused("wallbox/auto_phase_switch", "3", "expected true or false");
+    CHECK_INT(parse("wallbox/discharge_battery_to_car", "true"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_BAT_TO_CAR);
+    CHECK(cmd.flag);
+    CHECK_INT(parse("wallbox/charge_battery_before_car", "0"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_BAT_BEFORE_CAR);
+    CHECK(!cmd.flag);
+    CHECK_INT(parse("wallbox/discharge_battery_until", "0"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_BAT_UNTIL);
+    CHECK_INT(parse("wallbox/discharge_battery_until", " 100 "), 0);
+    CHECK_INT(cmd.value, 100);
+    refused("wallbox/discharge_battery_until", "101", "the value in % must be a whole number in 0..100");
+    refused("wallbox/discharge_battery_until", "\"50\"", "not a string");
+    CHECK_INT(parse("wallbox/disable_battery_at_mix_mode", "false"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_BAT_MIX_MODE);
+    refused("wallbox/disable_battery_at_mix_mode", "[true]", "not an array");
 }
 
 static void test_idle_and_day(void)
@@ -154,7 +179,7 @@ static void test_other(void)
     CHECK_INT(bridge_command_parse("manual_charge", "123456", 3, &cmd, err, sizeof err), 0);
     CHECK_INT(cmd.value, 123);
     CHECK_INT(bridge_command_parse("manual_charge", NULL, 0, &cmd, NULL, 0), -1);
-    for (int k = BRIDGE_CMD_POWER_MODE; k <= BRIDGE_CMD_HISTORY_DAY; k++)
+    for (int k = BRIDGE_CMD_POWER_MODE; k <= BRIDGE_CMD_BAT_MIX_MODE; k++)
         CHECK(bridge_command_topic(k) != NULL);
     CHECK(bridge_command_topic(0) == NULL);
     CHECK(strcmp(bridge_command_topic(BRIDGE_CMD_RESERVE_PERCENT), "reserve/percent") == 0);

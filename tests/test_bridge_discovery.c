@@ -515,7 +515,7 @@ static void test_commands_parse(void)
     struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
     struct cmd_check cc = {0};
     bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, on_command, &cc);
-    CHECK_INT(cc.n, 16); /* every command entity, the wallbox's included */
+    CHECK_INT(cc.n, 22); /* every command entity, the wallbox's included */
 }
 
 static void test_model_and_ids(void)

@@ -377,7 +377,11 @@ static void read_snapshot(const char *model, struct bridge_snapshot *s)
     CHECK_INT(rscp_ep_reserve_request(&b), 0);
     CHECK_INT(rscp_idle_periods_request(&b), 0);
     CHECK_INT(rscp_manual_charge_request(&b), 0);
+    CHECK_INT(rscp_car_modes_request(&b, RSCP_CM_ALL), 0);
     CHECK_INT(rscp_client_request_send(c, &b, &f), 0);
+    CHECK_INT(rscp_car_modes_parse(&f, &s->car_modes), 0);
+    CHECK_INT(s->car_modes.present, RSCP_CM_ALL);
+    s->have |= BRIDGE_HAVE_CAR_MODES;
     CHECK_INT(rscp_info_parse(&f, &s->info), 0);
     CHECK_INT(rscp_plant_parse(&f, &s->plant), 0);
     CHECK_INT(rscp_sys_specs_parse(&f, &s->specs, &derr), 0);
