@@ -15,6 +15,7 @@
  * the call returns; a power hold's state never changes on a reply. */
 #include "fuzz_walk.h"
 
+#include "rscp/car_modes.h"
 #include "rscp/control.h"
 #include "rscp/ems.h"
 #include "rscp/power_hold.h"
@@ -124,6 +125,16 @@ static void check_controls(const struct rscp_frame *f, bool valid)
         !acceptable(rscp_idle_periods_enable_parse(f, &flag, NULL), valid) ||
         !acceptable(rscp_ep_reserve_set_parse(f, NULL), valid))
         fuzz_fail("a single-value parser: structure error on well-formed data");
+
+    /* The battery and the car: values stored only in range. */
+    struct rscp_car_modes cm, echo;
+    rc = rscp_car_modes_parse(f, &cm);
+    if (!acceptable(rc, valid) || (cm.present & ~RSCP_CM_ALL) || cm.discharge_until > 100)
+        fuzz_fail("car modes");
+    uint32_t differs = 0;
+    rc = rscp_car_modes_set_parse(f, RSCP_CM_ALL, &cm, &echo, &differs, NULL);
+    if (!acceptable(rc, valid) || (differs & ~RSCP_CM_ALL) || echo.discharge_until > 100)
+        fuzz_fail("car modes set answer");
 }
 
 /* The wallbox read from the frame, a target from the input: a written
@@ -140,6 +151,11 @@ static void check_wallbox(const struct rscp_frame *f, bool valid, uint32_t mask,
         memset(&st, 0, sizeof st);
     if (!acceptable(rscp_wallbox_set_parse(f, index, NULL), valid))
         fuzz_fail("wallbox set answer: structure error on well-formed data");
+    int64_t amps = 0;
+    bool on = false;
+    if (!acceptable(rscp_wallbox_min_current_parse(f, index, &amps, NULL), valid) ||
+        !acceptable(rscp_wallbox_auto_phase_parse(f, index, &on, NULL), valid))
+        fuzz_fail("wallbox min current / phase switch answer: structure error on well-formed data");
     struct rscp_wallbox_target want = {mask >> 8 & RSCP_WBT_ALL, (value & 1) != 0, (uint8_t)(value >> 8),
                                        (uint8_t)(value >> 16 & 3), (value & 2) != 0};
     static uint8_t buf[256];
