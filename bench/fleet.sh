@@ -3,15 +3,19 @@
 # publishing to a real mosquitto broker, measured from outside.
 #
 #   bench/fleet.sh [--sites N] [--duration S] [--warmup S] [--port BASE]
-#                  [--build DIR] [--stand-in]
+#                  [--build DIR] [--start TIME] [--stand-in]
 #
 # Starts `rscp sim --sites N --port BASE` (defaults 1000 sites from port
 # 20000; 0: a free range), a mosquitto broker on a loopback port with a temporary
 # configuration, and `DIR/rscp-bridge --config CONF` with a generated
 # configuration: an [mqtt] section for the broker, a [prometheus] section,
 # and one [site sNNNN] section per site (host, port, user, password, key,
-# interval 1 s). After the warm-up (default 10 s: every site connected) it
-# measures for the duration (default 60 s) and prints:
+# interval 1 s). The simulated plants start at a fixed sunny moment (--start,
+# default 2025-06-14T11:00:00Z: PV producing, batteries charging, cars
+# charging, export, so that values change every cycle, the busy case for
+# change-driven publishing) so that runs on different days and at different
+# hours are comparable; --start now takes the wall clock. After the warm-up
+# (default 10 s: every site connected) it measures for the duration (default 60 s) and prints:
 #   fleet_sites N
 #   fleet_cpu_pct X           the bridge's utime+stime (/proc/PID/stat) over
 #                             the run / wall time x 100 (% of one core)
@@ -33,6 +37,7 @@ N=1000
 DURATION=60
 WARMUP=10
 BASE=20000
+START=2025-06-14T11:00:00Z
 BUILD=build
 STAND_IN=0
 while [ $# -gt 0 ]; do
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
     --port) BASE=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
     --stand-in) STAND_IN=1; shift ;;
+    --start) START=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "fleet.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -69,7 +75,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
 # Credentials of the simulated sites (a test fleet: not secrets of anyone).
 export RSCP_USER=fleet-user RSCP_PASSWORD=fleet-password RSCP_KEY=fleet-key
-"$BUILD/rscp" sim --sites "$N" --port "$BASE" >"$TMP/sim.out" 2>"$TMP/sim.err" &
+"$BUILD/rscp" sim --sites "$N" --port "$BASE" --start "$START" >"$TMP/sim.out" 2>"$TMP/sim.err" &
 SIM=$!
 PIDS+=("$SIM")
 for _ in $(seq 200); do grep -q "^listening on" "$TMP/sim.out" 2>/dev/null && break
