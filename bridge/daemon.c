@@ -95,6 +95,7 @@ static void site_destroy(struct daemon *d, struct dsite *ds)
         epoll_ctl(d->epfd, EPOLL_CTL_DEL, ds->reg_fd, NULL);
     bridge_site_free(ds->rt);
     bridge_pubcache_free(&ds->pub);
+    free(ds->dcb_json);
     free(ds);
 }
 

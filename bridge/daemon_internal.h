@@ -30,6 +30,19 @@ struct dsite {
     uint64_t reg_conn;                  /* bridge_site_conn_id() then          */
     int64_t due_ms;
     bool once_done;
+    /* The battery modules' JSON state members ("k":v,... without a leading
+     * comma) and value count from the last cycle that walked them: they
+     * change with a new DCB reading (BRIDGE_SLOW_EVERY_MS), so the cycles
+     * in between copy them instead of formatting them again. Valid while
+     * the snapshot's dcb_gen and DCB/plant bits, the groups and the
+     * published-value cache's epoch are the ones they were made with, and
+     * for at most max_age. */
+    char *dcb_json;
+    size_t dcb_json_len, dcb_json_cap;
+    size_t dcb_values;
+    bool dcb_valid;
+    uint32_t dcb_gen, dcb_groups, dcb_have, dcb_epoch;
+    int64_t dcb_walk_ms;
 };
 
 struct daemon {

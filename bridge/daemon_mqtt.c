@@ -72,6 +72,66 @@ static void on_value(void *ctx, const struct bridge_value *v)
 
 static bool publish_discovery(struct daemon *d, struct dsite *ds);
 
+/* Keeps j's members from offset `from` on (written by this cycle's walk
+ * of the battery modules) as the site's copy; without room it is dropped
+ * and the next cycle walks them again. */
+static void keep_dcb_json(struct dsite *ds, const struct dj *j, size_t from)
+{
+    ds->dcb_valid = false;
+    if (j->bad || from > j->len)
+        return;
+    const char *text = j->buf + from;
+    size_t n = j->len - from;
+    if (n > 0 && text[0] == ',') { /* the comma before the first of them */
+        text++;
+        n--;
+    }
+    if (n > ds->dcb_json_cap) {
+        char *p = realloc(ds->dcb_json, n);
+        if (!p)
+            return;
+        ds->dcb_json = p;
+        ds->dcb_json_cap = n;
+    }
+    if (n > 0)
+        memcpy(ds->dcb_json, text, n);
+    ds->dcb_json_len = n;
+    ds->dcb_valid = true;
+}
+
+/* The battery modules' values: walked when their reading, the groups or
+ * the published-value cache changed, or max_age has passed since the last
+ * walk (so that each is published again at least every max_age, at the
+ * latest with the next reading); otherwise their JSON members are copied
+ * and nothing is published (nothing changed). Without MQTT (no JSON
+ * state) always walked. */
+static void dcb_values(struct cycle_ctx *c, const struct bridge_snapshot *sn, uint32_t groups)
+{
+    struct dsite *ds = c->ds;
+    if (!(groups & BRIDGE_GROUP_DCB))
+        return;
+    uint32_t have = sn->have & (BRIDGE_HAVE_DCB | BRIDGE_HAVE_PLANT);
+    if (c->state && ds->dcb_valid && ds->dcb_gen == sn->dcb_gen && ds->dcb_groups == groups && ds->dcb_have == have &&
+        ds->dcb_epoch == bridge_pubcache_epoch(&ds->pub) && c->now_ms - ds->dcb_walk_ms < c->max_age_ms) {
+        dj_members(c->state, ds->dcb_json, ds->dcb_json_len);
+        c->values += ds->dcb_values;
+        return;
+    }
+    size_t from = c->state ? c->state->len : 0, before = c->values;
+    bridge_topics_each_part(sn, groups, BRIDGE_TOPICS_MODULES, on_value, c);
+    if (!c->state) {
+        ds->dcb_valid = false;
+        return;
+    }
+    keep_dcb_json(ds, c->state, from);
+    ds->dcb_values = c->values - before;
+    ds->dcb_gen = sn->dcb_gen;
+    ds->dcb_groups = groups;
+    ds->dcb_have = have;
+    ds->dcb_epoch = bridge_pubcache_epoch(&ds->pub);
+    ds->dcb_walk_ms = c->now_ms;
+}
+
 /* Discovery is due when it was not sent, when the plant's shape changed, or
  * when this cycle brought more values than the last discovery saw: the slow
  * groups (battery modules, meters, settings) may arrive a cycle or two after
@@ -99,7 +159,9 @@ void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
     struct cycle_ctx c = {d, ds, rscp_monotonic_ms(), (int64_t)(d->cfg.mqtt.max_age_s ? d->cfg.mqtt.max_age_s : 300) * 1000,
                           d->mqtt ? &j : NULL, 0};
     bridge_pubcache_cycle(&ds->pub);
-    bridge_topics_each(sn, bridge_site_groups(ds->rt), on_value, &c);
+    uint32_t groups = bridge_site_groups(ds->rt);
+    bridge_topics_each_part(sn, groups, BRIDGE_TOPICS_CYCLE, on_value, &c);
+    dcb_values(&c, sn, groups); /* last: skipping them keeps the cache's cycle order */
     if (d->mqtt) {
         dj_close(&j, '}');
         size_t n = dj_finish(&j);

@@ -30,6 +30,10 @@ void dj_bool(struct dj *j, const char *key, bool v);
 /* json[0..n) as the value, as it is: the caller vouches that it is one
  * JSON value (a number from bridge_value_payload, say). */
 void dj_raw(struct dj *j, const char *key, const char *json, size_t n);
+/* Members text[0..n) of the current object as they are, written before
+ * by this builder's member calls ("k":v,"k":v without a leading comma):
+ * the caller vouches for them. */
+void dj_members(struct dj *j, const char *text, size_t n);
 /* The finished text's length (NUL-terminated), or 0 when it did not fit
  * or is not closed. */
 size_t dj_finish(struct dj *j);

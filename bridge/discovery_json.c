@@ -141,6 +141,14 @@ void dj_num(struct dj *j, const char *key, double v)
     put(j, num, strlen(num));
 }
 
+void dj_members(struct dj *j, const char *text, size_t n)
+{
+    if (n == 0)
+        return;
+    member(j, NULL);
+    put(j, text, n);
+}
+
 void dj_raw(struct dj *j, const char *key, const char *json, size_t n)
 {
     member(j, key);

@@ -28,7 +28,10 @@ void bridge_pubcache_forget(struct bridge_pubcache *c)
 {
     c->n = 0;
     c->cursor = 0;
+    c->epoch++;
 }
+
+uint32_t bridge_pubcache_epoch(const struct bridge_pubcache *c) { return c->epoch; }
 
 size_t bridge_pubcache_size(const struct bridge_pubcache *c) { return c->n; }
 

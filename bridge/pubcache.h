@@ -27,6 +27,7 @@ struct bridge_pubcache {
     struct bridge_pub_slot *slots;
     size_t n, cap;
     size_t cursor;         /* where the next value is expected */
+    uint32_t epoch;        /* counts bridge_pubcache_forget()  */
 };
 
 /* An empty cache (no allocation until the first value). */
@@ -41,6 +42,10 @@ void bridge_pubcache_cycle(struct bridge_pubcache *c);
 /* Forget what was published (after a broker restart everything goes out
  * again); keeps the memory. */
 void bridge_pubcache_forget(struct bridge_pubcache *c);
+
+/* How many times the cache was forgotten: a copy of what was published
+ * kept elsewhere is stale when this changed. */
+uint32_t bridge_pubcache_epoch(const struct bridge_pubcache *c);
 
 /* Whether the value on topic (its payload text payload[0..len), and for a
  * number its value and deadband, 0 for none) must be published at now_ms;

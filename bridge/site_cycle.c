@@ -32,6 +32,7 @@ static void size_dcbs(struct bridge_site_rt *s)
         s->snap.dcb[i] = n ? calloc(n, sizeof(struct rscp_dcb)) : NULL;
         s->snap.dcb_ok[i] = 0;
     }
+    s->snap.dcb_gen++;
 }
 
 int site_setup_parse(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms, char *why, size_t cap)
@@ -243,6 +244,7 @@ int site_slow_parse(struct bridge_site_rt *s, const struct rscp_frame *f)
         }
         if (any)
             sn->have |= BRIDGE_HAVE_DCB;
+        sn->dcb_gen++;
     }
     if (s->groups & BRIDGE_GROUP_HISTORY) {
         struct rscp_history_values sum, rows[2];

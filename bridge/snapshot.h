@@ -62,6 +62,7 @@ struct bridge_snapshot {
     uint32_t bat_ok;         /* bit i: bat[i] parsed                         */
     struct rscp_battery bat[RSCP_BAT_MAX_STRINGS];
     uint32_t dcb_ok[RSCP_BAT_MAX_STRINGS]; /* bit j: dcb[i][j] parsed        */
+    uint32_t dcb_gen;        /* changes whenever dcb[] or dcb_ok[] do        */
     struct rscp_dcb *dcb[RSCP_BAT_MAX_STRINGS]; /* NULL, or plant.dcb_count[i]
                                                    entries, at most RSCP_DCB_MAX
                                                    (owned by the site) */

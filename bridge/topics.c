@@ -504,13 +504,24 @@ static void hold_values(struct topics_run *r)
 
 size_t bridge_topics_each(const struct bridge_snapshot *s, uint32_t groups, bridge_value_fn fn, void *ctx)
 {
+    return bridge_topics_each_part(s, groups, BRIDGE_TOPICS_ALL, fn, ctx);
+}
+
+size_t bridge_topics_each_part(const struct bridge_snapshot *s, uint32_t groups, enum bridge_topics_part part,
+                               bridge_value_fn fn, void *ctx)
+{
     if (!s)
         return 0;
     struct topics_run r = {s, groups, fn, ctx, 0};
+    if (part == BRIDGE_TOPICS_MODULES) {
+        topics_dcbs(&r);
+        return r.n;
+    }
     live_values(&r);
     system_values(&r);
     topics_batteries(&r);
-    topics_dcbs(&r);
+    if (part == BRIDGE_TOPICS_ALL)
+        topics_dcbs(&r);
     topics_inverters(&r);
     topics_meters(&r);
     topics_wallboxes(&r);

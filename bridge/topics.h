@@ -71,6 +71,20 @@ typedef void (*bridge_value_fn)(void *ctx, const struct bridge_value *v);
  * or not finite) is not produced. Returns the number of values. */
 size_t bridge_topics_each(const struct bridge_snapshot *s, uint32_t groups, bridge_value_fn fn, void *ctx);
 
+/* The parts of bridge_topics_each: the battery modules' values (group DCB)
+ * change only when the snapshot's dcb_gen does, so a caller that walks
+ * every cycle may take them apart. Each part in the order of
+ * bridge_topics_each. */
+enum bridge_topics_part {
+    BRIDGE_TOPICS_ALL,     /* every value: bridge_topics_each           */
+    BRIDGE_TOPICS_CYCLE,   /* every value but the battery modules'      */
+    BRIDGE_TOPICS_MODULES, /* the battery modules' values alone         */
+};
+
+/* bridge_topics_each restricted to one part. Returns the number of values. */
+size_t bridge_topics_each_part(const struct bridge_snapshot *s, uint32_t groups, enum bridge_topics_part part,
+                               bridge_value_fn fn, void *ctx);
+
 /* The plain payload of v into buf[0..cap) (NUL-terminated when cap > 0).
  * Returns its length, or the length it needs when larger than cap. */
 size_t bridge_value_payload(const struct bridge_value *v, char *buf, size_t cap);

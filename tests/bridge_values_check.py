@@ -18,7 +18,9 @@ gains meanwhile), in the topic's unit (docs/bridge-topics.md: W, Wh, kWh
 for meters and days, % ...); metrics in base units (J, ratio). Every Home
 Assistant discovery config with a state topic must name a retained one,
 and its unit (unit_of_meas) must be the unit TOPICS_MD (docs/bridge-topics.md)
-gives that topic.
+gives that topic. Three consecutive JSON states must hold the same members
+(the battery modules' too, copied between their readings), each equal to its
+retained topic.
 Prints one line per mismatch (topic, bridge value, simulator value), the
 number of comparisons; exit 0 only when nothing mismatched and at least
 MIN_COMPARISONS of each kind were made (an empty capture cannot pass).
@@ -561,6 +563,58 @@ for topic, body in sorted(retained.items()):
 compared["discovery"] += 1
 if configs < 100:
     mismatch("homeassistant/#", "%d discovery configs" % configs, "about 470 for an s10e", against="expected")
+
+# ---- the JSON state ---------------------------------------------------------
+# Three consecutive <prefix>/state messages: each holds every retained value
+# (the statuses aside), the same members each time (the battery modules' members, read once
+# a minute, are copied between readings), each equal to its retained topic.
+out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/state", "-C", "3", "-W", "10"],
+                     capture_output=True, text=True, timeout=20)
+states = []
+for line in out.stdout.splitlines():
+    try:
+        states.append(json.loads(line))
+    except ValueError as e:
+        mismatch(PREFIX + "/state", "invalid JSON (%s)" % e, "a JSON object", against="expected")
+compared["state"] = 0
+MIN_COMPARISONS["state"] = 3 * 400
+if len(states) != 3:
+    mismatch(PREFIX + "/state", "%d messages in 10 s" % len(states), "3 (one a cycle)", against="expected")
+for i, st in enumerate(states):
+    keys = set(st) - {"site", "time"}
+    # every retained value is a member (the statuses are not values)
+    absent = sorted(t[len(PREFIX) + 1:] for t in retained if t.startswith(PREFIX + "/") and
+                    t[len(PREFIX) + 1:] not in keys and not t.endswith("status"))
+    compared["state"] += 1
+    if absent:
+        mismatch(PREFIX + "/state #%d" % (i + 1), "%d retained values missing: %s" % (len(absent), " ".join(absent[:6])),
+                 "every retained value", against="expected")
+    if i > 0 and keys != set(states[0]) - {"site", "time"}:
+        diff = sorted(keys ^ (set(states[0]) - {"site", "time"}))
+        mismatch(PREFIX + "/state #%d" % (i + 1), "members differ from #1: %s" % " ".join(diff[:8]),
+                 "the same members every cycle", against="expected")
+    if not any(k.startswith("battery/dcb/") for k in keys):
+        mismatch(PREFIX + "/state #%d" % (i + 1), "no battery/dcb/ member", "the modules' values", against="expected")
+    for k in sorted(keys):
+        compared["state"] += 1
+        v = st[k]
+        r = retained.get(PREFIX + "/" + k)
+        if r is None:
+            mismatch(PREFIX + "/state #%d %s" % (i + 1, k), json.dumps(v), "a retained topic", against="expected")
+        elif isinstance(v, bool):
+            if r != ("true" if v else "false"):
+                mismatch(PREFIX + "/state #%d %s" % (i + 1, k), json.dumps(v), r, against="retained")
+        elif isinstance(v, (int, float)):
+            # the plant stands still: within the deadband a retained value
+            # may be an earlier cycle's; the modules' must be the same
+            tol = 0 if k.startswith("battery/dcb/") else max(1.0, abs(v) * 0.01)
+            try:
+                if abs(float(r) - v) > tol:
+                    mismatch(PREFIX + "/state #%d %s" % (i + 1, k), json.dumps(v), r, against="retained")
+            except ValueError:
+                mismatch(PREFIX + "/state #%d %s" % (i + 1, k), json.dumps(v), r, against="retained")
+        elif v != r:
+            mismatch(PREFIX + "/state #%d %s" % (i + 1, k), json.dumps(v), r, against="retained")
 
 print("%d comparisons (%s; %d retained topics, %d metric samples, %d discovery configs), %d mismatches"
       % (sum(compared.values()), ", ".join("%d %s" % (n, k) for k, n in compared.items()), len(retained),
