@@ -99,6 +99,13 @@ static void test_parse(void)
     longalg[3] = 10;
     put_extern(&p, RSCP_TAG_WB_EXTERN_DATA_ALG, longalg, sizeof longalg);
     rscp_put_container_close(&p.b);
+    /* wallbox 3: a full ALG array, then a second, too short one: the
+     * second replaces the first whole (found by fuzz_api_parse) */
+    rscp_put_container_open(&p.b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&p.b, RSCP_TAG_WB_INDEX, 3);
+    put_extern(&p, RSCP_TAG_WB_EXTERN_DATA_ALG, alg, sizeof alg);
+    put_extern(&p, RSCP_TAG_WB_EXTERN_DATA_ALG, shortalg, sizeof shortalg);
+    rscp_put_container_close(&p.b);
     const struct rscp_frame *f = pt_end(&p);
 
     static struct rscp_wallbox wb;
@@ -143,7 +150,14 @@ static void test_parse(void)
     CHECK_INT(wb.max_current, 10);
     CHECK_INT(wb.alg[RSCP_WB_EXTERN_MAX - 1], 0xAA);
 
-    CHECK_INT(rscp_wallbox_parse(f, 3, &wb), RSCP_ERR_NOT_FOUND);
+    CHECK_INT(rscp_wallbox_parse(f, 3, &wb), 0);
+    CHECK_INT(wb.alg_len, 3);
+    CHECK(!(wb.present & (RSCP_WB_STATUS | RSCP_WB_MAX_CURRENT)));
+    CHECK(!wb.sun_mode && !wb.plugged && !wb.charging && !wb.locked && !wb.suspended);
+    CHECK_INT(wb.status, 0);
+    CHECK_INT(wb.max_current, 0);
+
+    CHECK_INT(rscp_wallbox_parse(f, 4, &wb), RSCP_ERR_NOT_FOUND);
     CHECK_INT(rscp_wallbox_parse(NULL, 0, &wb), RSCP_ERR_ARG);
 }
 

@@ -116,9 +116,15 @@ static int wb_other(void *ctx, const struct rscp_block *blk)
         }
         return 0;
     }
+    /* A later ALG block replaces an earlier one whole: what it is too short
+     * to hold is no longer known. */
     size_t keep = n < RSCP_WB_EXTERN_MAX ? n : RSCP_WB_EXTERN_MAX;
     memcpy(out->alg, p, keep);
     out->alg_len = (uint32_t)n;
+    out->present &= ~(uint32_t)(RSCP_WB_STATUS | RSCP_WB_MAX_CURRENT);
+    out->status = 0;
+    out->plugged = out->locked = out->charging = out->suspended = out->sun_mode = false;
+    out->max_current = 0;
     if (n >= 4) {
         out->status = p[2];
         out->plugged = (p[2] & RSCP_WB_ALG_PLUGGED) != 0;
