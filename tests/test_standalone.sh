@@ -33,7 +33,8 @@ patterns=(
     "$dots/(shared|compat|bench|rscp)/"       # a folder beside the checkout
     "RSCP_SHARED"                             # the old variable for it
     "(SOURCE_DIR\}?|\\\$SRC|\\\$\\{SRC\\})/$dots(/|\"|\$)" # the source root's parent
-    "/(work|home|root)/[A-Za-z0-9_.-]+/"      # absolute paths of a machine
+    "(^|[^A-Za-z0-9_.~-])/(work|home|root)/[A-Za-z0-9_.-]+/" # absolute paths of a machine
+                                              # (not an MQTT topic's e3dc/home/...)
 )
 self=tests/test_standalone.sh
 for pat in "${patterns[@]}"; do
