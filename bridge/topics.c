@@ -13,7 +13,7 @@
  * per slot instead of rscp2mqtt's change-numbered list. */
 #include "topics.h"
 
-#include <math.h> /* isfinite: a macro, no libm */
+#include <math.h> /* isfinite; fma (libm) for a product on a half-integer */
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -552,25 +552,30 @@ static size_t put_text(const char *text, char *buf, size_t cap)
     return n;
 }
 
-/* x with d decimals as "%.*f" prints it, without printf where the result
- * cannot differ. 10^d (d <= 9) is exact, and below 2^52 every half-integer
- * is a double, so the rounded product x * 10^d lies on the same side of
- * each half-integer as the exact one, or on it; a fraction near .5 goes
- * to printf (a true tie, rounded to even there), any other is rounded
- * here to printf's digits. This
- * is the bridge's hot path (every value of every site, every cycle).
- * Returns the length, or 0 when printf must decide. */
+/* x with d decimals as "%.*f" prints it (the exact binary value rounded
+ * half to even), without printf. 10^d (d <= 9) is exact, and below 2^52
+ * every half-integer is a double, so the rounded product x * 10^d lies on
+ * the same side of each half-integer as the exact one, or on it. Only a
+ * product that came out on a half-integer needs more: the product's
+ * rounding error, which fma gives exactly, says on which side the exact
+ * one lies (none: a true tie, to even). This is the bridge's hot path
+ * (every value of every site, every cycle). Returns the length, or 0 when
+ * printf must decide (too large). */
 static size_t fixed_fast(double x, int d, char *out)
 {
     static const double pow10[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    double scaled = (x < 0 ? -x : x) * pow10[d];
+    double ax = x < 0 ? -x : x;
+    double scaled = ax * pow10[d];
     if (!(scaled < 4e15))
         return 0;
     uint64_t u = (uint64_t)scaled; /* truncates: scaled >= 0 */
-    double frac = scaled - (double)u;
-    if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6)
-        return 0;
-    u += frac > 0.5;
+    double frac = scaled - (double)u; /* exact */
+    if (frac == 0.5) {
+        double err = fma(ax, pow10[d], -scaled); /* exact - scaled, exactly */
+        u += err > 0 || (err == 0 && (u & 1u));
+    } else {
+        u += frac > 0.5;
+    }
     char digits[24];
     int nd = 0;
     do {

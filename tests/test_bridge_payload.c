@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *payload(double x, int decimals, char *buf, size_t cap)
@@ -114,6 +115,18 @@ static void test_against_printf(void)
         /* scaled values of 1e9 to 1e15, where an ulp is coarse */
         double y = pow10i(9 + (int)(next() % 7) - d) * (1 + (double)(next() >> 11) / 9007199254740992.0);
         same(y, d);
+    }
+    /* decimal near-ties "I.FFF5" with d = digits of F: the double is a
+     * little above or below the tie, or on it when it is exact, and the
+     * product with 10^d often lands on the half-integer */
+    for (int i = 0; i < 300000; i++) {
+        char s[48];
+        int d = (int)(next() % 6);
+        unsigned long long ip = next() % 100000, fp = next() % 1000000;
+        snprintf(s, sizeof s, "%s%llu.%0*llu5", next() & 1 ? "-" : "", ip, d > 0 ? d : 1, d > 0 ? fp % (unsigned long long)pow10i(d) : 0);
+        if (d == 0)
+            snprintf(s, sizeof s, "%llu.5", ip);
+        same(strtod(s, NULL), d);
     }
     for (int d = 0; d <= 9; d++) {
         same(4503599627370495.0 / 1e6, d);
