@@ -324,6 +324,25 @@ bool rscp__format_double(double v, char *buf)
         strcpy(buf, signbit(v) ? "-0.0" : "0");
         return true;
     }
+    /* A whole value below 1e15 (a timestamp, a counter): its digits, which
+     * is what the search below ends with, without a dozen printf calls. */
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {
+        int64_t i = (int64_t)v;
+        uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+        char d[20];
+        int nd = 0;
+        do {
+            d[nd++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u > 0);
+        char *w = buf;
+        if (i < 0)
+            *w++ = '-';
+        while (nd > 0)
+            *w++ = d[--nd];
+        *w = '\0';
+        return true;
+    }
     uint64_t want;
     memcpy(&want, &v, sizeof want);
     for (int prec = 1; prec <= 17; prec++) {
