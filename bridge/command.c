@@ -221,9 +221,48 @@ static const struct cmd_simple simple_cmds[] = {
     {"wallbox/charge_battery_before_car", BRIDGE_CMD_BAT_BEFORE_CAR, 'f', 0, 0, NULL},
     {"wallbox/discharge_battery_until", BRIDGE_CMD_BAT_UNTIL, 'n', 0, 100, "%"},
     {"wallbox/disable_battery_at_mix_mode", BRIDGE_CMD_BAT_MIX_MODE, 'f', 0, 0, NULL},
+    {"force", BRIDGE_CMD_FORCE, 'r', 0, 0, NULL},
+    {"interval", BRIDGE_CMD_INTERVAL, 'n', 1, 300, "s"},
+    {"requests/pm", BRIDGE_CMD_REQ_PM, 'f', 0, 0, NULL},
+    {"requests/pvi", BRIDGE_CMD_REQ_PVI, 'f', 0, 0, NULL},
+    {"requests/dcb", BRIDGE_CMD_REQ_DCB, 'f', 0, 0, NULL},
+    {"requests/history", BRIDGE_CMD_REQ_HISTORY, 'f', 0, 0, NULL},
+    {"requests/ems", BRIDGE_CMD_REQ_EMS, 'f', 0, 0, NULL},
+    {"log/errors", BRIDGE_CMD_LOG_ERRORS, 'r', 0, 0, NULL},
+    {"log/cache", BRIDGE_CMD_LOG_CACHE, 'r', 0, 0, NULL},
+    {"health", BRIDGE_CMD_HEALTH, 'r', 0, 0, NULL},
 };
 #define NSIMPLE (sizeof simple_cmds / sizeof simple_cmds[0])
 
+bool bridge_command_internal(int kind)
+{
+    return kind >= BRIDGE_CMD_FORCE && kind <= BRIDGE_CMD_HEALTH;
+}
+
+/* rscp2mqtt's own features that rscp-bridge does not have, each refused
+ * with what to use instead. */
+static const struct {
+    const char *topic;
+    const char *why;
+} unsupported[] = {
+    {"soc_limiter", "rscp2mqtt's SOC limiter (software in rscp2mqtt); limit the battery with set/max_charge_power, "
+                    "set/max_discharge_power, set/idle_period or set/power_mode"},
+    {"limit/discharge/soc", "rscp2mqtt's SOC limiter; to stop discharging use set/idle_period (discharge) or "
+                            "set/power_mode idle:N, or keep energy back with set/reserve/percent"},
+    {"limit/discharge/by_home_power", "rscp2mqtt's SOC limiter; use set/discharge_start_power (the home power "
+                                      "below which the battery does not discharge)"},
+    {"limit/discharge/durable", "rscp2mqtt's SOC limiter; the device's own settings (set/max_discharge_power, "
+                                "set/idle_period, set/reserve/...) are durable"},
+    {"limit/charge/soc", "rscp2mqtt's SOC limiter; to stop charging use set/idle_period (charge), set/power_mode "
+                         "idle:N or set/max_charge_power"},
+    {"limit/charge/durable", "rscp2mqtt's SOC limiter; the device's own settings (set/max_charge_power, "
+                             "set/idle_period) are durable"},
+    {"daily_values", "rscp2mqtt's daily historical values; rscp-bridge publishes today's and yesterday's energies "
+                     "with the history group (set/requests/history) and any day with set/request/day"},
+    {"statistic_values", "rscp2mqtt's statistic values; use the Prometheus metrics (/metrics) or the history "
+                         "topics (set/request/day)"},
+    {"raw_mode", "rscp2mqtt's raw data mode; read any tag with 'rscp get' (the rscp tool)"},
+};
 const char *bridge_command_topic(int kind)
 {
     switch (kind) {
@@ -252,12 +291,19 @@ static int simple(struct pl *s, const struct cmd_simple *d, struct bridge_comman
     const char *f;
     size_t n;
     field(s, &f, &n);
+    if (d->what == 'r' && !(word_is(f, n, "1") || word_is(f, n, "true") || word_is(f, n, "on")))
+        return cmd_bad(s, "send 1 or true to run it%s",
+                       d->kind == BRIDGE_CMD_FORCE ? " (every value is published again; rscp2mqtt's topic patterns "
+                                                     "are not supported)"
+                                                   : "");
     if (!at_end(s) || memchr(f, ':', n))
         return cmd_bad(s, "expected true or false (on/off, 1/0)");
     if (flag_of(s, f, n, &c->flag) != 0)
         return -1;
     if (d->what == 't' && !c->flag)
         return cmd_bad(s, "send true to toggle");
+    if (d->what == 'r' && !c->flag)
+        return cmd_bad(s, "send 1 or true to run it");
     return 0;
 }
 
@@ -295,6 +341,11 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
         for (size_t i = 0; i < NSIMPLE && !d; i++)
             if (strcmp(topic, simple_cmds[i].topic) == 0)
                 d = &simple_cmds[i];
+        for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0] && !d; i++)
+            if (strcmp(topic, unsupported[i].topic) == 0) {
+                snprintf(err, errcap, "not supported by rscp-bridge: set/%s is %s", topic, unsupported[i].why);
+                return -1;
+            }
         if (!d) {
             char shown[48];
             size_t k = strlen(topic) < sizeof shown - 1 ? strlen(topic) : sizeof shown - 1;

@@ -28,6 +28,16 @@
  *   wallbox/discharge_battery_until       0..100 (%)
  *   wallbox/disable_battery_at_mix_mode   true | false
  *   request/day                   YYYY-MM-DD
+ * The bridge's own (they change or show the bridge, not the plant):
+ *   force                         1 | true (publish every value again with the next cycle, now)
+ *   interval                      1..300 (s: the site's poll interval from now on)
+ *   requests/pm|pvi|dcb|history|ems   true | false (poll that group or not)
+ *   log/errors | log/cache | health   1 | true (write to the log: the site's
+ *                                 recent errors, every current topic and
+ *                                 payload, the bridge's and the site's state)
+ * rscp2mqtt's topics that rscp-bridge does not implement (soc_limiter,
+ * limit/..., daily_values, statistic_values, raw_mode) are refused with a
+ * reason that says what to use instead.
  * Numbers are plain decimal integers (no sign, no fraction, no exponent);
  * blanks around the payload are ignored.
  *
@@ -84,8 +94,25 @@ enum bridge_command_kind {
     BRIDGE_CMD_BAT_TO_CAR,      /* flag                           */
     BRIDGE_CMD_BAT_BEFORE_CAR,  /* flag                           */
     BRIDGE_CMD_BAT_UNTIL,       /* value (%)                      */
-    BRIDGE_CMD_BAT_MIX_MODE     /* flag (no battery charging in mixed mode) */
+    BRIDGE_CMD_BAT_MIX_MODE,    /* flag (no battery charging in mixed mode) */
+    BRIDGE_CMD_FORCE,           /* (no value)                     */
+    BRIDGE_CMD_INTERVAL,        /* value (s)                      */
+    BRIDGE_CMD_REQ_PM,          /* flag                           */
+    BRIDGE_CMD_REQ_PVI,         /* flag                           */
+    BRIDGE_CMD_REQ_DCB,         /* flag                           */
+    BRIDGE_CMD_REQ_HISTORY,     /* flag                           */
+    BRIDGE_CMD_REQ_EMS,         /* flag                           */
+    BRIDGE_CMD_LOG_ERRORS,      /* (no value)                     */
+    BRIDGE_CMD_LOG_CACHE,       /* (no value)                     */
+    BRIDGE_CMD_HEALTH           /* (no value)                     */
 };
+
+/* The last kind (for loops over every kind). */
+#define BRIDGE_CMD_LAST BRIDGE_CMD_HEALTH
+
+/* Whether a command kind is the bridge's own (FORCE .. HEALTH): the daemon
+ * runs it at once, it sends nothing to the device. */
+bool bridge_command_internal(int kind);
 
 struct bridge_command {
     int kind;                 /* enum bridge_command_kind              */

@@ -23,7 +23,7 @@ struct pl {
 struct cmd_simple {
     const char *topic;
     int kind;
-    char what; /* 'n' number, 'f' flag, 't' true only, 'p' phases */
+    char what; /* 'n' number, 'f' flag, 't' true only (toggle), 'r' true only (run), 'p' phases */
     uint32_t min, max;
     const char *unit; /* of a number, or NULL */
 };

@@ -160,7 +160,7 @@ static const char *one_value(const struct cmd_simple *d, char *buf, size_t cap)
 {
     if (d->what == 'f')
         return "true or false";
-    if (d->what == 't')
+    if (d->what == 't' || d->what == 'r')
         return "true";
     snprintf(buf, cap, "a number%s%s", d->unit ? " in " : "", d->unit ? d->unit : "");
     return buf;

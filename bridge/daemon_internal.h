@@ -71,6 +71,14 @@ void daemon_mqtt_publish(struct daemon *d, const char *topic, const char *payloa
 void daemon_site_added(struct daemon *d, struct dsite *ds);
 void daemon_site_removing(struct daemon *d, struct dsite *ds, bool forget);
 void daemon_publish_cycle(struct daemon *d, struct dsite *ds);
+/* The answer to a command on <prefix>/set/<its topic>/result: kind > 0
+ * names the topic ({"ok":true,<info>} or {"ok":false,"error":...}). */
+void daemon_publish_result(struct daemon *d, const char *prefix, int kind, bool ok, const char *error,
+                           const char *info);
+
+/* daemon_control.c: run the bridge's own command c for site ds (answered
+ * at once); false when c is not one of them (a command for the device). */
+bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bridge_command *c);
 
 /* daemon_http.c */
 int daemon_http_start(struct daemon *d, char *err, size_t cap);

@@ -268,6 +268,12 @@ static void publish_result(struct daemon *d, const char *prefix, int kind, const
     d->commands++;
 }
 
+void daemon_publish_result(struct daemon *d, const char *prefix, int kind, bool ok, const char *error,
+                           const char *info)
+{
+    publish_result(d, prefix, kind, NULL, ok, error, info);
+}
+
 static void ev_result(void *ctx, struct bridge_site_rt *rt, const struct bridge_cmd_result *r)
 {
     struct dsite *ds = ctx;
@@ -418,6 +424,8 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
             publish_result(d, ds->prefix, 0, cmd_topic, false, err, NULL);
             return;
         }
+        if (daemon_control_command(d, ds, &c))
+            return;
         if (bridge_site_command(ds->rt, &c, ++d->next_tag, err, sizeof err) != 0)
             publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);
         return;

@@ -48,6 +48,8 @@ struct bridge_site_rt *bridge_site_new(const struct bridge_site *cfg, const stru
     s->secret_hash = secrets_hash(cfg);
     s->groups = cfg->groups;
     s->interval_ms = cfg->interval_ms;
+    s->cfg_groups = cfg->groups;
+    s->cfg_interval_ms = cfg->interval_ms;
     s->timeout_ms = cfg->timeout_ms;
     s->ev = *ev;
     s->stats.last_poll_seconds = -1;
@@ -115,7 +117,7 @@ bool bridge_site_same_config(const struct bridge_site_rt *s, const struct bridge
 {
     return strcmp(s->name, cfg->name) == 0 && strcmp(s->host, cfg->host ? cfg->host : "") == 0 &&
            strcmp(s->user, cfg->user ? cfg->user : "") == 0 && s->port == cfg->port &&
-           s->secret_hash == secrets_hash(cfg) && s->groups == cfg->groups && s->interval_ms == cfg->interval_ms &&
+           s->secret_hash == secrets_hash(cfg) && s->cfg_groups == cfg->groups && s->cfg_interval_ms == cfg->interval_ms &&
            s->timeout_ms == cfg->timeout_ms;
 }
 
@@ -160,6 +162,7 @@ void site_fail(struct bridge_site_rt *s, const char *why, int64_t now_ms)
     char reason[300];
     snprintf(reason, sizeof reason, "%s", why);
     s->stats.failures++;
+    site_note_error(s, "%s", reason);
     bool was_cmd = s->phase == SITE_BUSY && (s->xchg == XCHG_CMD || s->xchg == XCHG_CMD_READ ||
                                              s->xchg == XCHG_CMD_VERIFY);
     rscp_client_close(s->client);

@@ -127,6 +127,37 @@ const struct bridge_snapshot *bridge_site_snapshot(const struct bridge_site_rt *
 const struct bridge_site_stats *bridge_site_stats(const struct bridge_site_rt *s);
 uint32_t bridge_site_groups(const struct bridge_site_rt *s);
 
+/* ---- run-time changes and inspection (site_runtime.c): the bridge's own
+ * commands (set/interval, set/requests/..., set/force, set/log/...,
+ * set/health). A change lasts until the bridge stops; a reload that keeps
+ * the site's configuration keeps it too. */
+
+#define BRIDGE_SITE_ERRORS_KEPT 16u /* recent errors remembered per site */
+
+/* Poll every interval_ms (1000..300000) from now on: the next cycle comes
+ * at most interval_ms from now. Returns 0, or -1 when out of range. */
+int bridge_site_set_interval(struct bridge_site_rt *s, unsigned interval_ms, int64_t now_ms);
+unsigned bridge_site_interval_ms(const struct bridge_site_rt *s);
+
+/* Poll the groups in `group` (BRIDGE_GROUP_* bits) or not, from the next
+ * cycle on; a group switched off keeps its last values (not published
+ * again while off). */
+void bridge_site_set_groups(struct bridge_site_rt *s, uint32_t group, bool on);
+
+/* Start the next cycle as soon as the site is free. */
+void bridge_site_poll_soon(struct bridge_site_rt *s);
+
+/* The site's recent errors, oldest first: fn(ctx, wall-clock ms, text)
+ * for each (at most BRIDGE_SITE_ERRORS_KEPT: connection failures, failed
+ * commands). Returns their number. */
+size_t bridge_site_errors(const struct bridge_site_rt *s, void (*fn)(void *ctx, int64_t unix_ms, const char *text),
+                          void *ctx);
+
+/* One line of the site's internal state for the log ("online, ready,
+ * interval 1000 ms, groups live,battery,..., queue 0, polls 12, ...");
+ * no secrets (no user, password or key). */
+void bridge_site_describe(const struct bridge_site_rt *s, int64_t now_ms, char *buf, size_t cap);
+
 /* Hold the site in the loop for a stop: end a running power hold (the
  * closing AUTO is sent when the connection allows) and start nothing new.
  * bridge_site_idle() is true when nothing is in flight any more. */

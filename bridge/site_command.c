@@ -37,8 +37,10 @@ static void answer(struct bridge_site_rt *s, const struct site_cmd *q, bool ok, 
     s->stats.commands++;
     if (ok)
         BRIDGE_INFO("site %s: set/%s done", s->name, bridge_command_topic(r.kind));
-    else
+    else {
         BRIDGE_WARN("site %s: set/%s failed: %s", s->name, bridge_command_topic(r.kind), r.error);
+        site_note_error(s, "set/%s failed: %s", bridge_command_topic(r.kind), r.error);
+    }
     if (s->ev.result)
         s->ev.result(s->ev.ctx, s, &r);
 }

@@ -20,7 +20,7 @@ int site_setup_request(struct bridge_site_rt *s, struct rscp_builder *b)
 }
 
 /* Room for the modules of each string, when the DCB group is on. */
-static void size_dcbs(struct bridge_site_rt *s)
+void site_size_dcbs(struct bridge_site_rt *s)
 {
     for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++) {
         unsigned n = 0;
@@ -60,7 +60,7 @@ int site_setup_parse(struct bridge_site_rt *s, const struct rscp_frame *f, int64
         s->snap.have |= BRIDGE_HAVE_SPECS;
     else
         s->snap.have &= ~(uint32_t)BRIDGE_HAVE_SPECS;
-    size_dcbs(s);
+    site_size_dcbs(s);
     BRIDGE_INFO("site %s: serial %s, %u battery string(s), %u inverter(s), %u meter(s), %u wallbox(es)", s->name,
                 s->snap.info.serial[0] ? s->snap.info.serial : "unknown", s->snap.plant.n_batteries,
                 s->snap.plant.n_inverters, s->snap.plant.n_meters, s->snap.plant.n_wallboxes);

@@ -44,6 +44,8 @@ struct bridge_site_rt {
     uint64_t secret_hash;              /* FNV-1a of password and key (compare only) */
     uint32_t groups;
     unsigned interval_ms, timeout_ms;
+    uint32_t cfg_groups;               /* as configured (groups, interval_ms may */
+    unsigned cfg_interval_ms;          /* be changed at run time)                */
 
     rscp_client *client;
     struct rscp_backoff backoff;
@@ -74,7 +76,18 @@ struct bridge_site_rt {
     struct rscp_manual_charge mc_before; /* manual charge: the state before   */
     int64_t device_local_s;            /* INFO.TIME at setup: device-local wall clock */
     int64_t device_local_mono_ms;      /* our monotonic clock then (0: unknown)       */
+    struct {
+        int64_t unix_ms;
+        char text[200];
+    } errors[BRIDGE_SITE_ERRORS_KEPT];    /* a ring: the recent errors     */
+    unsigned err_next, err_count;
 };
+
+/* site_runtime.c: remember an error for set/log/errors (no secrets). */
+void site_note_error(struct bridge_site_rt *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* site_cycle.c: room for the DCB modules of each string, when the DCB
+ * group is on (after the plant discovery, or when the group is switched). */
+void site_size_dcbs(struct bridge_site_rt *s);
 
 /* Shared scratch for requests (one loop thread). */
 extern uint8_t bridge_site_reqbuf[BRIDGE_REQUEST_MAX];

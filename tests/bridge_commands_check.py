@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every rscp-bridge command over MQTT, checked on the simulated plant.
 
-Usage: bridge_commands_check.py RSCP BROKER_PORT PREFIX
+Usage: bridge_commands_check.py RSCP BROKER_PORT PREFIX [BRIDGE_LOG]
 The bridge serves one site (a simulator that RSCP_HOST/RSCP_PORT/... name
 for the `rscp` tool) under PREFIX on the broker at 127.0.0.1:BROKER_PORT.
 For each command of rscp-bridge(1): one good payload (plain or JSON) gets
@@ -9,7 +9,10 @@ exactly one {"ok":true} result on <topic>/result and the plant shows the
 change (read back with `rscp settings|wallbox|idle-periods|live --json`);
 bad payloads (wrong syntax, out of range, above the device's system specs,
 wrong JSON) get {"ok":false} with a reason and leave the plant's settings
-as they were. Prints one line per failed check and "N passed, N failed";
+as they were. The bridge's own commands (force, interval, requests/...,
+log/..., health) are checked on what the bridge publishes and, with
+BRIDGE_LOG (the bridge's stderr), on what it writes to its log; rscp2mqtt's
+features it lacks are refused with what to use instead. Prints one line per failed check and "N passed, N failed";
 exit 0 only when every check passed. Python standard library only.
 """
 import json
@@ -20,6 +23,7 @@ import threading
 import time
 
 RSCP, BPORT, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
+BRIDGE_LOG = sys.argv[4] if len(sys.argv) > 4 else None
 passed = 0
 failed = 0
 
@@ -37,7 +41,8 @@ def check(ok, what):
 results = []
 cond = threading.Condition()
 sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-v",
-                        "-t", PREFIX + "/set/+/result", "-t", PREFIX + "/set/+/+/result"],
+                        "-t", PREFIX + "/set/+/result", "-t", PREFIX + "/set/+/+/result",
+                        "-t", PREFIX + "/set/+/+/+/result"],
                        stdout=subprocess.PIPE, text=True)
 
 
@@ -330,6 +335,156 @@ bads([
     ("request/day", "2025-02-30", "1..29"),
     ("request/day", "2025-06", "YYYY-MM-DD"),
 ])
+
+# ---- the bridge's own commands ----------------------------------------------
+
+def states(n, timeout=20.0):
+    """The next n messages on PREFIX/state (one per cycle): [(arrival time, dict)]."""
+    p = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/state",
+                          "-C", str(n), "-W", str(int(timeout))], stdout=subprocess.PIPE, text=True)
+    got = []
+    for line in p.stdout:
+        got.append((time.monotonic(), json.loads(line)))
+    p.wait()
+    return got
+
+
+def period(n=4):
+    """The mean time between cycles, s, over n cycles."""
+    t = [g[0] for g in states(n + 1)]
+    return (t[-1] - t[0]) / n if len(t) == n + 1 else None
+
+
+def log_lines():
+    if not BRIDGE_LOG:
+        return []
+    with open(BRIDGE_LOG, errors="replace") as f:
+        return f.read().splitlines()
+
+
+p1 = period()
+check(p1 is not None and 0.7 < p1 < 1.4, "cycles every 1 s before set/interval (%r)" % p1)
+r = command("interval", "3")
+check(r is not None and r.get("ok") is True and r.get("interval") == 3, "set/interval 3 -> ok (%r)" % r)
+p3 = period(3)
+check(p3 is not None and 2.6 < p3 < 3.5, "cycles every 3 s after set/interval 3 (%r)" % p3)
+for payload, reason in (("0", "in 1..300"), ("301", "in 1..300"), ("fast", "whole number"), ("1.5", "whole number"),
+                        ('"2"', "not a string")):
+    r = command("interval", payload)
+    check(r is not None and r.get("ok") is False and reason in r.get("error", ""),
+          "set/interval %r -> error naming %r (%r)" % (payload, reason, r))
+p3 = period(2)
+check(p3 is not None and 2.6 < p3 < 3.5, "still every 3 s after the bad set/interval payloads (%r)" % p3)
+r = command("interval", "1")
+check(r is not None and r.get("ok") is True, "set/interval 1 -> ok (%r)" % r)
+p1 = period()
+check(p1 is not None and 0.7 < p1 < 1.4, "cycles every 1 s again (%r)" % p1)
+
+
+def keys_after(n=3):
+    """The state's keys a couple of cycles from now."""
+    got = states(n)
+    return set(got[-1][1].keys()) if got else set()
+
+
+full = keys_after()
+
+
+slow = set()  # values of the groups read once a minute, switched off and on: not back at once
+
+
+def all_back():
+    missing = full - slow - keys_after(2)
+    if missing:
+        raise ValueError("missing: %s" % sorted(missing)[:8])
+    return True
+
+
+for topic, gone_prefix, must in (("requests/pm", "pm/", "pm/power"), ("requests/pvi", "pvi/", "pvi/power/string_1"),
+                                 ("requests/dcb", "battery/dcb/", None), ("requests/history", None, "solar/energy"),
+                                 ("requests/ems", None, "grid/power")):
+    r = command(topic, "false")
+    check(r is not None and r.get("ok") is True and "groups" in r, "set/%s false -> ok (%r)" % (topic, r))
+    off = keys_after()
+    gone = full - off
+    check(len(gone) > 0 and (must is None or must in gone) and
+          (gone_prefix is None or all(k.startswith(gone_prefix) for k in gone)),
+          "set/%s false: its values leave the state (gone: %s)" % (topic, sorted(gone)[:8]))
+    r = command(topic, "true")
+    check(r is not None and r.get("ok") is True, "set/%s true -> ok (%r)" % (topic, r))
+    if topic in ("requests/dcb", "requests/history"):
+        slow |= gone
+    else:
+        eventually(all_back, "set/%s true: its values are back" % topic, timeout=12)
+for payload in ("maybe", "2", "[true]"):
+    r = command("requests/pm", payload)
+    check(r is not None and r.get("ok") is False and "true or false" in r.get("error", ""),
+          "set/requests/pm %r -> error (%r)" % (payload, r))
+check("pm/power" in keys_after(), "the meters are still polled after the bad payloads")
+
+# force: a value that does not change is published again (max_age is 300 s).
+def wait_for_message(topic, seconds):
+    """A non-retained message on topic within seconds (mosquitto_sub -R skips the retained copy)."""
+    return subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-R", "-t", PREFIX + "/" + topic,
+                             "-C", "1", "-W", str(seconds)], stdout=subprocess.PIPE, text=True)
+
+
+quiet = wait_for_message("system/installed_battery_capacity", 3)
+out, _ = quiet.communicate()
+check(out.strip() == "", "system/installed_battery_capacity is not published again by itself (%r)" % out)
+waiter = wait_for_message("system/installed_battery_capacity", 8)
+time.sleep(0.5)
+r = command("force", "1")
+check(r is not None and r.get("ok") is True, "set/force 1 -> ok (%r)" % r)
+out, _ = waiter.communicate()
+check(out.strip() == "13800", "set/force: system/installed_battery_capacity published again (%r)" % out)
+for payload, reason in (("0", "send 1 or true"), ("e3dc/history/2021.*", "topic patterns are not supported")):
+    r = command("force", payload)
+    check(r is not None and r.get("ok") is False and reason in r.get("error", ""),
+          "set/force %r -> error naming %r (%r)" % (payload, reason, r))
+
+# The log: recent errors, every current topic and payload, the internal state.
+if BRIDGE_LOG:
+    before = len(log_lines())
+    r = command("log/errors", "1")
+    check(r is not None and r.get("ok") is True and r.get("lines", 0) >= 1, "set/log/errors 1 -> ok (%r)" % r)
+    time.sleep(0.3)
+    new = [l for l in log_lines()[before:] if ": error: " in l]
+    check(len(new) == r.get("lines") and any("set/wallbox/min_current failed: out of range" in l for l in new),
+          "set/log/errors: one line per error, the refused min current among them (%r)" % new[-3:])
+    before = len(log_lines())
+    r = command("log/cache", "true")
+    check(r is not None and r.get("ok") is True and r.get("lines", 0) > 50, "set/log/cache -> ok (%r)" % r)
+    time.sleep(0.3)
+    new = [l for l in log_lines()[before:] if ": cache: " in l]
+    check(len(new) == r.get("lines") and any(l.endswith("cache: %s/system/installed_battery_capacity 13800" % PREFIX)
+                                             for l in new),
+          "set/log/cache: one line per topic with its payload (%d lines)" % len(new))
+    before = len(log_lines())
+    r = command("health", "1")
+    check(r is not None and r.get("ok") is True and r.get("lines") == 3, "set/health -> ok (%r)" % r)
+    time.sleep(0.3)
+    new = [l for l in log_lines()[before:] if ": health: " in l]
+    check(len(new) == 3 and any("health: site online" in l and "interval 1000 ms" in l for l in new)
+          and any("broker 127.0.0.1" in l for l in new), "set/health: the bridge's and the site's state (%r)" % new)
+    for payload in ("0", "please"):
+        r = command("health", payload)
+        check(r is not None and r.get("ok") is False and "send 1 or true" in r.get("error", ""),
+              "set/health %r -> error (%r)" % (payload, r))
+
+# rscp2mqtt's own features: refused, with what to use instead.
+for topic, payload, instead in (("soc_limiter", "true", "set/max_charge_power"),
+                                ("limit/discharge/soc", "30", "set/idle_period"),
+                                ("limit/discharge/by_home_power", "500", "set/discharge_start_power"),
+                                ("limit/discharge/durable", "true", "durable"),
+                                ("limit/charge/soc", "80", "set/max_charge_power"),
+                                ("limit/charge/durable", "true", "durable"),
+                                ("daily_values", "true", "set/request/day"),
+                                ("statistic_values", "true", "Prometheus"),
+                                ("raw_mode", "true", "rscp get")):
+    r = command(topic, payload)
+    check(r is not None and r.get("ok") is False and "not supported by rscp-bridge" in r.get("error", "")
+          and instead in r.get("error", ""), "set/%s -> not supported, use %s (%r)" % (topic, instead, r))
 
 # An unknown command is answered too.
 r = command("nonsense", "1")

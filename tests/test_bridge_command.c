@@ -166,7 +166,7 @@ static void test_idle_and_day(void)
 static void test_other(void)
 {
     refused("nosuch", "1", "unknown command topic 'set/nosuch'");
-    refused("log/cache", "1", "unknown command topic");
+    refused("log/cachex", "1", "unknown command topic");
     refused("power_mode\x01", "auto", "unknown command topic 'set/power_mode?'");
     /* Unprintable or long payloads are not quoted. */
     refused("power_mode", "ch\x01rge:1:1", "bad payload for power_mode:");
@@ -179,14 +179,65 @@ static void test_other(void)
     CHECK_INT(bridge_command_parse("manual_charge", "123456", 3, &cmd, err, sizeof err), 0);
     CHECK_INT(cmd.value, 123);
     CHECK_INT(bridge_command_parse("manual_charge", NULL, 0, &cmd, NULL, 0), -1);
-    for (int k = BRIDGE_CMD_POWER_MODE; k <= BRIDGE_CMD_BAT_MIX_MODE; k++)
+    for (int k = BRIDGE_CMD_POWER_MODE; k <= BRIDGE_CMD_LAST; k++) {
         CHECK(bridge_command_topic(k) != NULL);
+        CHECK(bridge_command_internal(k) == (k >= BRIDGE_CMD_FORCE));
+    }
+    CHECK(bridge_command_topic(BRIDGE_CMD_LAST + 1) == NULL);
     CHECK(bridge_command_topic(0) == NULL);
     CHECK(strcmp(bridge_command_topic(BRIDGE_CMD_RESERVE_PERCENT), "reserve/percent") == 0);
 }
 
+/* The bridge's own commands, and rscp2mqtt's features it does not have. */
+static void test_bridge_own(void)
+{
+    CHECK_INT(parse("force", "1"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_FORCE);
+    CHECK_INT(parse("force", "true"), 0);
+    refused("force", "0", "send 1 or true to run it");
+    refused("force", "e3dc/history/2021.*", "topic patterns are not supported");
+    refused("log/errors", "yes", "send 1 or true to run it");
+    CHECK_INT(parse("interval", "300"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_INTERVAL);
+    CHECK_INT(cmd.value, 300);
+    refused("interval", "0", "the value in s must be a whole number in 1..300");
+    refused("interval", "301", "in 1..300");
+    refused("interval", "fast", "whole number");
+    static const struct {
+        const char *topic;
+        int kind;
+    } req[] = {{"requests/pm", BRIDGE_CMD_REQ_PM},
+               {"requests/pvi", BRIDGE_CMD_REQ_PVI},
+               {"requests/dcb", BRIDGE_CMD_REQ_DCB},
+               {"requests/history", BRIDGE_CMD_REQ_HISTORY},
+               {"requests/ems", BRIDGE_CMD_REQ_EMS}};
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
+        CHECK_INT(parse(req[i].topic, "false"), 0);
+        CHECK_INT(cmd.kind, req[i].kind);
+        CHECK(!cmd.flag);
+        refused(req[i].topic, "2", "expected true or false");
+    }
+    CHECK_INT(parse("log/errors", "1"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_LOG_ERRORS);
+    CHECK_INT(parse("log/cache", "1"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_LOG_CACHE);
+    CHECK_INT(parse("health", "true"), 0);
+    CHECK_INT(cmd.kind, BRIDGE_CMD_HEALTH);
+    refused("health", "\"1\"", "expected true (without quotes)");
+    refused("soc_limiter", "true", "not supported by rscp-bridge: set/soc_limiter");
+    refused("limit/discharge/soc", "50", "set/idle_period");
+    refused("limit/discharge/by_home_power", "500", "set/discharge_start_power");
+    refused("limit/discharge/durable", "true", "not supported by rscp-bridge");
+    refused("limit/charge/soc", "80", "set/max_charge_power");
+    refused("limit/charge/durable", "true", "not supported by rscp-bridge");
+    refused("daily_values", "true", "set/request/day");
+    refused("statistic_values", "true", "Prometheus");
+    refused("raw_mode", "true", "rscp get");
+}
+
 int main(void)
 {
+    test_bridge_own();
     test_power_mode();
     test_simple();
     test_idle_and_day();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every rscp-bridge command against a real mosquitto broker and a simulated
 # plant: tests/bridge_commands_check.py sends each command's good and bad
-# payloads and reads the plant back with the rscp tool.
+# payloads and reads the plant back with the rscp tool (the bridge's own
+# commands: what it publishes and writes to its log).
 # Usage: test_bridge_commands.sh BUILD_DIR SOURCE_DIR
 set -u
 BUILD=$1
@@ -38,6 +39,6 @@ chmod 600 "$TMP/bridge.conf"
 "$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
 SIM_PIDS+=($!)
 check "the site is online" bash -c "for i in \$(seq 40); do [ \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/status -C 1 -W 2)\" = online ] && exit 0; sleep 0.3; done; exit 1"
-if python3 "$SRC/tests/bridge_commands_check.py" "$RSCP" "$BPORT" e3dc; then ok; else bad "bridge_commands_check.py (above)"; tail -20 "$TMP/bridge.log" >&2; fi
+if python3 "$SRC/tests/bridge_commands_check.py" "$RSCP" "$BPORT" e3dc "$TMP/bridge.log"; then ok; else bad "bridge_commands_check.py (above)"; tail -20 "$TMP/bridge.log" >&2; fi
 check "no secret in the bridge's log" bash -c "! grep -q -e sim-password -e sim-key '$TMP/bridge.log'"
 summary
