@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "rscp/error.h"
+#include "rscp/tag_ids.h"
 
 int site_setup_request(struct bridge_site_rt *s, struct rscp_builder *b)
 {
@@ -70,6 +71,7 @@ int site_setup_parse(struct bridge_site_rt *s, const struct rscp_frame *f, int64
 int site_cycle_request(struct bridge_site_rt *s, struct rscp_builder *b)
 {
     const struct rscp_plant *p = &s->snap.plant;
+    size_t start = b->pos;
     if (s->groups & BRIDGE_GROUP_LIVE)
         rscp_live_request(b);
     unsigned what = 0;
@@ -93,6 +95,10 @@ int site_cycle_request(struct bridge_site_rt *s, struct rscp_builder *b)
         rscp_idle_periods_request(b);
         rscp_manual_charge_request(b);
     }
+    /* Every group switched off (set/requests/...): the cycle still checks
+     * that the device answers. */
+    if (b->pos == start)
+        rscp_put_none(b, RSCP_TAG_INFO_REQ_TIME);
     return rscp_builder_error(b);
 }
 

@@ -175,6 +175,19 @@ static void site_cfg(struct bridge_site *c, const char *name, uint16_t port, uns
     c->groups = BRIDGE_GROUP_ALL;
 }
 
+static int err_seen;
+static bool err_ignored;
+static int64_t err_last_ms;
+static void on_error(void *ctx, int64_t unix_ms, const char *text)
+{
+    (void)ctx;
+    CHECK(unix_ms >= err_last_ms); /* oldest first */
+    err_last_ms = unix_ms;
+    err_seen++;
+    if (strstr(text, "set/manual_charge failed: ignored by the device"))
+        err_ignored = true;
+}
+
 static bool result_ok(const struct bridge_cmd_result *r) { return r && r->ok; }
 static bool result_err(const struct bridge_cmd_result *r, const char *part)
 {
@@ -311,6 +324,36 @@ int main(void)
     CHECK_INT(R.history_days, 1);
     CHECK(R.history_pv > 0);
 
+    /* Run-time changes (the bridge's own commands): every group off still
+     * polls (the device must answer), the groups and the interval back. */
+    bridge_site_set_groups(sites[0], BRIDGE_GROUP_ALL, false);
+    CHECK_INT(bridge_site_groups(sites[0]), 0);
+    uint64_t polls = bridge_site_stats(sites[0])->polls;
+    cycles(2);
+    CHECK(bridge_site_online(sites[0]));
+    CHECK(bridge_site_stats(sites[0])->polls >= polls + 2);
+    bridge_site_set_groups(sites[0], BRIDGE_GROUP_ALL, true);
+    CHECK_INT(bridge_site_groups(sites[0]), BRIDGE_GROUP_ALL);
+    CHECK(bridge_site_same_config(sites[0], &c0)); /* still the configured site */
+    CHECK_INT(bridge_site_set_interval(sites[0], 999, rscp_monotonic_ms()), -1);
+    CHECK_INT(bridge_site_set_interval(sites[0], 300001, rscp_monotonic_ms()), -1);
+    CHECK_INT(bridge_site_set_interval(sites[0], 2000, rscp_monotonic_ms()), 0);
+    cycles(1); /* the cycle due: then every 2 s */
+    int64_t t0 = rscp_monotonic_ms();
+    cycles(2);
+    int64_t took = rscp_monotonic_ms() - t0;
+    fprintf(stderr, "two cycles at a 2 s interval: %lld ms\n", (long long)took);
+    CHECK(took > 3500 && took < 5000);
+    CHECK_INT(bridge_site_interval_ms(sites[0]), 2000);
+    CHECK(bridge_site_same_config(sites[0], &c0));
+    CHECK_INT(bridge_site_set_interval(sites[0], 1000, rscp_monotonic_ms()), 0);
+    char line[600];
+    bridge_site_describe(sites[0], rscp_monotonic_ms(), line, sizeof line);
+    fprintf(stderr, "describe: %s\n", line);
+    CHECK(strstr(line, "online, ") == line && strstr(line, "interval 1000 ms") != NULL);
+    CHECK(strstr(line, SIM_DEFAULT_PASSWORD) == NULL && strstr(line, SIM_DEFAULT_KEY) == NULL &&
+          strstr(line, SIM_DEFAULT_USER) == NULL);
+
     /* The site without a device: offline, commands answered at once. */
     CHECK(!bridge_site_online(sites[1]));
     CHECK(R.offline[1] >= 1);
@@ -320,6 +363,13 @@ int main(void)
     CHECK_INT(bridge_site_command(sites[1], &pc, 1, err, sizeof err), -1);
     CHECK(strstr(err, "offline") != NULL);
     CHECK(bridge_site_stats(sites[1])->failures >= 2); /* retried with backoff */
+    /* Its recent errors: the failed connections, oldest first. */
+    CHECK_INT(bridge_site_errors(sites[1], NULL, NULL), (int)(bridge_site_stats(sites[1])->failures > BRIDGE_SITE_ERRORS_KEPT
+                                                              ? BRIDGE_SITE_ERRORS_KEPT
+                                                              : bridge_site_stats(sites[1])->failures));
+    err_seen = 0;
+    bridge_site_errors(sites[0], on_error, NULL);
+    CHECK(err_seen >= 1 && err_ignored); /* the second manual charge */
 
     /* The stalling device: online first, offline later. */
     CHECK(R.online[2] >= 1);
