@@ -13,7 +13,10 @@ static void help(void)
 {
     fputs("Usage: rscp wallbox [OPTIONS]\n"
           "       rscp wallbox set [--index N] [--mode sun|mixed] [--current A]\n"
-          "                        [--phases 1|3] [--abort | --resume] [OPTIONS]\n"
+          "                        [--phases 1|3] [--abort | --resume] [--min-current A]\n"
+          "                        [--auto-phase on|off] [--battery-to-car on|off]\n"
+          "                        [--battery-until PCT] [--battery-before-car on|off]\n"
+          "                        [--enforce-power on|off] [OPTIONS]\n"
           "\n"
           "The wallboxes the device has: mode, car plugged/locked/charging, charge\n"
           "current and its bounds, phases, power (all and solar) and energy.\n"
@@ -21,6 +24,8 @@ static void help(void)
           "current bounds, sends WB.REQ_SET_EXTERN with a toggle only where the\n"
           "state differs from what is wanted, reads the state back and prints\n"
           "before -> after. Nothing to change: nothing is sent (exit 0).\n"
+          "The other settings are sent as asked, in one frame after it (before it\n"
+          "when the minimum current goes down), and read back too.\n"
           "\n"
           "Options:\n"
           "      --index N      the wallbox (WB.INDEX 0..7; default: the first found)\n"
@@ -29,6 +34,14 @@ static void help(void)
           "      --phases N     1 or 3\n"
           "      --abort        suspend charging\n"
           "      --resume       resume charging\n"
+          "      --min-current A  the least charge current (6 A .. the wallbox's max\n"
+          "                     and the current set; WB.REQ_SET_MIN_CHARGE_CURRENT)\n"
+          "      --auto-phase on|off  the wallbox switches 1 <-> 3 phases by itself\n"
+          "      --battery-to-car on|off  the battery may discharge into the car\n"
+          "      --battery-until PCT  ... down to this SOC (0..100 %)\n"
+          "      --battery-before-car on|off  the battery takes the surplus first\n"
+          "      --enforce-power on|off  in mixed mode the car first: no battery\n"
+          "                     charging while it charges\n"
           "  -j, --json   {\"wallboxes\": [{\"index\", \"connected\", \"plugged\", \"locked\",\n"
           "               \"charging\", \"suspended\", \"mode\": \"sun\"|\"mixed\", \"current\",\n"
           "               \"phases\", \"phases_in_use\", \"min_current\",\n"
@@ -36,7 +49,9 @@ static void help(void)
           "               \"power_solar\", \"power_l1\"..\"power_l3\", \"energy_all\",\n"
           "               \"energy_solar\", \"soc\",\n"
           "               \"device_errors\"}]}; set: {\"index\", \"changed\": [names],\n"
-          "               \"before\": {...}, \"after\": {...}}\n"
+          "               \"before\": {...}, \"after\": {...}} (with \"min_current\",\n"
+          "               \"auto_phase_switch\" and, when one is set, \"battery_to_car\",\n"
+          "               \"battery_until\", \"battery_before_car\", \"enforce_power\")\n"
           "  plus the connection options of 'rscp --help'.\n"
           "\n"
           "Exit status: 0 ok; 1 the device refused (or no such wallbox); 2 usage or\n"
@@ -57,13 +72,24 @@ static const struct cli_optdef set_opts[] = {
     {"phases", 0, true, OPT_PHASES},
     {"abort", 0, false, OPT_ABORT},
     {"resume", 0, false, OPT_RESUME},
+    {"min-current", 0, true, CLI_WBX_MIN_CURRENT},
+    {"auto-phase", 0, true, CLI_WBX_AUTO_PHASE},
+    {"battery-to-car", 0, true, CLI_WBX_TO_CAR},
+    {"battery-before-car", 0, true, CLI_WBX_BEFORE_CAR},
+    {"battery-until", 0, true, CLI_WBX_UNTIL},
+    {"enforce-power", 0, true, CLI_WBX_ENFORCE},
     CLI_OPT_END,
 };
 
-static void wb_state_json(struct cli_jw *w, const char *key, const struct rscp_wallbox *b)
+static void wb_state_json(struct cli_jw *w, const char *key, const struct rscp_wallbox *b,
+                          const struct rscp_car_modes *m)
 {
     bool st = b->present & RSCP_WB_STATUS;
     cli_jw_obj(w, key);
+    cli_jw_int(w, "min_current", b->present & RSCP_WB_MIN_CURRENT, b->min_current);
+    cli_jw_bool(w, "auto_phase_switch", b->present & RSCP_WB_AUTO_PHASE, b->auto_phase_switch);
+    if (m)
+        cli_wb_modes_json(w, m);
     cli_jw_str(w, "mode", st, b->sun_mode ? "sun" : "mixed");
     cli_jw_uint(w, "current", b->present & RSCP_WB_MAX_CURRENT, b->max_current);
     cli_jw_uint(w, "phases", b->present & RSCP_WB_PHASES_SET, b->phases);
@@ -124,6 +150,8 @@ static int wallbox_set(int argc, char **argv)
     bool json = false, any_index = true;
     unsigned index = 0;
     struct rscp_wallbox_target want = {0};
+    struct cli_wb_extra extra;
+    memset(&extra, 0, sizeof extra);
     int id, rc = 0;
     int64_t n;
     while (rc == 0 && (id = cli_opts_next(&o, set_opts)) != -1) {
@@ -168,12 +196,19 @@ static int wallbox_set(int argc, char **argv)
             want.set |= RSCP_WBT_SUSPENDED;
             want.suspended = id == OPT_ABORT;
             break;
+        case CLI_WBX_MIN_CURRENT:
+        case CLI_WBX_AUTO_PHASE:
+        case CLI_WBX_TO_CAR:
+        case CLI_WBX_BEFORE_CAR:
+        case CLI_WBX_UNTIL:
+        case CLI_WBX_ENFORCE: rc = cli_wb_extra_option(&extra, id, o.arg); break;
         case 0: rc = cli_usage_error("wallbox set", "unexpected argument '%s'", o.arg); break;
         default: rc = cli_conn_option(&conn, "wallbox set", id, o.arg); break;
         }
     }
-    if (rc == 0 && !want.set)
-        rc = cli_usage_error("wallbox set", "nothing to set: give --mode, --current, --phases, --abort or --resume");
+    if (rc == 0 && !want.set && !extra.set && !extra.cm_set)
+        rc = cli_usage_error("wallbox set", "nothing to set: give --mode, --current, --phases, --abort, --resume, "
+                                            "--min-current, --auto-phase or a battery-and-car option");
     rscp_client *c = NULL;
     struct cli_plant_view *v = NULL;
     if (rc == 0)
@@ -190,10 +225,26 @@ static int wallbox_set(int argc, char **argv)
         rc = CLI_EXIT_DEVICE;
     }
     struct rscp_wallbox before, after;
+    struct rscp_car_modes modes_before, modes_after;
+    memset(&modes_before, 0, sizeof modes_before);
+    bool min_first = false;
     if (rc == 0) {
         before = v->wb[index];
+        /* Each check against the state the other change leaves: the current
+         * above the new minimum, the minimum below the new current. */
+        struct rscp_wallbox for_current = before, for_min = before;
+        if (extra.set & CLI_WBX_MIN) {
+            for_current.min_current = extra.min_a;
+            for_current.present |= RSCP_WB_MIN_CURRENT;
+            min_first = (before.present & RSCP_WB_MIN_CURRENT) && (int64_t)extra.min_a < before.min_current;
+        }
+        if (want.set & RSCP_WBT_CURRENT) {
+            for_min.max_current = want.current_a;
+            for_min.present |= RSCP_WB_MAX_CURRENT;
+        }
+        rc = cli_wb_extra_check(&extra, &for_min);
         struct rscp_wallbox_refusal why;
-        if (rscp_wallbox_target_check(&before, &want, &why) != 0) {
+        if (rc == 0 && want.set && rscp_wallbox_target_check(&for_current, &want, &why) != 0) {
             if (why.field == RSCP_WBT_CURRENT)
                 rc = cli_usage_error("wallbox set", "--current %lld A is out of range (allowed: %lld..%lld A%s)",
                                      (long long)why.value, (long long)why.min, (long long)why.max,
@@ -202,14 +253,21 @@ static int wallbox_set(int argc, char **argv)
                 rc = cli_usage_error("wallbox set", "--phases %lld: 1 or 3", (long long)why.value);
         }
     }
-    struct wb_set s = {index, &before, &want, 0};
+    if (rc == 0 && extra.cm_set)
+        rc = cli_wb_extra_read_modes(c, &modes_before);
+    struct rscp_wallbox st_now = before; /* what the set request is built on */
+    if (rc == 0 && min_first) {
+        rc = cli_wb_extra_send(c, index, &extra);
+        st_now.min_current = extra.min_a;
+    }
+    struct wb_set s = {index, &st_now, &want, 0};
     bool sent = false;
     struct rscp_frame reply;
-    if (rc == 0) {
+    if (rc == 0 && want.set) {
         struct rscp_builder probe;
         uint8_t buf[256];
         rscp_builder_init(&probe, buf, sizeof buf);
-        int prc = rscp_wallbox_set_request(&probe, index, &before, &want, &s.changed, NULL);
+        int prc = rscp_wallbox_set_request(&probe, index, &st_now, &want, &s.changed, NULL);
         if (prc == RSCP_ERR_NOT_FOUND) {
             cli_error("wallbox %u did not report the state a change needs (status, current or phases)", index);
             rc = CLI_EXIT_DEVICE;
@@ -231,8 +289,14 @@ static int wallbox_set(int argc, char **argv)
             rc = cli_write_reply_failed(&reply, prc, "the wallbox set");
         }
     }
+    if (rc == 0 && !min_first)
+        rc = cli_wb_extra_send(c, index, &extra);
+    bool extra_sent = extra.set || extra.cm_set;
     after = before;
-    if (rc == 0 && sent) {
+    modes_after = modes_before;
+    if (rc == 0 && extra.cm_set)
+        rc = cli_wb_extra_read_modes(c, &modes_after);
+    if (rc == 0 && (sent || extra_sent)) {
         struct wb_read r = {index};
         rc = cli_request(c, fill_read, &r, &reply);
         if (rc == 0 && rscp_wallbox_parse(&reply, index, &after) != 0) {
@@ -241,21 +305,22 @@ static int wallbox_set(int argc, char **argv)
         }
     }
     if (rc == 0) {
-        bool ok = reached(&after, &want);
+        bool ok = reached(&after, &want) && cli_wb_extra_reached(&extra, &after, &modes_after);
+        const struct rscp_car_modes *mb = extra.cm_set ? &modes_before : NULL, *ma = extra.cm_set ? &modes_after : NULL;
         if (json) {
             struct cli_jw w;
             cli_jw_init(&w);
             cli_jw_obj(&w, NULL);
             cli_jw_uint(&w, "index", true, index);
-            cli_jw_bool(&w, "sent", true, sent);
+            cli_jw_bool(&w, "sent", true, sent || extra_sent);
             cli_jw_arr(&w, "changed");
             static const char *const names[] = {"mode", "current", "phases", "suspended"};
             for (unsigned k = 0; k < 4; k++)
                 if (s.changed & (1u << k))
                     cli_jw_str(&w, NULL, true, names[k]);
             cli_jw_end_arr(&w);
-            wb_state_json(&w, "before", &before);
-            wb_state_json(&w, "after", &after);
+            wb_state_json(&w, "before", &before, mb);
+            wb_state_json(&w, "after", &after, ma);
             cli_jw_bool(&w, "reached", true, ok);
             cli_jw_end_obj(&w);
             cli_jw_done(&w);
@@ -263,10 +328,22 @@ static int wallbox_set(int argc, char **argv)
             char b1[128], b2[128];
             wb_state_text(&before, b1, sizeof b1);
             wb_state_text(&after, b2, sizeof b2);
-            if (!sent)
+            if (want.set && !sent)
                 printf("Wallbox %u: nothing to change (%s)\n", index, b1);
-            else
+            else if (want.set)
                 printf("Wallbox %u: %s -> %s\n", index, b1, b2);
+            if (extra.set & CLI_WBX_MIN)
+                printf("Wallbox %u: minimum current %lld A -> %lld A\n", index, (long long)before.min_current,
+                       (long long)after.min_current);
+            if (extra.set & CLI_WBX_PHASE)
+                printf("Wallbox %u: automatic phase switch %s -> %s\n", index,
+                       before.auto_phase_switch ? "on" : "off", after.auto_phase_switch ? "on" : "off");
+            if (extra.cm_set) {
+                char m1[160], m2[160];
+                cli_wb_modes_text(&modes_before, m1, sizeof m1);
+                cli_wb_modes_text(&modes_after, m2, sizeof m2);
+                printf("Battery and car: %s\n                 -> %s\n", m1, m2);
+            }
         }
         if (!ok) {
             cli_error("the device took the wallbox set but the state did not change (ignored by the device)");

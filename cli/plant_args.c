@@ -10,6 +10,7 @@ const struct cli_unit cli_units_w[] = {{"", 1}, {"W", 1}, {"kW", 1000}, {NULL, 0
 const struct cli_unit cli_units_wh[] = {{"", 1}, {"Wh", 1}, {"kWh", 1000}, {NULL, 0}};
 const struct cli_unit cli_units_a[] = {{"", 1}, {"A", 1}, {NULL, 0}};
 const struct cli_unit cli_units_none[] = {{"", 1}, {NULL, 0}};
+const struct cli_unit cli_units_pct[] = {{"", 1}, {"%", 1}, {NULL, 0}};
 
 /* "W, kW" for a message: the named units of the list. */
 static void unit_list(const struct cli_unit *u, char *buf, size_t cap)

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 
+#include "rscp/car_modes.h"
 #include "rscp/control.h"
 #include "rscp/ems.h"
 #include "rscp/plant.h"
@@ -114,8 +115,47 @@ extern const struct cli_unit cli_units_w[];  /* "", W, kW   */
 extern const struct cli_unit cli_units_wh[]; /* "", Wh, kWh */
 extern const struct cli_unit cli_units_a[];  /* "", A       */
 extern const struct cli_unit cli_units_none[]; /* "": a bare number (an index) */
+extern const struct cli_unit cli_units_pct[]; /* "", %       */
 int cli_parse_quantity(const char *cmd, const char *what, const char *s, const struct cli_unit *units, int64_t min,
                        int64_t max, int64_t *out);
+
+/* ---- rscp wallbox set: the settings beside SET_EXTERN (wallbox_extra.c) ------ */
+
+/* Option ids of those settings (the command's other options are below 100). */
+enum {
+    CLI_WBX_MIN_CURRENT = 200, /* --min-current A              */
+    CLI_WBX_AUTO_PHASE,        /* --auto-phase on|off          */
+    CLI_WBX_TO_CAR,            /* --battery-to-car on|off      */
+    CLI_WBX_BEFORE_CAR,        /* --battery-before-car on|off  */
+    CLI_WBX_UNTIL,             /* --battery-until PCT          */
+    CLI_WBX_ENFORCE            /* --enforce-power on|off       */
+};
+#define CLI_WBX_MIN 0x1u   /* bits of struct cli_wb_extra.set */
+#define CLI_WBX_PHASE 0x2u
+
+struct cli_wb_extra {
+    uint32_t set;             /* CLI_WBX_MIN, CLI_WBX_PHASE           */
+    unsigned min_a;
+    bool auto_phase;
+    uint32_t cm_set;          /* RSCP_CM_* bits                       */
+    struct rscp_car_modes cm; /* their values                         */
+};
+
+/* Parse one of the options above into *x. Returns 0 or CLI_EXIT_USAGE. */
+int cli_wb_extra_option(struct cli_wb_extra *x, int opt, const char *arg);
+/* Check the minimum current against the wallbox's state (the charge
+ * current it will have). Returns 0 or CLI_EXIT_USAGE after a message. */
+int cli_wb_extra_check(const struct cli_wb_extra *x, const struct rscp_wallbox *state);
+/* Send what *x sets in one frame and read each answer. Returns 0 or an
+ * exit code after a message naming the refused setting. */
+int cli_wb_extra_send(rscp_client *c, unsigned index, const struct cli_wb_extra *x);
+/* Read the battery-and-car settings. Returns 0 or an exit code. */
+int cli_wb_extra_read_modes(rscp_client *c, struct rscp_car_modes *out);
+/* Whether the state read back has what *x asked for. */
+bool cli_wb_extra_reached(const struct cli_wb_extra *x, const struct rscp_wallbox *w, const struct rscp_car_modes *m);
+/* The battery-and-car settings as JSON members, or as text. */
+void cli_wb_modes_json(struct cli_jw *w, const struct rscp_car_modes *m);
+void cli_wb_modes_text(const struct rscp_car_modes *m, char *buf, size_t cap);
 
 /* "on" / "off" (also true/false, 1/0). Returns 0 or CLI_EXIT_USAGE. */
 int cli_parse_onoff(const char *cmd, const char *what, const char *s, bool *out);

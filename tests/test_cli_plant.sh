@@ -64,6 +64,13 @@ wallbox current negative|wallbox set --current -5
 wallbox current not a number|wallbox set --current lots
 wallbox index out of range|wallbox set --index 9 --mode sun
 wallbox index with a unit|wallbox set --index 1A --mode sun
+wallbox min current 0|wallbox set --min-current 0
+wallbox min current unit|wallbox set --min-current 8W
+wallbox auto phase unknown|wallbox set --auto-phase maybe
+wallbox battery to car unknown|wallbox set --battery-to-car yes-please
+wallbox battery until above 100|wallbox set --battery-until 101
+wallbox battery until unit|wallbox set --battery-until 20W
+wallbox enforce power missing|wallbox set --enforce-power
 powersave missing value|set powersave
 CASES
 while IFS='|' read -r what args; do
@@ -388,6 +395,22 @@ expect_rc 0 "wallbox unchanged on the simulator after the refused current" "$RSC
 jcheck "$TMP/out" "j['wallboxes'][0]['current'] == 10 and j['wallboxes'][0]['mode'] == 'mixed' and j['wallboxes'][0]['phases'] == 1"
 expect_rc 1 "wallbox set on a wallbox that is not there" "$RSCP" wallbox set --index 5 --mode sun
 errhas "no wallbox 5"
+# the minimum current, the phase switch and the battery and the car
+expect_rc 0 "wallbox set --min-current 8 --auto-phase on" "$RSCP" wallbox set --min-current 8 --auto-phase on --json
+jcheck "$TMP/out" "j['before']['min_current'] == 6 and j['after']['min_current'] == 8 and j['after']['auto_phase_switch'] is True and j['reached']"
+expect_rc 2 "wallbox min current above the current set" "$RSCP" wallbox set --min-current 11
+errhas "--min-current 11 A is out of range (allowed: 6..10 A"
+expect_rc 2 "wallbox current below the minimum" "$RSCP" wallbox set --current 7
+errhas "--current 7 A is out of range (allowed: 8..$WBMAX A"
+expect_rc 0 "wallbox current and minimum lowered together" "$RSCP" wallbox set --current 7 --min-current 7 --json
+jcheck "$TMP/out" "j['after']['current'] == 7 and j['after']['min_current'] == 7 and j['reached']"
+expect_rc 0 "wallbox set the battery and the car" "$RSCP" wallbox set --battery-to-car on --battery-until 35 --battery-before-car off --enforce-power on
+check "battery and car before -> after" grep -q "battery to car off (until 20 %), battery before car on, power enforced in mixed mode off" "$TMP/out"
+check "battery and car after" grep -q -- "-> battery to car on (until 35 %), battery before car off, power enforced in mixed mode on" "$TMP/out"
+expect_rc 0 "the battery and the car on the simulator" "$RSCP" get --json EMS.REQ_BATTERY_TO_CAR_MODE EMS.REQ_GET_WB_DISCHARGE_BAT_UNTIL EMS.REQ_BATTERY_BEFORE_CAR_MODE EMS.REQ_GET_WALLBOX_ENFORCE_POWER_ASSIGNMENT
+jcheck "$TMP/out" "[b['value'] for b in j['blocks']] == [1, 35, 0, True]"
+expect_rc 0 "wallbox after the extras" "$RSCP" wallbox --json
+jcheck "$TMP/out" "j['wallboxes'][0]['min_current'] == 7 and j['wallboxes'][0]['auto_phase_switch'] is True and j['wallboxes'][0]['current'] == 7"
 
 # sun mode charges the car from the surplus only; mixed mode at the set
 # current, the rest from the grid or the battery (13:00 local, seed 2: a car plugged in)

@@ -337,6 +337,24 @@ static void test_auto_phase(void)
     CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 0, &on, &code), 0);
     CHECK(on);
     CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 1, &on, &code), RSCP_ERR_NOT_FOUND);
+    /* One WB.DATA per setting (one WB.REQ_DATA each in the request): each
+     * answer is found in its own. */
+    reply_begin(&b, buf, sizeof buf);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 0);
+    rscp_put_int32(&b, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, 9);
+    rscp_put_container_close(&b);
+    rscp_put_container_open(&b, RSCP_TAG_WB_DATA);
+    rscp_put_uchar8(&b, RSCP_TAG_WB_INDEX, 0);
+    rscp_put_bool(&b, RSCP_TAG_WB_SET_AUTO_PHASE_SWITCH_ENABLED, false);
+    rscp_put_container_close(&b);
+    reply_end(&b, buf, &f);
+    int64_t amps = 0;
+    on = true;
+    CHECK_INT(rscp_wallbox_min_current_parse(&f, 0, &amps, &code), 0);
+    CHECK_INT(amps, 9);
+    CHECK_INT(rscp_wallbox_auto_phase_parse(&f, 0, &on, &code), 0);
+    CHECK(!on);
     reply_begin(&b, buf, sizeof buf);
     rscp_put_error(&b, RSCP_TAG_WB_DATA, 6); /* no such wallbox */
     reply_end(&b, buf, &f);

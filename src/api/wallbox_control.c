@@ -2,6 +2,7 @@
  * the state read before, so that toggles are sent only where needed. */
 #include "rscp/wallbox_control.h"
 
+#include "api/fields.h"
 #include "api/reply.h"
 #include "rscp/api.h"
 #include "rscp/error.h"
@@ -88,26 +89,46 @@ int rscp_wallbox_set_request(struct rscp_builder *b, unsigned index, const struc
     return rc != 0 ? rc : 1;
 }
 
-/* The child `tag` of wallbox `index`'s WB.DATA in f. */
+/* The child `tag` of wallbox `index`'s WB.DATA in f: every WB.DATA of that
+ * index is looked in (a frame with one WB.REQ_DATA per setting has one
+ * WB.DATA per setting). */
 static int wb_answer(const struct rscp_frame *f, unsigned index, uint32_t tag, struct rscp_block *out,
                      uint32_t *device_error)
 {
     if (!f)
         return RSCP_ERR_ARG;
-    struct rscp_block data, blk;
-    int rc = rscp_index_find(f, RSCP_TAG_WB_DATA, RSCP_TAG_WB_INDEX, index, &data);
-    if (rc == RSCP_ERR_NOT_FOUND) {
-        /* A device that has no such wallbox answers WB.DATA as an ERROR. */
-        uint32_t code = 0;
-        if (rscp__reply_find(f, RSCP_TAG_WB_DATA, &blk, &code) == RSCP_ERR_DEVICE) {
-            if (device_error)
-                *device_error = code;
-            return RSCP_ERR_DEVICE;
+    struct rscp_iter it;
+    struct rscp_block blk;
+    bool unit = false, refused = false;
+    uint32_t code = 0;
+    int rc;
+    rscp_iter_init(&it, f->data, f->data_len);
+    while ((rc = rscp_iter_next(&it, &blk)) == 1) {
+        if (blk.tag != RSCP_TAG_WB_DATA)
+            continue;
+        if (blk.type == RSCP_TYPE_ERROR) {
+            /* A device that has no such wallbox answers WB.DATA as an ERROR. */
+            if (!refused)
+                (void)rscp_block_get_error(&blk, &code);
+            refused = true;
+            continue;
         }
+        uint64_t k = 0;
+        if (blk.type != RSCP_TYPE_CONTAINER || rscp__container_index(&blk, RSCP_TAG_WB_INDEX, &k) != 0 || k != index)
+            continue;
+        unit = true;
+        int crc = rscp__child_find(&blk, tag, out, device_error);
+        if (crc != RSCP_ERR_NOT_FOUND)
+            return crc;
     }
-    if (rc != 0)
+    if (rc < 0)
         return rc;
-    return rscp__child_find(&data, tag, out, device_error);
+    if (!unit && refused) {
+        if (device_error)
+            *device_error = code;
+        return RSCP_ERR_DEVICE;
+    }
+    return RSCP_ERR_NOT_FOUND;
 }
 
 int rscp_wallbox_set_parse(const struct rscp_frame *f, unsigned index, uint32_t *device_error)
