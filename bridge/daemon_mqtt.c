@@ -286,7 +286,9 @@ static void ev_history(void *ctx, struct bridge_site_rt *rt, int y, int m, int d
     struct dsite *ds = ctx;
     struct daemon *d = ds->d;
     (void)rt;
-    /* rscp2mqtt's day/<year>/<month>/<day>/... topics, energies in kWh. */
+    /* rscp2mqtt's day/<year>/<month>/<day>/... topics, energies in kWh;
+     * grid/energy/in is DB.GRID_POWER_IN (feed-in, export), .../out the
+     * import (DB.GRID_POWER_OUT). */
     struct {
         const char *name;
         uint32_t bit;

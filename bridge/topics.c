@@ -407,16 +407,16 @@ static void settings_values(struct topics_run *r)
 #define DAY_META(name, label, metric) \
     TOPIC_META(name, label, "kWh", "energy", "total_increasing", NULL, metric, 3.6e6, G_HIST, false)
 DAY_META(m_t_pv, "Solar energy today", "rscp_today_pv_energy_joules");
-DAY_META(m_t_grid_in, "Grid in energy today", "rscp_today_grid_in_energy_joules");
-DAY_META(m_t_grid_out, "Grid out energy today", "rscp_today_grid_out_energy_joules");
+DAY_META(m_t_grid_in, "Grid feed-in (export) energy today", "rscp_today_grid_in_energy_joules");
+DAY_META(m_t_grid_out, "Grid import energy today", "rscp_today_grid_out_energy_joules");
 DAY_META(m_t_bat_in, "Battery charge energy today", "rscp_today_battery_charge_energy_joules");
 DAY_META(m_t_bat_out, "Battery discharge energy today", "rscp_today_battery_discharge_energy_joules");
 DAY_META(m_t_home, "Home energy today", "rscp_today_house_energy_joules");
 DAY_META(m_t_pm0, "External meter 0 energy today", "rscp_today_pm0_energy_joules");
 DAY_META(m_t_pm1, "External meter 1 energy today", "rscp_today_pm1_energy_joules");
 DAY_META(m_y_pv, "Solar energy yesterday", "rscp_yesterday_pv_energy_joules");
-DAY_META(m_y_grid_in, "Grid in energy yesterday", "rscp_yesterday_grid_in_energy_joules");
-DAY_META(m_y_grid_out, "Grid out energy yesterday", "rscp_yesterday_grid_out_energy_joules");
+DAY_META(m_y_grid_in, "Grid feed-in (export) energy yesterday", "rscp_yesterday_grid_in_energy_joules");
+DAY_META(m_y_grid_out, "Grid import energy yesterday", "rscp_yesterday_grid_out_energy_joules");
 DAY_META(m_y_bat_in, "Battery charge energy yesterday", "rscp_yesterday_battery_charge_energy_joules");
 DAY_META(m_y_bat_out, "Battery discharge energy yesterday", "rscp_yesterday_battery_discharge_energy_joules");
 DAY_META(m_y_home, "Home energy yesterday", "rscp_yesterday_house_energy_joules");
@@ -441,7 +441,10 @@ static const struct day_metas yesterday_metas = {"yesterday/", &m_y_pv, &m_y_gri
                                                  &m_y_bat_in, &m_y_bat_out, &m_y_home, &m_y_pm0,
                                                  &m_y_pm1, &m_y_soc, &m_y_autarky, &m_y_consumed};
 
-/* One day's energies in kWh (rscp2mqtt's divisor 1000). Today's autarky
+/* One day's energies in kWh (rscp2mqtt's divisor 1000). grid/energy/in
+ * carries DB.GRID_POWER_IN, the energy fed into the grid (export), and
+ * grid/energy/out DB.GRID_POWER_OUT, the import, as rscp2mqtt publishes
+ * them (its labels: "Einspeisung" and "Netzbezug"). Today's autarky
  * and self-consumption are not published: "autarky" and "consumed" are
  * the live values. */
 static void day_values(struct topics_run *r, const struct rscp_history_values *h, const struct day_metas *m)

@@ -37,8 +37,9 @@ static void help(void)
           "Intervals: 15 minutes for a day, days for a week and a month; a year\n"
           "is asked for in days and summed into calendar months.\n"
           "Columns: PV, the additional producers (DB.PM_0_POWER + PM_1_POWER),\n"
-          "battery in and out, grid in (import) and out (export), house, autarky;\n"
-          "pv + additional + grid in + bat out = house + grid out + bat in.\n"
+          "battery in and out, grid imp (import, from DB.GRID_POWER_OUT) and\n"
+          "grid exp (export or feed-in, from DB.GRID_POWER_IN), house, autarky;\n"
+          "pv + additional + grid imp + bat out = house + grid exp + bat in.\n"
           "\n"
           "Options:\n"
           "  -i, --interval SECONDS  another interval (>= 900; not with year)\n"
@@ -153,7 +154,7 @@ static double autarky_of(const struct rscp_history_values *v)
 {
     if (v->present & RSCP_HIST_AUTARKY)
         return v->autarky;
-    return share(v->grid_in, v->home);
+    return share(v->grid_out, v->home); /* grid_out: the import */
 }
 
 /* A field's value, or NAN when the device did not send it. */
@@ -182,8 +183,8 @@ static void json_row(const char *start, const struct rscp_history_values *v)
     json_num("additional", any_add ? additional_of(v) : NAN);
     json_num("battery_in", field(v, RSCP_HIST_BAT_IN, v->bat_in));
     json_num("battery_out", field(v, RSCP_HIST_BAT_OUT, v->bat_out));
-    json_num("grid_import", field(v, RSCP_HIST_GRID_IN, v->grid_in));
-    json_num("grid_export", field(v, RSCP_HIST_GRID_OUT, v->grid_out));
+    json_num("grid_import", field(v, RSCP_HIST_GRID_OUT, v->grid_out)); /* DB.GRID_POWER_OUT */
+    json_num("grid_export", field(v, RSCP_HIST_GRID_IN, v->grid_in));   /* DB.GRID_POWER_IN */
     json_num("house", field(v, RSCP_HIST_HOME, v->home));
     json_num("pm0", field(v, RSCP_HIST_PM0, v->pm0));
     json_num("pm1", field(v, RSCP_HIST_PM1, v->pm1));
@@ -199,7 +200,7 @@ static void table_row(const char *label, const struct rscp_history_values *v)
 {
     double a = autarky_of(v);
     printf("%-17s %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f %9.0f", label, v->pv, additional_of(v), v->bat_in,
-           v->bat_out, v->grid_in, v->grid_out, v->home);
+           v->bat_out, v->grid_out, v->grid_in, v->home); /* import, export */
     if (isfinite(a))
         printf(" %6.1f\n", a);
     else
@@ -224,8 +225,8 @@ static void add_values(struct rscp_history_values *acc, const struct rscp_histor
     acc->cycles += v->cycles;
     acc->soc = (acc->soc * n_before + v->soc) / (n_before + 1);
     acc->present |= v->present;
-    acc->autarky = share(acc->grid_in, acc->home);
-    acc->consumed_production = share(acc->grid_out, acc->pv + acc->pm0 + acc->pm1);
+    acc->autarky = share(acc->grid_out, acc->home);                              /* import */
+    acc->consumed_production = share(acc->grid_in, acc->pv + acc->pm0 + acc->pm1); /* export */
     if (!isfinite(acc->autarky))
         acc->present &= ~RSCP_HIST_AUTARKY;
     if (!isfinite(acc->consumed_production))
@@ -454,8 +455,8 @@ static void print_table(const struct hist_req *req, int32_t offset, const struct
     local_date(req->start, sd, sizeof sd);
     printf("History of the %s from %s (device local time, UTC%+d:%02d), energies in Wh\n", range_names[req->range],
            sd, offset / 3600, (offset < 0 ? -offset : offset) % 3600 / 60);
-    printf("%-17s %9s %9s %9s %9s %9s %9s %9s %6s\n", "start", "pv", "add.", "bat in", "bat out", "grid in",
-           "grid out", "house", "aut.%");
+    printf("%-17s %9s %9s %9s %9s %9s %9s %9s %6s\n", "start", "pv", "add.", "bat in", "bat out", "grid imp",
+           "grid exp", "house", "aut.%");
     for (size_t i = 0; i < nout; i++) {
         char ls[40];
         local_stamp(out[i].local_start, req->interval % 86400 != 0, ls, sizeof ls);

@@ -18,9 +18,10 @@
 #define SIM_PM_TYPE_ADD_PRODUCTION 3u
 #define SIM_PM_TYPE_ADD_CONSUMPTION 4u
 
-/* One power meter: where it answers and what it measures (root: the grid;
- * additional production: the additional producer; additional consumption:
- * a quarter of the house load; additional: nothing). */
+/* One power meter: where it answers and what it measures (root: the grid,
+ * its power + import / - export, its energy counter the import; additional
+ * production: the additional producer; additional consumption: a quarter
+ * of the house load; additional: nothing). */
 struct sim_meter {
     uint8_t index, type;
 };

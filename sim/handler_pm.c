@@ -34,7 +34,7 @@ void sim__pm_sub(struct req_ctx *x, const struct sim_meter *meter, const struct 
     /* What the meter measures: see struct sim_meter. */
     double p = 0.0, e = 0.0;
     switch (meter->type) {
-    case SIM_PM_TYPE_ROOT: p = (double)x->f.grid, e = m->total.grid_in + 1.2e6; break;
+    case SIM_PM_TYPE_ROOT: p = (double)x->f.grid, e = m->total.grid_out + 1.2e6; break;
     case SIM_PM_TYPE_ADD_PRODUCTION: p = (double)x->f.add, e = m->total.add + 2.0e5; break;
     case SIM_PM_TYPE_ADD_CONSUMPTION: p = 0.25 * (double)x->f.home, e = 0.25 * m->total.home + 5.0e4; break;
     default: break;

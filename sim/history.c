@@ -36,8 +36,8 @@ static void step_energy(const struct sim_history_step *s, double dt, double capa
     e->wb_solar = s->wb_solar * h;
     e->bat_in = (s->bat > 0 ? s->bat : 0) * h;
     e->bat_out = (s->bat < 0 ? -s->bat : 0) * h;
-    e->grid_in = (s->grid > 0 ? s->grid : 0) * h;
-    e->grid_out = (s->grid < 0 ? -s->grid : 0) * h;
+    e->grid_in = (s->grid < 0 ? -s->grid : 0) * h; /* export, as DB.GRID_POWER_IN */
+    e->grid_out = (s->grid > 0 ? s->grid : 0) * h; /* import, as DB.GRID_POWER_OUT */
     e->soc_time = (capacity_wh > 0 ? s->bat_wh / capacity_wh : 0.0) * dt;
     e->seconds = dt;
 }

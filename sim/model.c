@@ -721,8 +721,9 @@ void sim_model_step_from(struct sim_model *m, double dt, struct sim_energy *out,
     e.wb_solar = f.wb_solar * h;
     e.bat_in = (f.bat > 0 ? f.bat : 0) * h;
     e.bat_out = (f.bat < 0 ? -f.bat : 0) * h;
-    e.grid_in = (f.grid > 0 ? f.grid : 0) * h;
-    e.grid_out = (f.grid < 0 ? -f.grid : 0) * h;
+    /* DB.GRID_POWER_IN is the feed-in (grid power below 0), _OUT the import */
+    e.grid_in = (f.grid < 0 ? -f.grid : 0) * h;
+    e.grid_out = (f.grid > 0 ? f.grid : 0) * h;
     e.soc_time = (c->bat_capacity_wh > 0 ? m->bat_wh / c->bat_capacity_wh : 0.0) * dt;
     e.seconds = dt;
 
@@ -813,10 +814,10 @@ double sim_flows_self_consumption(const struct sim_flows *f)
 
 double sim_energy_autarky(const struct sim_energy *e)
 {
-    return share(e->grid_in, e->home + e->wb, 100.0);
+    return share(e->grid_out, e->home + e->wb, 100.0); /* grid_out: the import */
 }
 
 double sim_energy_self_consumption(const struct sim_energy *e)
 {
-    return share(e->grid_out, e->pv + e->add, 0.0);
+    return share(e->grid_in, e->pv + e->add, 0.0); /* grid_in: the export */
 }

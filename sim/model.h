@@ -73,7 +73,8 @@ struct sim_flows {
 struct sim_energy {
     double pv, add, home, wb, wb_solar;
     double bat_in, bat_out;       /* into / out of the battery terminals */
-    double grid_in, grid_out;     /* import / export                     */
+    double grid_in, grid_out;     /* export (fed into the grid) / import,
+                                     as DB.GRID_POWER_IN / _OUT          */
     double soc_time;              /* integral of SOC (0..1) dt, in s: average = soc_time / seconds */
     double seconds;
 };

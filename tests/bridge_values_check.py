@@ -482,8 +482,10 @@ metric("rscp_up", 1)
 
 # ---- today's and yesterday's energies (kWh on MQTT, J in /metrics) ----------
 
-DAYS = (("solar/energy", "pv", "pv"), ("grid/energy/in", "grid_import", "grid_in"),
-        ("grid/energy/out", "grid_export", "grid_out"), ("battery/energy/charge", "battery_in", "battery_charge"),
+# grid/energy/in is DB.GRID_POWER_IN, the feed-in (rscp history's
+# grid_export); grid/energy/out DB.GRID_POWER_OUT, the import.
+DAYS = (("solar/energy", "pv", "pv"), ("grid/energy/in", "grid_export", "grid_in"),
+        ("grid/energy/out", "grid_import", "grid_out"), ("battery/energy/charge", "battery_in", "battery_charge"),
         ("battery/energy/discharge", "battery_out", "battery_discharge"), ("home/energy", "house", "house"),
         ("pm_0/energy", "pm0", "pm0"), ("pm_1/energy", "pm1", "pm1"))
 for topic, key, name in DAYS:

@@ -233,8 +233,8 @@ static void put_values(struct rscp_builder *b, uint32_t tag, float base)
     rscp_put_float32(b, 0x06800002, base + 1);      /* BAT_POWER_IN  */
     rscp_put_float32(b, 0x06800003, base + 2);      /* BAT_POWER_OUT */
     rscp_put_float32(b, 0x06800004, base + 3);      /* DC_POWER      */
-    rscp_put_float32(b, 0x06800005, base + 4);      /* GRID_POWER_IN */
-    rscp_put_float32(b, 0x06800006, base + 5);      /* GRID_POWER_OUT */
+    rscp_put_float32(b, 0x06800005, base + 4);      /* GRID_POWER_IN (export) */
+    rscp_put_float32(b, 0x06800006, base + 5);      /* GRID_POWER_OUT (import) */
     rscp_put_float32(b, 0x06800007, base + 6);      /* CONSUMPTION   */
     rscp_put_float32(b, 0x0680000D, 50.0f);         /* AUTARKY       */
     rscp_put_cstr(b, 0x0680FFFE, "unknown");

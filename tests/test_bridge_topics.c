@@ -236,6 +236,23 @@ static void expect_bool(const struct values *x, const char *topic, bool want)
         CHECK(strcmp(g->payload, want ? "true" : "false") == 0);
 }
 
+/* The grid energies' names (Home Assistant's entity names, the metrics'
+ * HELP) say the direction: grid/energy/in carries DB.GRID_POWER_IN, the
+ * feed-in (export), grid/energy/out DB.GRID_POWER_OUT, the import; both
+ * are Energy-dashboard sensors (energy, total_increasing). */
+static void expect_grid_direction(const struct values *x, const char *topic, const char *word, const char *not_word)
+{
+    const struct got *g = find(x, topic);
+    const struct bridge_topic_meta *m = g ? g->meta : NULL;
+    bool good = m && m->label && strstr(m->label, word) && !strstr(m->label, not_word) && m->device_class &&
+                strcmp(m->device_class, "energy") == 0 && m->state_class &&
+                strcmp(m->state_class, "total_increasing") == 0;
+    if (!good)
+        fprintf(stderr, "  %s: label \"%s\", want \"%s\" in it, no \"%s\"\n", topic, m && m->label ? m->label : "-",
+                word, not_word);
+    CHECK(good);
+}
+
 static void expect_str(const struct values *x, const char *topic, const char *want)
 {
     const struct got *g = find(x, topic);
@@ -619,6 +636,10 @@ static void check_values(const struct bridge_snapshot *s)
     expect_num(x, "yesterday/solar/energy", yd->pv / 1000);
     expect_num(x, "yesterday/grid/energy/in", yd->grid_in / 1000);
     expect_num(x, "yesterday/grid/energy/out", yd->grid_out / 1000);
+    expect_grid_direction(x, "grid/energy/in", "export", "import");
+    expect_grid_direction(x, "grid/energy/out", "import", "export");
+    expect_grid_direction(x, "yesterday/grid/energy/in", "export", "import");
+    expect_grid_direction(x, "yesterday/grid/energy/out", "import", "export");
     expect_num(x, "yesterday/battery/energy/charge", yd->bat_in / 1000);
     expect_num(x, "yesterday/battery/energy/discharge", yd->bat_out / 1000);
     expect_num(x, "yesterday/home/energy", yd->home / 1000);

@@ -415,6 +415,91 @@ static void test_pm(unsigned root)
     CHECK_INT(found, 2); /* the root and the additional producer's meter */
 }
 
+/* The root meter's (index 0) energy counter (the sum of its phases, Wh)
+ * and EMS.POWER_GRID (W, + import / - export) at now_t. */
+static double root_energy(int32_t *grid)
+{
+    begin();
+    rscp_put_none(&req, RSCP_TAG_EMS_REQ_POWER_GRID);
+    rscp_put_container_open(&req, RSCP_TAG_PM_REQ_DATA);
+    rscp_put_uint16(&req, RSCP_TAG_PM_INDEX, 0);
+    for (unsigned k = 0; k < 3; k++)
+        rscp_put_none(&req, RSCP_TAG_PM_REQ_ENERGY_L1 + k);
+    rscp_put_container_close(&req);
+    CHECK_INT(send_req(), 0);
+    *grid = get_i32(RSCP_TAG_EMS_POWER_GRID);
+    struct rscp_block data = top(SIM_RESP(RSCP_TAG_PM_REQ_DATA)), b;
+    double e = 0, l = 0;
+    for (unsigned k = 0; k < 3; k++) {
+        CHECK(child(&data, SIM_RESP(RSCP_TAG_PM_REQ_ENERGY_L1 + k), 0, &b) && rscp_block_get_double64(&b, &l) == 0);
+        e += l;
+    }
+    return e;
+}
+
+/* The root meter's energy counter counts the import only: it stands still
+ * while the plant feeds in, and grows by the imported energy while it
+ * draws. Windows of 5 minutes sampled every 10 s, searched for in steps of
+ * 30 minutes over two days from `start` (local time), on a device of its
+ * own; *seen_export, *seen_import: such a window was found. */
+static void root_meter_windows(const struct sim_config *c, int64_t start, bool *seen_export, bool *seen_import)
+{
+    struct sim_device *keep = dev;
+    double keep_t = now_t;
+    dev = malloc(sizeof *dev);
+    CHECK(dev != NULL);
+    if (!dev) {
+        dev = keep;
+        return;
+    }
+    now_t = (double)sim_local_to_utc(&c->tz, start);
+    sim_device_init(dev, c, now_t, 0);
+    bool seen_e = false, seen_i = false;
+    for (int w = 0; w < 96 && !(seen_e && seen_i); w++) {
+        now_t += 1800;
+        int32_t grid;
+        double e0 = root_energy(&grid), drawn = 0;
+        int sign = grid > 0 ? 1 : grid < 0 ? -1 : 0;
+        bool same = sign != 0;
+        for (int s = 0; s < 30 && same; s++) {
+            now_t += 10;
+            root_energy(&grid);
+            same = (grid > 0 ? 1 : grid < 0 ? -1 : 0) == sign;
+            drawn += grid > 0 ? grid * 10.0 / 3600.0 : 0.0;
+        }
+        int32_t g_end;
+        double e1 = root_energy(&g_end);
+        if (!same)
+            continue;
+        if (sign < 0 && !seen_e) {
+            seen_e = true;
+            CHECK(e1 == e0); /* exporting: no import */
+            if (e1 != e0)
+                printf("root meter counted %.3f Wh while feeding in\n", e1 - e0);
+        } else if (sign > 0 && !seen_i) {
+            seen_i = true;
+            CHECK(drawn > 1.0 && fabs((e1 - e0) - drawn) <= 0.1 * drawn);
+            if (!(fabs((e1 - e0) - drawn) <= 0.1 * drawn))
+                printf("root meter counted %.3f Wh while %.3f Wh were drawn\n", e1 - e0, drawn);
+        }
+    }
+    *seen_export |= seen_e;
+    *seen_import |= seen_i;
+    free(dev);
+    dev = keep;
+    now_t = keep_t;
+}
+
+/* A June day feeds in at noon; a December night draws from the grid. */
+static void test_root_meter_energy(const struct sim_config *c)
+{
+    bool seen_export = false, seen_import = false;
+    root_meter_windows(c, sim_days_from_civil(2024, 6, 21) * 86400 + 10 * 3600, &seen_export, &seen_import);
+    root_meter_windows(c, sim_days_from_civil(2024, 12, 20) * 86400 + 12 * 3600, &seen_export, &seen_import);
+    CHECK(seen_export);
+    CHECK(seen_import);
+}
+
 static void put_history(uint32_t tag, double start, double interval, double span, bool as_timestamp)
 {
     rscp_put_container_open(&req, tag);
@@ -457,11 +542,23 @@ static void test_history(void)
         pv += field(&vc, RSCP_TAG_DB_DC_POWER);
         grid_in += field(&vc, RSCP_TAG_DB_GRID_POWER_IN);
         cons += field(&vc, RSCP_TAG_DB_CONSUMPTION);
+        /* Each interval balances with GRID_POWER_IN the export and
+         * GRID_POWER_OUT the import. */
+        double supply = (double)field(&vc, RSCP_TAG_DB_DC_POWER) + field(&vc, RSCP_TAG_DB_PM_0_POWER) +
+                        field(&vc, RSCP_TAG_DB_PM_1_POWER) + field(&vc, RSCP_TAG_DB_GRID_POWER_OUT) +
+                        field(&vc, RSCP_TAG_DB_BAT_POWER_OUT);
+        double use = (double)field(&vc, RSCP_TAG_DB_CONSUMPTION) + field(&vc, RSCP_TAG_DB_GRID_POWER_IN) +
+                     field(&vc, RSCP_TAG_DB_BAT_POWER_IN);
+        CHECK(fabs(supply - use) <= 1e-5 * supply + 0.01);
         float level = field(&vc, RSCP_TAG_DB_BAT_CHARGE_LEVEL), aut = field(&vc, RSCP_TAG_DB_AUTARKY);
         CHECK(level >= 0.0f && level <= 100.0f && aut >= 0.0f && aut <= 100.0f);
         n++;
     }
     CHECK_INT(n, 96);
+    /* 12:00-12:15 on this June day the plant only feeds in: export. */
+    CHECK(child(&day, RSCP_TAG_DB_VALUE_CONTAINER, 48, &vc));
+    CHECK(field(&vc, RSCP_TAG_DB_GRID_POWER_IN) > 100.0f && field(&vc, RSCP_TAG_DB_GRID_POWER_OUT) == 0.0f);
+    CHECK(field(&vc, RSCP_TAG_DB_DC_POWER) > field(&vc, RSCP_TAG_DB_CONSUMPTION) + 100.0f);
     CHECK(fabs(pv - field(&sumc, RSCP_TAG_DB_DC_POWER)) <= 1e-4 * pv + 1);
     CHECK(fabs(grid_in - field(&sumc, RSCP_TAG_DB_GRID_POWER_IN)) <= 1e-4 * grid_in + 1);
     CHECK(fabs(cons - field(&sumc, RSCP_TAG_DB_CONSUMPTION)) <= 1e-4 * cons + 1);
@@ -830,6 +927,7 @@ int main(void)
     test_bat();
     test_pvi();
     test_pm(0);
+    test_root_meter_energy(&c);
     sim_device_init(dev, &c, now_t, 6);
     test_pm(6);
     test_history();

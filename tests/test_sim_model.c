@@ -96,17 +96,24 @@ struct step_stats {
     unsigned steps, charging, discharging, importing, exporting, wallbox;
 };
 
-/* Balance, limits and battery integration at every step over `days` days. */
+/* Balance, limits and battery integration at every step over `days` days;
+ * the step's grid energies follow EMS.POWER_GRID's sign (+ import): grid_in
+ * (DB.GRID_POWER_IN) is what was fed in, grid_out what was drawn. */
 static void run_checked(const struct sim_config *c, double t0, double days, double dt, struct step_stats *st)
 {
     struct sim_model m;
     sim_model_init(&m, c, t0);
     double eff = c->bat_efficiency;
-    unsigned bad_balance = 0, bad_soc = 0, bad_limit = 0;
+    unsigned bad_balance = 0, bad_soc = 0, bad_limit = 0, bad_grid = 0;
     while (m.t < t0 + days * 86400) {
         double before = m.bat_wh;
-        sim_model_step(&m, dt, NULL);
+        struct sim_energy e = {0};
+        sim_model_step(&m, dt, &e);
         const struct sim_flows *f = &m.flows;
+        double h = dt / 3600.0;
+        if (fabs(e.grid_in - (f->grid < 0 ? -f->grid * h : 0.0)) > 1e-9 ||
+            fabs(e.grid_out - (f->grid > 0 ? f->grid * h : 0.0)) > 1e-9)
+            bad_grid++;
         if (f->pv + f->add + f->grid != f->home + f->bat + f->wb)
             bad_balance++;
         if (f->pv < 0 || f->add < 0 || f->home < 0 || f->wb < 0 || f->wb_solar > f->wb ||
@@ -125,6 +132,7 @@ static void run_checked(const struct sim_config *c, double t0, double days, doub
         st->wallbox += f->wb > 0;
     }
     CHECK_INT(bad_balance, 0);
+    CHECK_INT(bad_grid, 0);
     CHECK_INT(bad_soc, 0);
     CHECK_INT(bad_limit, 0);
 }
@@ -247,10 +255,21 @@ static void test_history(void)
     sim_model_integrate(&m, midnight + 86400, 15.0, &fine);
     CHECK(rel(fine.pv, sum.pv) < 0.03);
     CHECK(rel(fine.home + fine.wb, sum.home + sum.wb) < 0.15);
-    /* Energy balance over the day, and a plausible June day. */
-    double in = sum.pv + sum.add + sum.grid_in + sum.bat_out;
-    double out = sum.home + sum.wb + sum.grid_out + sum.bat_in;
+    /* Energy balance over the day (grid_in is the export, as
+     * DB.GRID_POWER_IN; grid_out the import), and a plausible June day. */
+    double in = sum.pv + sum.add + sum.grid_out + sum.bat_out;
+    double out = sum.home + sum.wb + sum.grid_in + sum.bat_in;
     CHECK(rel(in, out) < 1e-9);
+    for (unsigned i = 0; i < 96; i++) {
+        const struct sim_energy *v = &iv[i];
+        CHECK(rel(v->pv + v->add + v->grid_out + v->bat_out, v->home + v->wb + v->grid_in + v->bat_in) < 1e-9);
+    }
+    /* 15:00-15:15: the battery is full and the plant feeds in only, so
+     * that is export; self-consumption is what was not fed in. */
+    const struct sim_energy *q = &iv[60];
+    CHECK(q->grid_in > 100.0 && q->grid_out == 0.0 && q->bat_in == 0.0 && q->pv > q->home + q->wb + 100.0);
+    CHECK(sim_energy_autarky(q) == 100.0);
+    CHECK(fabs(sim_energy_self_consumption(q) - 100.0 * (1.0 - q->grid_in / (q->pv + q->add))) < 1e-9);
     CHECK(sum.pv > 10000 && sum.pv < 75000);
     CHECK(sum.home > 3000 && sum.home < 30000);
     /* Night intervals have no PV; noon ones do on this day. */

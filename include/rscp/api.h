@@ -118,16 +118,20 @@ enum rscp_history_range {
 #define RSCP_HIST_CONSUMED_PRODUCTION 0x0800u
 #define RSCP_HIST_AUTARKY 0x1000u
 
-/* One SUM_CONTAINER or VALUE_CONTAINER. Energies in Wh. They balance:
- * pv + pm0 + pm1 + grid_in + bat_out = home + grid_out + bat_in (the
+/* One SUM_CONTAINER or VALUE_CONTAINER. Energies in Wh. The grid fields
+ * are named after their tags: DB.GRID_POWER_IN is the energy fed INTO the
+ * grid (export, feed-in), DB.GRID_POWER_OUT the energy taken OUT of it
+ * (import), as other implementations read them (docs/PROTOCOL.md,
+ * History). They balance:
+ * pv + pm0 + pm1 + grid_out + bat_out = home + grid_in + bat_in (the
  * additional producers' energy is part of what home consumed). */
 struct rscp_history_values {
     double graph_index;         /* DB.GRAPH_INDEX: interval number          */
     double bat_in;              /* DB.BAT_POWER_IN: into the battery        */
     double bat_out;             /* DB.BAT_POWER_OUT: out of the battery     */
     double pv;                  /* DB.DC_POWER: solar production            */
-    double grid_in;             /* DB.GRID_POWER_IN: taken from the grid    */
-    double grid_out;            /* DB.GRID_POWER_OUT: fed into the grid     */
+    double grid_in;             /* DB.GRID_POWER_IN: export (feed-in)      */
+    double grid_out;            /* DB.GRID_POWER_OUT: import (from grid)   */
     double home;                /* DB.CONSUMPTION: house                    */
     double pm0;                 /* DB.PM_0_POWER: additional producer(s),   */
     double pm1;                 /* DB.PM_1_POWER:   part of home's supply   */
