@@ -291,11 +291,18 @@ static int simple(struct pl *s, const struct cmd_simple *d, struct bridge_comman
     const char *f;
     size_t n;
     field(s, &f, &n);
-    if (d->what == 'r' && !(word_is(f, n, "1") || word_is(f, n, "true") || word_is(f, n, "on")))
-        return cmd_bad(s, "send 1 or true to run it%s",
-                       d->kind == BRIDGE_CMD_FORCE ? " (every value is published again; rscp2mqtt's topic patterns "
-                                                     "are not supported)"
-                                                   : "");
+    bool run = word_is(f, n, "1") || word_is(f, n, "true") || word_is(f, n, "on");
+    if (d->kind == BRIDGE_CMD_FORCE && !run) {
+        /* rscp2mqtt's form: a regular expression of the topics to publish
+         * again (the daemon compiles it). Not "0"/"false": those are a
+         * mistaken "off". */
+        if (word_is(f, n, "0") || word_is(f, n, "false") || word_is(f, n, "off"))
+            return cmd_bad(s, "send 1 or true to publish every value again, or a regular expression of topics");
+        c->flag = false;
+        return 0;
+    }
+    if (d->what == 'r' && !run)
+        return cmd_bad(s, "send 1 or true to run it");
     if (!at_end(s) || memchr(f, ':', n))
         return cmd_bad(s, "expected true or false (on/off, 1/0)");
     if (flag_of(s, f, n, &c->flag) != 0)

@@ -29,7 +29,10 @@
  *   wallbox/disable_battery_at_mix_mode   true | false
  *   request/day                   YYYY-MM-DD
  * The bridge's own (they change or show the bridge, not the plant):
- *   force                         1 | true (publish every value again with the next cycle, now)
+ *   force                         1 | true (publish every value again with the next cycle, now),
+ *                                 or rscp2mqtt's regular expression of topics
+ *                                 ("e3dc/battery/.*": those only; flag false,
+ *                                 the pattern is the payload, checked by the daemon)
  *   interval                      1..300 (s: the site's poll interval from now on)
  *   requests/pm|pvi|dcb|history|ems   true | false (poll that group or not)
  *   log/errors | log/cache | health   1 | true (write to the log: the site's
@@ -95,7 +98,7 @@ enum bridge_command_kind {
     BRIDGE_CMD_BAT_BEFORE_CAR,  /* flag                           */
     BRIDGE_CMD_BAT_UNTIL,       /* value (%)                      */
     BRIDGE_CMD_BAT_MIX_MODE,    /* flag (no battery charging in mixed mode) */
-    BRIDGE_CMD_FORCE,           /* (no value)                     */
+    BRIDGE_CMD_FORCE,           /* flag: true all, false a pattern (the payload) */
     BRIDGE_CMD_INTERVAL,        /* value (s)                      */
     BRIDGE_CMD_REQ_PM,          /* flag                           */
     BRIDGE_CMD_REQ_PVI,         /* flag                           */

@@ -1,11 +1,14 @@
 /* rscp-bridge: the bridge's own commands (command.h: force, interval,
  * requests/..., log/errors, log/cache, health), run by the daemon at once
  * and answered on their result topic. They change or show the bridge, not
- * the plant, and send nothing to the device. The log lines are written at
+ * the plant, and send nothing to the device. set/force with rscp2mqtt's
+ * pattern publishes again only the topics (with the prefix) that the POSIX
+ * extended regular expression matches whole. The log lines are written at
  * level info, one per item, "site NAME: <what>: ..."; none holds a secret
  * (site_runtime.c and the topic table hold none). */
 #include "daemon_internal.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -85,7 +88,56 @@ static void log_health(struct daemon *d, struct dsite *ds, struct log_ctx *c)
     c->n += 3;
 }
 
-bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bridge_command *c)
+struct force_ctx {
+    struct dsite *ds;
+    regex_t re;
+    size_t matched;
+};
+
+static void force_value(void *ctx, const struct bridge_value *v)
+{
+    struct force_ctx *f = ctx;
+    char topic[DAEMON_TOPIC_MAX + BRIDGE_TOPIC_SUFFIX_MAX];
+    snprintf(topic, sizeof topic, "%s/%s", f->ds->prefix, v->topic);
+    if (regexec(&f->re, topic, 0, NULL, 0) == 0) {
+        bridge_pubcache_forget_topic(&f->ds->pub, v->topic);
+        f->matched++;
+    }
+}
+
+/* set/force PATTERN: the topics it matches whole go out with the next
+ * cycle. 0 with *matched, or -1 with the reason in err. */
+static int force_pattern(struct dsite *ds, const char *payload, size_t len, size_t *matched, char *err, size_t cap)
+{
+    while (len > 0 && (*payload == ' ' || *payload == '\t' || *payload == '\r' || *payload == '\n'))
+        payload++, len--;
+    while (len > 0 && (payload[len - 1] == ' ' || payload[len - 1] == '\t' || payload[len - 1] == '\r' ||
+                       payload[len - 1] == '\n'))
+        len--;
+    char anchored[BRIDGE_PAYLOAD_MAX + 8];
+    snprintf(anchored, sizeof anchored, "^(%.*s)$", (int)len, payload);
+    struct force_ctx f = {ds, {0}, 0};
+    int rc = regcomp(&f.re, anchored, REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char why[96];
+        regerror(rc, &f.re, why, sizeof why);
+        snprintf(err, cap, "bad payload for force: not a regular expression of topics (%s); send 1 for every value",
+                 why);
+        return -1;
+    }
+    bridge_topics_each(bridge_site_snapshot(ds->rt), bridge_site_groups(ds->rt), force_value, &f);
+    regfree(&f.re);
+    if (f.matched == 0) {
+        snprintf(err, cap, "no topic of the site matches the pattern (whole topics with the prefix, e.g. %s/battery/.*)",
+                 ds->prefix);
+        return -1;
+    }
+    *matched = f.matched;
+    return 0;
+}
+
+bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bridge_command *c, const char *payload,
+                            size_t len)
 {
     if (!bridge_command_internal(c->kind))
         return false;
@@ -95,10 +147,21 @@ bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bri
     info[0] = '\0';
     switch (c->kind) {
     case BRIDGE_CMD_FORCE:
-        bridge_pubcache_forget(&ds->pub);
+        if (c->flag) {
+            bridge_pubcache_forget(&ds->pub);
+            BRIDGE_INFO("site %s: set/force: every value is published again with the next cycle", name);
+            snprintf(info, sizeof info, "\"republish\":\"next cycle\"");
+        } else {
+            size_t matched = 0;
+            char err[BRIDGE_RESULT_TEXT_MAX];
+            if (force_pattern(ds, payload, len, &matched, err, sizeof err) != 0) {
+                daemon_publish_result(d, ds->prefix, c->kind, false, err, NULL);
+                return true;
+            }
+            BRIDGE_INFO("site %s: set/force: %zu topic(s) published again with the next cycle", name, matched);
+            snprintf(info, sizeof info, "\"republish\":\"next cycle\",\"topics\":%zu", matched);
+        }
         bridge_site_poll_soon(ds->rt);
-        BRIDGE_INFO("site %s: set/force: every value is published again with the next cycle", name);
-        snprintf(info, sizeof info, "\"republish\":\"next cycle\"");
         break;
     case BRIDGE_CMD_INTERVAL:
         if (bridge_site_set_interval(ds->rt, c->value * 1000u, rscp_monotonic_ms()) != 0) {

@@ -77,8 +77,10 @@ void daemon_publish_result(struct daemon *d, const char *prefix, int kind, bool 
                            const char *info);
 
 /* daemon_control.c: run the bridge's own command c for site ds (answered
- * at once); false when c is not one of them (a command for the device). */
-bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bridge_command *c);
+ * at once); payload[0..len) is its payload as it came (set/force's
+ * pattern). false when c is not one of them (a command for the device). */
+bool daemon_control_command(struct daemon *d, struct dsite *ds, const struct bridge_command *c, const char *payload,
+                            size_t len);
 
 /* daemon_http.c */
 int daemon_http_start(struct daemon *d, char *err, size_t cap);

@@ -426,7 +426,7 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
             publish_result(d, ds->prefix, 0, cmd_topic, false, err, NULL);
             return;
         }
-        if (daemon_control_command(d, ds, &c))
+        if (daemon_control_command(d, ds, &c, payload ? payload : "", payload ? len : 0))
             return;
         if (bridge_site_command(ds->rt, &c, ++d->next_tag, err, sizeof err) != 0)
             publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);

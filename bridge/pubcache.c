@@ -35,6 +35,19 @@ uint32_t bridge_pubcache_epoch(const struct bridge_pubcache *c) { return c->epoc
 
 size_t bridge_pubcache_size(const struct bridge_pubcache *c) { return c->n; }
 
+bool bridge_pubcache_forget_topic(struct bridge_pubcache *c, const char *topic)
+{
+    uint64_t th = hash_bytes(topic, strlen(topic));
+    for (size_t i = 0; i < c->n; i++)
+        if (c->slots[i].topic_hash == th) {
+            /* Long ago: older than any max_age, so it goes out (also within
+             * its deadband); the cursor stays where the cycle expects. */
+            c->slots[i].at_ms = INT64_MIN / 4;
+            return true;
+        }
+    return false;
+}
+
 static struct bridge_pub_slot *find(struct bridge_pubcache *c, uint64_t th)
 {
     if (c->cursor < c->n && c->slots[c->cursor].topic_hash == th)

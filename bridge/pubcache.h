@@ -57,6 +57,10 @@ uint32_t bridge_pubcache_epoch(const struct bridge_pubcache *c);
 bool bridge_pubcache_take(struct bridge_pubcache *c, const char *topic, const char *payload, size_t len,
                           bool is_number, double number, double deadband, int64_t now_ms, int64_t max_age_ms);
 
+/* Forget what was published on one topic: its next value is published
+ * whatever it is. Returns whether the topic was known. */
+bool bridge_pubcache_forget_topic(struct bridge_pubcache *c, const char *topic);
+
 /* Slots in use (for tests and the memory figure). */
 size_t bridge_pubcache_size(const struct bridge_pubcache *c);
 

@@ -438,7 +438,19 @@ r = command("force", "1")
 check(r is not None and r.get("ok") is True, "set/force 1 -> ok (%r)" % r)
 out, _ = waiter.communicate()
 check(out.strip() == "13800", "set/force: system/installed_battery_capacity published again (%r)" % out)
-for payload, reason in (("0", "send 1 or true"), ("e3dc/history/2021.*", "topic patterns are not supported")):
+# rscp2mqtt's pattern: the topics it matches whole, and only those.
+waiter = wait_for_message("system/installed_battery_capacity", 8)
+other = wait_for_message("system/max_ac_power", 8)
+time.sleep(0.5)
+r = command("force", PREFIX + "/system/installed_.*")
+check(r is not None and r.get("ok") is True and r.get("topics", 0) >= 2, "set/force PATTERN -> ok (%r)" % r)
+out, _ = waiter.communicate()
+check(out.strip() == "13800", "set/force PATTERN: a matched topic published again (%r)" % out)
+out, _ = other.communicate()
+check(out.strip() == "", "set/force PATTERN: a topic it does not match is not (%r)" % out)
+for payload, reason in (("0", "send 1 or true"), (PREFIX + "/system/(", "not a regular expression"),
+                        (PREFIX + "/nothing/.*", "no topic of the site matches"),
+                        ("system/installed_.*", "no topic of the site matches")):  # whole topics, with the prefix
     r = command("force", payload)
     check(r is not None and r.get("ok") is False and reason in r.get("error", ""),
           "set/force %r -> error naming %r (%r)" % (payload, reason, r))

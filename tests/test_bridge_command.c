@@ -194,8 +194,11 @@ static void test_bridge_own(void)
     CHECK_INT(parse("force", "1"), 0);
     CHECK_INT(cmd.kind, BRIDGE_CMD_FORCE);
     CHECK_INT(parse("force", "true"), 0);
-    refused("force", "0", "send 1 or true to run it");
-    refused("force", "e3dc/history/2021.*", "topic patterns are not supported");
+    CHECK(cmd.flag);
+    refused("force", "0", "send 1 or true to publish every value again, or a regular expression");
+    CHECK_INT(parse("force", "e3dc/history/2021.*"), 0); /* rscp2mqtt's pattern: the daemon's to match */
+    CHECK_INT(cmd.kind, BRIDGE_CMD_FORCE);
+    CHECK(!cmd.flag);
     refused("log/errors", "yes", "send 1 or true to run it");
     CHECK_INT(parse("interval", "300"), 0);
     CHECK_INT(cmd.kind, BRIDGE_CMD_INTERVAL);

@@ -1,7 +1,8 @@
 /* The bridge's cache of published values (bridge/pubcache.h): new, changed
  * and old values go out, unchanged ones and changes inside the deadband do
  * not; a value missing from a cycle, or a new one in the middle, does not
- * make the others go out again; forget publishes everything again; past
+ * make the others go out again; forget publishes everything again, forget
+ * of one topic that topic only (also inside its deadband); past
  * the limit everything is published, nothing is lost. */
 #include "harness.h"
 #include "hash.h"
@@ -55,6 +56,26 @@ static void test_deadband(void)
     CHECK(!take_num("solar/power", 1010, 50, 4));
     CHECK(take_num("solar/power", 1000, 50, 5));
     CHECK(take_num("solar/power", 1000, 50, 10005)); /* old: out again, unchanged */
+    bridge_pubcache_free(&pc);
+}
+
+static void test_forget_topic(void)
+{
+    bridge_pubcache_init(&pc);
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("solar/power", 1000, 50, 0));
+    CHECK(take_str("ems/mode", "auto", 0));
+    CHECK(take_str("battery/state", "FULL", 0));
+    CHECK(bridge_pubcache_forget_topic(&pc, "solar/power"));
+    CHECK(!bridge_pubcache_forget_topic(&pc, "grid/power")); /* never published */
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("solar/power", 1010, 50, 100)); /* inside the deadband, out again */
+    CHECK(!take_str("ems/mode", "auto", 100));
+    CHECK(!take_str("battery/state", "FULL", 100));
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("solar/power", 1010, 50, 200)); /* remembered again */
+    CHECK(!take_str("ems/mode", "auto", 200));
+    CHECK_INT(bridge_pubcache_size(&pc), 3);
     bridge_pubcache_free(&pc);
 }
 
@@ -146,6 +167,7 @@ int main(void)
     test_hash();
     test_basic();
     test_deadband();
+    test_forget_topic();
     test_order();
     test_limit();
     return th_finish();
