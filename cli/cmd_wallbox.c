@@ -226,6 +226,7 @@ static int wallbox_set(int argc, char **argv)
     }
     struct rscp_wallbox before, after;
     struct rscp_car_modes modes_before, modes_after;
+    memset(&before, 0, sizeof before); /* read below when rc == 0 */
     memset(&modes_before, 0, sizeof modes_before);
     bool min_first = false;
     if (rc == 0) {
