@@ -128,7 +128,7 @@ static int force_pattern(struct dsite *ds, const char *payload, size_t len, size
     bridge_topics_each(bridge_site_snapshot(ds->rt), bridge_site_groups(ds->rt), force_value, &f);
     regfree(&f.re);
     if (f.matched == 0) {
-        snprintf(err, cap, "no topic of the site matches the pattern (whole topics with the prefix, e.g. %s/battery/.*)",
+        snprintf(err, cap, "no topic of the site matches the pattern (whole topics with the prefix, e.g. %.80s/battery/.*)",
                  ds->prefix);
         return -1;
     }
