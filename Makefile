@@ -14,16 +14,21 @@ CMAKE_FLAGS ?=
 # its sub-makes prints "Entering/Leaving directory" lines.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build check deps gen-check check-asan check-fuzz check-unit bench demo install clean
+.PHONY: all build check deps deps-build gen-check check-asan check-fuzz check-unit bench demo install clean
 
 all: build
 
-build:
+build: deps-build
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DBUILD_TESTING=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build -j $(JOBS)
 
 deps:
 	@sh tools/install-deps.sh
+
+# What the build itself needs (a fresh Debian has no cmake): installed as
+# root, named otherwise.
+deps-build:
+	@sh tools/install-deps.sh build
 
 gen-check:
 	@sh tools/check-generated.sh

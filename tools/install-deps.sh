@@ -1,12 +1,20 @@
 #!/bin/sh
 # Installs what the build and the tests need on Debian, when it is missing.
 # As root it uses apt-get; otherwise it names the missing packages and fails.
+# Usage: install-deps.sh [build]
+#   (none)  everything `make check` needs
+#   build   only what `make` and `make demo` need (compiler, cmake,
+#           pkg-config and libmosquitto for rscp-bridge)
 set -eu
 
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# Not Debian (no dpkg): nothing to install from here; the build says what is missing.
+command -v dpkg-query >/dev/null 2>&1 || exit 0
 
-for p in cmake make gcc clang libclang-rt-14-dev zlib1g-dev libmcrypt-dev python3 pkg-config openssl prometheus mosquitto mosquitto-clients libmosquitto-dev; do
+pkgs="cmake make gcc clang libclang-rt-14-dev zlib1g-dev libmcrypt-dev python3 pkg-config openssl prometheus mosquitto mosquitto-clients libmosquitto-dev"
+[ "${1:-}" = build ] && pkgs="cmake make gcc libc6-dev pkg-config libmosquitto-dev"
+for p in $pkgs; do
     have_pkg "$p" || need="$need $p"
 done
 
