@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # rscp-bridge over TLS to a real mosquitto broker. At test time openssl makes
 # a CA, a server certificate for 127.0.0.1/localhost, a client certificate
-# and a second, unrelated CA; mosquitto listens with TLS on two loopback
-# ports, the second with require_certificate. Checked:
+# a second, unrelated CA, and a server certificate of the right CA for
+# another host (broker.example); mosquitto listens with TLS on three
+# loopback ports: the second with require_certificate, the third with the
+# certificate for another host. Checked:
 #  - --check-config refuses a missing, unreadable or non-regular TLS file
 #    and a private key that others may read, naming the file, the key and
 #    its line; it accepts the good files;
 #  - the bridge, polling `rscp sim`, publishes over TLS (read back with
 #    mosquitto_sub --cafile, and --cert/--key on the second port);
-#  - with the wrong CA, and without a client certificate where one is
-#    required, the bridge logs what failed in words, keeps retrying with
+#  - with the wrong CA, without a client certificate where one is
+#    required, and against a certificate for another host (the host name is
+#    checked), the bridge logs what failed in words, keeps retrying with
 #    backoff, stays up and publishes nothing;
 #  - no password, RSCP key or private key in any log.
 # Usage: test_bridge_tls.sh BUILD_DIR SOURCE_DIR
@@ -50,11 +53,15 @@ ca other-ca
 leaf server localhost "subjectAltName=IP:127.0.0.1,DNS:localhost
 extendedKeyUsage=serverAuth"
 leaf client rscp-bridge "extendedKeyUsage=clientAuth"
+# signed by the right CA, but for another host than the one the bridge dials
+leaf elsewhere broker.example "subjectAltName=DNS:broker.example
+extendedKeyUsage=serverAuth"
 chmod 600 "$PKI"/*.key
 
 # ---- broker: TLS on two ports, the second requires a client certificate ----
 TPORT=$(free_port)
 CPORT=$(free_port)
+HPORT=$(free_port) # the certificate for broker.example
 {
     echo "per_listener_settings false"
     echo "allow_anonymous true"
@@ -67,6 +74,10 @@ CPORT=$(free_port)
         echo "keyfile $PKI/server.key"
         [ "$p" = "$CPORT" ] && echo "require_certificate true"
     done
+    echo "listener $HPORT 127.0.0.1"
+    echo "cafile $PKI/ca.pem"
+    echo "certfile $PKI/elsewhere.pem"
+    echo "keyfile $PKI/elsewhere.key"
     [ "$(id -u)" = 0 ] && echo "user root"
 } >"$TMP/mosquitto.conf"
 mosquitto -c "$TMP/mosquitto.conf" >"$TMP/mosquitto.out" 2>&1 &
@@ -165,6 +176,8 @@ conf wrongca "$TPORT" wrongca "tls_ca_file = $PKI/other-ca.pem"
 run_bridge wrongca
 conf nocert "$CPORT" nocert "$CA"
 run_bridge nocert
+conf wronghost "$HPORT" wronghost "$CA"
+run_bridge wronghost
 
 # wait_for CMD...: until CMD succeeds (up to 15 s)
 wait_for() { for _ in $(seq 75); do "$@" && return 0; sleep 0.2; done; return 1; }
@@ -189,8 +202,13 @@ check "a wrong CA: the bridge keeps running" kill -0 "${PID[wrongca]}"
 check "no client certificate: the bridge keeps running" kill -0 "${PID[nocert]}"
 check "a wrong CA: nothing published" bash -c "[ -z \"\$(mosquitto_sub ${SUB_TLS[*]} -t 'wrongca/#' -W 1 2>/dev/null)\" ]"
 check "no client certificate: nothing published" bash -c "[ -z \"\$(mosquitto_sub ${SUB_TLS[*]} -t 'nocert/#' -W 1 2>/dev/null)\" ]"
+# a certificate for another host: refused (the name is checked), in words
+HOST="TLS: certificate verify failed: check tls_ca_file .* and that the certificate names host"
+check "a certificate for another host: '$HOST', retried" wait_for attempts wronghost "$HPORT" "$HOST"
+check "a certificate for another host: the bridge keeps running" kill -0 "${PID[wronghost]}"
+check "a certificate for another host: nothing published" bash -c "[ -z \"\$(mosquitto_sub ${SUB_TLS[*]} -t 'wronghost/#' -W 1 2>/dev/null)\" ]"
 if ! kill -0 "${PID[wrongca]}" 2>/dev/null || [ "$fail" -gt 0 ]; then
-    for l in ca good wrongca nocert; do echo "--- $l.log" >&2; tail -5 "$TMP/$l.log" >&2; done
+    for l in ca good wrongca nocert wronghost; do echo "--- $l.log" >&2; tail -5 "$TMP/$l.log" >&2; done
 fi
 
 check "no secret in any log" bash -c "! cat '$TMP'/*.log | grep -q -e sim-password -e sim-key -e 'PRIVATE KEY' -e \"\$(sed -n 2p '$PKI/client.key')\""
