@@ -21,18 +21,9 @@ BRIDGE=$BUILD/rscp-bridge
 need_tools mosquitto mosquitto_sub mosquitto_pub python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-BPORT=$(free_port)
-cat >"$TMP/mosquitto.conf" <<EOF
-listener $BPORT 127.0.0.1
-allow_anonymous true
-persistence false
-EOF
-[ "$(id -u)" = 0 ] && echo "user root" >>"$TMP/mosquitto.conf"
-mosquitto -c "$TMP/mosquitto.conf" >"$TMP/mosquitto.log" 2>&1 &
-SIM_PIDS+=($!)
-for _ in $(seq 100); do mosquitto_pub -h 127.0.0.1 -p "$BPORT" -t probe -m x 2>/dev/null && break; sleep 0.05; done
+BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1
+stop_all() { sh "$SRC/tests/broker.sh" stop "$TMP/broker"; cleanup; }
+trap stop_all EXIT
 
 get() { mosquitto_sub -h 127.0.0.1 -p "$BPORT" -t "$1" -C 1 -W "${2:-10}" 2>/dev/null; }
 # Wait until topic $1 reads $2 (retained or new), up to about 15 s.
