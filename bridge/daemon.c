@@ -96,6 +96,7 @@ static void site_destroy(struct daemon *d, struct dsite *ds)
     bridge_site_free(ds->rt);
     bridge_pubcache_free(&ds->pub);
     free(ds->dcb_json);
+    free(ds->disc_sent);
     free(ds);
 }
 

@@ -25,6 +25,12 @@ struct dsite {
     bool discovery_sent;
     uint32_t discovery_shape;           /* units when discovery was sent      */
     size_t discovery_values;            /* most values in one cycle so far    */
+    /* The configs published since the broker or Home Assistant last needed
+     * them all: hashes of topic and payload, sorted. A later discovery
+     * publishes only what is not among them (new entities, changed
+     * configs), not every config again. */
+    uint64_t *disc_sent;
+    size_t disc_n, disc_cap;
     int reg_fd;                         /* descriptor registered with epoll   */
     uint32_t reg_events;
     uint64_t reg_conn;                  /* bridge_site_conn_id() then          */

@@ -16,6 +16,7 @@
 #include "command.h"
 #include "discovery.h"
 #include "discovery_internal.h"
+#include "hash.h"
 #include "log.h"
 #include "mqtt.h"
 #include "rscp/clock.h"
@@ -179,9 +180,68 @@ void daemon_publish_cycle(struct daemon *d, struct dsite *ds)
 
 /* ---- Home Assistant discovery ----------------------------------------- */
 
+/* One discovery pass: the configs published before (sorted hashes), the
+ * hashes of this pass's configs, and how many went out. */
+struct disc_pass {
+    struct daemon *d;
+    const uint64_t *before;
+    size_t nbefore;
+    uint64_t *seen;
+    size_t nseen, cap;
+    bool lost; /* no room to remember a hash: the next pass sends all */
+    size_t sent;
+};
+
+static uint64_t config_hash(const char *topic, const char *json, size_t len)
+{
+    uint64_t h = bridge_hash_words(topic, strlen(topic));
+    return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull ^ bridge_hash_words(json, len);
+}
+
+static bool hash_among(const uint64_t *a, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] == h)
+            return true;
+        if (a[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static int hash_order(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Publishes a config unless the same topic with the same payload went out
+ * before (Home Assistant and the broker have it), and remembers it. */
 static void emit_config(void *ctx, const char *topic, const char *json, size_t len)
 {
-    daemon_mqtt_publish(ctx, topic, json, len, true);
+    struct disc_pass *p = ctx;
+    uint64_t h = config_hash(topic, json, len);
+    if (!hash_among(p->before, p->nbefore, h)) {
+        daemon_mqtt_publish(p->d, topic, json, len, true);
+        p->sent++;
+    }
+    if (p->lost)
+        return;
+    if (p->nseen == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        uint64_t *n = realloc(p->seen, cap * sizeof *n);
+        if (!n) {
+            p->lost = true;
+            return;
+        }
+        p->seen = n;
+        p->cap = cap;
+    }
+    p->seen[p->nseen++] = h;
 }
 
 static void emit_clear(void *ctx, const char *topic) { daemon_mqtt_publish(ctx, topic, "", 0, true); }
@@ -206,10 +266,30 @@ static bool publish_discovery(struct daemon *d, struct dsite *ds)
         return false;
     struct bridge_discovery_site ws;
     disc_site(d, ds, &ws);
-    size_t n = bridge_discovery_each(&ws, sn, bridge_site_groups(ds->rt), emit_config, d);
+    struct disc_pass p = {.d = d, .before = ds->disc_sent, .nbefore = ds->disc_n};
+    size_t n = bridge_discovery_each(&ws, sn, bridge_site_groups(ds->rt), emit_config, &p);
+    free(ds->disc_sent);
+    if (p.lost) {
+        free(p.seen);
+        p.seen = NULL;
+        p.nseen = p.cap = 0;
+    } else if (p.nseen > 1) {
+        qsort(p.seen, p.nseen, sizeof *p.seen, hash_order);
+    }
+    ds->disc_sent = p.seen;
+    ds->disc_n = p.nseen;
+    ds->disc_cap = p.cap;
     ds->discovery_sent = true;
-    BRIDGE_DEBUG("site %s: %zu discovery configs", bridge_site_name(ds->rt), n);
+    BRIDGE_DEBUG("site %s: %zu discovery configs, %zu of them published", bridge_site_name(ds->rt), n, p.sent);
     return true;
+}
+
+/* The next discovery publishes every config again (the broker or Home
+ * Assistant may have lost them). */
+static void discovery_forget(struct dsite *ds)
+{
+    ds->discovery_sent = false;
+    ds->disc_n = 0;
 }
 
 /* ---- site events ------------------------------------------------------- */
@@ -326,7 +406,7 @@ void daemon_site_added(struct daemon *d, struct dsite *ds)
 {
     /* Discovery goes out after the first cycle (it needs the serial). */
     (void)d;
-    ds->discovery_sent = false;
+    discovery_forget(ds);
     ds->discovery_values = 0;
     bridge_pubcache_forget(&ds->pub);
 }
@@ -377,7 +457,7 @@ static void on_connect(void *ctx)
         bool on = bridge_site_online(ds->rt);
         if (on || bridge_site_settled(ds->rt))
             daemon_mqtt_publish(d, topic, on ? "online" : "offline", on ? 6 : 7, true);
-        ds->discovery_sent = false;
+        discovery_forget(ds);
         if (on)
             publish_discovery(d, ds);
     }
@@ -398,7 +478,7 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
         if (len == 6 && memcmp(payload, "online", 6) == 0) {
             BRIDGE_INFO("home assistant is online: discovery published again");
             for (size_t i = 0; i < d->nsites; i++) {
-                d->sites[i]->discovery_sent = false;
+                discovery_forget(d->sites[i]);
                 publish_discovery(d, d->sites[i]);
             }
         }
