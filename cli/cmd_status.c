@@ -5,14 +5,16 @@ static void help(void)
 {
     fputs("Usage: rscp status [OPTIONS]\n"
           "\n"
-          "The whole plant at once: the live summary, the batteries (without\n"
-          "cells), the PV trackers, the power meters, the wallboxes, the power\n"
-          "settings, the emergency reserve and the idle-period switch. Two request\n"
-          "frames: discovery, then one for everything found.\n"
+          "The whole plant at once: the live summary, the batteries with their\n"
+          "modules (the table without cells, the JSON with them), the PV trackers,\n"
+          "the power meters, the wallboxes, the power settings, the emergency\n"
+          "reserve and the idle-period switch. Two request frames: discovery, then\n"
+          "one for everything found.\n"
           "\n"
           "Options:\n"
           "  -j, --json   {\"live\": the object of 'rscp live --json' without time fields\n"
-          "               but \"time\", \"batteries\", \"inverters\",\n"
+          "               but \"time\", \"batteries\" (each with \"dcbs\",\n"
+          "               each with \"cells\"), \"inverters\",\n"
           "               \"trackers\", \"meters\", \"wallboxes\" (as in 'rscp battery',\n"
           "               'pv', 'meters', 'wallbox'), \"settings\" (as in 'rscp\n"
           "               settings'), \"idle_periods_enabled\", \"round_trips\"}\n"
@@ -67,7 +69,7 @@ static void print(struct cli_jw *w, const struct cli_plant_view *cv, bool json)
     bool idle = (v->have & CLI_PR_IDLE) && v->idle.enabled_present;
     if (json) {
         live_json(w, v);
-        cli_print_batteries(w, v, true, false);
+        cli_print_batteries(w, v, true, true);
         cli_print_trackers(w, v, true);
         cli_print_meters(w, v, true);
         cli_print_wallboxes(w, v, true);
@@ -98,6 +100,6 @@ static void print(struct cli_jw *w, const struct cli_plant_view *cv, bool json)
 
 int cli_cmd_status(int argc, char **argv)
 {
-    return cli_plant_show("status", argc, argv, help, RSCP_PLANT_REQ_ALL & ~RSCP_PLANT_REQ_DCBS,
+    return cli_plant_show("status", argc, argv, help, RSCP_PLANT_REQ_ALL,
                           CLI_PR_LIVE | CLI_PR_SETTINGS | CLI_PR_RESERVE | CLI_PR_IDLE, print);
 }

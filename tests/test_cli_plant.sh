@@ -186,7 +186,8 @@ export RSCP_PORT=$PORT
 expect_rc 0 "status --json" "$RSCP" status --json
 cp "$TMP/out" "$TMP/status.json"
 jcheck "$TMP/status.json" "j['round_trips'] == 2"
-jcheck "$TMP/status.json" "len(j['batteries']) == 1 and j['batteries'][0]['index'] == 0 and j['batteries'][0]['dcbs'] == []"
+jcheck "$TMP/status.json" "len(j['batteries']) == 1 and j['batteries'][0]['index'] == 0"
+jcheck "$TMP/status.json" "len(j['batteries'][0]['dcbs']) == j['batteries'][0]['dcb_count'] > 0 and all(len(d['cells']) > 0 and d['voltage'] > 0 for d in j['batteries'][0]['dcbs'])"
 jcheck "$TMP/status.json" "0 <= j['batteries'][0]['soc'] <= 100 and j['batteries'][0]['voltage'] > 0"
 jcheck "$TMP/status.json" "len(j['trackers']) == 2 and all(t['voltage'] > 0 and t['power'] >= 0 for t in j['trackers'])"
 jcheck "$TMP/status.json" "[m['index'] for m in j['meters'] if m['root']] == [0] and j['meters'][0]['type_name'] == 'root'"
