@@ -106,13 +106,18 @@ static const char *mosq_reason(int rc, int e)
 
 static void cb_connect(struct mosquitto *m, void *ud, int rc)
 {
-    (void)m;
     struct bridge_mqtt_conn *c = ud;
     if (rc != 0) {
         describe_refusal(c, rc); /* logged by lost(): cb_disconnect follows */
         return;
     }
     BRIDGE_INFO("mqtt %s:%d: connected", c->host, c->port);
+    /* libmosquitto formats every log line of its own (a malloc and a
+     * vsnprintf for each PUBLISH) whenever a log callback is set; cb_log
+     * wants only the failures of an attempt (TLS in words). Connected, and
+     * without debug lines, the callback is off; lost() sets it again. */
+    if (bridge_log_level() < BRIDGE_LOG_DEBUG)
+        mosquitto_log_callback_set(m, NULL);
     clear_pending(c);
     c->connected = true;
     if (c->ever_connected)
@@ -123,11 +128,14 @@ static void cb_connect(struct mosquitto *m, void *ud, int rc)
         c->ev.on_connect(c->ev.ctx);
 }
 
+static void cb_log(struct mosquitto *m, void *ud, int level, const char *str);
+
 static void lost(struct bridge_mqtt_conn *c, const char *why)
 {
     bool was = c->connected;
     c->live = false;
     c->connected = false;
+    mosquitto_log_callback_set(c->mosq, cb_log); /* for the next attempt */
     if (c->stopping)
         return;
     uint32_t delay = schedule_retry(c);
