@@ -273,8 +273,13 @@ static bool publish_discovery(struct daemon *d, struct dsite *ds)
         free(p.seen);
         p.seen = NULL;
         p.nseen = p.cap = 0;
-    } else if (p.nseen > 1) {
+    } else if (p.nseen > 0) {
         qsort(p.seen, p.nseen, sizeof *p.seen, hash_order);
+        uint64_t *fit = realloc(p.seen, p.nseen * sizeof *fit); /* kept for every site: no slack */
+        if (fit) {
+            p.seen = fit;
+            p.cap = p.nseen;
+        }
     }
     ds->disc_sent = p.seen;
     ds->disc_n = p.nseen;
