@@ -1,0 +1,184 @@
+/* The simulator's request handler, fed random request trees (no
+ * network): known tags with random types and values, flipped tag bits,
+ * containers, requests cut anywhere. Every reply is well-formed and
+ * nothing crashes (ASan and UBSan watch the reads). */
+#include "harness.h"
+
+#include "../sim/sim_all.inc"
+
+#include "rscp/builder.h"
+#include "rscp/tags.h"
+#include "rscp/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint8_t req_buf[4096];
+static uint8_t reply_buf[70000];
+static struct sim_device *dev;
+static double now_t;
+
+static struct rscp_builder req;
+
+static void begin(void)
+{
+    rscp_builder_init(&req, req_buf, sizeof req_buf);
+}
+
+/* Random request trees of known tags with random types and values, and
+ * random bytes: every reply is well-formed, nothing crashes. */
+static void test_random_requests(void)
+{
+    static const uint32_t ids[] = {
+        RSCP_TAG_RSCP_REQ_AUTHENTICATION, RSCP_TAG_RSCP_AUTHENTICATION, RSCP_TAG_RSCP_REQ_USER_LEVEL,
+        RSCP_TAG_RSCP_USER_LEVEL, RSCP_TAG_EMS_REQ_POWER_PV, RSCP_TAG_EMS_REQ_POWER_BAT,
+        RSCP_TAG_EMS_REQ_POWER_HOME, RSCP_TAG_EMS_REQ_POWER_GRID, RSCP_TAG_EMS_REQ_POWER_ADD,
+        RSCP_TAG_EMS_REQ_AUTARKY, RSCP_TAG_EMS_REQ_SELF_CONSUMPTION, RSCP_TAG_EMS_REQ_BAT_SOC,
+        RSCP_TAG_EMS_REQ_COUPLING_MODE, RSCP_TAG_EMS_REQ_MODE, RSCP_TAG_EMS_REQ_BALANCED_PHASES,
+        RSCP_TAG_EMS_REQ_INSTALLED_PEAK_POWER, RSCP_TAG_EMS_REQ_DERATE_AT_PERCENT_VALUE,
+        RSCP_TAG_EMS_REQ_DERATE_AT_POWER_VALUE, RSCP_TAG_EMS_REQ_POWER_WB_ALL,
+        RSCP_TAG_EMS_REQ_POWER_WB_SOLAR, RSCP_TAG_EMS_REQ_EXT_SRC_AVAILABLE, RSCP_TAG_EMS_REQ_STATUS,
+        RSCP_TAG_EMS_REQ_USED_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_CHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_DCDC_CHARGE_LIMIT, RSCP_TAG_EMS_REQ_USER_CHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_USED_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_BAT_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_DCDC_DISCHARGE_LIMIT, RSCP_TAG_EMS_REQ_USER_DISCHARGE_LIMIT,
+        RSCP_TAG_EMS_REQ_REMAINING_BAT_CHARGE_POWER, RSCP_TAG_EMS_REQ_REMAINING_BAT_DISCHARGE_POWER,
+        RSCP_TAG_EMS_REQ_EMERGENCY_POWER_STATUS, RSCP_TAG_EMS_REQ_BATTERY_TO_CAR_MODE,
+        RSCP_TAG_EMS_REQ_BATTERY_BEFORE_CAR_MODE, RSCP_TAG_EMS_REQ_SET_BATTERY_BEFORE_CAR_MODE,
+        RSCP_TAG_EMS_REQ_SET_POWER, RSCP_TAG_EMS_REQ_SET_POWER_MODE, RSCP_TAG_EMS_REQ_SET_POWER_VALUE,
+        RSCP_TAG_EMS_REQ_GET_POWER_SETTINGS, RSCP_TAG_EMS_REQ_SET_POWER_SETTINGS,
+        RSCP_TAG_EMS_POWER_LIMITS_USED, RSCP_TAG_EMS_MAX_CHARGE_POWER, RSCP_TAG_EMS_MAX_DISCHARGE_POWER,
+        RSCP_TAG_EMS_DISCHARGE_START_POWER, RSCP_TAG_EMS_POWERSAVE_ENABLED,
+        RSCP_TAG_EMS_WEATHER_REGULATED_CHARGE_ENABLED, RSCP_TAG_EMS_WEATHER_FORECAST_MODE,
+        RSCP_TAG_EMS_RES_POWER_LIMITS_USED, RSCP_TAG_EMS_RES_MAX_CHARGE_POWER,
+        RSCP_TAG_EMS_RES_MAX_DISCHARGE_POWER, RSCP_TAG_EMS_RES_DISCHARGE_START_POWER,
+        RSCP_TAG_EMS_RES_POWERSAVE_ENABLED, RSCP_TAG_EMS_RES_WEATHER_REGULATED_CHARGE_ENABLED,
+        RSCP_TAG_EMS_REQ_GET_SYS_SPECS, RSCP_TAG_EMS_GET_SYS_SPECS, RSCP_TAG_EMS_SYS_SPEC,
+        RSCP_TAG_EMS_SYS_SPEC_INDEX, RSCP_TAG_EMS_SYS_SPEC_NAME, RSCP_TAG_EMS_SYS_SPEC_VALUE_INT,
+        RSCP_TAG_EMS_REQ_START_MANUAL_CHARGE, RSCP_TAG_INFO_REQ_SERIAL_NUMBER,
+        RSCP_TAG_INFO_REQ_PRODUCTION_DATE, RSCP_TAG_INFO_REQ_MODULES_SW_VERSIONS,
+        RSCP_TAG_INFO_MODULE_SW_VERSION, RSCP_TAG_INFO_MODULE, RSCP_TAG_INFO_VERSION,
+        RSCP_TAG_INFO_REQ_A35_SERIAL_NUMBER, RSCP_TAG_INFO_REQ_IP_ADDRESS, RSCP_TAG_INFO_REQ_SUBNET_MASK,
+        RSCP_TAG_INFO_REQ_MAC_ADDRESS, RSCP_TAG_INFO_REQ_GATEWAY, RSCP_TAG_INFO_REQ_DNS,
+        RSCP_TAG_INFO_REQ_DHCP_STATUS, RSCP_TAG_INFO_REQ_TIME, RSCP_TAG_INFO_REQ_UTC_TIME,
+        RSCP_TAG_INFO_REQ_TIME_ZONE, RSCP_TAG_INFO_REQ_SW_RELEASE, RSCP_TAG_INFO_REQ_GUI_TARGET,
+        RSCP_TAG_BAT_REQ_DATA, RSCP_TAG_BAT_INDEX, RSCP_TAG_BAT_REQ_RSOC, RSCP_TAG_BAT_REQ_MODULE_VOLTAGE,
+        RSCP_TAG_BAT_REQ_CURRENT, RSCP_TAG_BAT_REQ_MAX_BAT_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_CHARGE_CURRENT,
+        RSCP_TAG_BAT_REQ_EOD_VOLTAGE, RSCP_TAG_BAT_REQ_MAX_DISCHARGE_CURRENT, RSCP_TAG_BAT_REQ_CHARGE_CYCLES,
+        RSCP_TAG_BAT_REQ_TERMINAL_VOLTAGE, RSCP_TAG_BAT_REQ_STATUS_CODE, RSCP_TAG_BAT_REQ_ERROR_CODE,
+        RSCP_TAG_BAT_REQ_DEVICE_NAME, RSCP_TAG_BAT_REQ_DCB_COUNT, RSCP_TAG_BAT_REQ_RSOC_REAL,
+        RSCP_TAG_BAT_REQ_ASOC, RSCP_TAG_BAT_REQ_MAX_DCB_CELL_CURRENT, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_CURRENT,
+        RSCP_TAG_BAT_REQ_MAX_DCB_CELL_VOLTAGE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_VOLTAGE,
+        RSCP_TAG_BAT_REQ_MAX_DCB_CELL_TEMPERATURE, RSCP_TAG_BAT_REQ_MIN_DCB_CELL_TEMPERATURE,
+        RSCP_TAG_BAT_REQ_READY_FOR_SHUTDOWN, RSCP_TAG_BAT_REQ_TRAINING_MODE, RSCP_TAG_BAT_REQ_USABLE_CAPACITY,
+        RSCP_TAG_BAT_REQ_USABLE_REMAINING_CAPACITY, RSCP_TAG_BAT_REQ_DESIGN_CAPACITY,
+        RSCP_TAG_BAT_REQ_DCB_INFO, RSCP_TAG_BAT_REQ_DEVICE_STATE, RSCP_TAG_BAT_DEVICE_CONNECTED,
+        RSCP_TAG_BAT_DEVICE_WORKING, RSCP_TAG_BAT_DEVICE_IN_SERVICE, RSCP_TAG_BAT_DCB_INDEX,
+        RSCP_TAG_BAT_DCB_LAST_MESSAGE_TIMESTAMP, RSCP_TAG_BAT_DCB_MAX_CHARGE_VOLTAGE,
+        RSCP_TAG_BAT_DCB_MAX_CHARGE_CURRENT, RSCP_TAG_BAT_DCB_END_OF_DISCHARGE,
+        RSCP_TAG_BAT_DCB_MAX_DISCHARGE_CURRENT, RSCP_TAG_BAT_DCB_FULL_CHARGE_CAPACITY,
+        RSCP_TAG_BAT_DCB_REMAINING_CAPACITY, RSCP_TAG_BAT_DCB_SOC, RSCP_TAG_BAT_DCB_SOH,
+        RSCP_TAG_BAT_DCB_CYCLE_COUNT, RSCP_TAG_BAT_DCB_CURRENT, RSCP_TAG_BAT_DCB_VOLTAGE,
+        RSCP_TAG_BAT_DCB_CURRENT_AVG_30S, RSCP_TAG_BAT_DCB_VOLTAGE_AVG_30S, RSCP_TAG_BAT_DCB_DESIGN_CAPACITY,
+        RSCP_TAG_BAT_DCB_DESIGN_VOLTAGE, RSCP_TAG_BAT_DCB_CHARGE_LOW_TEMPERATURE,
+        RSCP_TAG_BAT_DCB_CHARGE_HIGH_TEMPERATURE, RSCP_TAG_BAT_DCB_MANUFACTURE_DATE,
+        RSCP_TAG_BAT_DCB_SERIALNO, RSCP_TAG_BAT_DCB_PROTOCOL_VERSION, RSCP_TAG_BAT_DCB_FW_VERSION,
+        RSCP_TAG_BAT_DCB_DATA_TABLE_VERSION, RSCP_TAG_BAT_DCB_PCB_VERSION, RSCP_TAG_BAT_DCB_NR_SERIES_CELL,
+        RSCP_TAG_BAT_DCB_NR_PARALLEL_CELL, RSCP_TAG_BAT_DCB_MANUFACTURE_NAME, RSCP_TAG_BAT_DCB_DEVICE_NAME,
+        RSCP_TAG_BAT_DCB_SERIALCODE, RSCP_TAG_BAT_DCB_NR_SENSOR, RSCP_TAG_BAT_DCB_STATUS,
+        RSCP_TAG_BAT_DCB_WARNING, RSCP_TAG_BAT_DCB_ALARM, RSCP_TAG_BAT_DCB_ERROR, RSCP_TAG_PVI_REQ_DATA,
+        RSCP_TAG_PVI_INDEX, RSCP_TAG_PVI_VALUE, RSCP_TAG_PVI_REQ_ON_GRID, RSCP_TAG_PVI_REQ_STATE,
+        RSCP_TAG_PVI_REQ_TYPE, RSCP_TAG_PVI_REQ_SERIAL_NUMBER, RSCP_TAG_PVI_REQ_AC_MAX_PHASE_COUNT,
+        RSCP_TAG_PVI_REQ_DC_MAX_STRING_COUNT, RSCP_TAG_PVI_REQ_SYSTEM_MODE, RSCP_TAG_PVI_REQ_POWER_MODE,
+        RSCP_TAG_PVI_REQ_DEVICE_STATE, RSCP_TAG_PVI_DEVICE_CONNECTED, RSCP_TAG_PVI_DEVICE_WORKING,
+        RSCP_TAG_PVI_DEVICE_IN_SERVICE, RSCP_TAG_PVI_REQ_AC_POWER, RSCP_TAG_PVI_REQ_AC_VOLTAGE,
+        RSCP_TAG_PVI_REQ_AC_CURRENT, RSCP_TAG_PVI_REQ_AC_APPARENTPOWER, RSCP_TAG_PVI_REQ_AC_REACTIVEPOWER,
+        RSCP_TAG_PVI_REQ_AC_ENERGY_ALL, RSCP_TAG_PVI_REQ_AC_ENERGY_DAY, RSCP_TAG_PVI_REQ_AC_FREQUENCY,
+        RSCP_TAG_PVI_REQ_AC_MAX_APPARENTPOWER, RSCP_TAG_PVI_REQ_DC_POWER, RSCP_TAG_PVI_REQ_DC_VOLTAGE,
+        RSCP_TAG_PVI_REQ_DC_CURRENT, RSCP_TAG_PVI_REQ_DC_MAX_POWER, RSCP_TAG_PVI_REQ_DC_STRING_ENERGY_ALL,
+        RSCP_TAG_PVI_REQ_TEMPERATURE, RSCP_TAG_PVI_REQ_MAX_TEMPERATURE, RSCP_TAG_PVI_REQ_MIN_TEMPERATURE,
+        RSCP_TAG_PM_REQ_DATA, RSCP_TAG_PM_INDEX, RSCP_TAG_PM_REQ_POWER_L1, RSCP_TAG_PM_REQ_POWER_L2,
+        RSCP_TAG_PM_REQ_POWER_L3, RSCP_TAG_PM_REQ_ACTIVE_PHASES, RSCP_TAG_PM_REQ_MODE,
+        RSCP_TAG_PM_REQ_ENERGY_L1, RSCP_TAG_PM_REQ_ENERGY_L2, RSCP_TAG_PM_REQ_ENERGY_L3,
+        RSCP_TAG_PM_REQ_DEVICE_ID, RSCP_TAG_PM_REQ_ERROR_CODE, RSCP_TAG_PM_REQ_FIRMWARE_VERSION,
+        RSCP_TAG_PM_REQ_VOLTAGE_L1, RSCP_TAG_PM_REQ_VOLTAGE_L2, RSCP_TAG_PM_REQ_VOLTAGE_L3,
+        RSCP_TAG_PM_REQ_TYPE, RSCP_TAG_PM_REQ_DEVICE_STATE, RSCP_TAG_PM_DEVICE_CONNECTED,
+        RSCP_TAG_PM_DEVICE_WORKING, RSCP_TAG_PM_DEVICE_IN_SERVICE, RSCP_TAG_DB_REQ_HISTORY_DATA_DAY,
+        RSCP_TAG_DB_REQ_HISTORY_DATA_WEEK, RSCP_TAG_DB_REQ_HISTORY_DATA_MONTH,
+        RSCP_TAG_DB_REQ_HISTORY_DATA_YEAR, RSCP_TAG_DB_REQ_HISTORY_TIME_START,
+        RSCP_TAG_DB_REQ_HISTORY_TIME_INTERVAL, RSCP_TAG_DB_REQ_HISTORY_TIME_SPAN, RSCP_TAG_DB_SUM_CONTAINER,
+        RSCP_TAG_DB_VALUE_CONTAINER, RSCP_TAG_DB_GRAPH_INDEX, RSCP_TAG_DB_BAT_POWER_IN,
+        RSCP_TAG_DB_BAT_POWER_OUT, RSCP_TAG_DB_DC_POWER, RSCP_TAG_DB_GRID_POWER_IN,
+        RSCP_TAG_DB_GRID_POWER_OUT, RSCP_TAG_DB_CONSUMPTION, RSCP_TAG_DB_PM_0_POWER, RSCP_TAG_DB_PM_1_POWER,
+        RSCP_TAG_DB_BAT_CHARGE_LEVEL, RSCP_TAG_DB_BAT_CYCLE_COUNT, RSCP_TAG_DB_CONSUMED_PRODUCTION,
+        RSCP_TAG_DB_AUTARKY,
+    };
+    static const uint8_t types[] = {RSCP_TYPE_NONE,   RSCP_TYPE_BOOL,      RSCP_TYPE_UCHAR8, RSCP_TYPE_UINT16,
+                                    RSCP_TYPE_INT32,  RSCP_TYPE_UINT64,    RSCP_TYPE_FLOAT32, RSCP_TYPE_CSTRING,
+                                    RSCP_TYPE_TIMESTAMP, RSCP_TYPE_CONTAINER, RSCP_TYPE_ERROR, 0x42};
+    th_seed(2024);
+    unsigned failures = 0;
+    for (int round = 0; round < 3000; round++) {
+        begin();
+        int depth = 0;
+        unsigned n = 1 + th_rand_below(12);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t tag = ids[th_rand_below(sizeof ids / sizeof ids[0])];
+            if (th_rand_below(8) == 0)
+                tag ^= 1u << th_rand_below(24);
+            uint8_t type = types[th_rand_below(sizeof types)];
+            uint8_t raw[12];
+            for (size_t k = 0; k < sizeof raw; k++)
+                raw[k] = (uint8_t)th_rand();
+            if (th_rand_below(3) == 0)
+                memset(raw, 0, sizeof raw);
+            int size = rscp_type_size(type);
+            if (type == RSCP_TYPE_CONTAINER && depth < 3) {
+                rscp_put_container_open(&req, tag);
+                depth++;
+            } else if (depth > 0 && th_rand_below(3) == 0) {
+                rscp_put_container_close(&req);
+                depth--;
+            } else {
+                rscp_put_raw(&req, tag, type, raw, size >= 0 ? (size_t)size : th_rand_below(9));
+            }
+        }
+        while (depth-- > 0)
+            rscp_put_container_close(&req);
+        size_t len;
+        if (rscp_builder_finish(&req, &len) != 0)
+            continue;
+        /* Also cut the request at a random point. */
+        size_t cut = th_rand_below(4) == 0 ? th_rand_below((uint32_t)len + 1) : len;
+        uint8_t *g = th_guard_copy(req_buf, cut);
+        struct rscp_builder out;
+        rscp_builder_init(&out, reply_buf, sizeof reply_buf);
+        now_t += 37.0;
+        int rc = sim_handle(dev, now_t, 10, g, cut, &out);
+        size_t rlen = 0;
+        if (rc == 0)
+            rc = rscp_builder_finish(&out, &rlen);
+        th_guard_free(g, cut);
+        if (rc != 0 || rscp_validate(reply_buf, rlen, NULL, NULL) != 0)
+            failures++;
+    }
+    CHECK_INT(failures, 0);
+}
+
+int main(void)
+{
+    struct sim_config c;
+    sim_config_default(&c);
+    c.seed = 99;
+    dev = malloc(sizeof *dev);
+    CHECK(dev != NULL);
+    if (!dev)
+        return th_finish();
+    now_t = (double)sim_local_to_utc(&c.tz, sim_days_from_civil(2024, 6, 21) * 86400 + 6 * 3600);
+    sim_device_init(dev, &c, now_t, 0);
+    test_random_requests();
+    sim_device_init(dev, &c, now_t, 6); /* the root meter at index 6 */
+    test_random_requests();
+    free(dev);
+    return th_finish();
+}
