@@ -26,9 +26,9 @@ bool sim__is_pvi_sub(uint32_t tag);
 void sim__pm_sub(struct req_ctx *x, const struct sim_meter *meter, const struct rscp_block *req);
 bool sim__is_pm_sub(uint32_t tag);
 
-/* handler_wb.c: WB.REQ_DATA sub-requests (the one wallbox), including
- * WB.REQ_SET_EXTERN. */
-void sim__wb_sub(struct req_ctx *x, const struct rscp_block *req);
+/* handler_wb.c: WB.REQ_DATA sub-requests of wallbox `wb` (below the
+ * device's wallboxes), including WB.REQ_SET_EXTERN. */
+void sim__wb_sub(struct req_ctx *x, unsigned wb, const struct rscp_block *req);
 bool sim__is_wb_sub(uint32_t tag);
 
 /* handler_wb.c: DCDC.REQ_DATA sub-requests of converter `dcdc`. */

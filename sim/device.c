@@ -26,7 +26,22 @@ void sim_device_init(struct sim_device *d, const struct sim_config *c, double st
         d->n_meters = 2;
     }
     d->dcdcs = c->batteries;
+    d->wallboxes = c->wallbox ? 1u : 0u;
     sim_device_set_site(d, c->seed, 0);
+}
+
+void sim_device_set_wallboxes(struct sim_device *d, unsigned n)
+{
+    d->wallboxes = n < SIM_MAX_WALLBOXES ? n : SIM_MAX_WALLBOXES;
+    for (unsigned i = 0; i + 1 < SIM_MAX_WALLBOXES; i++) {
+        struct sim_wallbox *w = &d->wb_more[i];
+        w->sun_mode = true;
+        w->suspended = false;
+        w->current_a = 16;
+        w->phases = 3;
+        w->min_current_a = SIM_WB_MIN_CURRENT_A;
+        w->auto_phase = false;
+    }
 }
 
 void sim_device_set_site(struct sim_device *d, uint64_t base_seed, unsigned site)

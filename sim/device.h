@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define SIM_MAX_METERS 8u      /* power meters (PM.INDEX 0..7) */
+#define SIM_MAX_WALLBOXES 8u   /* wallboxes (WB.INDEX 0..7)    */
 
 /* PM.TYPE values (as python-e3dc names them). */
 #define SIM_PM_TYPE_ROOT 1u
@@ -26,6 +27,15 @@ struct sim_meter {
     uint8_t index, type;
 };
 
+/* The settings of a wallbox after the first (WB.INDEX 1..): what
+ * WB.REQ_SET_EXTERN, REQ_SET_MIN_CHARGE_CURRENT and REQ_SET_AUTO_PHASE_-
+ * SWITCH_ENABLED change, as the model's ctl.wb_* for wallbox 0. */
+struct sim_wallbox {
+    bool sun_mode, suspended;
+    uint8_t current_a, phases, min_current_a;
+    bool auto_phase;
+};
+
 /* The whole simulated device: model plus identity. */
 struct sim_device {
     struct sim_model model;
@@ -34,6 +44,11 @@ struct sim_device {
     struct sim_meter meters[SIM_MAX_METERS];
     unsigned n_meters;
     unsigned dcdcs;             /* DC/DC converters (DCDC.INDEX 0..): one per battery string */
+    unsigned wallboxes;         /* WB.INDEX 0..wallboxes-1 answer (0: none). Wallbox 0
+                                   is the model's (its car, model.ctl.wb_*); the
+                                   others have settings of their own (wb_more[i-1])
+                                   and no car: they draw nothing               */
+    struct sim_wallbox wb_more[SIM_MAX_WALLBOXES - 1];
     uint64_t writes;            /* requests that change the plant, received
                                    (whatever their answer): SET_POWER, the
                                    power settings, idle periods, reserve,
@@ -74,6 +89,11 @@ void sim_device_init(struct sim_device *d, const struct sim_config *c, double st
 /* Replace the device's power meters by m[0..n) (n <= SIM_MAX_METERS;
  * indexes distinct, below SIM_MAX_METERS; one of type ROOT). */
 void sim_device_set_meters(struct sim_device *d, const struct sim_meter *m, unsigned n);
+
+/* Give the device n wallboxes (1..SIM_MAX_WALLBOXES; the model needs
+ * cfg.wallbox for the first): the others start with the first's initial
+ * settings (sun mode, 16 A, 3 phases, 6 A least, no automatic switch). */
+void sim_device_set_wallboxes(struct sim_device *d, unsigned n);
 
 /* The meter that answers at `index`, or NULL. */
 const struct sim_meter *sim_device_meter(const struct sim_device *d, uint64_t index);

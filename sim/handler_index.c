@@ -25,7 +25,7 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
     switch (unit) {
     case UNIT_BAT: present = index < c->batteries; break;
     case UNIT_PVI: present = index == 0; break;
-    case UNIT_WB: present = c->wallbox && index == 0; break;
+    case UNIT_WB: present = index < x->d->wallboxes; break;
     case UNIT_DCDC: present = index < x->d->dcdcs; break;
     default:
         meter = sim_device_meter(x->d, index);
@@ -50,7 +50,7 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         switch (unit) {
         case UNIT_BAT: sim__bat_sub(x, (unsigned)index, &sub); break;
         case UNIT_PVI: sim__pvi_sub(x, &sub); break;
-        case UNIT_WB: sim__wb_sub(x, &sub); break;
+        case UNIT_WB: sim__wb_sub(x, (unsigned)index, &sub); break;
         case UNIT_DCDC: sim__dcdc_sub(x, (unsigned)index, &sub); break;
         default: sim__pm_sub(x, meter, &sub); break;
         }

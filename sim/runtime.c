@@ -47,6 +47,8 @@ void sim_config_from_options(struct sim_config *c, const struct sim_spawn_option
         c->derate_share = o->derate_percent > 0.0 ? o->derate_percent / 100.0 : 0.0;
     if (o->car_max_w > 0.0)
         c->car_max_w = o->car_max_w;
+    if (o->wallboxes > 0)
+        c->wallbox = true; /* the first wallbox is the model's, with the car */
     /* More strings: more capacity and power, same modules per string. */
     c->bat_capacity_wh *= (double)c->batteries;
     c->bat_max_charge_w *= (double)c->batteries;
@@ -186,6 +188,8 @@ int sim_runtime_new(const struct sim_spawn_options *o, struct sim_runtime **out,
     r->dev.refuse_writes = o->refuse_writes;
     if (preset)
         sim_device_set_meters(&r->dev, preset->meters, preset->n_meters);
+    if (o->wallboxes > 0)
+        sim_device_set_wallboxes(&r->dev, o->wallboxes);
     r->clock.start = start;
     r->clock.start_ms = rscp_monotonic_ms();
     r->clock.speed = o->speed > 0.0 ? o->speed : 1.0;

@@ -45,6 +45,9 @@ struct sim_spawn_options {
     uint16_t port;                     /* 0: a free port                 */
     unsigned batteries;                /* 0: 1                           */
     unsigned trackers;                 /* 0: 2                           */
+    unsigned wallboxes;                /* 1..8 wallboxes (the first with the
+                                          car, the others without); 0: the
+                                          model's (one, or none)          */
     double bat_max_charge_w;           /* per string; 0: 6000            */
     double car_max_w;                  /* the car's limit; 0: the wallbox's */
     double derate_percent;             /* feed-in cap in % of the PV peak;

@@ -63,10 +63,13 @@ static void usage(FILE *f)
           "                       or 6 (default 0)\n"
           "      --batteries N    battery strings, 1..4 (default 1)\n"
           "      --trackers N     PV trackers, 1..4 (default 2)\n"
+          "      --wallboxes N    wallboxes, 1..8, WB.INDEX 0..N-1 (default: the\n"
+          "                       model's, one or none): the first has the car, each\n"
+          "                       further one settings of its own and no car\n"
           "      --derate PCT     feed-in cap in percent of the PV peak, 0..100: PV\n"
           "                       above it is curtailed (default 70; 0: no cap)\n"
           "      --model NAME     plant shape (sets meters, strings, trackers, wallbox;\n"
-          "                       --batteries and --trackers still apply):\n"
+          "                       --batteries, --trackers, --wallboxes still apply):\n"
           "                       s10e     root meter 0, 2 trackers, 1 string, wallbox\n"
           "                       s10mini  root meter 6, 1 tracker, 1 string, no wallbox\n"
           "                       s10pro   meters 0 1 3 6, 3 trackers, 2 strings, wallbox\n"
@@ -181,7 +184,7 @@ bool sim_parse_start(const char *s, double *out)
 
 enum opt_id {
     O_PORT = 1, O_BIND, O_USER, O_PASSWORD, O_KEY, O_SEED, O_SPEED, O_START, O_PM_INDEX, O_BATTERIES,
-    O_TRACKERS, O_DERATE, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
+    O_TRACKERS, O_WALLBOXES, O_DERATE, O_MODEL, O_AUTH_TIMEOUT, O_IDLE_TIMEOUT, O_SITES,
     O_DELAY, O_STALL, O_CLOSE, O_RESET, O_CHUNK, O_COALESCE, O_CORRUPT, O_DROP, O_REFUSE, O_BUSY, O_REFUSE_WRITES,
     O_HELP
 };
@@ -196,7 +199,7 @@ static const struct optdef opts[] = {
     {"port", O_PORT, true}, {"bind", O_BIND, true}, {"user", O_USER, true}, {"password", O_PASSWORD, true},
     {"key", O_KEY, true}, {"seed", O_SEED, true}, {"speed", O_SPEED, true}, {"start", O_START, true},
     {"pm-index", O_PM_INDEX, true}, {"batteries", O_BATTERIES, true}, {"trackers", O_TRACKERS, true},
-    {"derate", O_DERATE, true},
+    {"wallboxes", O_WALLBOXES, true}, {"derate", O_DERATE, true},
     {"model", O_MODEL, true}, {"sites", O_SITES, true},
     {"auth-timeout", O_AUTH_TIMEOUT, true}, {"idle-timeout", O_IDLE_TIMEOUT, true},
     {"delay", O_DELAY, true}, {"stall-after", O_STALL, true}, {"close-after", O_CLOSE, true},
@@ -276,6 +279,11 @@ static int parse_options(int argc, char **argv, struct sim_spawn_options *o, uin
                 o->batteries = (unsigned)u;
             else
                 o->trackers = (unsigned)u;
+            break;
+        case O_WALLBOXES:
+            if (!parse_u64(val, 8, &u) || u == 0)
+                return usage_error("invalid number of wallboxes (1..8)", val);
+            o->wallboxes = (unsigned)u;
             break;
         case O_DERATE:
             if (!parse_u64(val, 100, &u))
