@@ -234,6 +234,97 @@ static const struct cmd_simple simple_cmds[] = {
 };
 #define NSIMPLE (sizeof simple_cmds / sizeof simple_cmds[0])
 
+/* t[0..n) for a message into buf[0..cap): unprintable bytes as '?', cut
+ * to cap - 1. */
+static void show(const char *t, size_t n, char *buf, size_t cap)
+{
+    size_t k = n < cap - 1 ? n : cap - 1;
+    for (size_t i = 0; i < k; i++)
+        buf[i] = (unsigned char)t[i] < 0x20 || (unsigned char)t[i] >= 0x7f ? '?' : t[i];
+    buf[k] = '\0';
+}
+
+/* The row of the one-value topic t[0..n), or NULL. */
+static const struct cmd_simple *simple_of(const char *t, size_t n)
+{
+    for (size_t i = 0; i < NSIMPLE; i++)
+        if (word_is(t, n, simple_cmds[i].topic))
+            return &simple_cmds[i];
+    return NULL;
+}
+
+bool bridge_command_per_wallbox(int kind)
+{
+    switch (kind) {
+    case BRIDGE_CMD_WB_SUN_MODE:
+    case BRIDGE_CMD_WB_CURRENT:
+    case BRIDGE_CMD_WB_PHASES:
+    case BRIDGE_CMD_WB_SUSPENDED:
+    case BRIDGE_CMD_WB_TOGGLE:
+    case BRIDGE_CMD_WB_MIN_CURRENT:
+    case BRIDGE_CMD_WB_AUTO_PHASE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+#define WB_COMMANDS "sun_mode, max_current, number_phases, suspended, toggle, min_current, auto_phase_switch"
+
+/* The per-wallbox form "wallbox/<n>/<cmd>" (command.h). Returns 0 when
+ * topic is not of that form (neither a number nor a wallbox command after
+ * "wallbox/": rscp2mqtt's wallbox/<cmd> or an unknown topic), 1 with *d
+ * and out->wallbox, or -1 with the reason in err. */
+static int wallbox_topic(const char *topic, const struct cmd_simple **d, struct bridge_command *out, char *err,
+                         size_t errcap)
+{
+    if (strncmp(topic, "wallbox/", 8) != 0)
+        return 0;
+    const char *num = topic + 8;
+    const char *slash = strchr(num, '/');
+    size_t nl = slash ? (size_t)(slash - num) : strlen(num);
+    const char *cmd = slash ? slash + 1 : num + nl;
+    bool digits = nl > 0;
+    for (size_t i = 0; i < nl; i++)
+        digits = digits && num[i] >= '0' && num[i] <= '9';
+    /* The row of wallbox/<cmd>: "wallbox/" and cmd, compared in place. */
+    const struct cmd_simple *row = NULL;
+    for (size_t i = 0; i < NSIMPLE && !row && *cmd; i++)
+        if (strncmp(simple_cmds[i].topic, "wallbox/", 8) == 0 && strcmp(simple_cmds[i].topic + 8, cmd) == 0)
+            row = &simple_cmds[i];
+    if (!digits && !row)
+        return 0;
+    char shown[72], n_shown[16];
+    show(topic, strlen(topic), shown, sizeof shown);
+    show(num, nl, n_shown, sizeof n_shown);
+    if (!digits || num[0] == '0' || nl > 1) {
+        snprintf(err, errcap,
+                 "bad wallbox number '%s' in set/%s: n must be 1..%u, without a leading zero (the wallbox's "
+                 "WB.INDEX + 1, as in the value topics wallbox/<n>/...)",
+                 n_shown, shown, BRIDGE_WALLBOX_MAX);
+        return -1;
+    }
+    unsigned n = (unsigned)(num[0] - '0');
+    if (n > BRIDGE_WALLBOX_MAX) {
+        snprintf(err, errcap, "bad wallbox number '%u' in set/%s: n must be 1..%u (the wallbox's WB.INDEX + 1)", n,
+                 shown, BRIDGE_WALLBOX_MAX);
+        return -1;
+    }
+    if (!row) {
+        snprintf(err, errcap, "unknown command topic 'set/%s': set/wallbox/%u/<cmd> takes " WB_COMMANDS, shown, n);
+        return -1;
+    }
+    if (!bridge_command_per_wallbox(row->kind)) {
+        snprintf(err, errcap,
+                 "set/%s: %s is the site's setting (EMS), not one wallbox's: use set/%s", shown, row->topic + 8,
+                 row->topic);
+        return -1;
+    }
+    *d = row;
+    out->wallbox = n;
+    return 1;
+}
+
 bool bridge_command_internal(int kind)
 {
     return kind >= BRIDGE_CMD_FORCE && kind <= BRIDGE_CMD_HEALTH;
@@ -275,6 +366,21 @@ const char *bridge_command_topic(int kind)
         if (simple_cmds[i].kind == kind)
             return simple_cmds[i].topic;
     return NULL;
+}
+
+size_t bridge_command_topic_of(int kind, unsigned wallbox, char *buf, size_t cap)
+{
+    const char *t = bridge_command_topic(kind);
+    int k = -1;
+    if (t && wallbox == 0)
+        k = snprintf(buf, cap, "%s", t);
+    else if (t && wallbox <= BRIDGE_WALLBOX_MAX && bridge_command_per_wallbox(kind))
+        k = snprintf(buf, cap, "wallbox/%u/%s", wallbox, t + 8);
+    if (k > 0 && (size_t)k < cap)
+        return (size_t)k;
+    if (cap > 0)
+        buf[0] = '\0';
+    return 0;
 }
 
 static int simple(struct pl *s, const struct cmd_simple *d, struct bridge_command *c)
@@ -338,16 +444,19 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
         return -1;
     }
     const struct cmd_simple *d = NULL;
+    int rc;
     if (strcmp(topic, "power_mode") == 0) {
         out->kind = BRIDGE_CMD_POWER_MODE;
     } else if (strcmp(topic, "idle_period") == 0) {
         out->kind = BRIDGE_CMD_IDLE_PERIOD;
     } else if (strcmp(topic, "request/day") == 0) {
         out->kind = BRIDGE_CMD_HISTORY_DAY;
+    } else if ((rc = wallbox_topic(topic, &d, out, err, errcap)) != 0) {
+        if (rc < 0)
+            return -1;
+        out->kind = d->kind;
     } else {
-        for (size_t i = 0; i < NSIMPLE && !d; i++)
-            if (strcmp(topic, simple_cmds[i].topic) == 0)
-                d = &simple_cmds[i];
+        d = simple_of(topic, strlen(topic));
         for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0] && !d; i++)
             if (strcmp(topic, unsupported[i].topic) == 0) {
                 snprintf(err, errcap, "not supported by rscp-bridge: set/%s is %s", topic, unsupported[i].why);
@@ -355,10 +464,7 @@ static int parse(const char *topic, const char *payload, size_t n, struct bridge
             }
         if (!d) {
             char shown[48];
-            size_t k = strlen(topic) < sizeof shown - 1 ? strlen(topic) : sizeof shown - 1;
-            for (size_t i = 0; i < k; i++)
-                shown[i] = (unsigned char)topic[i] < 0x20 || (unsigned char)topic[i] >= 0x7f ? '?' : topic[i];
-            shown[k] = '\0';
+            show(topic, strlen(topic), shown, sizeof shown);
             snprintf(err, errcap, "unknown command topic 'set/%s'", shown);
             return -1;
         }
@@ -402,5 +508,5 @@ bool bridge_command_equal(const struct bridge_command *a, const struct bridge_co
            a->idle.discharge == b->idle.discharge && a->idle.active == b->idle.active &&
            a->idle.start_hour == b->idle.start_hour && a->idle.start_minute == b->idle.start_minute &&
            a->idle.end_hour == b->idle.end_hour && a->idle.end_minute == b->idle.end_minute &&
-           a->year == b->year && a->month == b->month && a->day == b->day;
+           a->year == b->year && a->month == b->month && a->day == b->day && a->wallbox == b->wallbox;
 }

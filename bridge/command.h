@@ -27,6 +27,16 @@
  *   wallbox/charge_battery_before_car     true | false
  *   wallbox/discharge_battery_until       0..100 (%)
  *   wallbox/disable_battery_at_mix_mode   true | false
+ *   wallbox/<n>/<cmd>             one wallbox of several: n 1..8 (WB.INDEX + 1,
+ *                                 as in the value topics wallbox/<n>/...;
+ *                                 decimal, no leading zero), cmd one of
+ *                                 sun_mode, max_current, number_phases,
+ *                                 suspended, toggle, min_current,
+ *                                 auto_phase_switch, payload as above.
+ *                                 wallbox/<cmd> is the first wallbox that
+ *                                 answered (rscp2mqtt's form). The four
+ *                                 battery-and-car settings are the site's
+ *                                 (EMS), not one wallbox's: no <n> form.
  *   request/day                   YYYY-MM-DD
  * The bridge's own (they change or show the bridge, not the plant):
  *   force                         1 | true (publish every value again with the next cycle, now),
@@ -131,7 +141,17 @@ struct bridge_command {
         uint8_t start_hour, start_minute, end_hour, end_minute;
     } idle;
     int year, month, day;     /* HISTORY_DAY                            */
+    unsigned wallbox;         /* the WB_* kinds of set/wallbox/<n>/...: n
+                                 (WB.INDEX + 1, 1..BRIDGE_WALLBOX_MAX);
+                                 0: set/wallbox/..., the first wallbox   */
 };
+
+#define BRIDGE_WALLBOX_MAX 8u /* n of set/wallbox/<n>/... (RSCP_WB_MAX_WALLBOXES) */
+
+/* Whether a kind has the per-wallbox form set/wallbox/<n>/... (sun_mode,
+ * max_current, number_phases, suspended, toggle, min_current,
+ * auto_phase_switch). */
+bool bridge_command_per_wallbox(int kind);
 
 /* Parse a command: topic is what follows "<prefix>/set/" ("power_mode"),
  * payload[0..n) its payload (need not be NUL-terminated; not NULL, also
@@ -149,5 +169,12 @@ bool bridge_command_equal(const struct bridge_command *a, const struct bridge_co
 
 /* The topic of a command kind ("power_mode"), or NULL. */
 const char *bridge_command_topic(int kind);
+
+/* The topic of command kind with wallbox n (struct bridge_command's
+ * wallbox: 0 none) after "<prefix>/set/", into buf[0..cap):
+ * "wallbox/2/max_current" for n 2, else bridge_command_topic(kind).
+ * Returns its length, or 0 for an unknown kind, an n out of range or a kind
+ * without the per-wallbox form, or when it does not fit (buf then ""). */
+size_t bridge_command_topic_of(int kind, unsigned wallbox, char *buf, size_t cap);
 
 #endif

@@ -319,14 +319,17 @@ static void ev_status(void *ctx, struct bridge_site_rt *rt, bool online, const c
     daemon_mqtt_publish(d, topic, online ? "online" : "offline", online ? 6 : 7, true);
 }
 
-static void publish_result(struct daemon *d, const char *prefix, int kind, const char *topic_tail, bool ok,
-                           const char *error, const char *info)
+/* The answer on "<prefix>/set/<command>/result": the command's topic from
+ * its kind and wallbox (set/wallbox/<n>/... for n > 0), or topic_tail as
+ * received (kind 0: a command that did not parse). */
+static void publish_result(struct daemon *d, const char *prefix, int kind, unsigned wallbox, const char *topic_tail,
+                           bool ok, const char *error, const char *info)
 {
-    char topic[DAEMON_TOPIC_MAX + 96];
-    if (kind > 0)
-        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, bridge_command_topic(kind));
+    char topic[DAEMON_TOPIC_MAX + 96], tail[64];
+    if (kind > 0 && bridge_command_topic_of(kind, wallbox, tail, sizeof tail) > 0)
+        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, tail);
     else
-        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, topic_tail);
+        snprintf(topic, sizeof topic, "%s/set/%s/result", prefix, topic_tail ? topic_tail : "?");
     char body[BRIDGE_RESULT_TEXT_MAX * 2 + 64];
     struct dj j;
     dj_init(&j, body, sizeof body);
@@ -356,14 +359,14 @@ static void publish_result(struct daemon *d, const char *prefix, int kind, const
 void daemon_publish_result(struct daemon *d, const char *prefix, int kind, bool ok, const char *error,
                            const char *info)
 {
-    publish_result(d, prefix, kind, NULL, ok, error, info);
+    publish_result(d, prefix, kind, 0, NULL, ok, error, info);
 }
 
 static void ev_result(void *ctx, struct bridge_site_rt *rt, const struct bridge_cmd_result *r)
 {
     struct dsite *ds = ctx;
     (void)rt;
-    publish_result(ds->d, ds->prefix, r->kind, NULL, r->ok, r->error, r->info);
+    publish_result(ds->d, ds->prefix, r->kind, r->wallbox, NULL, r->ok, r->error, r->info);
 }
 
 static void ev_history(void *ctx, struct bridge_site_rt *rt, int y, int m, int day, const struct rscp_history_values *v)
@@ -501,20 +504,20 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
         const char *cmd_topic = topic + pl + 5;
         if (retained) {
             /* A retained command would run again at every start: refuse it. */
-            publish_result(d, ds->prefix, 0, cmd_topic, false,
+            publish_result(d, ds->prefix, 0, 0, cmd_topic, false,
                            "retained commands are not run (publish without the retain flag)", NULL);
             return;
         }
         struct bridge_command c;
         char err[BRIDGE_RESULT_TEXT_MAX];
         if (bridge_command_parse(cmd_topic, payload ? payload : "", payload ? len : 0, &c, err, sizeof err) != 0) {
-            publish_result(d, ds->prefix, 0, cmd_topic, false, err, NULL);
+            publish_result(d, ds->prefix, 0, 0, cmd_topic, false, err, NULL);
             return;
         }
         if (daemon_control_command(d, ds, &c, payload ? payload : "", payload ? len : 0))
             return;
         if (bridge_site_command(ds->rt, &c, ++d->next_tag, err, sizeof err) != 0)
-            publish_result(d, ds->prefix, c.kind, NULL, false, err, NULL);
+            publish_result(d, ds->prefix, c.kind, c.wallbox, cmd_topic, false, err, NULL);
         return;
     }
     /* A command for no site still gets its answer: from the instance
@@ -539,7 +542,7 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
     if (set) {
         char prefix[DAEMON_TOPIC_MAX];
         snprintf(prefix, sizeof prefix, "%.*s", (int)(set - topic), topic);
-        publish_result(d, prefix, 0, set + 5, false,
+        publish_result(d, prefix, 0, 0, set + 5, false,
                        d->cfg.nsites > 1 ? "no such site: with several sites the topic is <prefix>/<site>/set/..."
                                      : "no such site",
                        NULL);

@@ -112,7 +112,11 @@ struct run {
     char node[BRIDGE_DISCOVERY_NODE_MAX];
     char site_id[BRIDGE_SITE_NAME_MAX + 1]; /* site name for entity ids */
     int wallbox;                            /* the commands' wallbox, -1 none */
-    uint8_t state_found[N_CONTROLS];        /* 1 + index into state[]      */
+    uint32_t wallboxes;                     /* every wallbox known (WB.INDEX bits) */
+    bool wb_numbered;                       /* several: wallbox/<n>/... topics */
+    /* 1 + index into state[] of the first state topic the table produced:
+     * [c][0] as listed, [c][n] for wallbox n's own (wallbox/<n>/...). */
+    uint8_t state_found[N_CONTROLS][1 + RSCP_WB_MAX_WALLBOXES];
     char topic[BRIDGE_DISCOVERY_TOPIC_MAX];
     char json[BRIDGE_DISCOVERY_CONFIG_MAX];
 };
@@ -247,13 +251,26 @@ static void state_topic(struct run *r, struct dj *j, const char *key, const char
         dj_str(j, key, t);
 }
 
+/* The wallbox n (1..) of "wallbox/<n>/<rest>" with *rest, or 0. */
+static unsigned numbered_wallbox(const char *topic, const char **rest)
+{
+    if (strncmp(topic, "wallbox/", 8) != 0 || topic[8] < '1' || topic[8] > '0' + (int)RSCP_WB_MAX_WALLBOXES ||
+        topic[9] != '/')
+        return 0;
+    *rest = topic + 10;
+    return (unsigned)(topic[8] - '0');
+}
+
 static void on_value(void *ctx, const struct bridge_value *v)
 {
     struct run *r = ctx;
+    const char *rest = NULL;
+    unsigned wn = numbered_wallbox(v->topic, &rest);
     for (size_t c = 0; c < N_CONTROLS; c++)
-        for (size_t k = 0; !r->state_found[c] && k < 3 && controls[c].state[k]; k++)
-            if (strcmp(controls[c].state[k], v->topic) == 0)
-                r->state_found[c] = (uint8_t)(k + 1);
+        for (size_t k = 0; !r->state_found[c][wn] && k < 3 && controls[c].state[k]; k++)
+            if (wn ? strncmp(controls[c].state[k], "wallbox/", 8) == 0 && strcmp(controls[c].state[k] + 8, rest) == 0
+                   : strcmp(controls[c].state[k], v->topic) == 0)
+                r->state_found[c][wn] = (uint8_t)(k + 1);
 
     const struct bridge_topic_meta *m = v->meta;
     const char *component = v->kind == BRIDGE_VAL_BOOL ? "binary_sensor" : "sensor";
@@ -331,18 +348,45 @@ static void power_mode_template(struct run *r, struct dj *j, int tpl)
     dj_str(j, "cmd_tpl", tmpl);
 }
 
-static void write_control(struct run *r, size_t ci)
+/* Whether a control is one of the commands of one wallbox
+ * (set/wallbox/<n>/... with several). */
+static bool per_wallbox(const struct control *c)
+{
+    for (int k = 1; k <= BRIDGE_CMD_LAST; k++)
+        if (bridge_command_per_wallbox(k) && strcmp(bridge_command_topic(k), c->command) == 0)
+            return true;
+    return false;
+}
+
+/* Control ci's config. wb < 0: as listed (a wallbox command on the first
+ * wallbox's device, set/wallbox/...); wb >= 0: wallbox wb's own, on its
+ * device: object set_wallbox_<n>_..., set/wallbox/<n>/..., state
+ * wallbox/<n>/... (n = wb + 1). */
+static void write_control(struct run *r, size_t ci, int wb)
 {
     const struct control *c = &controls[ci];
     int dev = c->need == NEED_WALLBOX ? DEV_WALLBOX : DEV_PLANT;
+    char object[ID_MAX], cmd[BRIDGE_DISCOVERY_TOPIC_MAX], state[BRIDGE_TOPIC_SUFFIX_MAX];
+    unsigned wn = wb >= 0 ? (unsigned)wb + 1u : 0u;
+    uint8_t found = r->state_found[ci][wn];
+    if (wb >= 0) {
+        /* "set_wallbox_max_current" -> "set_wallbox_2_max_current" */
+        snprintf(object, sizeof object, "set_wallbox_%u_%s", wn, c->object + 12);
+        snprintf(cmd, sizeof cmd, "set/wallbox/%u/%s", wn, c->command + 8);
+        if (found)
+            snprintf(state, sizeof state, "wallbox/%u/%s", wn, c->state[found - 1] + 8);
+    } else {
+        snprintf(object, sizeof object, "%s", c->object);
+        snprintf(cmd, sizeof cmd, "set/%s", c->command);
+        if (found)
+            snprintf(state, sizeof state, "%s", c->state[found - 1]);
+    }
     struct dj j;
     dj_init(&j, r->json, sizeof r->json);
-    write_common(r, &j, c->component, c->object, c->name, dev, r->wallbox);
-    char cmd[BRIDGE_DISCOVERY_TOPIC_MAX];
-    snprintf(cmd, sizeof cmd, "set/%s", c->command);
+    write_common(r, &j, c->component, object, c->name, dev, wb >= 0 ? wb : r->wallbox);
     state_topic(r, &j, "cmd_t", cmd);
-    if (r->state_found[ci])
-        state_topic(r, &j, "stat_t", c->state[r->state_found[ci] - 1]);
+    if (found)
+        state_topic(r, &j, "stat_t", state);
     if (c->tpl != TPL_NONE)
         power_mode_template(r, &j, c->tpl);
     if (strcmp(c->component, "number") == 0) {
@@ -361,7 +405,7 @@ static void write_control(struct run *r, size_t ci)
             p += n + (p[n] == '|');
         }
         dj_close(&j, '[');
-        if (r->state_found[ci] && c->tpl == TPL_MODE)
+        if (found && c->tpl == TPL_MODE)
             dj_str(&j, "val_tpl", "{{ value.split(':')[0] }}");
     } else if (strcmp(c->component, "switch") == 0) {
         dj_str(&j, "pl_on", "true");
@@ -375,21 +419,37 @@ static void write_control(struct run *r, size_t ci)
         dj_str(&j, "dev_cla", c->device_class);
     if (c->config)
         dj_str(&j, "ent_cat", "config");
-    finish(r, &j, c->component, c->object);
+    finish(r, &j, c->component, object);
 }
 
-/* The lowest wallbox index the snapshot knows, or -1. */
-static int first_wallbox(const struct bridge_snapshot *s)
+/* The wallboxes the snapshot knows (WB.INDEX bits). */
+static uint32_t known_wallboxes(const struct bridge_snapshot *s)
 {
     uint32_t mask = 0;
     if (s->have & BRIDGE_HAVE_WALLBOX)
         mask |= s->wb_ok;
     if (s->have & BRIDGE_HAVE_PLANT)
         mask |= s->plant.wallboxes;
-    for (unsigned i = 0; i < RSCP_WB_MAX_WALLBOXES; i++)
-        if (mask & (1u << i))
-            return (int)i;
-    return -1;
+    return mask;
+}
+
+static unsigned bits(uint32_t v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* Whether the values of the wallboxes are numbered (wallbox/<n>/...): as
+ * the topic table counts them, the plant's discovery first, else those
+ * that answered. */
+static bool wallboxes_numbered(const struct bridge_snapshot *s)
+{
+    unsigned n = (s->have & BRIDGE_HAVE_PLANT) ? bits(s->plant.wallboxes) : 0;
+    if (n == 0)
+        n = (s->have & BRIDGE_HAVE_WALLBOX) ? bits(s->wb_ok) : 0;
+    return n > 1;
 }
 
 static size_t run_all(struct run *r)
@@ -403,11 +463,24 @@ static size_t run_all(struct run *r)
     r->model = bridge_discovery_model(r->serial);
     bridge_discovery_node_id(r->serial, r->node, sizeof r->node);
     sanitize(site->name, r->site_id, sizeof r->site_id, true);
-    r->wallbox = first_wallbox(s);
+    r->wallboxes = known_wallboxes(s);
+    r->wallbox = -1;
+    for (unsigned i = RSCP_WB_MAX_WALLBOXES; i-- > 0;)
+        if (r->wallboxes & (1u << i))
+            r->wallbox = (int)i;
+    r->wb_numbered = wallboxes_numbered(s);
     bridge_topics_each(s, r->groups, on_value, r);
-    for (size_t c = 0; c < N_CONTROLS; c++)
-        if (control_wanted(r, &controls[c]))
-            write_control(r, c);
+    for (size_t c = 0; c < N_CONTROLS; c++) {
+        if (!control_wanted(r, &controls[c]))
+            continue;
+        if (!r->wb_numbered || !per_wallbox(&controls[c])) {
+            write_control(r, c, -1);
+            continue;
+        }
+        for (unsigned i = 0; i < RSCP_WB_MAX_WALLBOXES; i++)
+            if (r->wallboxes & (1u << i))
+                write_control(r, c, (int)i);
+    }
     return r->count;
 }
 

@@ -25,7 +25,12 @@
  *   - per command of command.h that the plant can take: select, number,
  *     switch and button entities on "<prefix>/set/..." (entity_category
  *     "config" for settings), with a state_topic where the topic table has
- *     the value;
+ *     the value. The wallbox's commands are on the wallbox's device; with
+ *     several wallboxes (values on wallbox/<n>/...) each wallbox has its
+ *     own, on its device: object id set_wallbox_<n>_<command>, command
+ *     topic "<prefix>/set/wallbox/<n>/<command>", state wallbox/<n>/...
+ *     (the battery-and-car settings are the site's: once, on the first
+ *     wallbox's device, as with one);
  *   - availability: "<prefix>/status" and the bridge's will topic, both
  *     "online" (availability_mode all).
  * Config topics: "<disc_prefix>/<component>/<node_id>/<object_id>/config",

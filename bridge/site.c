@@ -504,6 +504,7 @@ int bridge_site_command(struct bridge_site_rt *s, const struct bridge_command *c
     struct site_cmd *q = &s->queue[(s->q_head + s->q_len) % BRIDGE_SITE_QUEUE_MAX];
     q->cmd = *cmd;
     q->tag = tag;
+    q->wb = -1;
     s->q_len++;
     return 0;
 }

@@ -43,6 +43,7 @@ struct bridge_site_rt;
 struct bridge_cmd_result {
     uint64_t tag;          /* the caller's tag given to bridge_site_command() */
     int kind;              /* enum bridge_command_kind                         */
+    unsigned wallbox;      /* the command's set/wallbox/<n>/...: n; 0 none     */
     bool ok;
     char error[BRIDGE_RESULT_TEXT_MAX]; /* reason when !ok ("site offline")    */
     char info[BRIDGE_RESULT_TEXT_MAX];  /* when ok: JSON members to add, without

@@ -1,7 +1,8 @@
 /* rscp-bridge: running a site's commands (set/ topics) as exchanges with
  * the device, and answering each exactly once. A command that needs the
  * current state (settings, idle periods, manual charge, wallbox) uses the
- * last cycle's copy, or reads it first when the cycle did not have it. */
+ * last cycle's copy, or reads it first when the cycle did not have it.
+ * The wallbox commands' write and reply are in site_wallbox.c. */
 #include "site_internal.h"
 
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include "rscp/ems.h"
 #include "rscp/error.h"
 #include "rscp/car_modes.h"
-#include "rscp/wallbox_control.h"
 
 /* Read steps before a command: one per command. */
 #define NEED_SETTINGS 1
@@ -29,17 +29,20 @@ static void answer(struct bridge_site_rt *s, const struct site_cmd *q, bool ok, 
     memset(&r, 0, sizeof r);
     r.tag = q->tag;
     r.kind = q->cmd.kind;
+    r.wallbox = q->cmd.wallbox;
     r.ok = ok;
     if (!ok)
         snprintf(r.error, sizeof r.error, "%s", error ? error : "failed");
     else if (info)
         snprintf(r.info, sizeof r.info, "%s", info);
     s->stats.commands++;
+    char topic[64];
+    bridge_command_topic_of(r.kind, r.wallbox, topic, sizeof topic);
     if (ok)
-        BRIDGE_INFO("site %s: set/%s done", s->name, bridge_command_topic(r.kind));
+        BRIDGE_INFO("site %s: set/%s done", s->name, topic);
     else {
-        BRIDGE_WARN("site %s: set/%s failed: %s", s->name, bridge_command_topic(r.kind), r.error);
-        site_note_error(s, "set/%s failed: %s", bridge_command_topic(r.kind), r.error);
+        BRIDGE_WARN("site %s: set/%s failed: %s", s->name, topic, r.error);
+        site_note_error(s, "set/%s failed: %s", topic, r.error);
     }
     if (s->ev.result)
         s->ev.result(s->ev.ctx, s, &r);
@@ -74,17 +77,6 @@ static void answer_dev_error(struct bridge_site_rt *s, const char *what, int rc,
     else
         snprintf(msg, sizeof msg, "no usable answer to %s: %s", what, rscp_strerror(rc));
     site_cmd_answer(s, false, msg, NULL);
-}
-
-/* The first wallbox that answered, or -1. */
-static int first_wallbox(const struct bridge_site_rt *s)
-{
-    if (!(s->snap.have & BRIDGE_HAVE_WALLBOX))
-        return -1;
-    for (int i = 0; i < (int)RSCP_WB_MAX_WALLBOXES; i++)
-        if (s->snap.wb_ok & (1u << i))
-            return i;
-    return -1;
 }
 
 static int need_of(const struct bridge_command *c)
@@ -249,31 +241,6 @@ static uint32_t car_mode_of(const struct bridge_command *c, struct rscp_car_mode
     }
 }
 
-/* The minimum current and the phase switch of the first wallbox. */
-static int put_wallbox_extra(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
-                             char *err, size_t cap)
-{
-    int wb = first_wallbox(s);
-    if (wb < 0) {
-        snprintf(err, cap, "the site has no wallbox");
-        return -1;
-    }
-    const struct rscp_wallbox *st = &s->snap.wb[wb];
-    if (c->kind == BRIDGE_CMD_WB_AUTO_PHASE)
-        return rscp_wallbox_auto_phase_request(b, (unsigned)wb, c->flag) == 0 ? 1 : -1;
-    struct rscp_wallbox_refusal why;
-    memset(&why, 0, sizeof why);
-    int rc = rscp_wallbox_min_current_request(b, (unsigned)wb, st, c->value, &why);
-    if (rc == RSCP_ERR_RANGE) {
-        bool by_set = (st->present & RSCP_WB_MAX_CURRENT) && why.max == st->max_current && why.value > why.max;
-        snprintf(err, cap, "out of range: %lld A, allowed %lld..%lld A%s", (long long)why.value, (long long)why.min,
-                 (long long)why.max,
-                 by_set ? " (not above the charge current set now, wallbox/max_current)" : "");
-        return -1;
-    }
-    return rc == 0 ? 1 : -1;
-}
-
 /* Build the write of command c into b. Returns 1 when built, 0 when the
  * command was answered (nothing to send), -1 with err for a refusal. */
 static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
@@ -335,55 +302,17 @@ static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const s
     case BRIDGE_CMD_WB_CURRENT:
     case BRIDGE_CMD_WB_PHASES:
     case BRIDGE_CMD_WB_SUSPENDED:
-    case BRIDGE_CMD_WB_TOGGLE: {
-        int wb = first_wallbox(s);
-        if (wb < 0) {
-            snprintf(err, cap, "the site has no wallbox");
-            return -1;
-        }
-        const struct rscp_wallbox *st = &s->snap.wb[wb];
-        struct rscp_wallbox_target t;
-        memset(&t, 0, sizeof t);
-        if (c->kind == BRIDGE_CMD_WB_SUN_MODE) {
-            t.set = RSCP_WBT_MODE;
-            t.sun_mode = c->flag;
-        } else if (c->kind == BRIDGE_CMD_WB_CURRENT) {
-            t.set = RSCP_WBT_CURRENT;
-            t.current_a = (uint8_t)(c->value > 255 ? 255 : c->value);
-        } else if (c->kind == BRIDGE_CMD_WB_PHASES) {
-            t.set = RSCP_WBT_PHASES;
-            t.phases = (uint8_t)c->value;
-        } else {
-            t.set = RSCP_WBT_SUSPENDED;
-            t.suspended = c->kind == BRIDGE_CMD_WB_TOGGLE ? !st->suspended : c->flag;
-        }
-        uint32_t changed = 0;
-        struct rscp_wallbox_refusal why;
-        memset(&why, 0, sizeof why);
-        int rc = rscp_wallbox_set_request(b, (unsigned)wb, st, &t, &changed, &why);
-        if (rc == 1)
-            return 1;
-        if (rc == 0) {
-            site_cmd_answer(s, true, NULL, "\"changed\":false");
-            return 0;
-        }
-        if (rc == RSCP_ERR_RANGE)
-            snprintf(err, cap, "out of range: %lld, allowed %lld..%lld", (long long)why.value, (long long)why.min,
-                     (long long)why.max);
-        else
-            snprintf(err, cap, "the wallbox did not report the state this needs: %s", rscp_strerror(rc));
-        return -1;
-    }
+    case BRIDGE_CMD_WB_TOGGLE:
     case BRIDGE_CMD_WB_MIN_CURRENT:
     case BRIDGE_CMD_WB_AUTO_PHASE:
-        return put_wallbox_extra(s, b, c, err, cap);
+        return site_wallbox_put(s, b, head(s), err, cap);
     case BRIDGE_CMD_BAT_TO_CAR:
     case BRIDGE_CMD_BAT_BEFORE_CAR:
     case BRIDGE_CMD_BAT_UNTIL:
     case BRIDGE_CMD_BAT_MIX_MODE: {
         struct rscp_car_modes want;
         uint32_t bit = car_mode_of(c, &want);
-        if (first_wallbox(s) < 0) {
+        if (site_first_wallbox(s) < 0) {
             snprintf(err, cap, "the site has no wallbox");
             return -1;
         }
@@ -596,50 +525,11 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
     case BRIDGE_CMD_WB_CURRENT:
     case BRIDGE_CMD_WB_PHASES:
     case BRIDGE_CMD_WB_SUSPENDED:
-    case BRIDGE_CMD_WB_TOGGLE: {
-        int wb = first_wallbox(s);
-        rc = rscp_wallbox_set_parse(f, (unsigned)(wb < 0 ? 0 : wb), &derr);
-        if (rc != 0) {
-            answer_dev_error(s, "the wallbox setting", rc, derr);
-            return;
-        }
-        site_cmd_answer(s, true, NULL, "\"changed\":true");
-        return;
-    }
+    case BRIDGE_CMD_WB_TOGGLE:
     case BRIDGE_CMD_WB_MIN_CURRENT:
-    case BRIDGE_CMD_WB_AUTO_PHASE: {
-        int wb = first_wallbox(s);
-        unsigned idx = (unsigned)(wb < 0 ? 0 : wb);
-        if (c->kind == BRIDGE_CMD_WB_MIN_CURRENT) {
-            int64_t amps = 0;
-            rc = rscp_wallbox_min_current_parse(f, idx, &amps, &derr);
-            if (rc != 0) {
-                answer_dev_error(s, "the minimum current", rc, derr);
-                return;
-            }
-            if (amps != (int64_t)c->value) {
-                snprintf(info, sizeof info, "the device took %lld A instead of %u A", (long long)amps,
-                         (unsigned)c->value);
-                site_cmd_answer(s, false, info, NULL);
-                return;
-            }
-            snprintf(info, sizeof info, "\"min_current\":%u", (unsigned)c->value);
-        } else {
-            bool on = false;
-            rc = rscp_wallbox_auto_phase_parse(f, idx, &on, &derr);
-            if (rc != 0) {
-                answer_dev_error(s, "the automatic phase switch", rc, derr);
-                return;
-            }
-            if (on != c->flag) {
-                site_cmd_answer(s, false, "the device did not apply the automatic phase switch", NULL);
-                return;
-            }
-            snprintf(info, sizeof info, "\"auto_phase_switch\":%s", on ? "true" : "false");
-        }
-        site_cmd_answer(s, true, NULL, info);
+    case BRIDGE_CMD_WB_AUTO_PHASE:
+        site_wallbox_reply(s, q, f);
         return;
-    }
     case BRIDGE_CMD_BAT_TO_CAR:
     case BRIDGE_CMD_BAT_BEFORE_CAR:
     case BRIDGE_CMD_BAT_UNTIL:

@@ -35,6 +35,7 @@ enum site_xchg {
 struct site_cmd {
     struct bridge_command cmd;
     uint64_t tag;
+    int wb;            /* wallbox kinds: the WB.INDEX written (site_wallbox_put) */
 };
 
 struct bridge_site_rt {
@@ -118,6 +119,16 @@ void site_local_date(int64_t local_s, int *y, int *m, int *d, int *weekday);
 void site_cmd_start(struct bridge_site_rt *s, int64_t now_ms);
 void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms);
 void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info);
+/* site_wallbox.c: the first wallbox that answered the last cycle, or -1;
+ * the WB.INDEX command c is for (its set/wallbox/<n>/..., else the first),
+ * or -1 with the reason in err ("the site has no wallbox 3 (it has 1, 2)");
+ * the write of a wallbox command q (the queue's head) as in put_command:
+ * 1 built, 0 answered, -1 refused with err; its reply checked and
+ * answered. */
+int site_first_wallbox(const struct bridge_site_rt *s);
+int site_wallbox_of(const struct bridge_site_rt *s, const struct bridge_command *c, char *err, size_t cap);
+int site_wallbox_put(struct bridge_site_rt *s, struct rscp_builder *b, struct site_cmd *q, char *err, size_t cap);
+void site_wallbox_reply(struct bridge_site_rt *s, const struct site_cmd *q, const struct rscp_frame *f);
 /* Answer every queued command that has not started with error (newest
  * first); a running one goes on. */
 void site_cmd_refuse_waiting(struct bridge_site_rt *s, const char *error);

@@ -1,13 +1,19 @@
 /* Fuzz target: the bridge's set/ command parser (bridge/command.h), both
  * payload syntaxes: rscp2mqtt's plain text and JSON (bridge/command_json.c
  * over common/json_parse.c).
- * Input: byte 0 picks the topic (of the known ones, or a junk topic), the
- * rest is the payload (exactly sized on the heap, no NUL after it).
+ * Input: byte 0 below 0x80 picks the topic (of the known ones, or a junk
+ * topic), the rest is the payload (exactly sized on the heap, no NUL after
+ * it). Byte 0 with bit 7 set: the topic is "wallbox/" and the bytes up to
+ * the first '\n' (the per-wallbox form "wallbox/<n>/<cmd>" and whatever
+ * else), the payload what follows.
  * Invariants (abort() when broken): a failure zeroes the command and gives
  * a non-empty reason naming the topic; a success has the topic's kind and
  * every value within the documented bounds, and the command written back
  * in the plain syntax and (power_mode, idle_period) as a JSON object
- * parses to the same command. */
+ * parses to the same command. A command of a free-text topic is a
+ * per-wallbox kind (or rscp2mqtt's wallbox/<cmd>, wallbox 0) with n in
+ * 1..8, and its topic written back (bridge_command_topic_of) is the topic
+ * it came from, byte for byte. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +68,10 @@ static size_t write_back(const struct bridge_command *c, bool json, char *b, siz
     case BRIDGE_CMD_WB_SUN_MODE:
     case BRIDGE_CMD_WB_SUSPENDED:
     case BRIDGE_CMD_WB_TOGGLE:
+    case BRIDGE_CMD_WB_AUTO_PHASE:
+    case BRIDGE_CMD_BAT_TO_CAR:
+    case BRIDGE_CMD_BAT_BEFORE_CAR:
+    case BRIDGE_CMD_BAT_MIX_MODE:
         if (json)
             return 0;
         k = snprintf(b, cap, "%s", c->flag ? "true" : "false");
@@ -104,20 +114,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *topic = bridge_command_topic(kind);
     if (!topic)
         topic = "junk/topic";
+    const uint8_t *rest = data + 1;
     size_t n = size - 1;
+    char free_topic[80];
+    bool free_text = (data[0] & 0x80) != 0;
+    if (free_text) {
+        const uint8_t *nl = memchr(rest, '\n', n);
+        size_t tl = nl ? (size_t)(nl - rest) : n;
+        if (tl > sizeof free_topic - 9)
+            tl = sizeof free_topic - 9;
+        memcpy(free_topic, "wallbox/", 8);
+        memcpy(free_topic + 8, rest, tl);
+        free_topic[8 + tl] = '\0';
+        topic = free_topic;
+        size_t used = nl ? (size_t)(nl - rest) + 1 : n;
+        rest += used;
+        n -= used;
+    }
     char *payload = malloc(n ? n : 1);
     if (!payload)
         return 0;
-    memcpy(payload, data + 1, n);
+    memcpy(payload, rest, n);
     struct bridge_command c;
     char err[200] = "";
     int rc = bridge_command_parse(topic, payload, n, &c, err, sizeof err);
     static const struct bridge_command zero;
     if (rc != 0) {
-        if (err[0] == '\0' || memcmp(&c, &zero, sizeof c) != 0 || !strstr(err, topic))
+        /* A free-text topic is named when it is short and printable (others
+         * are shown cut, with '?'). */
+        bool plain = strlen(topic) <= 40;
+        for (const char *p = topic; plain && *p; p++)
+            plain = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f;
+        if (err[0] == '\0' || memcmp(&c, &zero, sizeof c) != 0 || (plain && !strstr(err, topic)))
             fail("a failure without a reason naming its topic, or with a command left");
+    } else if (free_text) {
+        char back[80];
+        if (c.wallbox > BRIDGE_WALLBOX_MAX || (c.wallbox > 0 && !bridge_command_per_wallbox(c.kind)))
+            fail("a wallbox number out of range, or on a kind without the per-wallbox form");
+        if (bridge_command_topic_of(c.kind, c.wallbox, back, sizeof back) == 0 || strcmp(back, topic) != 0) {
+            fprintf(stderr, "'%s' -> '%s'\n", topic, back);
+            fail("the topic written back is not the topic parsed");
+        }
+        check_again(topic, &c, false);
+        check_again(topic, &c, true);
     } else {
-        if (c.kind != kind)
+        if (c.kind != kind || c.wallbox != 0)
             fail("another kind than the topic's");
         if (c.kind == BRIDGE_CMD_POWER_MODE &&
             (c.mode < 0 || c.mode > 4 || c.watts > BRIDGE_POWER_MAX_W || c.cycles > BRIDGE_HOLD_MAX_CYCLES ||

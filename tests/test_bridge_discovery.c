@@ -129,13 +129,14 @@ size_t bridge_value_payload(const struct bridge_value *v, char *buf, size_t cap)
 
 /* One poll as the daemon makes it: info, plant, specs, settings, reserve,
  * then the live values and every unit. */
-static void read_snapshot(const char *model, struct bridge_snapshot *s)
+static void read_snapshot_of(const char *model, unsigned wallboxes, struct bridge_snapshot *s)
 {
     memset(s, 0, sizeof *s);
     struct sim_spawn_options o;
     memset(&o, 0, sizeof o);
     o.seed = 11;
     o.model = model;
+    o.wallboxes = wallboxes;
     o.start = 1750000000.0; /* a June noon in Europe: sun on every tracker */
     o.speed = 1e-9;
     struct sim_handle *h;
@@ -184,6 +185,11 @@ static void read_snapshot(const char *model, struct bridge_snapshot *s)
     CHECK(s->bat_ok != 0);
     rscp_client_free(c);
     sim_stop(h);
+}
+
+static void read_snapshot(const char *model, struct bridge_snapshot *s)
+{
+    read_snapshot_of(model, 0, s);
 }
 
 /* ---- dumps and the validator -------------------------------------------- */
@@ -463,7 +469,9 @@ static void parses(const char *topic, const char *payload)
     if (rc != 0)
         fprintf(stderr, "  set/%s '%s': %s\n", topic, payload, err);
     CHECK_INT(rc, 0);
-    CHECK(rc != 0 || strcmp(bridge_command_topic(cmd.kind), topic) == 0);
+    char back[64];
+    CHECK(rc != 0 || (bridge_command_topic_of(cmd.kind, cmd.wallbox, back, sizeof back) > 0 &&
+                      strcmp(back, topic) == 0));
 }
 
 static void on_command(void *ctx, const char *topic, const char *json, size_t len)
@@ -516,6 +524,107 @@ static void test_commands_parse(void)
     struct cmd_check cc = {0};
     bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, on_command, &cc);
     CHECK_INT(cc.n, 22); /* every command entity, the wallbox's included */
+}
+
+/* The JSON of the config "<disc>/<component>/<node>/set_wallbox[_<n>]_<obj>/config"
+ * (n 0: without the number) from the dump file ("C <topic> <json>" lines),
+ * or "". */
+static void wb_config(const char *dump_path, const char *component, unsigned n, const char *obj, char *out,
+                      size_t cap)
+{
+    char comp[32], want[96];
+    static char line[BRIDGE_DISCOVERY_CONFIG_MAX + BRIDGE_DISCOVERY_TOPIC_MAX];
+    snprintf(comp, sizeof comp, "/%s/", component);
+    if (n)
+        snprintf(want, sizeof want, "/set_wallbox_%u_%s/config ", n, obj);
+    else
+        snprintf(want, sizeof want, "/set_wallbox_%s/config ", obj);
+    out[0] = '\0';
+    FILE *f = fopen(dump_path, "r");
+    CHECK(f != NULL);
+    while (f && fgets(line, sizeof line, f)) {
+        const char *end = line[0] == 'C' ? strstr(line, want) : NULL;
+        const char *c = strstr(line, comp);
+        if (end && c && c < end)
+            snprintf(out, cap, "%s", end + strlen(want));
+    }
+    if (f)
+        fclose(f);
+}
+
+static size_t dump_count(const struct dump *d, const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->ntopics; i++)
+        n += strstr(d->topics[i], needle) != NULL;
+    return n;
+}
+
+/* Two wallboxes: each has its own command entities, on its own device,
+ * commanding set/wallbox/<n>/... with the state of wallbox/<n>/...; the
+ * battery-and-car settings (the site's) once; Home Assistant's validator
+ * takes it and every command topic parses as that wallbox's. */
+static void test_two_wallboxes(void)
+{
+    static struct bridge_snapshot s;
+    read_snapshot_of("s10e", 2, &s);
+    CHECK_INT(s.plant.wallboxes, 3);
+    CHECK_INT(s.wb_ok, 3);
+    struct bridge_discovery_site ds = {"home", "e3dc", "homeassistant", "e3dc/bridge/status", NULL};
+    static struct dump d;
+    dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
+    CHECK_INT(validate(path), 0);
+    static const char *const per_wb[] = {"sun_mode", "suspended", "max_current", "number_phases", "toggle",
+                                         "min_current", "auto_phase_switch"};
+    static const char *const comp[] = {"switch", "switch", "number", "select", "button", "number", "switch"};
+    static char json[BRIDGE_DISCOVERY_CONFIG_MAX];
+    char want[160];
+    for (unsigned n = 1; n <= 2; n++) {
+        snprintf(want, sizeof want, "/set_wallbox_%u_", n);
+        CHECK_INT(dump_count(&d, want), 7);
+        for (size_t i = 0; i < sizeof per_wb / sizeof per_wb[0]; i++) {
+            wb_config(path, comp[i], n, per_wb[i], json, sizeof json);
+            CHECK(json[0] == '{');
+            snprintf(want, sizeof want, "\"cmd_t\":\"e3dc/set/wallbox/%u/%s\"", n, per_wb[i]);
+            if (!strstr(json, want))
+                fprintf(stderr, "  wallbox %u %s: no %s in %s\n", n, per_wb[i], want, json);
+            CHECK(strstr(json, want) != NULL);
+            snprintf(want, sizeof want, "\"ids\":[\"%s_wallbox_%u\"]", s.info.serial, n - 1);
+            CHECK(strstr(json, want) != NULL);
+        }
+#ifdef RSCP_BRIDGE_TOPIC_TABLE
+        wb_config(path, "number", n, "max_current", json, sizeof json);
+        snprintf(want, sizeof want, "\"stat_t\":\"e3dc/wallbox/%u/max_current\"", n);
+        CHECK(strstr(json, want) != NULL);
+        wb_config(path, "switch", n, "sun_mode", json, sizeof json);
+        snprintf(want, sizeof want, "\"stat_t\":\"e3dc/wallbox/%u/sun_mode\"", n);
+        CHECK(strstr(json, want) != NULL);
+#endif
+        /* No wallbox entity points at another wallbox's topic. */
+        wb_config(path, "number", n, "max_current", json, sizeof json);
+        snprintf(want, sizeof want, "wallbox/%u/", 3 - n);
+        CHECK(strstr(json, want) == NULL);
+    }
+    /* rscp2mqtt's one-wallbox entities are not there; the site's car modes once. */
+    CHECK_INT(dump_count(&d, "/set_wallbox_max_current/config"), 0);
+    CHECK_INT(dump_count(&d, "/set_wallbox_toggle/config"), 0);
+    CHECK_INT(dump_count(&d, "/set_wallbox_battery_to_car/config"), 1);
+    wb_config(path, "switch", 0, "battery_to_car", json, sizeof json);
+    CHECK(strstr(json, "\"cmd_t\":\"e3dc/set/wallbox/discharge_battery_to_car\"") != NULL);
+    struct cmd_check cc = {0};
+    bridge_discovery_each(&ds, &s, BRIDGE_GROUP_ALL, on_command, &cc);
+    CHECK_INT(cc.n, 22 + 7); /* the second wallbox's seven more */
+
+    /* One wallbox: rscp2mqtt's topics, as before. */
+    read_snapshot_of("s10e", 1, &s);
+    dump_site(&ds, &s, BRIDGE_GROUP_ALL, path, &d, NULL);
+    CHECK_INT(validate(path), 0);
+    CHECK_INT(dump_count(&d, "/set_wallbox_1_"), 0);
+    wb_config(path, "number", 0, "max_current", json, sizeof json);
+    CHECK(strstr(json, "\"cmd_t\":\"e3dc/set/wallbox/max_current\"") != NULL);
+#ifdef RSCP_BRIDGE_TOPIC_TABLE
+    CHECK(strstr(json, "\"stat_t\":\"e3dc/wallbox/max_current\"") != NULL);
+#endif
 }
 
 static void test_model_and_ids(void)
@@ -633,6 +742,7 @@ int main(void)
     test_models_in_sim();
     test_validator_fails();
     test_commands_parse();
+    test_two_wallboxes();
     unlink(path);
     return th_finish();
 }
