@@ -40,9 +40,10 @@ bool bridge_pubcache_forget_topic(struct bridge_pubcache *c, const char *topic)
     uint64_t th = hash_bytes(topic, strlen(topic));
     for (size_t i = 0; i < c->n; i++)
         if (c->slots[i].topic_hash == th) {
-            /* Long ago: older than any max_age, so it goes out (also within
-             * its deadband); the cursor stays where the cycle expects. */
-            c->slots[i].at_ms = INT64_MIN / 4;
+            /* A payload no value has and a number no deadband holds: it
+             * goes out next time; the cursor stays where the cycle expects. */
+            c->slots[i].payload_hash = 0;
+            c->slots[i].number = NAN;
             return true;
         }
     return false;
@@ -90,11 +91,14 @@ bool bridge_pubcache_take(struct bridge_pubcache *c, const char *topic, const ch
 {
     uint64_t th = hash_bytes(topic, strlen(topic));
     uint64_t ph = hash_bytes(payload, len);
+    uint32_t now32 = (uint32_t)now_ms;
     struct bridge_pub_slot *s = find(c, th);
     if (s) {
-        bool old = now_ms - s->at_ms >= max_age_ms;
+        bool old = max_age_ms <= 0 || (max_age_ms <= (int64_t)UINT32_MAX && now32 - s->at_ms >= (uint32_t)max_age_ms);
         bool changed = s->payload_hash != ph;
-        if (changed && is_number && deadband > 0 && fabs(number - s->number) < deadband)
+        /* a float keeps 24 bits: the deadband compares to about 1e-7 of the value */
+        if (changed && is_number && deadband > 0 && s->payload_hash != 0 &&
+            fabs(number - (double)s->number) < deadband)
             changed = false;
         if (!changed && !old)
             return false;
@@ -102,7 +106,7 @@ bool bridge_pubcache_take(struct bridge_pubcache *c, const char *topic, const ch
         return true;
     }
     s->payload_hash = ph;
-    s->number = number;
-    s->at_ms = now_ms;
+    s->number = (float)number;
+    s->at_ms = now32;
     return true;
 }

@@ -16,11 +16,15 @@
 
 #define BRIDGE_PUBCACHE_MAX 8192u /* topics remembered per site; beyond it every value is published */
 
+/* 24 bytes: a slot for every topic of every site (1,000 sites of about
+ * 500 topics each keep 12 MB of them). */
 struct bridge_pub_slot {
-    uint64_t topic_hash;   /* never 0                       */
-    uint64_t payload_hash;
-    double number;         /* for the deadband              */
-    int64_t at_ms;         /* when it was last published    */
+    uint64_t topic_hash;   /* never 0                                   */
+    uint64_t payload_hash; /* never 0; 0 after forget_topic: published   */
+    float number;          /* for the deadband; NAN after forget_topic   */
+    uint32_t at_ms;        /* when it was last published: the low 32 bits
+                              of the monotonic ms; ages up to 49 days are
+                              exact (max_age is at most one day)          */
 };
 
 struct bridge_pubcache {

@@ -162,6 +162,37 @@ static void test_hash(void)
     CHECK(bridge_hash_words("", 0) != bridge_hash_words("\0", 1));
 }
 
+/* The slot keeps the low 32 bits of the time and a float of the value:
+ * ages across the 2^32 ms wrap are exact, and the deadband holds on large
+ * values (a meter counter of millions of Wh) and on a value 0 after NAN. */
+static void test_compact_slot(void)
+{
+    bridge_pubcache_init(&pc);
+    int64_t t0 = ((int64_t)1 << 32) - 500; /* 500 ms before the wrap */
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("grid/energy", 4003156.0, 10, t0));
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("grid/energy", 4003156.0, 10, t0 + 900)); /* after the wrap, 900 ms old */
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("grid/energy", 4003165.0, 10, t0 + 9999)); /* 9 Wh: inside the deadband */
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("grid/energy", 4003165.0, 10, t0 + 10000)); /* max_age, exactly */
+    bridge_pubcache_cycle(&pc);
+    CHECK(take_num("grid/energy", 4003176.0, 10, t0 + 10100)); /* 11 Wh from the last: out */
+    bridge_pubcache_cycle(&pc);
+    CHECK(!take_num("grid/energy", 4003180.0, 10, t0 + 10200));
+    /* ages of up to a day (the largest max_age) stay exact far from 0 */
+    int64_t t1 = ((int64_t)7 << 32) + 12345;
+    bridge_pubcache_cycle(&pc);
+    CHECK(bridge_pubcache_take(&pc, "grid/energy", "1", 1, true, 1, 0, t1, 86400000));
+    bridge_pubcache_cycle(&pc);
+    CHECK(!bridge_pubcache_take(&pc, "grid/energy", "1", 1, true, 1, 0, t1 + 86399999, 86400000));
+    bridge_pubcache_cycle(&pc);
+    CHECK(bridge_pubcache_take(&pc, "grid/energy", "1", 1, true, 1, 0, t1 + 86400000, 86400000));
+    CHECK_INT(sizeof(struct bridge_pub_slot), 24);
+    bridge_pubcache_free(&pc);
+}
+
 int main(void)
 {
     test_hash();
@@ -170,5 +201,6 @@ int main(void)
     test_forget_topic();
     test_order();
     test_limit();
+    test_compact_slot();
     return th_finish();
 }
