@@ -113,18 +113,23 @@ int cli_wb_extra_send(rscp_client *c, unsigned index, const struct cli_wb_extra 
     struct extra_req r = {index, x};
     struct rscp_frame reply;
     int rc = cli_request(c, fill_extra, &r, &reply);
+    /* Each answer parsed before its device error is read: in one call's
+     * arguments the order would be unspecified. */
     uint32_t derr = 0;
-    if (rc == 0 && (x->set & CLI_WBX_MIN))
-        rc = part_failed(&reply, rscp_wallbox_min_current_parse(&reply, index, NULL, &derr), derr,
-                         "the minimum current");
-    if (rc == 0 && (x->set & CLI_WBX_PHASE))
-        rc = part_failed(&reply, rscp_wallbox_auto_phase_parse(&reply, index, NULL, &derr), derr,
-                         "the automatic phase switch");
+    int prc;
+    if (rc == 0 && (x->set & CLI_WBX_MIN)) {
+        prc = rscp_wallbox_min_current_parse(&reply, index, NULL, &derr);
+        rc = part_failed(&reply, prc, derr, "the minimum current");
+    }
+    if (rc == 0 && (x->set & CLI_WBX_PHASE)) {
+        prc = rscp_wallbox_auto_phase_parse(&reply, index, NULL, &derr);
+        rc = part_failed(&reply, prc, derr, "the automatic phase switch");
+    }
     if (rc == 0 && x->cm_set) {
         struct rscp_car_modes echo;
         uint32_t differs = 0;
-        rc = part_failed(&reply, rscp_car_modes_set_parse(&reply, x->cm_set, &x->cm, &echo, &differs, &derr), derr,
-                         "the battery-and-car setting");
+        prc = rscp_car_modes_set_parse(&reply, x->cm_set, &x->cm, &echo, &differs, &derr);
+        rc = part_failed(&reply, prc, derr, "the battery-and-car setting");
     }
     return rc;
 }

@@ -20,7 +20,8 @@
  * A value of the wrong type is ERROR FORMAT, one out of range ERROR
  * OUT_OF_BOUNDS; nothing is changed then. PM_POWER_L1..L3 and
  * PM_ACTIVE_PHASES show the phases the car charges on (one when the
- * automatic switch chose one), NUMBER_PHASES the phases set. */
+ * automatic switch chose one), NUMBER_PHASES the phases set. With the
+ * --refuse-writes fault each of the three writes is ERROR ACCESS_DENIED. */
 #include "areas.h"
 
 #include <math.h>
@@ -111,13 +112,21 @@ static void put_extern(struct rscp_builder *b, uint32_t rt, const uint8_t *bytes
     rscp_put_container_close(b);
 }
 
-static void wb_set_extern(struct req_ctx *x, unsigned wb, const struct rscp_block *req, uint32_t rt)
+/* A write to a wallbox: counted; true when refused (the --refuse-writes
+ * fault: ERROR ACCESS_DENIED, nothing applied). */
+static bool wb_write_refused(struct req_ctx *x, uint32_t rt)
 {
     x->d->writes++;
-    if (x->d->refuse_writes) { /* the --refuse-writes fault */
-        rscp_put_error(x->b, rt, SIM_ERR_ACCESS_DENIED);
+    if (!x->d->refuse_writes)
+        return false;
+    rscp_put_error(x->b, rt, SIM_ERR_ACCESS_DENIED);
+    return true;
+}
+
+static void wb_set_extern(struct req_ctx *x, unsigned wb, const struct rscp_block *req, uint32_t rt)
+{
+    if (wb_write_refused(x, rt))
         return;
-    }
     struct sim_wallbox w = wb_get(x->d, wb);
     struct rscp_block blk;
     const uint8_t *p;
@@ -144,7 +153,8 @@ static void wb_set_extern(struct req_ctx *x, unsigned wb, const struct rscp_bloc
 
 static void wb_set_min_current(struct req_ctx *x, unsigned wb, const struct rscp_block *req, uint32_t rt)
 {
-    x->d->writes++;
+    if (wb_write_refused(x, rt))
+        return;
     struct sim_wallbox w = wb_get(x->d, wb);
     int64_t v;
     if (rscp_block_get_int(req, &v) != 0) {
@@ -162,7 +172,8 @@ static void wb_set_min_current(struct req_ctx *x, unsigned wb, const struct rscp
 
 static void wb_set_auto_phase(struct req_ctx *x, unsigned wb, const struct rscp_block *req, uint32_t rt)
 {
-    x->d->writes++;
+    if (wb_write_refused(x, rt))
+        return;
     int64_t v;
     if (rscp_block_get_int(req, &v) != 0) {
         rscp_put_error(x->b, rt, SIM_ERR_FORMAT);

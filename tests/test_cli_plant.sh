@@ -165,6 +165,9 @@ set reserve 10%|the device refused the reserve: ACCESS_DENIED
 set idle-periods $TMP/refusing-ip.json|the device refused the idle periods: ACCESS_DENIED
 charge 1kWh|the device refused the manual charge (EMS.START_MANUAL_CHARGE false)
 wallbox set --mode mixed --current 10|the device refused the wallbox set: ACCESS_DENIED
+wallbox set --min-current 8|the device refused the minimum current: ACCESS_DENIED (0x00000002)
+wallbox set --auto-phase on|the device refused the automatic phase switch: ACCESS_DENIED (0x00000002)
+wallbox set --battery-to-car on|the device refused the battery-and-car setting: ACCESS_DENIED (0x00000002)
 CASES
 expect_rc 1 "power refused by the device" env RSCP_PORT="$FP" "$RSCP" power charge 1000 --for 3s --interval 1000 --json
 errhas "the device refused SET_POWER charge:"
@@ -176,6 +179,7 @@ expect_rc 0 "idle periods unchanged by the refused write" env RSCP_PORT="$FP" "$
 jcheck "$TMP/out" "j['enabled'] is False and not any(p['active'] for p in j['periods'])"
 expect_rc 0 "wallbox unchanged by the refused write" env RSCP_PORT="$FP" "$RSCP" wallbox --json
 jcheck "$TMP/out" "j['wallboxes'][0]['mode'] == json.load(open('$TMP/refusing-wb0.json'))['wallboxes'][0]['mode'] == 'sun'"
+jcheck "$TMP/out" "[(w['min_current'], w['auto_phase_switch']) for w in (j['wallboxes'][0], json.load(open('$TMP/refusing-wb0.json'))['wallboxes'][0])] == [(6, False)] * 2"
 expect_rc 0 "no manual charge after the refused start" env RSCP_PORT="$FP" "$RSCP" get --json EMS_REQ_GET_MANUAL_CHARGE
 jcheck "$TMP/out" "{b['name']: b['value'] for b in j['blocks'][0]['value']}['EMS.MANUAL_CHARGE_START_COUNTER'] == 0"
 
