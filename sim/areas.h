@@ -30,6 +30,9 @@ bool sim__is_pm_sub(uint32_t tag);
  * device's wallboxes), including WB.REQ_SET_EXTERN. */
 void sim__wb_sub(struct req_ctx *x, unsigned wb, const struct rscp_block *req);
 bool sim__is_wb_sub(uint32_t tag);
+/* Whether a WB.REQ_DATA sub-request is a write (counted in d->writes,
+ * also when sent to a wallbox the device lacks). */
+bool sim__is_wb_write(uint32_t tag);
 
 /* handler_wb.c: DCDC.REQ_DATA sub-requests of converter `dcdc`. */
 void sim__dcdc_sub(struct req_ctx *x, unsigned dcdc, const struct rscp_block *req);

@@ -1,6 +1,6 @@
 /* Index containers (BAT/PVI/PM/WB/DCDC *.REQ_DATA): find the device by its index,
- * answer NOT_AVAILABLE for one that does not exist, else hand each
- * sub-request to the device's handler. */
+ * answer NOT_AVAILABLE for one that does not exist (its writes counted
+ * still), else hand each sub-request to the device's handler. */
 #include "areas.h"
 
 #include "noise.h"
@@ -32,7 +32,17 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         present = meter != NULL;
         break;
     }
+    struct rscp_iter it;
+    struct rscp_block sub;
     if (!present) {
+        /* The writes to a wallbox the device lacks were received all the
+         * same: counted, none applied. */
+        if (unit == UNIT_WB) {
+            rscp_block_children(req, &it);
+            while (rscp_iter_next(&it, &sub) == 1)
+                if (sim__is_wb_write(sub.tag))
+                    x->d->writes++;
+        }
         rscp_put_error(b, rt, SIM_ERR_NOT_AVAILABLE);
         return;
     }
@@ -41,8 +51,6 @@ static void index_container(struct req_ctx *x, const struct rscp_block *req, enu
         rscp_put_uchar8(b, index_tag, (uint8_t)index);
     else
         rscp_put_uint16(b, index_tag, (uint16_t)index);
-    struct rscp_iter it;
-    struct rscp_block sub;
     rscp_block_children(req, &it);
     while (rscp_iter_next(&it, &sub) == 1) {
         if (sub.tag == index_tag)

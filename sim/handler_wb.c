@@ -49,6 +49,12 @@ bool sim__is_wb_sub(uint32_t tag)
     return tag_in(tag, wb_subs, sizeof wb_subs / sizeof wb_subs[0]);
 }
 
+bool sim__is_wb_write(uint32_t tag)
+{
+    return tag == RSCP_TAG_WB_REQ_SET_EXTERN || tag == RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT ||
+           tag == RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED;
+}
+
 bool sim__is_dcdc_sub(uint32_t tag)
 {
     return tag_in(tag, dcdc_subs, sizeof dcdc_subs / sizeof dcdc_subs[0]);

@@ -773,6 +773,57 @@ static void test_error_codes(void)
     }
 }
 
+/* WB.REQ_DATA of wallbox `wb` with the three writes; reply in reply_buf. */
+static void wb_writes(unsigned wb)
+{
+    static const uint8_t mixed_10a[6] = {2, 10, 0, 1, 1, 0};
+    begin();
+    rscp_put_container_open(&req, RSCP_TAG_WB_REQ_DATA);
+    rscp_put_uchar8(&req, RSCP_TAG_WB_INDEX, (uint8_t)wb);
+    rscp_put_container_open(&req, RSCP_TAG_WB_REQ_SET_EXTERN);
+    rscp_put_uchar8(&req, RSCP_TAG_WB_EXTERN_DATA_LEN, 6);
+    rscp_put_bytes(&req, RSCP_TAG_WB_EXTERN_DATA, mixed_10a, sizeof mixed_10a);
+    rscp_put_container_close(&req);
+    rscp_put_uchar8(&req, RSCP_TAG_WB_REQ_SET_MIN_CHARGE_CURRENT, 8);
+    rscp_put_bool(&req, RSCP_TAG_WB_REQ_SET_AUTO_PHASE_SWITCH_ENABLED, true);
+    rscp_put_uchar8(&req, RSCP_TAG_WB_REQ_EXTERN_DATA_ALG, 0);
+    rscp_put_container_close(&req);
+    CHECK_INT(send_req(), 0);
+}
+
+/* Writes to a wallbox the device lacks (index 1 of one; index 0 of a plant
+ * without one): NOT_AVAILABLE, each counted as received, none applied;
+ * reads are no writes. Then the same to the one there is: applied. */
+static void test_wb_absent(const struct sim_config *c)
+{
+    struct sim_config none = *c;
+    none.wallbox = false;
+    for (unsigned k = 0; k < 2; k++) {
+        sim_device_init(dev, k == 0 ? c : &none, now_t, 0);
+        unsigned absent = k == 0 ? 1u : 0u;
+        struct sim_wallbox before = wb_get(dev, 0);
+        uint64_t w0 = dev->writes;
+        wb_writes(absent);
+        struct rscp_block blk = top(RSCP_TAG_WB_DATA);
+        CHECK(blk.type == RSCP_TYPE_ERROR && error_of(&blk) == SIM_ERR_NOT_AVAILABLE);
+        CHECK_INT(dev->writes - w0, 3);
+        struct sim_wallbox after = wb_get(dev, 0);
+        CHECK(memcmp(&before, &after, sizeof before) == 0);
+        begin();
+        rscp_put_container_open(&req, RSCP_TAG_WB_REQ_DATA);
+        rscp_put_uchar8(&req, RSCP_TAG_WB_INDEX, (uint8_t)absent);
+        rscp_put_uchar8(&req, RSCP_TAG_WB_REQ_EXTERN_DATA_ALG, 0);
+        rscp_put_container_close(&req);
+        CHECK_INT(send_req(), 0);
+        CHECK_INT(dev->writes - w0, 3);
+    }
+    sim_device_init(dev, c, now_t, 0);
+    wb_writes(0);
+    CHECK_INT(dev->writes, 3);
+    struct sim_wallbox w = wb_get(dev, 0);
+    CHECK(!w.sun_mode && w.current_a == 10 && w.min_current_a == 8 && w.auto_phase);
+}
+
 int main(void)
 {
     struct sim_config c;
@@ -794,6 +845,7 @@ int main(void)
     test_history();
     test_settings();
     test_manual_charge_full();
+    test_wb_absent(&c);
     CHECK_INT(type_mismatches, 0);
     CHECK(blocks_seen > 1000);
     free(dev);
