@@ -554,7 +554,7 @@ int main(int argc, char **argv)
     test_idle_periods(sim_weekday(day));
     test_reserve();
     test_manual_charge();
-    test_wallbox_absent(1); /* no plant has a second wallbox */
+    test_wallbox_absent(1); /* a model has one wallbox at most (more only with --wallboxes) */
     if (shape->wallbox) {
         test_wallbox();
         test_wallbox_extra();
