@@ -505,6 +505,7 @@ int bridge_site_command(struct bridge_site_rt *s, const struct bridge_command *c
     q->cmd = *cmd;
     q->tag = tag;
     q->wb = -1;
+    q->fresh = false;
     s->q_len++;
     return 0;
 }

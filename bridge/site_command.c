@@ -18,6 +18,7 @@
 #define NEED_SETTINGS 1
 #define NEED_IDLE 2
 #define NEED_MANUAL 3
+#define NEED_WALLBOX 4
 
 static struct site_cmd *head(struct bridge_site_rt *s) { return &s->queue[s->q_head]; }
 
@@ -93,20 +94,52 @@ static int need_of(const struct bridge_command *c)
         return NEED_IDLE;
     case BRIDGE_CMD_MANUAL_CHARGE:
         return NEED_MANUAL;
+    case BRIDGE_CMD_WB_SUN_MODE:
+    case BRIDGE_CMD_WB_CURRENT:
+    case BRIDGE_CMD_WB_PHASES:
+    case BRIDGE_CMD_WB_SUSPENDED:
+    case BRIDGE_CMD_WB_TOGGLE:
+    case BRIDGE_CMD_WB_MIN_CURRENT:
+    case BRIDGE_CMD_WB_AUTO_PHASE:
+        return NEED_WALLBOX;
     default:
         return 0;
     }
 }
 
-static bool have_need(const struct bridge_site_rt *s, int need)
+/* The state a command changes, read just before it: a read-modify-write
+ * (the power settings re-sent whole, idle periods, the wallbox's toggles)
+ * must start from the device's state now, not the last cycle's, or a
+ * command sent right after another would undo it. Reads it from the
+ * reply into the snapshot; whether the part the command needs was there. */
+static bool read_need(struct bridge_site_rt *s, const struct site_cmd *q, int need, const struct rscp_frame *f)
 {
+    struct bridge_snapshot *sn = &s->snap;
+    uint32_t derr = 0;
     switch (need) {
     case NEED_SETTINGS:
-        return (s->snap.have & BRIDGE_HAVE_SETTINGS) != 0;
+        if (rscp_power_settings_parse(f, &sn->settings, &derr) != 0)
+            return false;
+        sn->have |= BRIDGE_HAVE_SETTINGS;
+        return true;
     case NEED_IDLE:
-        return (s->snap.have & BRIDGE_HAVE_IDLE) && s->snap.idle.periods_present;
+        if (rscp_idle_periods_parse(f, &sn->idle, &derr) != 0)
+            return false;
+        sn->have |= BRIDGE_HAVE_IDLE;
+        return sn->idle.periods_present;
     case NEED_MANUAL:
-        return (s->snap.have & BRIDGE_HAVE_MANUAL) != 0;
+        if (rscp_manual_charge_parse(f, &sn->manual_charge, &derr) != 0)
+            return false;
+        sn->have |= BRIDGE_HAVE_MANUAL;
+        return true;
+    case NEED_WALLBOX: {
+        struct rscp_wallbox w;
+        if (q->wb < 0 || rscp_wallbox_parse(f, (unsigned)q->wb, &w) != 0 ||
+            !(w.present & RSCP_WB_STATUS))
+            return false;
+        sn->wb[q->wb] = w;
+        return true;
+    }
     default:
         return true;
     }
@@ -345,24 +378,32 @@ void site_cmd_start(struct bridge_site_rt *s, int64_t now_ms)
     struct rscp_builder b;
     rscp_builder_init(&b, bridge_site_reqbuf, sizeof bridge_site_reqbuf);
     int need = need_of(&q->cmd);
-    if (!have_need(s, need)) {
+    char err[BRIDGE_RESULT_TEXT_MAX] = "";
+    if (need && !q->fresh) {
         if (s->cmd_active) {
-            /* Read once already, and the device still did not say. */
+            /* Read once already, and the device did not say. */
             site_cmd_answer(s, false, "the device did not report the current state this command changes", NULL);
             return;
         }
         s->cmd_active = true;
-        if (need == NEED_SETTINGS)
+        if (need == NEED_SETTINGS) {
             rscp_power_settings_request(&b);
-        else if (need == NEED_IDLE)
+        } else if (need == NEED_IDLE) {
             rscp_idle_periods_request(&b);
-        else
+        } else if (need == NEED_MANUAL) {
             rscp_manual_charge_request(&b);
+        } else {
+            q->wb = site_wallbox_of(s, &q->cmd, err, sizeof err);
+            if (q->wb < 0) {
+                site_cmd_answer(s, false, err, NULL);
+                return;
+            }
+            rscp_wallbox_request(&b, (unsigned)q->wb, RSCP_WB_REQ_ALL); /* the snapshot stays whole */
+        }
         site_submit(s, &b, XCHG_CMD_READ, now_ms);
         return;
     }
     s->cmd_active = true;
-    char err[BRIDGE_RESULT_TEXT_MAX] = "";
     int rc = put_command(s, &b, &q->cmd, now_ms, err, sizeof err);
     if (rc < 0) {
         site_cmd_answer(s, false, err[0] ? err : "cannot build the request", NULL);
@@ -423,14 +464,8 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
     char info[BRIDGE_RESULT_TEXT_MAX];
     int rc;
     if (s->xchg == XCHG_CMD_READ) {
-        struct bridge_snapshot *sn = &s->snap;
-        if (rscp_power_settings_parse(f, &sn->settings, &derr) == 0)
-            sn->have |= BRIDGE_HAVE_SETTINGS;
-        if (rscp_idle_periods_parse(f, &sn->idle, &derr) == 0)
-            sn->have |= BRIDGE_HAVE_IDLE;
-        if (rscp_manual_charge_parse(f, &sn->manual_charge, &derr) == 0)
-            sn->have |= BRIDGE_HAVE_MANUAL;
-        site_cmd_start(s, now_ms); /* cmd_active is set: a second miss answers */
+        q->fresh = read_need(s, q, need_of(c), f);
+        site_cmd_start(s, now_ms); /* cmd_active is set: a miss answers */
         return;
     }
     s->poll_now = true;

@@ -36,6 +36,7 @@ struct site_cmd {
     struct bridge_command cmd;
     uint64_t tag;
     int wb;            /* wallbox kinds: the WB.INDEX written (site_wallbox_put) */
+    bool fresh;        /* the state it changes was read just before it */
 };
 
 struct bridge_site_rt {

@@ -14,7 +14,9 @@ it was, and its answer comes on set/wallbox/2/max_current/result; the
 other per-wallbox commands likewise; rscp2mqtt's set/wallbox/max_current
 still commands the first wallbox; a wallbox the plant lacks and bad
 numbers get {"ok":false} with a reason that names them, and change
-nothing; every command gets exactly one answer. Prints one line per failed
+nothing; commands published at once (wallbox 2's current, phases and mode;
+the power limits) all take effect, none undoing another; every command
+gets exactly one answer. Prints one line per failed
 check and "N passed, N failed"; exit 0 only when every check passed.
 Python standard library only.
 """
@@ -86,6 +88,37 @@ def command(topic, payload, timeout=10.0):
         return json.loads(mine[before])
     except ValueError:
         return {"ok": None, "error": "not JSON: " + mine[before]}
+
+
+def burst_commands(cmds, timeout=15.0):
+    """Publish every (topic, payload) at once, then wait for each one's result."""
+    ts = [PREFIX + "/set/" + t + "/result" for t, _ in cmds]
+    with cond:
+        before = [sum(1 for r in results if r[0] == t) for t in ts]
+    for (topic, payload), t in zip(cmds, ts):
+        sent[t] = sent.get(t, 0) + 1
+        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/set/" + topic,
+                        "-m", payload], check=True)
+    out = []
+    for t, n in zip(ts, before):
+        with cond:
+            if not cond.wait_for(lambda: sum(1 for r in results if r[0] == t) > n, timeout=timeout):
+                out.append(None)
+                continue
+            mine = [r[1] for r in results if r[0] == t]
+        try:
+            out.append(json.loads(mine[n]))
+        except ValueError:
+            out.append({"ok": None, "error": "not JSON: " + mine[n]})
+    return out
+
+
+def settings():
+    """The power settings, read from the plant with the rscp tool."""
+    out = subprocess.run([RSCP, "settings", "--json"], capture_output=True, text=True, timeout=20)
+    if out.returncode != 0:
+        raise RuntimeError("rscp settings: exit %d: %s" % (out.returncode, out.stderr.strip()))
+    return json.loads(out.stdout)
 
 
 SETTINGS = ("mode", "current", "phases", "suspended", "min_current", "auto_phase_switch")
@@ -200,6 +233,38 @@ def main():
     expect_refusal("wallbox/2/discharge_battery_to_car", "true", "use set/wallbox/discharge_battery_to_car")
     expect_refusal("wallbox/2/max_current", "40", "bad payload '40' for wallbox/2/max_current")
     expect_refusal("wallbox/2/max_current", "{\"value\":8}", "wallbox/2/max_current")
+
+    # Commands sent at once, each not waiting for the other's answer: each
+    # one starts from the state the one before left (read from the device
+    # before the write), so none undoes another.
+    before = wallboxes()
+    b1 = before.get(1, {})
+    cur = 12 if b1.get("current") != 12 else 13
+    ph = 1 if b1.get("phases") != 1 else 3
+    sun = not b1.get("mode") == "sun"
+    burst = [("wallbox/2/max_current", str(cur)), ("wallbox/2/number_phases", str(ph)),
+             ("wallbox/2/sun_mode", "true" if sun else "false")]
+    answers = burst_commands(burst)
+    for (topic, payload), r in zip(burst, answers):
+        check(r is not None and r.get("ok") is True, "burst: %s %s answered %s" % (topic, payload, r))
+    after = wallboxes()
+    a1 = after.get(1, {})
+    check(a1.get("current") == cur and a1.get("phases") == ph and (a1.get("mode") == "sun") == sun,
+          "burst on wallbox 2: current %s phases %s mode %s, wanted %d, %d, %s" %
+          (a1.get("current"), a1.get("phases"), a1.get("mode"), cur, ph, "sun" if sun else "mixed"))
+    check(after.get(0) == before.get(0), "burst on wallbox 2 changed wallbox 1: %s" % changed(before, after))
+
+    s0 = settings()
+    mc = 3000 if s0.get("max_charge") != 3000 else 3100
+    md = 3500 if s0.get("max_discharge") != 3500 else 3600
+    burst = [("power_limits", "true"), ("max_charge_power", str(mc)), ("max_discharge_power", str(md))]
+    answers = burst_commands(burst)
+    for (topic, payload), r in zip(burst, answers):
+        check(r is not None and r.get("ok") is True, "burst: %s %s answered %s" % (topic, payload, r))
+    s1 = settings()
+    check(s1.get("limits_used") is True and s1.get("max_charge") == mc and s1.get("max_discharge") == md,
+          "settings burst: limits_used %s, max_charge %s, max_discharge %s; wanted true, %d, %d" %
+          (s1.get("limits_used"), s1.get("max_charge"), s1.get("max_discharge"), mc, md))
 
     # Exactly one answer per command.
     time.sleep(1.5)
