@@ -12,6 +12,7 @@
 #include "rscp/clock.h"
 #include "rscp/ems.h"
 #include "rscp/error.h"
+#include "rscp/tags.h"
 #include "rscp/car_modes.h"
 
 /* Read steps before a command: one per command. */
@@ -70,10 +71,15 @@ void site_cmd_refuse_waiting(struct bridge_site_rt *s, const char *error)
     }
 }
 
-static void answer_dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr)
+/* The device's error (by its name) or a parse failure, as the command's
+ * answer. */
+void site_cmd_dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr)
 {
     char msg[BRIDGE_RESULT_TEXT_MAX];
-    if (rc == RSCP_ERR_DEVICE)
+    const char *name = rc == RSCP_ERR_DEVICE ? rscp_device_error_name(derr) : NULL;
+    if (rc == RSCP_ERR_DEVICE && name)
+        snprintf(msg, sizeof msg, "the device refused %s: %s (0x%08x)", what, name, (unsigned)derr);
+    else if (rc == RSCP_ERR_DEVICE)
         snprintf(msg, sizeof msg, "the device refused %s (error 0x%08x)", what, (unsigned)derr);
     else
         snprintf(msg, sizeof msg, "no usable answer to %s: %s", what, rscp_strerror(rc));
@@ -94,16 +100,8 @@ static int need_of(const struct bridge_command *c)
         return NEED_IDLE;
     case BRIDGE_CMD_MANUAL_CHARGE:
         return NEED_MANUAL;
-    case BRIDGE_CMD_WB_SUN_MODE:
-    case BRIDGE_CMD_WB_CURRENT:
-    case BRIDGE_CMD_WB_PHASES:
-    case BRIDGE_CMD_WB_SUSPENDED:
-    case BRIDGE_CMD_WB_TOGGLE:
-    case BRIDGE_CMD_WB_MIN_CURRENT:
-    case BRIDGE_CMD_WB_AUTO_PHASE:
-        return NEED_WALLBOX;
     default:
-        return 0;
+        return bridge_command_per_wallbox(c->kind) ? NEED_WALLBOX : 0;
     }
 }
 
@@ -279,6 +277,8 @@ static uint32_t car_mode_of(const struct bridge_command *c, struct rscp_car_mode
 static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const struct bridge_command *c,
                        int64_t now_ms, char *err, size_t cap)
 {
+    if (bridge_command_per_wallbox(c->kind))
+        return site_wallbox_put(s, b, head(s), err, cap);
     switch (c->kind) {
     case BRIDGE_CMD_POWER_MODE:
         return put_power_mode(s, b, c, now_ms, err, cap) == 0 ? 1 : -1;
@@ -331,14 +331,6 @@ static int put_command(struct bridge_site_rt *s, struct rscp_builder *b, const s
     }
     case BRIDGE_CMD_IDLE_PERIOD:
         return put_idle(s, b, c, err, cap) == 0 ? 1 : -1;
-    case BRIDGE_CMD_WB_SUN_MODE:
-    case BRIDGE_CMD_WB_CURRENT:
-    case BRIDGE_CMD_WB_PHASES:
-    case BRIDGE_CMD_WB_SUSPENDED:
-    case BRIDGE_CMD_WB_TOGGLE:
-    case BRIDGE_CMD_WB_MIN_CURRENT:
-    case BRIDGE_CMD_WB_AUTO_PHASE:
-        return site_wallbox_put(s, b, head(s), err, cap);
     case BRIDGE_CMD_BAT_TO_CAR:
     case BRIDGE_CMD_BAT_BEFORE_CAR:
     case BRIDGE_CMD_BAT_UNTIL:
@@ -426,7 +418,7 @@ static void settings_reply(struct bridge_site_rt *s, const struct rscp_frame *f)
     uint32_t derr = 0;
     int rc = rscp_power_settings_result_parse(f, &r, &derr);
     if (rc != 0) {
-        answer_dev_error(s, "the power settings", rc, derr);
+        site_cmd_dev_error(s, "the power settings", rc, derr);
         return;
     }
     struct {
@@ -439,11 +431,19 @@ static void settings_reply(struct bridge_site_rt *s, const struct rscp_frame *f)
                {RSCP_PS_DISCHARGE_START, r.discharge_start, "discharge_start_power"},
                {RSCP_PS_POWER_SAVE, r.power_save, "power_save"},
                {RSCP_PS_WEATHER, r.weather_regulated, "weather_regulation"}};
-    for (size_t i = 0; i < sizeof res / sizeof res[0]; i++) {
-        if ((r.present & res[i].bit) && res[i].code < 0) {
+    /* The setting the command changes is named first: the others are
+     * re-sent with it (POWER_LIMITS_USED too) and refused alike. */
+    struct rscp_power_settings_change ch;
+    uint32_t mine = settings_change(&head(s)->cmd, &ch) == 0 ? ch.set : 0;
+    for (size_t i = 0; i < 2 * (sizeof res / sizeof res[0]); i++) {
+        size_t k = i % (sizeof res / sizeof res[0]);
+        bool first_pass = i < sizeof res / sizeof res[0];
+        if (first_pass != ((mine & res[k].bit) != 0))
+            continue;
+        if ((r.present & res[k].bit) && res[k].code < 0) {
             char msg[BRIDGE_RESULT_TEXT_MAX];
-            const char *why = rscp_setting_result_name(res[i].code);
-            snprintf(msg, sizeof msg, "the device refused %s: %s", res[i].name, why ? why : "unknown result");
+            const char *why = rscp_setting_result_name(res[k].code);
+            snprintf(msg, sizeof msg, "the device refused %s: %s", res[k].name, why ? why : "unknown result");
             site_cmd_answer(s, false, msg, NULL);
             return;
         }
@@ -475,7 +475,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         rc = rscp_power_hold_reply(s->hold, f, &mirrored);
         if (rc < 0) {
             rscp_power_hold_stop(s->hold);
-            answer_dev_error(s, "the power mode", rc, 0);
+            site_cmd_dev_error(s, "the power mode", rc, 0);
             return;
         }
         snprintf(info, sizeof info, "\"mode\":\"%s\",\"watts\":%u,\"mirrored\":%lld", mode_name(c->mode),
@@ -489,7 +489,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
             bool accepted = false;
             rc = rscp_manual_charge_start_parse(f, &accepted, &derr);
             if (rc != 0) {
-                answer_dev_error(s, "the manual charge", rc, derr);
+                site_cmd_dev_error(s, "the manual charge", rc, derr);
                 return;
             }
             if (!accepted) {
@@ -505,7 +505,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
             struct rscp_manual_charge after;
             rc = rscp_manual_charge_parse(f, &after, &derr);
             if (rc != 0) {
-                answer_dev_error(s, "the manual charge state", rc, derr);
+                site_cmd_dev_error(s, "the manual charge state", rc, derr);
                 return;
             }
             s->snap.manual_charge = after;
@@ -536,7 +536,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
     case BRIDGE_CMD_RESERVE_PERCENT:
         rc = rscp_ep_reserve_set_parse(f, &derr);
         if (rc != 0) {
-            answer_dev_error(s, "the reserve", rc, derr);
+            site_cmd_dev_error(s, "the reserve", rc, derr);
             return;
         }
         site_cmd_answer(s, true, NULL, NULL);
@@ -546,7 +546,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         rc = rscp_idle_periods_set_parse(f, &result, &derr);
         s->snap.have &= ~(uint32_t)BRIDGE_HAVE_IDLE;
         if (rc != 0) {
-            answer_dev_error(s, "the idle periods", rc, derr);
+            site_cmd_dev_error(s, "the idle periods", rc, derr);
             return;
         }
         if (result == 0) {
@@ -573,7 +573,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         uint32_t bit = car_mode_of(c, &want), differs = 0;
         rc = rscp_car_modes_set_parse(f, bit, &want, &echo, &differs, &derr);
         if (rc != 0) {
-            answer_dev_error(s, bridge_command_topic(c->kind), rc, derr);
+            site_cmd_dev_error(s, bridge_command_topic(c->kind), rc, derr);
             return;
         }
         if (differs) {
@@ -589,7 +589,7 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         size_t n = 0;
         rc = rscp_history_parse(f, RSCP_HISTORY_DAY, &sum, NULL, 0, &n, &derr);
         if (rc != 0) {
-            answer_dev_error(s, "the history request", rc, derr);
+            site_cmd_dev_error(s, "the history request", rc, derr);
             return;
         }
         if (s->ev.history_day)

@@ -120,6 +120,7 @@ void site_local_date(int64_t local_s, int *y, int *m, int *d, int *weekday);
 void site_cmd_start(struct bridge_site_rt *s, int64_t now_ms);
 void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_t now_ms);
 void site_cmd_answer(struct bridge_site_rt *s, bool ok, const char *error, const char *info);
+void site_cmd_dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr);
 /* site_wallbox.c: the first wallbox that answered the last cycle, or -1;
  * the WB.INDEX command c is for (its set/wallbox/<n>/..., else the first),
  * or -1 with the reason in err ("the site has no wallbox 3 (it has 1, 2)");

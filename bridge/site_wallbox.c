@@ -137,16 +137,6 @@ int site_wallbox_put(struct bridge_site_rt *s, struct rscp_builder *b, struct si
     return -1;
 }
 
-/* The device's error or a parse failure, as the command's answer. */
-static void dev_error(struct bridge_site_rt *s, const char *what, int rc, uint32_t derr)
-{
-    char msg[BRIDGE_RESULT_TEXT_MAX];
-    if (rc == RSCP_ERR_DEVICE)
-        snprintf(msg, sizeof msg, "the device refused %s (error 0x%08x)", what, (unsigned)derr);
-    else
-        snprintf(msg, sizeof msg, "no usable answer to %s: %s", what, rscp_strerror(rc));
-    site_cmd_answer(s, false, msg, NULL);
-}
 
 void site_wallbox_reply(struct bridge_site_rt *s, const struct site_cmd *q, const struct rscp_frame *f)
 {
@@ -159,7 +149,7 @@ void site_wallbox_reply(struct bridge_site_rt *s, const struct site_cmd *q, cons
         int64_t amps = 0;
         rc = rscp_wallbox_min_current_parse(f, idx, &amps, &derr);
         if (rc != 0) {
-            dev_error(s, "the minimum current", rc, derr);
+            site_cmd_dev_error(s, "the minimum current", rc, derr);
             return;
         }
         if (amps != (int64_t)c->value) {
@@ -173,7 +163,7 @@ void site_wallbox_reply(struct bridge_site_rt *s, const struct site_cmd *q, cons
         bool on = false;
         rc = rscp_wallbox_auto_phase_parse(f, idx, &on, &derr);
         if (rc != 0) {
-            dev_error(s, "the automatic phase switch", rc, derr);
+            site_cmd_dev_error(s, "the automatic phase switch", rc, derr);
             return;
         }
         if (on != c->flag) {
@@ -184,7 +174,7 @@ void site_wallbox_reply(struct bridge_site_rt *s, const struct site_cmd *q, cons
     } else {
         rc = rscp_wallbox_set_parse(f, idx, &derr);
         if (rc != 0) {
-            dev_error(s, "the wallbox setting", rc, derr);
+            site_cmd_dev_error(s, "the wallbox setting", rc, derr);
             return;
         }
         snprintf(info, sizeof info, "\"changed\":true");
