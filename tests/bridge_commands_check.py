@@ -19,8 +19,9 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
+
+from bridge_results import Results
 
 RSCP, BPORT, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 BRIDGE_LOG = sys.argv[4] if len(sys.argv) > 4 else None
@@ -37,57 +38,10 @@ def check(ok, what):
         print("FAIL: " + what, file=sys.stderr)
 
 
-# One subscriber for every result, for the whole run.
-results = []
-cond = threading.Condition()
-sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", BPORT, "-v",
-                        "-t", PREFIX + "/set/+/result", "-t", PREFIX + "/set/+/+/result",
-                        "-t", PREFIX + "/set/+/+/+/result"],
-                       stdout=subprocess.PIPE, text=True)
-
-
-def reader():
-    for line in sub.stdout:
-        topic, _, payload = line.rstrip("\n").partition(" ")
-        with cond:
-            results.append((topic, payload))
-            cond.notify_all()
-
-
-threading.Thread(target=reader, daemon=True).start()
-
-
-def wait_subscribed():
-    """Publish probes on a result topic until the subscriber sees one."""
-    t = PREFIX + "/set/probe/result"
-    for _ in range(50):
-        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", BPORT, "-t", t, "-m", "probe"], check=True)
-        with cond:
-            if cond.wait_for(lambda: any(r[0] == t for r in results), timeout=0.2):
-                return True
-    return False
-
-
-sent = {}  # result topic -> commands sent on its topic
-
-
-def command(topic, payload, timeout=10.0):
-    """Publish payload on PREFIX/set/topic; its result as a dict (None if none came).
-    That no command got two results is checked at the end."""
-    t = PREFIX + "/set/" + topic + "/result"
-    with cond:
-        before = sum(1 for r in results if r[0] == t)
-    sent[t] = sent.get(t, 0) + 1
-    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", BPORT, "-t", PREFIX + "/set/" + topic,
-                    "-m", payload], check=True)
-    with cond:
-        if not cond.wait_for(lambda: sum(1 for r in results if r[0] == t) > before, timeout=timeout):
-            return None
-        mine = [r[1] for r in results if r[0] == t]
-    try:
-        return json.loads(mine[before])
-    except ValueError:
-        return {"ok": None, "error": "not JSON: " + mine[before]}
+# One subscriber for every result, for the whole run (bridge_results.py).
+R = Results(BPORT, PREFIX)
+results, cond, sent, sub = R.results, R.cond, R.sent, R.sub
+wait_subscribed, command = R.wait_subscribed, R.command
 
 
 def rscp_json(*args):

@@ -58,47 +58,29 @@ idle_period	monday:charge:true:01:00-02:00	ACCESS_DENIED
 power_mode	charge:1000:5	the device refused
 CASES
 cat >"$TMP/refusals.py" <<'PY'
-import json, subprocess, sys, threading, time
+import sys, time
+from bridge_results import Results
 bport, cases = sys.argv[1], [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if l.strip()]
-results, cond = [], threading.Condition()
-sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", bport, "-v", "-t", "e3dc/set/#"],
-                       stdout=subprocess.PIPE, text=True)
-def reader():
-    for line in sub.stdout:
-        t, _, p = line.rstrip("\n").partition(" ")
-        if t.endswith("/result"):
-            with cond:
-                results.append((t, p))
-                cond.notify_all()
-threading.Thread(target=reader, daemon=True).start()
-time.sleep(0.5)
+R = Results(bport, "e3dc")
+if not R.wait_subscribed():
+    sys.exit("FAIL: the result subscriber did not start")
 failed = 0
 for topic, payload, want in cases:
-    rt = "e3dc/set/%s/result" % topic
-    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", bport, "-t", "e3dc/set/" + topic, "-m", payload],
-                   check=True)
-    with cond:
-        cond.wait_for(lambda: any(r[0] == rt for r in results), timeout=15)
-        got = [p for t, p in results if t == rt]
-    try:
-        r = json.loads(got[0]) if got else None
-    except ValueError:
-        r = None
+    r = R.command(topic, payload, timeout=15)
     if not r or r.get("ok") is not False or want not in r.get("error", ""):
-        print("FAIL: set/%s %s answered %r, want ok false with %r" % (topic, payload, got, want), file=sys.stderr)
+        print("FAIL: set/%s %s answered %r, want ok false with %r" % (topic, payload, r, want), file=sys.stderr)
         failed += 1
 time.sleep(1.5)
-with cond:
-    for topic, _, _ in cases:
-        n = sum(1 for t, _ in results if t == "e3dc/set/%s/result" % topic)
-        if n != 1:
-            print("FAIL: set/%s: %d answers" % (topic, n), file=sys.stderr)
-            failed += 1
-sub.terminate()
+counts = R.answer_counts()
+for t, n in sorted(R.sent.items()):
+    if counts.get(t, 0) != n:
+        print("FAIL: %s: %d answers to %d commands" % (t, counts.get(t, 0), n), file=sys.stderr)
+        failed += 1
+R.close()
 print("%d refusals checked, %d failed" % (len(cases), failed), file=sys.stderr)
 sys.exit(1 if failed else 0)
 PY
-if python3 "$TMP/refusals.py" "$BPORT" "$TMP/cases"; then ok; else bad "refusals (above)"; fi
+if PYTHONPATH="$SRC/tests" python3 "$TMP/refusals.py" "$BPORT" "$TMP/cases"; then ok; else bad "refusals (above)"; fi
 plant "$TMP/after"
 check "the plant is unchanged" cmp -s "$TMP/before" "$TMP/after"
 check "each refusal is logged" bash -c "[ \$(grep -c 'failed: the device refused' '$TMP/bridge.log') -ge 5 ]"
