@@ -12,33 +12,19 @@ SRC=$2
 RSCP=$BUILD/rscp
 BRIDGE=$BUILD/rscp-bridge
 . "$SRC/tests/cli_lib.sh"
+. "$SRC/tests/bridge_lib.sh"
 
 need_tools mosquitto mosquitto_sub mosquitto_pub python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
 
-BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1
-stop_all() { sh "$SRC/tests/broker.sh" stop "$TMP/broker"; cleanup; }
-trap stop_all EXIT
+bridge_broker_start
 
 export RSCP_HOST=127.0.0.1 RSCP_USER=sim-user RSCP_PASSWORD=sim-password RSCP_KEY=sim-key
 start_sim plant --model s10e --refuse-writes --start 2025-04-14T09:00:00Z --seed 11
 export RSCP_PORT=$PORT
-cat >"$TMP/bridge.conf" <<CONF
-[mqtt]
-host = 127.0.0.1
-port = $BPORT
-[site main]
-host = 127.0.0.1
-port = $PORT
-user = sim-user
-password = sim-password
-key = sim-key
-interval = 1
-CONF
-chmod 600 "$TMP/bridge.conf"
-"$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
-SIM_PIDS+=($!)
-check "the site is online" bash -c "for i in \$(seq 40); do [ \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/status -C 1 -W 2)\" = online ] && exit 0; sleep 0.3; done; exit 1"
+bridge_site_conf "$TMP/bridge.conf" "$PORT"
+bridge_start "$TMP/bridge.conf"
+bridge_check_online
 
 plant() { "$RSCP" settings --json >"$1" 2>&1 && "$RSCP" wallbox --json >>"$1" 2>&1; }
 plant "$TMP/before"

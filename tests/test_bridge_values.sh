@@ -18,13 +18,12 @@ RSCP=$BUILD/rscp
 BRIDGE=$BUILD/rscp-bridge
 # shellcheck source=cli_lib.sh
 . "$SRC/tests/cli_lib.sh"
+. "$SRC/tests/bridge_lib.sh"
 
 need_tools mosquitto mosquitto_sub python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
 
-BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1
-stop_all() { sh "$SRC/tests/broker.sh" stop "$TMP/broker"; cleanup; }
-trap stop_all EXIT
+bridge_broker_start
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 export RSCP_HOST=127.0.0.1 RSCP_USER=sim-user RSCP_PASSWORD=sim-password RSCP_KEY=sim-key
@@ -45,23 +44,9 @@ check "set reserve 15%" "$RSCP" set reserve 15% >/dev/null
 check "set idle-periods" "$RSCP" set idle-periods "$TMP/idle.json" >/dev/null
 check "wallbox set mixed, 12 A, 1 phase" "$RSCP" wallbox set --mode mixed --current 12 --phases 1 >/dev/null
 
-cat >"$TMP/bridge.conf" <<CONF
-[mqtt]
-host = 127.0.0.1
-port = $BPORT
-[prometheus]
-listen = 127.0.0.1:$MPORT
-[site main]
-host = 127.0.0.1
-port = $PORT
-user = sim-user
-password = sim-password
-key = sim-key
-interval = 1
-CONF
-chmod 600 "$TMP/bridge.conf"
-"$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
-SIM_PIDS+=($!)
+bridge_site_conf "$TMP/bridge.conf" "$PORT" "[prometheus]
+listen = 127.0.0.1:$MPORT"
+bridge_start "$TMP/bridge.conf"
 
 if python3 "$SRC/tests/bridge_values_check.py" "$RSCP" "$BPORT" "$MPORT" e3dc main "$SRC/docs/bridge-topics.md"; then ok
 else bad "bridge_values_check.py (above)"; tail -20 "$TMP/bridge.log" >&2; fi

@@ -12,6 +12,7 @@ RSCP=$BUILD/rscp
 BRIDGE=$BUILD/rscp-bridge
 # shellcheck source=cli_lib.sh
 . "$SRC/tests/cli_lib.sh"
+. "$SRC/tests/bridge_lib.sh"
 
 need_tools mosquitto mosquitto_sub mosquitto_pub python3
 [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
@@ -21,29 +22,14 @@ errhas "invalid number of wallboxes (1..8) '9'"
 expect_rc 2 "rscp sim --wallboxes 0 is refused" "$RSCP" sim --wallboxes 0
 check "rscp sim --help names --wallboxes" bash -c "'$RSCP' sim --help | grep -q -- '--wallboxes N'"
 
-BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1
-stop_all() { sh "$SRC/tests/broker.sh" stop "$TMP/broker"; cleanup; }
-trap stop_all EXIT
+bridge_broker_start
 
 export RSCP_HOST=127.0.0.1 RSCP_USER=sim-user RSCP_PASSWORD=sim-password RSCP_KEY=sim-key
 start_sim plant --model s10e --wallboxes 2 --start 2025-04-14T09:00:00Z --seed 11
 export RSCP_PORT=$PORT
-cat >"$TMP/bridge.conf" <<CONF
-[mqtt]
-host = 127.0.0.1
-port = $BPORT
-[site main]
-host = 127.0.0.1
-port = $PORT
-user = sim-user
-password = sim-password
-key = sim-key
-interval = 1
-CONF
-chmod 600 "$TMP/bridge.conf"
-"$BRIDGE" --config "$TMP/bridge.conf" >"$TMP/bridge.log" 2>&1 &
-SIM_PIDS+=($!)
-check "the site is online" bash -c "for i in \$(seq 40); do [ \"\$(mosquitto_sub -h 127.0.0.1 -p $BPORT -t e3dc/status -C 1 -W 2)\" = online ] && exit 0; sleep 0.3; done; exit 1"
+bridge_site_conf "$TMP/bridge.conf" "$PORT"
+bridge_start "$TMP/bridge.conf"
+bridge_check_online
 if python3 "$SRC/tests/bridge_wallboxes_check.py" "$RSCP" "$BPORT" e3dc; then ok; else bad "bridge_wallboxes_check.py (above)"; tail -20 "$TMP/bridge.log" >&2; fi
 check "the log names wallbox 2's command" grep -q "set/wallbox/2/max_current done" "$TMP/bridge.log"
 check "no secret in the bridge's log" bash -c "! grep -q -e sim-password -e sim-key '$TMP/bridge.log'"
