@@ -271,6 +271,7 @@ static void reload(struct daemon *d, int64_t now_ms)
     free(d->sites);
     d->sites = ns;
     d->nsites = n;
+    d->sites_gen++; /* a /metrics page being streamed ends unfinished */
     bridge_config_free(&d->cfg);
     d->cfg = nc;
     set_prefixes(d);
@@ -478,7 +479,6 @@ out:
         site_destroy(&d, d.sites[i]);
     free(d.sites);
     bridge_http_free(d.http);
-    free(d.metrics_buf);
     if (d.epfd >= 0)
         close(d.epfd);
     if (d.sigfd >= 0)

@@ -17,6 +17,57 @@ static bool path_is(const struct bridge_http_request *r, const char *p)
     return r->path_len == strlen(p) && memcmp(r->path, p, r->path_len) == 0;
 }
 
+/* /metrics is streamed (a thousand sites make ~12 MB): the page is
+ * written a chunk at a time as the client takes it, and the daemon's loop
+ * runs in between (polls update the snapshots, a reload replaces the site
+ * list and frees the sites it drops). So the stream keeps no pointer into
+ * the sites: every chunk asks for the list again (page_count) and reads
+ * each site's name, counters and snapshot at that moment (page_site); the
+ * values of a site may thus come from two cycles on one page, as a scrape
+ * is no atomic snapshot anyway. A changed list (sites_gen) ends the page
+ * unfinished, rather than mixing two lists (a site twice or missing in a
+ * family): the client sees an incomplete response and scrapes again. */
+struct page {
+    struct daemon *d;
+    uint64_t gen;                       /* d->sites_gen at the start          */
+    struct bridge_metrics_stream *s;
+};
+
+static size_t page_count(void *ctx)
+{
+    const struct page *pg = ctx;
+    return pg->d->sites_gen == pg->gen ? pg->d->nsites : SIZE_MAX;
+}
+
+static void page_site(void *ctx, size_t i, struct bridge_site_metrics *sm)
+{
+    const struct page *pg = ctx;
+    const struct bridge_site_rt *rt = pg->d->sites[i]->rt;
+    const struct bridge_site_stats *st = bridge_site_stats(rt);
+    sm->site = bridge_site_name(rt);
+    sm->up = bridge_site_online(rt);
+    sm->poll_seconds = st->last_poll_seconds;
+    sm->last_success = (double)st->last_success_unix_ms / 1000.0;
+    sm->polls = st->polls;
+    sm->failures = st->failures;
+    sm->reconnects = st->reconnects;
+    sm->live = NULL;
+    sm->snap = st->polls > 0 ? bridge_site_snapshot(rt) : NULL;
+    sm->groups = bridge_site_groups(rt);
+}
+
+static long page_next(void *state, char *buf, size_t cap)
+{
+    return bridge_metrics_stream_next(((struct page *)state)->s, buf, cap);
+}
+
+static void page_free(void *state)
+{
+    struct page *pg = state;
+    bridge_metrics_stream_free(pg->s);
+    free(pg);
+}
+
 static void handler(void *ctx, const struct bridge_http_request *req, struct bridge_http_response *resp)
 {
     struct daemon *d = ctx;
@@ -38,32 +89,27 @@ static void handler(void *ctx, const struct bridge_http_request *req, struct bri
         resp->len = 0;
         return;
     }
-    struct bridge_site_metrics *sm = calloc(d->nsites ? d->nsites : 1, sizeof *sm);
-    if (!sm) {
+    struct page *pg = calloc(1, sizeof *pg);
+    struct bridge_http_stats hs;
+    bridge_http_stats(d->http, &hs);
+    struct bridge_metrics_source src = {pg, page_count, page_site, d->mqtt_messages, d->commands, hs.requests};
+    if (pg) {
+        pg->d = d;
+        pg->gen = d->sites_gen;
+        pg->s = bridge_metrics_stream_new(&src, BRIDGE_METRICS_SAMPLES);
+    }
+    if (!pg || !pg->s) {
+        free(pg);
         resp->status = 503;
         resp->len = 0;
         return;
     }
-    for (size_t i = 0; i < d->nsites; i++) {
-        const struct bridge_site_rt *rt = d->sites[i]->rt;
-        const struct bridge_site_stats *st = bridge_site_stats(rt);
-        sm[i].site = bridge_site_name(rt);
-        sm[i].up = bridge_site_online(rt);
-        sm[i].poll_seconds = st->last_poll_seconds;
-        sm[i].last_success = (double)st->last_success_unix_ms / 1000.0;
-        sm[i].polls = st->polls;
-        sm[i].failures = st->failures;
-        sm[i].reconnects = st->reconnects;
-        sm[i].snap = st->polls > 0 ? bridge_site_snapshot(rt) : NULL;
-        sm[i].groups = bridge_site_groups(rt);
-    }
-    struct bridge_http_stats hs;
-    bridge_http_stats(d->http, &hs);
-    struct bridge_metrics m = {sm, d->nsites, d->mqtt_messages, d->commands, hs.requests};
     resp->status = 200;
     resp->content_type = BRIDGE_HTTP_METRICS_TYPE;
-    resp->len = bridge_metrics_render(&m, resp->body, resp->cap);
-    free(sm);
+    resp->stream.next = page_next;
+    resp->stream.free = page_free;
+    resp->stream.state = pg;
+    resp->stream.mem = sizeof *pg + bridge_metrics_stream_mem(BRIDGE_METRICS_SAMPLES);
 }
 
 int daemon_http_start(struct daemon *d, char *err, size_t cap)

@@ -56,6 +56,7 @@ struct daemon {
     struct bridge_config cfg;
     struct dsite **sites;
     size_t nsites;
+    uint64_t sites_gen;                 /* changes whenever sites[] does      */
     struct bridge_mqtt_conn *mqtt;
     struct bridge_http_server *http;
     int epfd;
@@ -65,8 +66,6 @@ struct daemon {
     uint64_t mqtt_messages;
     uint64_t commands;
     uint64_t next_tag;
-    char *metrics_buf;
-    size_t metrics_cap;
 };
 
 /* daemon_mqtt.c */

@@ -8,7 +8,8 @@
  * gets 405 (with Allow: GET, HEAD), a malformed head 400, a body 413, a too
  * long request line 414 or head 431, HTTP/2+ 505; all of these without
  * calling the handler. HEAD gets the headers of the GET (Content-Length of
- * the body the handler made) and no body. Bytes after the head (pipelined
+ * the body the handler made, or Transfer-Encoding: chunked for a stream)
+ * and no body. Bytes after the head (pipelined
  * requests, a body) are ignored.
  *
  * Hostile clients (limits in struct bridge_http_limits, all settable):
@@ -28,7 +29,10 @@
  *     a reset that would lose the end of the response.
  *   - a response body larger than max_response is not sent (500), and the
  *     bodies of all open connections together stay within
- *     max_response_total (beyond it: 503).
+ *     max_response_total (beyond it: 503). A streamed body (see struct
+ *     bridge_http_response) holds one chunk at a time, made when the
+ *     socket has taken the last one: a slow reader costs a chunk, not the
+ *     page; its chunk buffer and state count against max_response_total.
  *   - each call of bridge_http_process() does at most one read or one write
  *     of at most write_chunk bytes per connection and at most
  *     BRIDGE_HTTP_ACCEPT_BATCH accepts: one connection never delays another.
@@ -55,6 +59,7 @@
 #define BRIDGE_HTTP_DRAIN_MAX (1u << 20)      /* discarded after a response          */
 #define BRIDGE_HTTP_ACCEPT_BATCH 16u           /* accepts per bridge_http_process()   */
 #define BRIDGE_HTTP_ACCEPT_PAUSE_MS 100        /* pause after EMFILE and the like     */
+#define BRIDGE_HTTP_STREAM_CHUNK (64u << 10)   /* cap of bridge_http_stream.next()    */
 
 /* The content type of the Prometheus text exposition format. */
 #define BRIDGE_HTTP_METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -98,13 +103,36 @@ struct bridge_http_request {
  * (so bridge_metrics_render() can be called as
  * `r->len = bridge_metrics_render(&m, r->body, r->cap);`). A status other
  * than 200 with len 0 gets a short text body ("Not Found\n"). For HEAD the
- * handler makes the same body: its length is sent, the bytes are not. */
+ * handler makes the same body: its length is sent, the bytes are not.
+ *
+ * A body too large to hold (the metrics of a thousand sites) is streamed
+ * instead: the handler sets stream.next (len and body are then ignored) and
+ * the server asks it for the next BRIDGE_HTTP_STREAM_CHUNK bytes at most
+ * whenever the socket has taken the last ones, so a slow reader holds one
+ * chunk, not the page. The body goes out with `Transfer-Encoding: chunked`
+ * to HTTP/1.1 clients and until the close to HTTP/1.0 ones (no
+ * Content-Length: its length is not known in advance). next returns the
+ * bytes it wrote (> 0), 0 at the end of the body, -1 when the body cannot
+ * be completed: the connection is then closed without the last chunk, so
+ * that an HTTP/1.1 client sees the response incomplete. The server calls
+ * stream.free(stream.state) exactly once (at the end, on HEAD, on an error,
+ * a timeout or a close), and counts stream.mem (what the state holds) and
+ * the chunk buffer against max_response_total (beyond it: 503);
+ * max_response does not apply. */
+struct bridge_http_stream {
+    long (*next)(void *state, char *buf, size_t cap);
+    void (*free)(void *state);
+    void *state;
+    size_t mem;
+};
+
 struct bridge_http_response {
     int status;
     const char *content_type;
     char *body;
     size_t cap;
     size_t len;
+    struct bridge_http_stream stream; /* all zero on entry: no stream */
 };
 
 typedef void (*bridge_http_handler)(void *ctx, const struct bridge_http_request *req,

@@ -13,6 +13,21 @@
 #include <unistd.h>
 
 #define BODY_MIN 4096u /* first body buffer when nothing is known yet */
+#define FRAME_HEAD 16u /* room before a stream chunk for its size line  */
+/* A stream's buffer: size line, chunk, CRLF. */
+#define STREAM_BUF (FRAME_HEAD + BRIDGE_HTTP_STREAM_CHUNK + 2u)
+
+enum framing { F_LENGTH, F_CHUNKED, F_CLOSE };
+
+/* The stream's state is freed, its memory leaves body_total. */
+static void stream_release(struct bridge_http_server *s, struct http_conn *c)
+{
+    if (c->stream.free)
+        c->stream.free(c->stream.state);
+    memset(&c->stream, 0, sizeof c->stream);
+    s->body_total -= c->stream_mem;
+    c->stream_mem = 0;
+}
 
 struct http_conn *http_conn_new(const struct bridge_http_server *s, int fd, int64_t now_ms)
 {
@@ -38,6 +53,7 @@ void http_conn_free(struct bridge_http_server *s, struct http_conn *c)
         return;
     if (c->fd >= 0)
         close(c->fd);
+    stream_release(s, c);
     s->body_total -= c->body_cap;
     free(c->body);
     free(c->in);
@@ -49,17 +65,23 @@ short http_conn_events(const struct http_conn *c)
     return c->state == HC_WRITE ? POLLOUT : POLLIN;
 }
 
-/* The response head for status with a body of len bytes. */
-static size_t format_head(char *buf, size_t cap, int status, const char *type, size_t len)
+/* The response head for status with a body of len bytes (F_LENGTH), or of
+ * a length not known in advance (F_CHUNKED, F_CLOSE). */
+static size_t format_head(char *buf, size_t cap, int status, const char *type, size_t len, int framing)
 {
+    char length[64];
+    if (framing == F_LENGTH)
+        snprintf(length, sizeof length, "Content-Length: %zu\r\n", len);
+    else
+        snprintf(length, sizeof length, "%s", framing == F_CHUNKED ? "Transfer-Encoding: chunked\r\n" : "");
     int n = snprintf(buf, cap,
                      "HTTP/1.1 %d %s\r\n"
                      "Content-Type: %s\r\n"
-                     "Content-Length: %zu\r\n"
+                     "%s"
                      "%s"
                      "Connection: close\r\n"
                      "\r\n",
-                     status, bridge_http_status_text(status), type, len,
+                     status, bridge_http_status_text(status), type, length,
                      status == 405 ? "Allow: GET, HEAD\r\n" : "");
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
@@ -72,14 +94,14 @@ static void respond_text(struct http_conn *c, int status, const char *detail, bo
     int bn = snprintf(body, sizeof body, "%s%s%s\n", bridge_http_status_text(status), detail ? ": " : "",
                       detail ? detail : "");
     size_t blen = bn > 0 ? ((size_t)bn < sizeof body ? (size_t)bn : sizeof body - 1) : 0;
-    size_t h = format_head(c->head, sizeof c->head, status, BRIDGE_HTTP_TEXT_TYPE, blen);
+    size_t h = format_head(c->head, sizeof c->head, status, BRIDGE_HTTP_TEXT_TYPE, blen, F_LENGTH);
     if (with_body && h + blen <= sizeof c->head) {
         memcpy(c->head + h, body, blen);
         h += blen;
     }
     c->head_len = h;
     c->send_body = false;
-    c->body_len = 0;
+    c->body_off = c->body_len = 0;
 }
 
 void http_send_once(int fd, int status, const char *text)
@@ -124,6 +146,40 @@ static bool body_reserve(struct bridge_http_server *s, struct http_conn *c, size
     return true;
 }
 
+/* The handler gave a stream: its head now, its body chunk by chunk from
+ * write_some(). The body buffer becomes the stream's chunk buffer. */
+static void respond_stream(struct bridge_http_server *s, struct http_conn *c, const struct bridge_http_request *req,
+                           struct bridge_http_response *r)
+{
+    bool get = req->method == BRIDGE_HTTP_GET;
+    c->stream = r->stream;
+    if (s->body_total + r->stream.mem > s->lim.max_response_total) {
+        stream_release(s, c);
+        respond_text(c, 503, "the server's response memory is in use", get);
+        return;
+    }
+    c->stream_mem = r->stream.mem;
+    s->body_total += c->stream_mem;
+    if (r->status < 200 || r->status > 599 || bridge_http_status_text(r->status)[0] == '\0') {
+        stream_release(s, c);
+        respond_text(c, 500, "the handler gave an unknown status", get);
+        return;
+    }
+    if (get && !body_reserve(s, c, STREAM_BUF)) {
+        stream_release(s, c);
+        respond_text(c, 503, "the server's response memory is in use", get);
+        return;
+    }
+    c->chunked = req->version_minor >= 1;
+    const char *type = type_ok(r->content_type) ? r->content_type : BRIDGE_HTTP_TEXT_TYPE;
+    c->head_len = format_head(c->head, sizeof c->head, r->status, type, 0, c->chunked ? F_CHUNKED : F_CLOSE);
+    c->body_off = c->body_len = 0;
+    c->send_body = get;
+    c->stream_end = false;
+    if (!get) /* HEAD: the head of the GET, no body */
+        stream_release(s, c);
+}
+
 /* GET or HEAD: the handler's response (called again while it needs a
  * larger buffer, a few times at most). */
 static void respond_handler(struct bridge_http_server *s, struct http_conn *c, const struct bridge_http_request *req)
@@ -144,7 +200,12 @@ static void respond_handler(struct bridge_http_server *s, struct http_conn *c, c
         r.body = c->body;
         r.cap = c->body_cap;
         r.len = 0;
+        memset(&r.stream, 0, sizeof r.stream);
         s->handler(s->ctx, req, &r);
+        if (r.stream.next) {
+            respond_stream(s, c, req, &r);
+            return;
+        }
         if (r.len <= r.cap)
             break;
         if (r.len > s->lim.max_response) {
@@ -168,7 +229,8 @@ static void respond_handler(struct bridge_http_server *s, struct http_conn *c, c
         return;
     }
     const char *type = type_ok(r.content_type) ? r.content_type : BRIDGE_HTTP_TEXT_TYPE;
-    c->head_len = format_head(c->head, sizeof c->head, r.status, type, r.len);
+    c->head_len = format_head(c->head, sizeof c->head, r.status, type, r.len, F_LENGTH);
+    c->body_off = 0;
     c->body_len = r.len;
     c->send_body = get;
 }
@@ -235,28 +297,64 @@ static bool written(struct bridge_http_server *s, struct http_conn *c, int64_t n
     return true;
 }
 
-/* One write of at most write_chunk bytes of head and body. */
+/* The stream's next chunk into c->body, framed: "<size hex>\r\n" data
+ * "\r\n" in HTTP/1.1, the last chunk "0\r\n\r\n" at the end; the bare
+ * data in HTTP/1.0. False when the body cannot be completed. */
+static bool refill(struct bridge_http_server *s, struct http_conn *c)
+{
+    long r = c->stream.next(c->stream.state, c->body + FRAME_HEAD, BRIDGE_HTTP_STREAM_CHUNK);
+    if (r < 0 || (size_t)r > BRIDGE_HTTP_STREAM_CHUNK)
+        return false;
+    if (r == 0) {
+        c->stream_end = true;
+        stream_release(s, c);
+        c->body_off = 0;
+        c->body_len = 0;
+        if (c->chunked) {
+            memcpy(c->body, "0\r\n\r\n", 5);
+            c->body_len = 5;
+        }
+        return true;
+    }
+    c->body_off = FRAME_HEAD;
+    c->body_len = FRAME_HEAD + (size_t)r;
+    if (c->chunked) {
+        char size[FRAME_HEAD];
+        int p = snprintf(size, sizeof size, "%lx\r\n", (unsigned long)r);
+        c->body_off = FRAME_HEAD - (size_t)p;
+        memcpy(c->body + c->body_off, size, (size_t)p);
+        memcpy(c->body + c->body_len, "\r\n", 2);
+        c->body_len += 2;
+    }
+    return true;
+}
+
+/* One write of at most write_chunk bytes of head and body (for a stream:
+ * of the current chunk, the next one made once it is out). */
 static bool write_some(struct bridge_http_server *s, struct http_conn *c, int64_t now_ms)
 {
-    size_t total = c->head_len + (c->send_body ? c->body_len : 0);
+    bool streaming = c->stream.next != NULL || c->stream_end;
+    if (c->send_body && streaming && !c->stream_end && c->sent >= c->head_len && c->body_off >= c->body_len &&
+        !refill(s, c))
+        return false;
     size_t budget = s->lim.write_chunk;
     struct iovec iov[2];
     int k = 0;
+    size_t head_part = 0;
     if (c->sent < c->head_len) {
-        size_t n = c->head_len - c->sent;
-        if (n > budget)
-            n = budget;
+        head_part = c->head_len - c->sent;
+        if (head_part > budget)
+            head_part = budget;
         iov[k].iov_base = c->head + c->sent;
-        iov[k].iov_len = n;
-        budget -= n;
+        iov[k].iov_len = head_part;
+        budget -= head_part;
         k++;
     }
-    if (c->send_body && budget > 0 && c->sent < total) {
-        size_t off = c->sent > c->head_len ? c->sent - c->head_len : 0;
-        size_t n = c->body_len - off;
+    if (c->send_body && budget > 0 && c->body_off < c->body_len) {
+        size_t n = c->body_len - c->body_off;
         if (n > budget)
             n = budget;
-        iov[k].iov_base = c->body + off;
+        iov[k].iov_base = c->body + c->body_off;
         iov[k].iov_len = n;
         k++;
     }
@@ -268,9 +366,13 @@ static bool write_some(struct bridge_http_server *s, struct http_conn *c, int64_
         ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
         if (n < 0)
             return would_block(errno);
-        c->sent += (size_t)n;
+        size_t h = (size_t)n < head_part ? (size_t)n : head_part;
+        c->sent += h;
+        c->body_off += (size_t)n - h;
     }
-    if (c->sent < total)
+    if (c->sent < c->head_len || (c->send_body && c->body_off < c->body_len))
+        return true;
+    if (c->send_body && c->stream.next) /* the next chunk at the next POLLOUT */
         return true;
     return written(s, c, now_ms);
 }

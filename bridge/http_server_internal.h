@@ -25,8 +25,13 @@ struct http_conn {
     size_t head_len;
     char *body;                  /* the handler's buffer               */
     size_t body_cap, body_len;
+    size_t body_off;             /* body[body_off..body_len) unwritten */
     bool send_body;              /* false for HEAD and errors          */
-    size_t sent;                 /* bytes of head + body written       */
+    size_t sent;                 /* bytes of the head written          */
+    struct bridge_http_stream stream; /* next set: a streamed body     */
+    size_t stream_mem;           /* stream.mem while counted           */
+    bool chunked;                /* the stream in HTTP/1.1 chunks      */
+    bool stream_end;             /* next gave 0: the rest is the end   */
     size_t drained;              /* bytes discarded while lingering    */
 };
 

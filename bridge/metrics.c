@@ -1,5 +1,9 @@
-/* rscp-bridge: the Prometheus text exposition (see metrics.h). */
-#include "metrics.h"
+/* rscp-bridge: the Prometheus text exposition (see metrics.h): the stream's
+ * phases (the per-site fixed families, the per-value families of
+ * metrics_values.c, the EMS status bits, the bridge's counters), each a
+ * cursor that resumes where the last chunk ended, and the one-buffer
+ * bridge_metrics_render() on top of it. */
+#include "metrics_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -10,21 +14,10 @@
 #include "rscp/dump.h"
 #include "config.h"
 #include "rscp/ems.h"
-#include "topics.h"
 
-/* Output with the needed length counted past the buffer's end; only whole
- * lines are kept. */
-struct out {
-    char *buf;
-    size_t cap, len;    /* len: bytes kept                  */
-    size_t need;        /* bytes the whole text takes       */
-    bool full;          /* a line did not fit: keep no more */
-};
-
-static void line(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void line(struct out *o, const char *fmt, ...)
+void mout_line(struct mout *o, const char *fmt, ...)
 {
-    char tmp[512];
+    char tmp[MOUT_LINE_MAX];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -32,17 +25,13 @@ static void line(struct out *o, const char *fmt, ...)
     if (n < 0)
         return;
     size_t k = (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
-    o->need += k;
-    if (!o->full && o->len + k <= o->cap) {
+    if (o->len + k <= o->cap) { /* always, when the unit was started with room */
         memcpy(o->buf + o->len, tmp, k);
         o->len += k;
-    } else {
-        o->full = true;
     }
 }
 
-/* A label value with \, " and newline escaped, into buf. */
-static const char *label(const char *v, char *buf, size_t cap)
+const char *mout_label(const char *v, char *buf, size_t cap)
 {
     size_t k = 0;
     for (const char *p = v ? v : ""; *p && k + 3 < cap; p++) {
@@ -60,17 +49,34 @@ static const char *label(const char *v, char *buf, size_t cap)
     return buf;
 }
 
-static void family(struct out *o, const char *name, const char *type, const char *help)
+void mout_family(struct mout *o, const char *name, const char *type, const char *help)
 {
-    line(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    mout_line(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A sample with the shortest decimal that reads back as v (finite v only). */
-static void sample(struct out *o, const char *name, const char *site, double v)
+/* A sample value as text: whole numbers (most values: watts, counters)
+ * without going through the shortest-round-trip search, which a scrape of
+ * many sites otherwise spends most of its time in. */
+bool mout_value(double v, char *buf)
 {
-    char l[200], num[RSCP_NUMBER_BUF];
-    if (rscp_format_double64(v, num))
-        line(o, "%s{site=\"%s\"} %s\n", name, label(site, l, sizeof l), num);
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
+        char tmp[24];
+        size_t k = 0;
+        long long x = (long long)v;
+        unsigned long long u = x < 0 ? (unsigned long long)-x : (unsigned long long)x;
+        do {
+            tmp[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        size_t n = 0;
+        if (x < 0)
+            buf[n++] = '-';
+        while (k)
+            buf[n++] = tmp[--k];
+        buf[n] = '\0';
+        return true;
+    }
+    return rscp_format_double64(v, buf);
 }
 
 struct live_metric {
@@ -111,285 +117,247 @@ static double live_value(const struct rscp_live *l, int field)
     }
 }
 
-/* ---- the per-value families ------------------------------------------ */
 
-/* One sample of a per-value family. */
-struct msample {
-    const char *family, *help;
-    double value;
-    uint32_t site, seq;
-    uint32_t fam;              /* index of the family in order of appearance */
-    const char *unit_label;    /* "battery", "inverter", ... or NULL         */
-    int16_t unit;              /* the unit's index                            */
-    int16_t tracker, dcb, sensor; /* -1: none                                */
-    char phase;                /* '1'..'3' or 0                               */
-};
-
-#define FAM_SLOTS 1024u /* distinct family name pointers remembered */
-
-struct collect {
-    struct msample *v;
-    size_t n, cap;
-    bool failed;
-    uint32_t site;
-    const char *fam_ptr[FAM_SLOTS]; /* open addressing on the pointer */
-    uint32_t fam_idx[FAM_SLOTS];
-    const char **names;             /* distinct names, by index       */
-    uint32_t nnames, names_cap;
-};
-
-static uint32_t family_index(struct collect *c, const char *family)
-{
-    size_t h = ((uintptr_t)family >> 3) % FAM_SLOTS;
-    for (size_t k = 0; k < FAM_SLOTS; k++, h = (h + 1) % FAM_SLOTS) {
-        if (c->fam_ptr[h] == family)
-            return c->fam_idx[h];
-        if (c->fam_ptr[h])
-            continue;
-        uint32_t idx = UINT32_MAX;
-        for (uint32_t i = 0; i < c->nnames; i++)
-            if (strcmp(c->names[i], family) == 0)
-                idx = i;
-        if (idx == UINT32_MAX) {
-            if (c->nnames == c->names_cap) {
-                uint32_t cap = c->names_cap ? c->names_cap * 2 : 64;
-                const char **nn = realloc(c->names, cap * sizeof *nn);
-                if (!nn) {
-                    c->failed = true;
-                    return 0;
-                }
-                c->names = nn;
-                c->names_cap = cap;
-            }
-            idx = c->nnames;
-            c->names[c->nnames++] = family;
-        }
-        c->fam_ptr[h] = family;
-        c->fam_idx[h] = idx;
-        return idx;
-    }
-    c->failed = true; /* more distinct pointers than slots */
-    return 0;
-}
-
-static struct msample *add_sample(struct collect *c, const char *family, const char *help, double value)
-{
-    if (c->failed || !isfinite(value))
-        return NULL;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        struct msample *nv = realloc(c->v, cap * sizeof *nv);
-        if (!nv) {
-            c->failed = true;
-            return NULL;
-        }
-        c->v = nv;
-        c->cap = cap;
-    }
-    uint32_t fam = family_index(c, family);
-    if (c->failed)
-        return NULL;
-    struct msample *m = &c->v[c->n];
-    memset(m, 0, sizeof *m);
-    m->family = family;
-    m->help = help;
-    m->value = value;
-    m->site = c->site;
-    m->seq = (uint32_t)c->n;
-    m->fam = fam;
-    m->unit = -1;
-    m->tracker = m->dcb = m->sensor = -1;
-    c->n++;
-    return m;
-}
-
-/* A number that is a whole path segment at p (up to '/' or the end). */
-static int16_t segment_number(const char *p)
-{
-    long v = 0;
-    size_t k = 0;
-    for (; p[k] >= '0' && p[k] <= '9' && k < 5; k++)
-        v = v * 10 + (p[k] - '0');
-    return k > 0 && (p[k] == '/' || p[k] == '\0') ? (int16_t)v : (int16_t)-1;
-}
-
-static const char *unit_label_of(const char *component)
-{
-    if (!component)
-        return NULL;
-    if (strcmp(component, "pvi") == 0)
-        return "inverter";
-    if (strcmp(component, "pm") == 0)
-        return "meter";
-    return component; /* "battery", "wallbox" */
-}
-
-static void on_value(void *ctx, const struct bridge_value *v)
-{
-    struct collect *c = ctx;
-    const struct bridge_topic_meta *meta = v->meta;
-    if (!meta || !meta->metric || v->kind == BRIDGE_VAL_STRING)
-        return;
-    double scale = meta->metric_scale != 0 ? meta->metric_scale : 1;
-    double x = v->kind == BRIDGE_VAL_BOOL ? (v->flag ? 1 : 0) : v->number * scale;
-    struct msample *m = add_sample(c, meta->metric, meta->label ? meta->label : v->topic, x);
-    if (!m)
-        return;
-    if (meta->component && v->unit_index >= 0) {
-        m->unit_label = unit_label_of(meta->component);
-        m->unit = (int16_t)v->unit_index;
-    }
-    for (const char *p = v->topic; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
-        if (strncmp(p, "string_", 7) == 0 && segment_number(p + 7) >= 0)
-            m->tracker = segment_number(p + 7);
-        else if (p[0] == 'L' && p[1] >= '1' && p[1] <= '3' && (p[2] == '/' || p[2] == '\0'))
-            m->phase = p[1];
-        else if (strncmp(p, "dcb/", 4) == 0)
-            m->dcb = segment_number(p + 4);
-        else if (strncmp(p, "temperature/", 12) == 0)
-            m->sensor = segment_number(p + 12);
-    }
-}
-
-/* A sample value as text: whole numbers (most values: watts, counters)
- * without going through the shortest-round-trip search, which a scrape of
- * many sites otherwise spends most of its time in. */
-static bool format_value(double v, char *buf)
-{
-    if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
-        char tmp[24];
-        size_t k = 0;
-        long long x = (long long)v;
-        unsigned long long u = x < 0 ? (unsigned long long)-x : (unsigned long long)x;
-        do {
-            tmp[k++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        size_t n = 0;
-        if (x < 0)
-            buf[n++] = '-';
-        while (k)
-            buf[n++] = tmp[--k];
-        buf[n] = '\0';
-        return true;
-    }
-    return rscp_format_double64(v, buf);
-}
-
-static int sample_order(const void *a, const void *b)
-{
-    const struct msample *x = a, *y = b;
-    if (x->fam != y->fam)
-        return x->fam < y->fam ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static void live_samples(struct collect *c, const struct rscp_live *l)
+void metrics_live_each(const struct rscp_live *l, void (*add)(void *ctx, const char *family, const char *help,
+                                                               double value), void *ctx)
 {
     for (size_t k = 0; k < sizeof live_metrics / sizeof live_metrics[0]; k++) {
         const struct live_metric *lm = &live_metrics[k];
         if (l->present & lm->bit)
-            add_sample(c, lm->name, lm->help, live_value(l, lm->field) / lm->divisor);
+            add(ctx, lm->name, lm->help, live_value(l, lm->field) / lm->divisor);
     }
 }
 
-static void write_samples(struct out *o, const struct bridge_metrics *m, struct collect *c)
+/* ---- the stream ------------------------------------------------------- */
+
+/* The families every site has a sample of (or may lack: poll duration,
+ * last success), in page order. */
+enum { X_UP, X_POLL, X_LAST, X_POLLS, X_FAIL, X_RECON, X_COUNT };
+
+static const struct {
+    const char *name, *type, *help;
+} fixed[X_COUNT] = {
+    {"rscp_up", "gauge", "1 when the last poll of the site succeeded."},
+    {"rscp_poll_duration_seconds", "gauge", "Duration of the last poll."},
+    {"rscp_last_success_timestamp_seconds", "gauge", "Unix time of the last successful poll."},
+    {"rscp_polls_total", "counter", "Polls started."},
+    {"rscp_poll_failures_total", "counter", "Polls that failed."},
+    {"rscp_reconnects_total", "counter", "Connections made again after a loss."},
+};
+
+static bool fixed_value(int k, const struct bridge_site_metrics *s, double *v)
 {
-    if (c->n == 0)
-        return;
-    qsort(c->v, c->n, sizeof *c->v, sample_order);
-    for (size_t i = 0; i < c->n; i++) {
-        const struct msample *s = &c->v[i];
-        if (i == 0 || c->v[i - 1].fam != s->fam)
-            family(o, s->family, strlen(s->family) > 6 && strcmp(s->family + strlen(s->family) - 6, "_total") == 0
-                                     ? "counter"
-                                     : "gauge",
-                   s->help);
-        char lb[200], labels[400], num[RSCP_NUMBER_BUF];
-        int n = snprintf(labels, sizeof labels, "site=\"%s\"", label(m->sites[s->site].site, lb, sizeof lb));
-        if (s->unit_label && n >= 0 && (size_t)n < sizeof labels)
-            n += snprintf(labels + n, sizeof labels - (size_t)n, ",%s=\"%d\"", s->unit_label, s->unit);
-        if (s->tracker >= 0 && n >= 0 && (size_t)n < sizeof labels)
-            n += snprintf(labels + n, sizeof labels - (size_t)n, ",tracker=\"%d\"", s->tracker);
-        if (s->dcb >= 0 && n >= 0 && (size_t)n < sizeof labels)
-            n += snprintf(labels + n, sizeof labels - (size_t)n, ",dcb=\"%d\"", s->dcb);
-        if (s->sensor >= 0 && n >= 0 && (size_t)n < sizeof labels)
-            n += snprintf(labels + n, sizeof labels - (size_t)n, ",sensor=\"%d\"", s->sensor);
-        if (s->phase && n >= 0 && (size_t)n < sizeof labels)
-            snprintf(labels + n, sizeof labels - (size_t)n, ",phase=\"L%c\"", s->phase);
-        if (format_value(s->value, num))
-            line(o, "%s{%s} %s\n", s->family, labels, num);
+    switch (k) {
+    case X_UP: *v = s->up ? 1 : 0; return true;
+    case X_POLL: *v = s->poll_seconds; return s->poll_seconds >= 0;
+    case X_LAST: *v = s->last_success; return s->last_success > 0;
+    case X_POLLS: *v = (double)s->polls; return true;
+    case X_FAIL: *v = (double)s->failures; return true;
+    default: *v = (double)s->reconnects; return true;
     }
+}
+
+enum { P_FIXED, P_VALUES, P_EMS, P_TOTALS, P_DONE };
+
+struct bridge_metrics_stream {
+    struct bridge_metrics_source src;
+    int phase;
+    int k;          /* P_FIXED: the family; P_TOTALS: the counter  */
+    size_t site;    /* P_FIXED, P_EMS: the next site               */
+    uint32_t bit;   /* P_EMS: the next bit of that site (0: none)  */
+    bool header;    /* the current family's HELP/TYPE is written   */
+    bool aborted;
+    struct mvalues mv;
+};
+
+size_t bridge_metrics_stream_mem(size_t max_samples)
+{
+    return sizeof(struct bridge_metrics_stream) + mvalues_mem(max_samples);
+}
+
+struct bridge_metrics_stream *bridge_metrics_stream_new(const struct bridge_metrics_source *src, size_t max_samples)
+{
+    if (!src || !src->count || !src->site)
+        return NULL;
+    struct bridge_metrics_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->src = *src;
+    if (!mvalues_init(&s->mv, max_samples)) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void bridge_metrics_stream_free(struct bridge_metrics_stream *s)
+{
+    if (!s)
+        return;
+    mvalues_free(&s->mv);
+    free(s);
+}
+
+static void site_of(const struct bridge_metrics_stream *s, size_t i, struct bridge_site_metrics *out)
+{
+    memset(out, 0, sizeof *out);
+    s->src.site(s->src.ctx, i, out);
+}
+
+static bool write_fixed(struct bridge_metrics_stream *s, size_t n, struct mout *o)
+{
+    for (; s->k < X_COUNT; s->k++, s->site = 0, s->header = false) {
+        if (!s->header) {
+            if (!mout_room(o))
+                return false;
+            mout_family(o, fixed[s->k].name, fixed[s->k].type, fixed[s->k].help);
+            s->header = true;
+        }
+        for (; s->site < n; s->site++) {
+            if (!mout_room(o))
+                return false;
+            struct bridge_site_metrics sm;
+            site_of(s, s->site, &sm);
+            double v;
+            char l[200], num[RSCP_NUMBER_BUF];
+            if (fixed_value(s->k, &sm, &v) && rscp_format_double64(v, num))
+                mout_line(o, "%s{site=\"%s\"} %s\n", fixed[s->k].name, mout_label(sm.site, l, sizeof l), num);
+        }
+    }
+    return true;
+}
+
+/* The EMS status of a site: the snapshot's live part (when its group is
+ * exported), else the live reading. */
+static const struct rscp_live *status_of(const struct bridge_site_metrics *sm)
+{
+    const struct rscp_live *l = !sm->snap ? sm->live
+                               : (sm->snap->have & BRIDGE_HAVE_LIVE) && (sm->groups & BRIDGE_GROUP_LIVE)
+                                   ? &sm->snap->live
+                                   : NULL;
+    return l && (l->present & RSCP_LIVE_STATUS) ? l : NULL;
+}
+
+static bool write_ems(struct bridge_metrics_stream *s, size_t n, struct mout *o)
+{
+    if (!s->header) {
+        if (!mout_room(o))
+            return false;
+        mout_family(o, "rscp_ems_status", "gauge", "EMS.STATUS bits of the energy management, 1 when set.");
+        s->header = true;
+        s->site = 0;
+        s->bit = 1;
+    }
+    for (; s->site < n; s->site++, s->bit = 1) {
+        struct bridge_site_metrics sm;
+        site_of(s, s->site, &sm);
+        const struct rscp_live *l = status_of(&sm);
+        if (!l)
+            continue;
+        char lb[200];
+        mout_label(sm.site, lb, sizeof lb);
+        for (; s->bit & RSCP_EMS_STATUS_KNOWN; s->bit <<= 1) {
+            if (!mout_room(o))
+                return false;
+            mout_line(o, "rscp_ems_status{site=\"%s\",bit=\"%s\"} %d\n", lb, rscp_ems_status_bit_id(s->bit),
+                      (l->status & s->bit) ? 1 : 0);
+        }
+    }
+    return true;
+}
+
+static bool write_totals(struct bridge_metrics_stream *s, struct mout *o)
+{
+    static const struct {
+        const char *name, *help;
+    } t[3] = {
+        {"rscp_bridge_mqtt_messages_total", "MQTT messages published by the bridge."},
+        {"rscp_bridge_commands_total", "Commands answered by the bridge."},
+        {"rscp_bridge_http_requests_total", "HTTP requests served by the bridge."},
+    };
+    const uint64_t v[3] = {s->src.mqtt_messages, s->src.commands, s->src.http_requests};
+    for (; s->k < 3; s->k++) {
+        if (!mout_room(o))
+            return false;
+        mout_family(o, t[s->k].name, "counter", t[s->k].help);
+        mout_line(o, "%s %llu\n", t[s->k].name, (unsigned long long)v[s->k]);
+    }
+    return true;
+}
+
+long bridge_metrics_stream_next(struct bridge_metrics_stream *s, char *buf, size_t cap)
+{
+    if (!s || s->aborted || !buf || cap < BRIDGE_METRICS_CHUNK_MIN)
+        return -1;
+    /* Asked anew for every chunk: between two chunks the daemon's loop ran
+     * (polls, reloads), so nothing of the sites is kept but indexes. */
+    size_t n = s->src.count(s->src.ctx);
+    if (n == SIZE_MAX) {
+        s->aborted = true;
+        return -1;
+    }
+    struct mout o = {buf, cap, 0};
+    while (s->phase != P_DONE) {
+        bool done;
+        switch (s->phase) {
+        case P_FIXED: done = write_fixed(s, n, &o); break;
+        case P_VALUES: done = mvalues_write(&s->mv, &s->src, n, &o); break;
+        case P_EMS: done = write_ems(s, n, &o); break;
+        default: done = write_totals(s, &o); break;
+        }
+        if (!done)
+            break;
+        s->phase++;
+        s->k = 0;
+        s->site = 0;
+        s->header = false;
+    }
+    return (long)o.len;
+}
+
+/* ---- one buffer --------------------------------------------------------- */
+
+static size_t array_count(void *ctx)
+{
+    return ((const struct bridge_metrics *)ctx)->nsites;
+}
+
+static void array_site(void *ctx, size_t i, struct bridge_site_metrics *out)
+{
+    *out = ((const struct bridge_metrics *)ctx)->sites[i];
 }
 
 size_t bridge_metrics_render(const struct bridge_metrics *m, char *buf, size_t cap)
 {
-    struct out o = {buf, cap, 0, 0, false};
-    const struct bridge_site_metrics *s = m->sites;
-    size_t n = m->nsites;
-
-    family(&o, "rscp_up", "gauge", "1 when the last poll of the site succeeded.");
-    for (size_t i = 0; i < n; i++)
-        sample(&o, "rscp_up", s[i].site, s[i].up ? 1 : 0);
-    family(&o, "rscp_poll_duration_seconds", "gauge", "Duration of the last poll.");
-    for (size_t i = 0; i < n; i++)
-        if (s[i].poll_seconds >= 0)
-            sample(&o, "rscp_poll_duration_seconds", s[i].site, s[i].poll_seconds);
-    family(&o, "rscp_last_success_timestamp_seconds", "gauge", "Unix time of the last successful poll.");
-    for (size_t i = 0; i < n; i++)
-        if (s[i].last_success > 0)
-            sample(&o, "rscp_last_success_timestamp_seconds", s[i].site, s[i].last_success);
-    family(&o, "rscp_polls_total", "counter", "Polls started.");
-    for (size_t i = 0; i < n; i++)
-        sample(&o, "rscp_polls_total", s[i].site, (double)s[i].polls);
-    family(&o, "rscp_poll_failures_total", "counter", "Polls that failed.");
-    for (size_t i = 0; i < n; i++)
-        sample(&o, "rscp_poll_failures_total", s[i].site, (double)s[i].failures);
-    family(&o, "rscp_reconnects_total", "counter", "Connections made again after a loss.");
-    for (size_t i = 0; i < n; i++)
-        sample(&o, "rscp_reconnects_total", s[i].site, (double)s[i].reconnects);
-
-    /* The values: the table's families for snapshots, the fixed live list
-     * otherwise, grouped by family. */
-    struct collect *c = calloc(1, sizeof *c);
-    if (c) {
-        for (size_t i = 0; i < n && !c->failed; i++) {
-            c->site = (uint32_t)i;
-            if (s[i].snap)
-                bridge_topics_each(s[i].snap, s[i].groups, on_value, c);
-            else if (s[i].live)
-                live_samples(c, s[i].live);
+    struct bridge_metrics_source src = {(void *)m,        array_count, array_site,
+                                        m->mqtt_messages, m->commands, m->http_requests};
+    struct bridge_metrics_stream *s = bridge_metrics_stream_new(&src, SIZE_MAX);
+    enum { CHUNK = 64u << 10 };
+    char *chunk = s ? malloc(CHUNK) : NULL;
+    size_t len = 0, need = 0;
+    bool full = false;
+    long r;
+    while (chunk && (r = bridge_metrics_stream_next(s, chunk, CHUNK)) > 0) {
+        need += (size_t)r;
+        /* Whole lines while they fit (a family's HELP and TYPE both or
+         * neither, as they are written together). */
+        for (size_t a = 0; !full && a < (size_t)r;) {
+            const char *nl = memchr(chunk + a, '\n', (size_t)r - a);
+            if (strncmp(chunk + a, "# HELP ", 7) == 0 && nl + 1 < chunk + r)
+                nl = memchr(nl + 1, '\n', (size_t)(chunk + r - (nl + 1)));
+            size_t k = (size_t)(nl - (chunk + a)) + 1;
+            if (len + k > cap) {
+                full = true;
+                break;
+            }
+            memcpy(buf + len, chunk + a, k);
+            len += k;
+            a += k;
         }
-        if (!c->failed)
-            write_samples(&o, m, c);
-        free(c->v);
-        free(c->names);
-        free(c);
     }
-
-    family(&o, "rscp_ems_status", "gauge", "EMS.STATUS bits of the energy management, 1 when set.");
-    for (size_t i = 0; i < n; i++) {
-        const struct rscp_live *l = !s[i].snap ? s[i].live
-                                   : (s[i].snap->have & BRIDGE_HAVE_LIVE) && (s[i].groups & BRIDGE_GROUP_LIVE)
-                                       ? &s[i].snap->live
-                                       : NULL;
-        if (!l || !(l->present & RSCP_LIVE_STATUS))
-            continue;
-        char lb[200];
-        label(s[i].site, lb, sizeof lb);
-        for (uint32_t bit = 1; bit & RSCP_EMS_STATUS_KNOWN; bit <<= 1)
-            line(&o, "rscp_ems_status{site=\"%s\",bit=\"%s\"} %d\n", lb, rscp_ems_status_bit_id(bit),
-                 (l->status & bit) ? 1 : 0);
-    }
-
-    family(&o, "rscp_bridge_mqtt_messages_total", "counter", "MQTT messages published by the bridge.");
-    line(&o, "rscp_bridge_mqtt_messages_total %llu\n", (unsigned long long)m->mqtt_messages);
-    family(&o, "rscp_bridge_commands_total", "counter", "Commands answered by the bridge.");
-    line(&o, "rscp_bridge_commands_total %llu\n", (unsigned long long)m->commands);
-    family(&o, "rscp_bridge_http_requests_total", "counter", "HTTP requests served by the bridge.");
-    line(&o, "rscp_bridge_http_requests_total %llu\n", (unsigned long long)m->http_requests);
-
-    if (o.len < o.cap)
-        o.buf[o.len] = '\0';
-    return o.full ? o.need : o.len;
+    free(chunk);
+    bridge_metrics_stream_free(s);
+    if (len < cap)
+        buf[len] = '\0';
+    return full ? need : len;
 }

@@ -66,10 +66,50 @@ struct bridge_metrics {
 /* Write the exposition of m into buf[0..cap). Returns the length written
  * (without a NUL, which is added when there is room), or the length the
  * whole text needs when it is larger than cap (nothing is cut in the middle
- * of a line: the text then ends at the last whole line). The samples of
- * the snapshots are sorted in a heap array of about 64 bytes per value,
- * freed before returning; when it cannot be had, the table's families are
- * left out (the rest is still written). Thread-safe (no state). */
+ * of a line: the text then ends at the last whole line). The stream below
+ * in one pass: the samples of the snapshots are sorted in a heap array of
+ * about 64 bytes per value, freed before returning; when it cannot be had,
+ * the table's families are left out (the rest is still written).
+ * Thread-safe (no state). */
 size_t bridge_metrics_render(const struct bridge_metrics *m, char *buf, size_t cap);
+
+/* ---- the streamed exposition -------------------------------------------
+ * The same text a chunk at a time, for a page too large to hold (a
+ * thousand sites: ~12 MB): memory bounded by max_samples, whatever the
+ * number of sites. The sites are asked for again at every chunk, never kept
+ * between chunks but as indexes; the per-value families take one walk of
+ * all sites' values per batch of max_samples samples (metrics_values.c). */
+
+/* Where a stream takes the sites from. */
+struct bridge_metrics_source {
+    void *ctx;
+    /* The number of sites now, or SIZE_MAX when the list is no longer the
+     * one the page began with (a reload): the page then ends unfinished. */
+    size_t (*count)(void *ctx);
+    /* Site i (< count) as it is now, into *out; its pointers are read only
+     * until the chunk being written is complete. */
+    void (*site)(void *ctx, size_t i, struct bridge_site_metrics *out);
+    uint64_t mqtt_messages, commands, http_requests; /* the bridge's counters */
+};
+
+#define BRIDGE_METRICS_CHUNK_MIN 2048u /* cap of bridge_metrics_stream_next()  */
+#define BRIDGE_METRICS_SAMPLES 4096u   /* max_samples of the HTTP endpoint     */
+
+struct bridge_metrics_stream;
+
+/* A stream over src (copied), batches of at most max_samples samples (>= 16;
+ * SIZE_MAX: all in one batch, as bridge_metrics_render()). NULL when out of
+ * memory. */
+struct bridge_metrics_stream *bridge_metrics_stream_new(const struct bridge_metrics_source *src, size_t max_samples);
+
+/* The next whole lines of the page into buf[0..cap), cap >=
+ * BRIDGE_METRICS_CHUNK_MIN. Returns their length (> 0), 0 when the page is
+ * complete, -1 when it cannot be (the site list changed, or a bad cap). */
+long bridge_metrics_stream_next(struct bridge_metrics_stream *s, char *buf, size_t cap);
+
+/* The most bytes a stream of max_samples holds (for a memory budget). */
+size_t bridge_metrics_stream_mem(size_t max_samples);
+
+void bridge_metrics_stream_free(struct bridge_metrics_stream *s);
 
 #endif

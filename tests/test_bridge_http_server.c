@@ -8,7 +8,8 @@
  * closed at the head deadline, a client that never reads closed at the
  * write deadline without delaying another client, the connection limit
  * (oldest idle connection closed; 503 when all are busy), listen errors
- * named, IPv6, and curl (when installed) getting /healthz. */
+ * named, IPv6, a streamed body (chunked, HTTP/1.0, HEAD, a failing
+ * stream, a slow reader), and curl (when installed) getting /healthz. */
 #include "harness.h"
 #include "http_server.h"
 
@@ -29,6 +30,9 @@
 
 struct app {
     size_t metrics_len;    /* body size of /metrics                  */
+    size_t stream_len;     /* body size of /stream                   */
+    atomic_size_t produced; /* bytes the streams' next() gave so far */
+    atomic_int streams, frees; /* streams made and freed             */
     atomic_int calls;      /* handler calls                          */
     char last_query[64];
     int last_method;
@@ -37,6 +41,38 @@ struct app {
 static char pattern_byte(size_t i)
 {
     return (char)('a' + (i * 7 + i / 61) % 26);
+}
+
+static struct app app;
+
+/* /stream: stream_len pattern bytes in pieces of odd sizes; with the
+ * query "abort" the stream fails half-way. */
+struct stream_state {
+    size_t pos, len;
+    bool abort;
+};
+
+static long stream_next(void *state, char *buf, size_t cap)
+{
+    struct stream_state *st = state;
+    if (st->abort && st->pos >= st->len / 2)
+        return -1;
+    size_t n = 1000 + st->pos % 7919;
+    if (n > cap)
+        n = cap;
+    if (n > st->len - st->pos)
+        n = st->len - st->pos;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = pattern_byte(st->pos + i);
+    st->pos += n;
+    atomic_fetch_add(&app.produced, n);
+    return (long)n;
+}
+
+static void stream_free(void *state)
+{
+    atomic_fetch_add(&app.frees, 1);
+    free(state);
 }
 
 static void handler(void *ctx, const struct bridge_http_request *req, struct bridge_http_response *r)
@@ -52,6 +88,16 @@ static void handler(void *ctx, const struct bridge_http_request *req, struct bri
             return; /* call again with a larger buffer */
         for (size_t i = 0; i < r->len; i++)
             r->body[i] = pattern_byte(i);
+    } else if (strcmp(req->path, "/stream") == 0) {
+        struct stream_state *st = calloc(1, sizeof *st);
+        st->len = a->stream_len;
+        st->abort = strcmp(req->query, "abort") == 0;
+        atomic_fetch_add(&a->streams, 1);
+        r->content_type = BRIDGE_HTTP_METRICS_TYPE;
+        r->stream.next = stream_next;
+        r->stream.free = stream_free;
+        r->stream.state = st;
+        r->stream.mem = sizeof *st;
     } else if (strcmp(req->path, "/healthz") == 0) {
         r->len = 3;
         memcpy(r->body, "ok\n", 3);
@@ -107,7 +153,6 @@ static void *loop_main(void *arg)
     return NULL;
 }
 
-static struct app app;
 static struct loop lp;
 
 static void server_start(const struct bridge_http_limits *lim)
@@ -319,6 +364,116 @@ static void test_metrics_whole(void)
     CHECK_INT(st.requests, 3);
     CHECK_INT(st.rejected, 0);
     server_stop();
+}
+
+/* The chunked body of r decoded into out (the pattern's length at most);
+ * its length, or -1 when the framing is broken or the last chunk missing. */
+static long dechunk(const struct resp *r, char *out, size_t cap)
+{
+    size_t i = 0, n = 0;
+    for (;;) {
+        char *end;
+        unsigned long k = strtoul(r->body + i, &end, 16);
+        size_t at = (size_t)(end - r->body);
+        if (end == r->body + i || at + 2 > r->body_len || memcmp(end, "\r\n", 2) != 0)
+            return -1;
+        i = at + 2;
+        if (k == 0)
+            return i + 2 == r->body_len && memcmp(r->body + i, "\r\n", 2) == 0 ? (long)n : -1;
+        if (i + k + 2 > r->body_len || n + k > cap || memcmp(r->body + i + k, "\r\n", 2) != 0)
+            return -1;
+        memcpy(out + n, r->body + i, k);
+        n += k;
+        i += k + 2;
+    }
+}
+
+static size_t pattern_errors(const char *p, size_t n)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += p[i] != pattern_byte(i);
+    return bad;
+}
+
+/* A streamed body: chunked to HTTP/1.1, until the close to HTTP/1.0, the
+ * GET's head to HEAD; a failing stream leaves the last chunk out; a slow
+ * reader gets the stream made only as fast as it reads; every stream is
+ * freed once. */
+static void test_stream(void)
+{
+    server_start(NULL);
+    app.stream_len = 3u << 20;
+    atomic_store(&app.streams, 0);
+    atomic_store(&app.frees, 0);
+    char *out = malloc(8u << 20);
+    struct resp r;
+    get("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n", &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.eof);
+    CHECK(has_header(&r, "\r\nTransfer-Encoding: chunked\r\n"));
+    CHECK_INT(r.content_length, -1);
+    long n = dechunk(&r, out, 8u << 20);
+    CHECK_INT(n, (long)app.stream_len);
+    CHECK_INT(pattern_errors(out, n > 0 ? (size_t)n : 0), 0);
+    resp_free(&r);
+
+    get("GET /stream HTTP/1.0\r\n\r\n", &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.eof);
+    CHECK(!has_header(&r, "Transfer-Encoding"));
+    CHECK_INT(r.content_length, -1);
+    CHECK_INT(r.body_len, app.stream_len);
+    CHECK_INT(pattern_errors(r.body, r.body_len), 0);
+    resp_free(&r);
+
+    get("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n", &r);
+    CHECK_INT(r.status, 200);
+    CHECK(has_header(&r, "\r\nTransfer-Encoding: chunked\r\n"));
+    CHECK_INT(r.body_len, 0);
+    resp_free(&r);
+
+    get("GET /stream?abort HTTP/1.1\r\nHost: x\r\n\r\n", &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body_len >= app.stream_len / 2);
+    CHECK_INT(dechunk(&r, out, 8u << 20), -1); /* no last chunk */
+    resp_free(&r);
+
+    /* A slow reader: after 64 KiB read, the stream has made no more than
+     * the sockets can hold (far less than the 16 MiB body). */
+    app.stream_len = 16u << 20;
+    atomic_store(&app.produced, 0);
+    int fd = connect_port(bridge_http_port(lp.s), 4096);
+    CHECK(fd >= 0);
+    const char *req = "GET /stream HTTP/1.0\r\n\r\n";
+    CHECK(send_all(fd, req, strlen(req)));
+    size_t got = 0;
+    while (got < (64u << 10)) {
+        ssize_t k = recv(fd, out + got, 4096, 0);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+        sleep_ms(1);
+    }
+    sleep_ms(300);
+    size_t made = atomic_load(&app.produced);
+    if (made >= (12u << 20))
+        fprintf(stderr, "  a reader of %zu bytes made the stream produce %zu\n", got, made);
+    CHECK(made < (12u << 20));
+    for (;;) {
+        ssize_t k = recv(fd, out + got, (8u << 20) - got > 65536 ? 65536 : (8u << 20) - got, 0);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+        if (got >= (8u << 20))
+            got = 4u << 20; /* keep only the count right: the head is long read */
+    }
+    close(fd);
+    CHECK(atomic_load(&app.produced) == app.stream_len);
+    server_stop();
+    CHECK_INT(atomic_load(&app.streams), 5);
+    CHECK_INT(atomic_load(&app.frees), 5);
+    free(out);
 }
 
 static void test_statuses(void)
@@ -672,6 +827,7 @@ int main(void)
 {
     test_listen();
     test_metrics_whole();
+    test_stream();
     test_statuses();
     test_split_and_pipelined();
     test_slowloris();

@@ -323,8 +323,143 @@ static void test_snapshots(void)
     unlink(path);
 }
 
+/* ---- the streamed page ------------------------------------------------- */
+
+/* A source over an array whose list "changes" (count SIZE_MAX) after
+ * abort_after chunks (0: never). */
+struct test_src {
+    const struct bridge_metrics *m;
+    size_t calls, abort_after;
+};
+
+static size_t test_count(void *ctx)
+{
+    struct test_src *t = ctx;
+    t->calls++;
+    return t->abort_after && t->calls > t->abort_after ? SIZE_MAX : t->m->nsites;
+}
+
+static void test_site(void *ctx, size_t i, struct bridge_site_metrics *out)
+{
+    struct test_src *t = ctx;
+    *out = t->m->sites[i];
+}
+
+/* The whole page through a stream of max samples per batch and chunks of
+ * cap bytes, into out (NUL-terminated); its length, or SIZE_MAX when a
+ * chunk broke the rules (too long, not whole lines, -1). */
+static size_t stream_all(struct test_src *t, size_t max, size_t cap, char *out, size_t outcap)
+{
+    struct bridge_metrics_source src = {t, test_count, test_site, t->m->mqtt_messages, t->m->commands,
+                                        t->m->http_requests};
+    struct bridge_metrics_stream *s = bridge_metrics_stream_new(&src, max);
+    CHECK(s != NULL);
+    char *chunk = malloc(cap);
+    size_t len = 0;
+    long r;
+    while (s && chunk && (r = bridge_metrics_stream_next(s, chunk, cap)) != 0) {
+        if (r < 0 || (size_t)r > cap || chunk[r - 1] != '\n' || len + (size_t)r >= outcap) {
+            len = SIZE_MAX;
+            break;
+        }
+        memcpy(out + len, chunk, (size_t)r);
+        len += (size_t)r;
+    }
+    if (len != SIZE_MAX)
+        out[len] = '\0';
+    free(chunk);
+    bridge_metrics_stream_free(s);
+    return len;
+}
+
+static void test_stream(void)
+{
+    /* Forty sites whose units differ, so that families first appear at
+     * different sites (a meter only from site 7 on, a second battery only
+     * at every third), some without a snapshot, one name to escape. */
+    enum { N = 40 };
+    static struct bridge_snapshot snaps[N];
+    static struct rscp_live lives[N];
+    static char names[N][24];
+    static struct bridge_site_metrics sites[N];
+    for (size_t i = 0; i < N; i++) {
+        struct bridge_snapshot *a = &snaps[i];
+        memset(a, 0, sizeof *a);
+        a->have = BRIDGE_HAVE_LIVE | BRIDGE_HAVE_BATTERY | BRIDGE_HAVE_PV | BRIDGE_HAVE_METERS |
+                  BRIDGE_HAVE_WALLBOX | BRIDGE_HAVE_SETTINGS;
+        a->live.pv = (int32_t)(1000 + i);
+        a->live.soc = 0.5 * (double)i;
+        a->live.home = 700;
+        a->live.status = (uint32_t)i;
+        a->live.present = RSCP_LIVE_PV | RSCP_LIVE_SOC | RSCP_LIVE_HOME | RSCP_LIVE_STATUS;
+        a->bat_ok = i % 3 == 0 ? 0x3 : 0x1;
+        a->bat[0].voltage = 51.25 + (double)i;
+        a->bat[1].voltage = 52.5;
+        a->pvi_ok = 1;
+        a->pm_ok = i >= 7 ? 0x41 : 0;
+        a->pm[0].power[0] = -120.5;
+        a->pm[6].power[0] = (double)i;
+        a->pm[0].present = a->pm[6].present = RSCP_PM_POWER_L1 | RSCP_PM_POWER_L2 | RSCP_PM_POWER_L3;
+        a->pm[6].power[2] = 230.5;
+        a->wb_ok = i % 2;
+        a->wb[0].energy_all = 123456.5;
+        a->settings.weather_regulated = i % 5 == 0;
+        lives[i] = a->live;
+        snprintf(names[i], sizeof names[i], i == 3 ? "s\"%zu\"" : "s%03zu", i);
+        struct bridge_site_metrics sm = {names[i], i % 4 != 1, 0.01 * (double)i, i % 6 ? 1782037800.0 + (double)i : 0,
+                                         i, i / 3, i / 7, &lives[i], i % 9 == 4 ? NULL : a, BRIDGE_GROUP_ALL};
+        if (i % 11 == 10)
+            sm.groups &= ~BRIDGE_GROUP_SETTINGS;
+        sites[i] = sm;
+    }
+    struct bridge_metrics m = {sites, N, 10, 2, 7};
+    static char whole[1 << 18], part[1 << 18];
+    size_t n = bridge_metrics_render(&m, whole, sizeof whole);
+    CHECK(n > 0 && n < sizeof whole);
+    CHECK(strstr(whole, "rscp_pv_power_watts{site=\"s039\"} 1039\n") != NULL);
+    /* Six samples a site from site 7 on: a family split inside a site. */
+    CHECK(strstr(whole, "{site=\"s007\",meter=\"6\",phase=\"L3\"} 230.5\n") != NULL);
+
+    /* Any batch size and chunk size gives the same page as one pass: the
+     * small batches split the families (16 samples: fewer than a family
+     * of forty sites, written a run at a time), the small chunks the runs. */
+    static const size_t maxes[] = {16, 17, 18, 19, 20, 21, 23, 29, 31, 40, 64, 100, 1000};
+    static const size_t caps[] = {BRIDGE_METRICS_CHUNK_MIN, 3001, 65536};
+    for (size_t a = 0; a < sizeof maxes / sizeof maxes[0]; a++) {
+        for (size_t b = 0; b < sizeof caps / sizeof caps[0]; b++) {
+            struct test_src t = {&m, 0, 0};
+            size_t k = stream_all(&t, maxes[a], caps[b], part, sizeof part);
+            bool same = k == n && memcmp(part, whole, n) == 0;
+            if (!same) {
+                size_t d = 0;
+                while (d < n && d < k && part[d] == whole[d])
+                    d++;
+                fprintf(stderr, "  max %zu cap %zu: %zu bytes, not the %zu of one pass; from byte %zu:\n%.300s\n",
+                        maxes[a], caps[b], k, n, d, k == SIZE_MAX ? "" : part + (d > 80 ? d - 80 : 0));
+            }
+            CHECK(same);
+            if (caps[b] == BRIDGE_METRICS_CHUNK_MIN)
+                CHECK(t.calls > n / BRIDGE_METRICS_CHUNK_MIN); /* really in chunks */
+        }
+    }
+
+    /* A site list that changes in the middle: the page ends unfinished
+     * (-1, and -1 again), never a half line or a repeated family. */
+    struct test_src t = {&m, 0, 3};
+    struct bridge_metrics_source src = {&t, test_count, test_site, 0, 0, 0};
+    struct bridge_metrics_stream *s = bridge_metrics_stream_new(&src, 16);
+    char chunk[BRIDGE_METRICS_CHUNK_MIN];
+    for (int i = 0; i < 3; i++)
+        CHECK(bridge_metrics_stream_next(s, chunk, sizeof chunk) > 0);
+    CHECK(bridge_metrics_stream_next(s, chunk, sizeof chunk) == -1);
+    CHECK(bridge_metrics_stream_next(s, chunk, sizeof chunk) == -1);
+    CHECK(bridge_metrics_stream_next(s, chunk, 100) == -1); /* below the minimum */
+    bridge_metrics_stream_free(s);
+}
+
 int main(void)
 {
+    test_stream();
     test_render();
     test_snapshots();
     return th_finish();
