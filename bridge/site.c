@@ -98,6 +98,7 @@ void bridge_site_free(struct bridge_site_rt *s)
         site_cmd_answer(s, false, "site removed from the configuration", NULL);
     rscp_client_free(s->client);
     rscp_power_hold_free(s->hold);
+    free(s->errors);
     for (unsigned i = 0; i < RSCP_BAT_MAX_STRINGS; i++)
         free(s->snap.dcb[i]);
     free(s->host);

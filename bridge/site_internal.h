@@ -78,10 +78,13 @@ struct bridge_site_rt {
     struct rscp_manual_charge mc_before; /* manual charge: the state before   */
     int64_t device_local_s;            /* INFO.TIME at setup: device-local wall clock */
     int64_t device_local_mono_ms;      /* our monotonic clock then (0: unknown)       */
-    struct {
+    /* A ring of the recent errors, BRIDGE_SITE_ERRORS_KEPT of them,
+     * allocated with the first (most sites of a fleet have none: 3 KiB
+     * each saved). */
+    struct site_error {
         int64_t unix_ms;
         char text[200];
-    } errors[BRIDGE_SITE_ERRORS_KEPT];    /* a ring: the recent errors     */
+    } *errors;
     unsigned err_next, err_count;
 };
 

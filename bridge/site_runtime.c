@@ -5,12 +5,15 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 
 void site_note_error(struct bridge_site_rt *s, const char *fmt, ...)
 {
+    if (!s->errors && !(s->errors = calloc(BRIDGE_SITE_ERRORS_KEPT, sizeof *s->errors)))
+        return; /* out of memory: the error is in the log only (its caller logs it) */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     unsigned k = s->err_next % BRIDGE_SITE_ERRORS_KEPT;
