@@ -93,7 +93,7 @@ struct bridge_metrics_source {
 };
 
 #define BRIDGE_METRICS_CHUNK_MIN 2048u /* cap of bridge_metrics_stream_next()  */
-#define BRIDGE_METRICS_SAMPLES 8192u   /* max_samples of the HTTP endpoint     */
+#define BRIDGE_METRICS_SAMPLES 16384u  /* max_samples of the HTTP endpoint: 512 KiB of samples a scrape */
 
 struct bridge_metrics_stream;
 

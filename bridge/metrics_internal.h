@@ -59,6 +59,11 @@ struct mvalues {
     const char **done;     /* families written (FAM_SLOTS at most)    */
     size_t ndone;
     const char *big;       /* the family written a run at a time      */
+    const char *big_help;  /* its HELP (its first sample's)           */
+    const char *run, *run_help; /* the family and HELP of the batch's
+                              samples when it is a run of the big one
+                              (big may be over by the time they are
+                              written); NULL: the walk's index names them */
     size_t big_site;       /* its next site                           */
     bool big_started;
     bool finished;         /* no family left                          */

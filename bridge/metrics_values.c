@@ -22,19 +22,25 @@
 #include "rscp/dump.h"
 #include "topics.h"
 
-/* One sample of a per-value family. */
+/* One sample of a per-value family: 32 bytes, so that a batch of
+ * BRIDGE_METRICS_SAMPLES fits 512 KiB (the fewer batches, the fewer walks
+ * over every site). Its family's name and HELP are those of the walk's
+ * index (mcollect names/helps; the big family's in mvalues), its unit's
+ * label the walk's too. */
 struct msample {
-    const char *family, *help;  /* static strings (the tables)          */
     double value;
     uint32_t site, seq;
-    uint32_t fam;              /* index of the family in order of appearance */
-    const char *unit_label;    /* "battery", "inverter", ... or NULL         */
+    uint16_t fam;              /* index of the family in order of appearance */
     int16_t unit;              /* the unit's index                            */
     int16_t tracker, dcb, sensor; /* -1: none                                */
     char phase;                /* '1'..'3' or 0                               */
+    uint8_t label;             /* mcollect labels[label - 1]; 0: none         */
 };
 
+_Static_assert(sizeof(struct msample) <= 32, "a sample is 32 bytes at most");
+
 #define FAM_SLOTS 1024u /* distinct family name pointers remembered */
+#define LABEL_SLOTS 16u /* distinct unit labels ("battery", "inverter", ...) */
 
 /* One walk over the sites. */
 struct mcollect {
@@ -48,6 +54,9 @@ struct mcollect {
     const char *fam_ptr[FAM_SLOTS]; /* open addressing on the pointer */
     uint32_t fam_idx[FAM_SLOTS];
     const char *names[FAM_SLOTS];   /* distinct names, by index       */
+    const char *helps[FAM_SLOTS];   /* their HELP (the first sample's) */
+    const char *labels[LABEL_SLOTS];
+    uint32_t nlabels;
     bool dn[FAM_SLOTS];             /* names[i] is written already    */
     uint32_t nnames;
 };
@@ -92,7 +101,7 @@ static void mark_done(struct mvalues *mv, const char *family)
         mv->done[mv->ndone++] = family;
 }
 
-static uint32_t family_index(struct mcollect *c, const char *family)
+static uint32_t family_index(struct mcollect *c, const char *family, const char *help)
 {
     size_t h = ((uintptr_t)family >> 3) % FAM_SLOTS;
     for (size_t k = 0; k < FAM_SLOTS; k++, h = (h + 1) % FAM_SLOTS) {
@@ -111,6 +120,7 @@ static uint32_t family_index(struct mcollect *c, const char *family)
             }
             idx = c->nnames;
             c->names[idx] = family;
+            c->helps[idx] = help;
             c->dn[idx] = is_done(c->mv, family);
             c->nnames++;
         }
@@ -175,12 +185,14 @@ static struct msample *add_sample(struct mcollect *c, const char *family, const 
     if (mv->big) {
         if (family != mv->big && strcmp(family, mv->big) != 0)
             return NULL;
+        if (!mv->big_help)
+            mv->big_help = help;
         if (!grow(mv)) {
             c->overflow = true;
             return NULL;
         }
     } else {
-        fam = family_index(c, family);
+        fam = family_index(c, family, help);
         if (c->failed || c->dn[fam] || fam >= c->limit)
             return NULL;
         if (!grow(mv)) {
@@ -194,12 +206,10 @@ static struct msample *add_sample(struct mcollect *c, const char *family, const 
     }
     struct msample *m = &mv->v[mv->n++];
     memset(m, 0, sizeof *m);
-    m->family = family;
-    m->help = help;
     m->value = value;
     m->site = c->site;
     m->seq = c->seq++;
-    m->fam = fam;
+    m->fam = (uint16_t)fam; /* < FAM_SLOTS */
     m->unit = -1;
     m->tracker = m->dcb = m->sensor = -1;
     return m;
@@ -226,6 +236,21 @@ static const char *unit_label_of(const char *component)
     return component; /* "battery", "wallbox" */
 }
 
+/* The walk's index (1-based) of a unit label; 0 when there is no room
+ * (the sample then has no unit label: the walk fails, as for families). */
+static uint8_t label_index(struct mcollect *c, const char *label)
+{
+    for (uint32_t i = 0; i < c->nlabels; i++)
+        if (c->labels[i] == label || strcmp(c->labels[i], label) == 0)
+            return (uint8_t)(i + 1);
+    if (c->nlabels == LABEL_SLOTS) {
+        c->failed = true;
+        return 0;
+    }
+    c->labels[c->nlabels++] = label;
+    return (uint8_t)c->nlabels;
+}
+
 static void on_value(void *ctx, const struct bridge_value *v)
 {
     struct mcollect *c = ctx;
@@ -240,7 +265,7 @@ static void on_value(void *ctx, const struct bridge_value *v)
     if (!m)
         return;
     if (meta->component && v->unit_index >= 0) {
-        m->unit_label = unit_label_of(meta->component);
+        m->label = label_index(c, unit_label_of(meta->component));
         m->unit = (int16_t)v->unit_index;
     }
     for (const char *p = v->topic; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
@@ -295,6 +320,7 @@ static void fill_big(struct mvalues *mv, const struct bridge_metrics_source *src
     reset_walk(c, mv);
     mv->cont = mv->big_started;
     mv->big_started = true;
+    mv->run = mv->big;
     size_t first = mv->big_site;
     for (size_t i = first; i < nsites; i++) {
         size_t before = mv->n;
@@ -306,11 +332,14 @@ static void fill_big(struct mvalues *mv, const struct bridge_metrics_source *src
             if (i > first)
                 mv->n = before;
             mv->big_site = i > first ? i : i + 1;
+            mv->run_help = mv->big_help;
             return;
         }
     }
+    mv->run_help = mv->big_help;
     mark_done(mv, mv->big);
     mv->big = NULL;
+    mv->big_help = NULL;
     mv->big_started = false;
 }
 
@@ -319,6 +348,7 @@ static void fill(struct mvalues *mv, const struct bridge_metrics_source *src, si
 {
     mv->n = mv->pos = 0;
     mv->cont = false;
+    mv->run = mv->run_help = NULL;
     if (mv->big) {
         fill_big(mv, src, nsites);
         return;
@@ -335,6 +365,7 @@ static void fill(struct mvalues *mv, const struct bridge_metrics_source *src, si
     if (c->go_big) {
         mv->n = 0;
         mv->big = c->names[c->big_idx];
+        mv->big_help = NULL; /* from its first sample in the runs */
         mv->big_site = 0;
         mv->big_started = false;
         fill_big(mv, src, nsites);
@@ -350,22 +381,26 @@ static void fill(struct mvalues *mv, const struct bridge_metrics_source *src, si
             mark_done(mv, c->names[i]);
 }
 
-static void write_sample(struct mout *o, const struct bridge_metrics_source *src, const struct msample *s,
-                         bool header)
+static void write_sample(struct mout *o, const struct mvalues *mv, const struct bridge_metrics_source *src,
+                         const struct msample *s, bool header)
 {
+    const struct mcollect *c = mv->c;
+    const char *family = mv->run ? mv->run : c->names[s->fam];
     if (header) {
-        size_t fl = strlen(s->family);
-        mout_family(o, s->family, fl > 6 && strcmp(s->family + fl - 6, "_total") == 0 ? "counter" : "gauge",
-                    s->help);
+        const char *help = mv->run ? mv->run_help : c->helps[s->fam];
+        size_t fl = strlen(family);
+        mout_family(o, family, fl > 6 && strcmp(family + fl - 6, "_total") == 0 ? "counter" : "gauge",
+                    help ? help : family);
     }
+    const char *unit_label = s->label ? c->labels[s->label - 1] : NULL;
     /* The site's name as it is now (the batch keeps only its index). */
     struct bridge_site_metrics sm;
     memset(&sm, 0, sizeof sm);
     src->site(src->ctx, s->site, &sm);
     char lb[200], labels[400], num[RSCP_NUMBER_BUF];
     int n = snprintf(labels, sizeof labels, "site=\"%s\"", mout_label(sm.site, lb, sizeof lb));
-    if (s->unit_label && n >= 0 && (size_t)n < sizeof labels)
-        n += snprintf(labels + n, sizeof labels - (size_t)n, ",%s=\"%d\"", s->unit_label, s->unit);
+    if (unit_label && n >= 0 && (size_t)n < sizeof labels)
+        n += snprintf(labels + n, sizeof labels - (size_t)n, ",%s=\"%d\"", unit_label, s->unit);
     if (s->tracker >= 0 && n >= 0 && (size_t)n < sizeof labels)
         n += snprintf(labels + n, sizeof labels - (size_t)n, ",tracker=\"%d\"", s->tracker);
     if (s->dcb >= 0 && n >= 0 && (size_t)n < sizeof labels)
@@ -375,7 +410,7 @@ static void write_sample(struct mout *o, const struct bridge_metrics_source *src
     if (s->phase && n >= 0 && (size_t)n < sizeof labels)
         snprintf(labels + n, sizeof labels - (size_t)n, ",phase=\"L%c\"", s->phase);
     if (mout_value(s->value, num))
-        mout_line(o, "%s{%s} %s\n", s->family, labels, num);
+        mout_line(o, "%s{%s} %s\n", family, labels, num);
 }
 
 bool mvalues_write(struct mvalues *mv, const struct bridge_metrics_source *src, size_t nsites, struct mout *o)
@@ -387,7 +422,7 @@ bool mvalues_write(struct mvalues *mv, const struct bridge_metrics_source *src, 
             size_t i = mv->pos;
             bool header = i == 0 ? !mv->cont : mv->v[i - 1].fam != mv->v[i].fam;
             if (mv->v[i].site < nsites)
-                write_sample(o, src, &mv->v[i], header);
+                write_sample(o, mv, src, &mv->v[i], header);
         }
         if (mv->finished)
             return true;
