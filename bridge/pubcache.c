@@ -97,8 +97,7 @@ bool bridge_pubcache_take(struct bridge_pubcache *c, const char *topic, const ch
         bool old = max_age_ms <= 0 || (max_age_ms <= (int64_t)UINT32_MAX && now32 - s->at_ms >= (uint32_t)max_age_ms);
         bool changed = s->payload_hash != ph;
         /* a float keeps 24 bits: the deadband compares to about 1e-7 of the value */
-        if (changed && is_number && deadband > 0 && s->payload_hash != 0 &&
-            fabs(number - (double)s->number) < deadband)
+        if (changed && is_number && deadband > 0 && fabs(number - (double)s->number) < deadband)
             changed = false;
         if (!changed && !old)
             return false;

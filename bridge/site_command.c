@@ -469,6 +469,10 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         return;
     }
     s->poll_now = true;
+    if (bridge_command_per_wallbox(c->kind)) {
+        site_wallbox_reply(s, q, f);
+        return;
+    }
     switch (c->kind) {
     case BRIDGE_CMD_POWER_MODE: {
         int64_t mirrored = 0;
@@ -556,15 +560,6 @@ void site_cmd_reply(struct bridge_site_rt *s, const struct rscp_frame *f, int64_
         site_cmd_answer(s, true, NULL, NULL);
         return;
     }
-    case BRIDGE_CMD_WB_SUN_MODE:
-    case BRIDGE_CMD_WB_CURRENT:
-    case BRIDGE_CMD_WB_PHASES:
-    case BRIDGE_CMD_WB_SUSPENDED:
-    case BRIDGE_CMD_WB_TOGGLE:
-    case BRIDGE_CMD_WB_MIN_CURRENT:
-    case BRIDGE_CMD_WB_AUTO_PHASE:
-        site_wallbox_reply(s, q, f);
-        return;
     case BRIDGE_CMD_BAT_TO_CAR:
     case BRIDGE_CMD_BAT_BEFORE_CAR:
     case BRIDGE_CMD_BAT_UNTIL:

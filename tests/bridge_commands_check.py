@@ -21,21 +21,12 @@ import subprocess
 import sys
 import time
 
-from bridge_results import Results
+from bridge_results import Results, Tally
 
 RSCP, BPORT, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 BRIDGE_LOG = sys.argv[4] if len(sys.argv) > 4 else None
-passed = 0
-failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
+TALLY = Tally()
+check = TALLY.check
 
 
 # One subscriber for every result, for the whole run (bridge_results.py).
@@ -463,5 +454,4 @@ with cond:
         got = sum(1 for r in results if r[0] == t)
         check(got == n, "%s: %d results for %d commands" % (t, got, n))
 sub.terminate()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(0 if failed == 0 and passed > 0 else 1)
+sys.exit(TALLY.finish())

@@ -1,6 +1,8 @@
 # Helpers for the shell tests of rscp-bridge against a real broker and one
 # simulated site; sourced after cli_lib.sh (it uses TMP, SRC, BRIDGE, check
 # and cleanup).
+#   bridge_need [TOOL...]       fails unless $BRIDGE is built and mosquitto,
+#                               its clients, python3 and the TOOLs are there
 #   bridge_broker_start         mosquitto on a free loopback port (BPORT),
 #                               stopped with everything else on exit
 #   bridge_site_conf FILE PORT [TEXT]
@@ -13,6 +15,11 @@
 #   bridge_check_online [PREFIX]
 #                               a check that PREFIX/status (default e3dc)
 #                               turns online within about 20 s
+
+bridge_need() {
+    need_tools mosquitto mosquitto_sub mosquitto_pub python3 "$@"
+    [ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
+}
 
 bridge_broker_start() {
     BPORT=$(sh "$SRC/tests/broker.sh" start "$TMP/broker") || exit 1

@@ -6,11 +6,32 @@ below set/) for the whole run, read by a thread into `results`, a list of
 one command and waits for the next answer on its result topic; `burst()`
 publishes several at once and then waits for each; `sent` counts the
 commands per result topic, so that a test can check at its end that each
-got exactly one answer (`answer_counts()`). Python standard library only.
+got exactly one answer (`answer_counts()`). `Tally` counts the checks.
+Python standard library only.
 """
 import json
 import subprocess
+import sys
 import threading
+
+
+class Tally:
+    """Passed and failed checks; a failed one is printed on stderr."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL: " + what, file=sys.stderr)
+
+    def finish(self):
+        """Print "N passed, N failed"; the exit status (0 only when all of at least one passed)."""
+        print("%d passed, %d failed" % (self.passed, self.failed))
+        return 0 if self.failed == 0 and self.passed > 0 else 1
 
 
 class Results:

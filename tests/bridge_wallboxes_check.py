@@ -25,20 +25,11 @@ import subprocess
 import sys
 import time
 
-from bridge_results import Results
+from bridge_results import Results, Tally
 
 RSCP, BPORT, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
-passed = 0
-failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
+TALLY = Tally()
+check = TALLY.check
 
 
 R = Results(BPORT, PREFIX)  # every answer, for the whole run (bridge_results.py)
@@ -210,8 +201,7 @@ def main():
     stray = sorted(t for t in counts if t not in sent and not t.endswith("/set/probe/result"))
     check(not stray, "answers on topics no command was sent to: %s" % stray)
     sub.terminate()
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and passed > 0 else 1
+    return TALLY.finish()
 
 
 sys.exit(main())

@@ -13,8 +13,7 @@ BRIDGE=$BUILD/rscp-bridge
 . "$SRC/tests/cli_lib.sh"
 . "$SRC/tests/bridge_lib.sh"
 
-need_tools mosquitto mosquitto_sub mosquitto_pub python3
-[ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
+bridge_need
 
 bridge_broker_start
 

@@ -20,8 +20,7 @@ BRIDGE=$BUILD/rscp-bridge
 . "$SRC/tests/cli_lib.sh"
 . "$SRC/tests/bridge_lib.sh"
 
-need_tools mosquitto mosquitto_sub python3
-[ -x "$BRIDGE" ] || { echo "FAIL: $BRIDGE not built" >&2; exit 1; }
+bridge_need
 
 bridge_broker_start
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -167,13 +167,19 @@ int rscp_wallbox_min_current_request(struct rscp_builder *b, unsigned index, con
     return rscp_builder_error(b);
 }
 
-int rscp_wallbox_min_current_parse(const struct rscp_frame *f, unsigned index, int64_t *amps, uint32_t *device_error)
+/* The integer answer `tag` of wallbox index's WB.DATA (see wb_answer). */
+static int wb_int_answer(const struct rscp_frame *f, unsigned index, uint32_t tag, int64_t *v,
+                         uint32_t *device_error)
 {
     struct rscp_block blk;
-    int rc = wb_answer(f, index, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, &blk, device_error);
+    int rc = wb_answer(f, index, tag, &blk, device_error);
+    return rc == 0 ? rscp_block_get_int(&blk, v) : rc;
+}
+
+int rscp_wallbox_min_current_parse(const struct rscp_frame *f, unsigned index, int64_t *amps, uint32_t *device_error)
+{
     int64_t v = 0;
-    if (rc == 0)
-        rc = rscp_block_get_int(&blk, &v);
+    int rc = wb_int_answer(f, index, RSCP_TAG_WB_SET_MIN_CHARGE_CURRENT, &v, device_error);
     if (rc == 0 && amps)
         *amps = v;
     return rc;
@@ -192,11 +198,8 @@ int rscp_wallbox_auto_phase_request(struct rscp_builder *b, unsigned index, bool
 
 int rscp_wallbox_auto_phase_parse(const struct rscp_frame *f, unsigned index, bool *on, uint32_t *device_error)
 {
-    struct rscp_block blk;
-    int rc = wb_answer(f, index, RSCP_TAG_WB_SET_AUTO_PHASE_SWITCH_ENABLED, &blk, device_error);
     int64_t v = 0;
-    if (rc == 0)
-        rc = rscp_block_get_int(&blk, &v);
+    int rc = wb_int_answer(f, index, RSCP_TAG_WB_SET_AUTO_PHASE_SWITCH_ENABLED, &v, device_error);
     if (rc == 0 && on)
         *on = v != 0;
     return rc;
